@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+// Billport has no Swift package dependencies (DESIGN.md, Hard constraints): only the toolchain
+// and the system C libraries below, reached through system-library targets.
+import PackageDescription
+
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Billport",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "billport", targets: ["billport"]),
+        .executable(name: "billport-bench", targets: ["billport-bench"]),
+    ],
+    targets: [
+        // System libraries (Debian: libsqlite3-dev, libssl-dev).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+
+        // Supporting modules.
+        .target(name: "BillportCore", dependencies: ["COpenSSL"], swiftSettings: swift6),
+        .target(name: "SQLite", dependencies: ["CSQLite", "BillportCore"], swiftSettings: swift6),
+        .target(name: "HTTPServer", dependencies: ["BillportCore"], swiftSettings: swift6),
+
+        // The layout the product owner named.
+        .target(name: "Queue", dependencies: ["SQLite", "BillportCore"], swiftSettings: swift6),
+        .target(name: "Worker", dependencies: ["Queue", "BillportCore"], swiftSettings: swift6),
+        .target(name: "Scheduler", dependencies: ["Queue", "SQLite", "BillportCore"], swiftSettings: swift6),
+
+        // The executable: CLI, config, wiring (a library so that tests can reach it).
+        .target(name: "BillportApp",
+                dependencies: ["BillportCore", "SQLite", "Queue", "Worker", "Scheduler"],
+                swiftSettings: swift6),
+        .executableTarget(name: "billport", dependencies: ["BillportApp"], swiftSettings: swift6),
+        .executableTarget(name: "billport-bench",
+                          dependencies: ["BillportApp", "BillportCore", "SQLite", "Queue", "Worker"],
+                          swiftSettings: swift6),
+
+        // Tests.
+        .target(name: "TestSupport", dependencies: ["BillportCore", "SQLite"], path: "Tests/TestSupport",
+                swiftSettings: swift6),
+        .testTarget(name: "BillportCoreTests", dependencies: ["BillportCore", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "QueueTests", dependencies: ["Queue", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Queue", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "BillportAppTests", dependencies: ["BillportApp", "TestSupport"], swiftSettings: swift6),
+    ]
+)
