@@ -7,7 +7,7 @@ let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "Billport",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "billport", targets: ["billport"]),
         .executable(name: "billport-bench", targets: ["billport-bench"]),

@@ -1,0 +1,119 @@
+import BillportCore
+import Dispatch
+import Foundation
+
+/// How Billport opens its SQLite file.
+public struct DatabaseConfiguration: Sendable, Equatable {
+    /// `PRAGMA synchronous` in WAL mode: NORMAL survives a process crash (a commit is in the WAL
+    /// before COMMIT returns); FULL also survives power loss, at an fsync per commit.
+    public enum Synchronous: String, Sendable, CaseIterable {
+        case normal = "NORMAL"
+        case full = "FULL"
+    }
+
+    /// How long one statement waits for another connection's lock before SQLITE_BUSY.
+    public var busyTimeout: Duration
+    /// How long a write transaction keeps retrying SQLITE_BUSY before the error reaches the caller.
+    public var busyRetryLimit: Duration
+    /// Durability of each commit.
+    public var synchronous: Synchronous
+
+    /// Defaults: 5 s busy timeout, 60 s of retries, synchronous NORMAL.
+    public init(busyTimeout: Duration = .seconds(5), busyRetryLimit: Duration = .seconds(60), synchronous: Synchronous = .normal) {
+        self.busyTimeout = busyTimeout
+        self.busyRetryLimit = busyRetryLimit
+        self.synchronous = synchronous
+    }
+}
+
+/// The SQLite file: one writer connection and one reader connection, each on its own serial
+/// dispatch queue, so blocking SQLite calls never run on Swift's cooperative threads and a
+/// process's writes go through one connection (DESIGN.md, Jobs).
+public final class Database: Sendable {
+    /// The file's path.
+    public let path: String
+    /// How the file was opened.
+    public let configuration: DatabaseConfiguration
+    private let writer: Confined
+    private let reader: Confined
+
+    /// Opens (creating if needed) the database at `path` in WAL mode with foreign keys on.
+    /// Throws one clear `SQLiteError` for a file that cannot be read, is locked or is not a database.
+    public init(path: String, configuration: DatabaseConfiguration = .init()) throws {
+        self.path = path
+        self.configuration = configuration
+        let writerConnection = try Connection(path: path, configuration: configuration, readOnly: false)
+        let readerConnection = try Connection(path: path, configuration: configuration, readOnly: true)
+        writer = Confined(connection: writerConnection, label: "billport.sqlite.writer")
+        reader = Confined(connection: readerConnection, label: "billport.sqlite.reader")
+    }
+
+    /// Runs `body` in a write transaction (BEGIN IMMEDIATE) on the writer's queue; commits when it
+    /// returns, rolls back when it throws. SQLITE_BUSY at BEGIN is retried up to
+    /// `busyRetryLimit`, so lock contention between processes does not reach the caller.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await writer.async { connection in
+            try retryingWhileBusy(for: self.configuration.busyRetryLimit) {
+                try connection.transaction(.immediate, body)
+            }
+        }
+    }
+
+    /// Runs `body` in a read transaction on the reader connection (a consistent snapshot that
+    /// never blocks or waits for writers).
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await reader.async { connection in
+            try retryingWhileBusy(for: self.configuration.busyRetryLimit) {
+                try connection.transaction(.deferred, body)
+            }
+        }
+    }
+
+    /// `write` for callers that are not async (the CLI, start-up): blocks the calling thread.
+    /// Never call it from a task on the cooperative pool.
+    public func writeBlocking<T>(_ body: (Connection) throws -> T) throws -> T {
+        try writer.sync { connection in
+            try retryingWhileBusy(for: configuration.busyRetryLimit) {
+                try connection.transaction(.immediate, body)
+            }
+        }
+    }
+
+    /// `read` for callers that are not async: blocks the calling thread.
+    public func readBlocking<T>(_ body: (Connection) throws -> T) throws -> T {
+        try reader.sync { connection in
+            try retryingWhileBusy(for: configuration.busyRetryLimit) {
+                try connection.transaction(.deferred, body)
+            }
+        }
+    }
+
+    /// Runs `body` on the writer connection outside any transaction (PRAGMAs, VACUUM, checkpoints).
+    public func withWriterConnection<T>(_ body: (Connection) throws -> T) throws -> T {
+        try writer.sync(body)
+    }
+}
+
+/// A connection reachable only on its own serial queue.
+private final class Confined: @unchecked Sendable {
+    // Safety: `connection` is touched only inside `queue`'s blocks.
+    private let connection: Connection
+    private let queue: DispatchQueue
+
+    init(connection: Connection, label: String) {
+        self.connection = connection
+        self.queue = DispatchQueue(label: label)
+    }
+
+    func sync<T>(_ body: (Connection) throws -> T) throws -> T {
+        try queue.sync { try body(connection) }
+    }
+
+    func async<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result { try body(self.connection) })
+            }
+        }
+    }
+}
