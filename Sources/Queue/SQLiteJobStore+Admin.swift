@@ -1,0 +1,117 @@
+import BillportCore
+import Foundation
+import SQLite
+
+/// Inspection and operator actions: show, list, cancel, retry, prune, stats.
+extension SQLiteJobStore {
+    static let recordColumns = """
+        id, kind, queue, state, payload, priority, attempts, max_attempts, unique_key, run_at, created_at,
+        started_at, finished_at, lease_owner, lease_expires_at, last_error
+        """
+
+    static func record(_ row: Row) -> JobRecord {
+        JobRecord(id: row.int64(0), kind: row.string(1), queue: row.string(2),
+                  state: JobState(rawValue: row.string(3)) ?? .dead, payload: row.string(4), priority: row.int(5),
+                  attempts: row.int(6), maxAttempts: row.int(7), uniqueKey: row.optionalString(8), runAt: row.date(9),
+                  createdAt: row.date(10), startedAt: row.optionalDate(11), finishedAt: row.optionalDate(12),
+                  leaseOwner: row.optionalString(13), leaseExpiresAt: row.optionalDate(14), lastError: row.optionalString(15))
+    }
+
+    static func record(_ db: Connection, id: Int64) throws -> JobRecord? {
+        try db.queryOne("SELECT \(recordColumns) FROM jobs WHERE id = ?", id, map: record)
+    }
+
+    public func job(id: Int64) async throws -> JobRecord? {
+        try await database.read { db in try Self.record(db, id: id) }
+    }
+
+    public func jobs(state: JobState?, queue: String?, kind: String?, limit: Int, beforeID: Int64?) async throws -> [JobRecord] {
+        var conditions: [String] = []
+        var arguments: [any SQLValueConvertible] = []
+        if let state { conditions.append("state = ?"); arguments.append(state.rawValue) }
+        if let queue { conditions.append("queue = ?"); arguments.append(queue) }
+        if let kind { conditions.append("kind = ?"); arguments.append(kind) }
+        if let beforeID { conditions.append("id < ?"); arguments.append(beforeID) }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        arguments.append(max(1, min(limit, 1000)))
+        let sql = "SELECT \(Self.recordColumns) FROM jobs \(filter) ORDER BY id DESC LIMIT ?"
+        let bound = arguments.map(\.sqlValue)
+        return try await database.read { db in try db.query(sql, arguments: bound, map: Self.record) }
+    }
+
+    public func cancel(id: Int64) async throws -> JobRecord? {
+        let now = clock.now()
+        return try await database.write { db in
+            guard let job = try Self.record(db, id: id) else { return nil }
+            guard JobState.active.contains(job.state) else {
+                throw JobStateConflict(id: id, state: job.state, action: "cancelled")
+            }
+            try db.execute("""
+                UPDATE jobs SET state = 'cancelled', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL
+                WHERE id = ?
+                """, now, id)
+            return try Self.record(db, id: id)
+        }
+    }
+
+    public func retry(id: Int64) async throws -> JobRecord? {
+        let now = clock.now()
+        let wakeups = self.wakeups
+        return try await database.write { db in
+            guard let job = try Self.record(db, id: id) else { return nil }
+            guard [.dead, .cancelled, .scheduled].contains(job.state) else {
+                throw JobStateConflict(id: id, state: job.state, action: "retried")
+            }
+            do {
+                try db.execute("""
+                    UPDATE jobs SET state = 'ready', run_at = ?, max_attempts = max(max_attempts, attempts + 1), finished_at = NULL
+                    WHERE id = ?
+                    """, now, id)
+            } catch let error as SQLiteError where error.isConstraintViolation {
+                throw JobStateConflict(id: id, state: job.state, action: "retried while another active job holds its unique key")
+            }
+            db.afterCommit { wakeups.ring() }
+            return try Self.record(db, id: id)
+        }
+    }
+
+    public func prune(doneBefore: Date, deadBefore: Date) async throws -> Int {
+        var total = 0
+        // Small batches, each its own transaction, so pruning never holds the write lock for long.
+        for (states, before) in [("'done', 'cancelled'", doneBefore), ("'dead'", deadBefore)] {
+            while true {
+                let deleted = try await database.write { db -> Int in
+                    try db.execute("""
+                        DELETE FROM jobs WHERE id IN (
+                            SELECT id FROM jobs WHERE state IN (\(states)) AND finished_at < ? LIMIT 2000
+                        )
+                        """, before)
+                    return db.changes
+                }
+                total += deleted
+                if deleted < 2000 { break }
+            }
+        }
+        return total
+    }
+
+    public func stats() async throws -> QueueStats {
+        let now = clock.now()
+        return try await database.read { db in
+            var queues: [String: QueueStats.Queue] = [:]
+            let counts = try db.query("SELECT queue, state, count(*) FROM jobs GROUP BY queue, state") { row in
+                (row.string(0), JobState(rawValue: row.string(1)), row.int(2))
+            }
+            for case let (queue, state?, count) in counts {
+                queues[queue, default: .init()].counts[state] = count
+            }
+            let oldest = try db.query("SELECT queue, min(run_at) FROM jobs WHERE state = 'ready' GROUP BY queue") { row in
+                (row.string(0), row.int64(1))
+            }
+            for (queue, runAt) in oldest {
+                queues[queue, default: .init()].oldestReadyAge = .milliseconds(max(0, now.unixMilliseconds - runAt))
+            }
+            return QueueStats(queues: queues)
+        }
+    }
+}

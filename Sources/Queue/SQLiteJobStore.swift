@@ -1,0 +1,180 @@
+import BillportCore
+import Foundation
+import SQLite
+
+/// The durable queue on the shared SQLite file.
+///
+/// Every operation is one short write transaction through the process's single writer
+/// connection; claims and acknowledgements take many jobs per transaction, which is what makes
+/// thousands of jobs a second affordable even at `synchronous = FULL`.
+public final class SQLiteJobStore: JobStore {
+    /// The database holding the `jobs` table.
+    public let database: Database
+    /// Lease, attempts, backoff, retention.
+    public let configuration: QueueConfiguration
+    /// The source of "now" for every time the store writes.
+    public let clock: any WallClock
+    public let wakeups = Doorbell()
+
+    /// A store over `database`, which must have `QueueSchema.migrations` applied.
+    public init(database: Database, configuration: QueueConfiguration = .init(), clock: any WallClock = SystemClock()) {
+        self.database = database
+        self.configuration = configuration
+        self.clock = clock
+    }
+
+    // MARK: Enqueue
+
+    public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueueResult] {
+        try await database.write { db in try self.enqueue(jobs, in: db) }
+    }
+
+    /// Enqueues `jobs` inside the caller's own write transaction, so that business rows and the
+    /// jobs they cause commit together or not at all. Workers of this process wake at commit.
+    public func enqueue(_ jobs: [NewJob], in db: Connection) throws -> [EnqueueResult] {
+        let now = clock.now()
+        var madeReady = false
+        var results: [EnqueueResult] = []
+        results.reserveCapacity(jobs.count)
+        for job in jobs {
+            let runAt = max(job.runAt ?? now, Date(unixMilliseconds: 0))
+            let state: JobState = runAt <= now ? .ready : .scheduled
+            let inserted = try db.queryOne("""
+                INSERT INTO jobs (queue, kind, payload, state, priority, run_at, max_attempts, unique_key, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('scheduled', 'ready', 'running')
+                DO NOTHING
+                RETURNING id
+                """, job.queue, job.kind, job.payload, state.rawValue, job.priority, runAt,
+                job.maxAttempts ?? configuration.defaultMaxAttempts, job.uniqueKey, now) { $0.int64(0) }
+            if let inserted {
+                results.append(EnqueueResult(id: inserted, inserted: true))
+                madeReady = madeReady || state == .ready
+            } else {
+                let existing = try db.queryOne("""
+                    SELECT id FROM jobs
+                    WHERE unique_key = ? AND state IN ('scheduled', 'ready', 'running')
+                    """, job.uniqueKey) { $0.int64(0) }
+                guard let existing else {
+                    throw SQLiteError(code: 19, message: "enqueue of \(job.kind) was ignored but no active job holds its unique key")
+                }
+                results.append(EnqueueResult(id: existing, inserted: false))
+            }
+        }
+        if madeReady {
+            let wakeups = self.wakeups
+            db.afterCommit { wakeups.ring() }
+        }
+        return results
+    }
+
+    // MARK: Claim
+
+    public func claim(queue: String, limit: Int, worker: String) async throws -> [ClaimedJob] {
+        guard limit > 0 else { return [] }
+        let now = clock.now()
+        let leaseExpiresAt = now.addingTimeInterval(configuration.leaseDuration.timeInterval)
+        return try await database.write { db in
+            try Self.promoteDueJobs(db, now: now)
+            try Self.rescueExpiredLeases(db, now: now)
+            let claimed = try db.query("""
+                UPDATE jobs
+                SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?, started_at = ?
+                WHERE id IN (
+                    SELECT id FROM jobs WHERE state = 'ready' AND queue = ?
+                    ORDER BY priority, run_at, id LIMIT ?
+                )
+                RETURNING id, kind, queue, payload, attempts, max_attempts, priority, created_at, run_at
+                """, worker, leaseExpiresAt, now, queue, limit) { row in
+                ClaimedJob(id: row.int64(0), kind: row.string(1), queue: row.string(2), payload: row.string(3),
+                           attempt: row.int(4), maxAttempts: row.int(5), priority: row.int(6),
+                           enqueuedAt: row.date(7), runAt: row.date(8))
+            }
+            // RETURNING gives no order; hand jobs out in claim order.
+            return claimed.sorted { ($0.priority, $0.runAt, $0.id) < ($1.priority, $1.runAt, $1.id) }
+        }
+    }
+
+    /// Moves due scheduled jobs to ready, a bounded batch per claim.
+    static func promoteDueJobs(_ db: Connection, now: Date) throws {
+        try db.execute("""
+            UPDATE jobs SET state = 'ready'
+            WHERE id IN (SELECT id FROM jobs WHERE state = 'scheduled' AND run_at <= ? ORDER BY run_at LIMIT 1000)
+            """, now)
+    }
+
+    /// Takes back jobs whose worker stopped renewing its lease (it crashed or hung): ready again,
+    /// or dead when that was their last attempt.
+    static func rescueExpiredLeases(_ db: Connection, now: Date) throws {
+        try db.execute("""
+            UPDATE jobs
+            SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'ready' END,
+                finished_at = CASE WHEN attempts >= max_attempts THEN ?1 ELSE NULL END,
+                last_error = 'lease expired: worker ' || coalesce(lease_owner, '?') || ' stopped without finishing attempt ' || attempts,
+                lease_owner = NULL, lease_expires_at = NULL
+            WHERE id IN (SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < ?1 LIMIT 1000)
+            """, now)
+    }
+
+    // MARK: Acknowledge
+
+    public func acknowledge(_ acknowledgements: [Acknowledgement]) async throws {
+        guard !acknowledgements.isEmpty else { return }
+        let now = clock.now()
+        try await database.write { db in
+            var released = false
+            for ack in acknowledgements {
+                let id = ack.lease.id
+                let attempt = ack.lease.attempt
+                switch ack.outcome {
+                case .completed:
+                    try db.execute("""
+                        UPDATE jobs SET state = 'done', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL
+                        WHERE id = ? AND attempts = ? AND state = 'running'
+                        """, now, id, attempt)
+                case .retry(let error, let at):
+                    try db.execute("""
+                        UPDATE jobs SET state = 'scheduled', run_at = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL
+                        WHERE id = ? AND attempts = ? AND state = 'running'
+                        """, at, error, id, attempt)
+                case .dead(let error):
+                    try db.execute("""
+                        UPDATE jobs SET state = 'dead', finished_at = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL
+                        WHERE id = ? AND attempts = ? AND state = 'running'
+                        """, now, error, id, attempt)
+                case .snoozed(let until):
+                    try db.execute("""
+                        UPDATE jobs SET state = 'scheduled', run_at = ?, attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL
+                        WHERE id = ? AND attempts = ? AND state = 'running'
+                        """, until, id, attempt)
+                case .released:
+                    try db.execute("""
+                        UPDATE jobs SET state = 'ready', attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL
+                        WHERE id = ? AND attempts = ? AND state = 'running'
+                        """, id, attempt)
+                    released = true
+                }
+            }
+            if released {
+                let wakeups = self.wakeups
+                db.afterCommit { wakeups.ring() }
+            }
+        }
+    }
+
+    public func heartbeat(_ leases: [JobLease], worker: String) async throws -> Set<JobLease> {
+        guard !leases.isEmpty else { return [] }
+        let expiresAt = clock.now().addingTimeInterval(configuration.leaseDuration.timeInterval)
+        return try await database.write { db in
+            var lost: Set<JobLease> = []
+            for lease in leases {
+                try db.execute("""
+                    UPDATE jobs SET lease_expires_at = ?
+                    WHERE id = ? AND attempts = ? AND state = 'running' AND lease_owner = ?
+                    """, expiresAt, lease.id, lease.attempt, worker)
+                if db.changes == 0 { lost.insert(lease) }
+            }
+            return lost
+        }
+    }
+}
