@@ -10,7 +10,16 @@ public struct Logger: Sendable {
         case trace, debug, info, notice, warning, error
 
         public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rawValue < rhs.rawValue }
-        public var description: String { String(describing: self) }  // swiftlint:disable:this all
+        public var description: String {
+            switch self {
+            case .trace: "trace"
+            case .debug: "debug"
+            case .info: "info"
+            case .notice: "notice"
+            case .warning: "warning"
+            case .error: "error"
+            }
+        }
     }
 
     /// Which part of the program is speaking (`worker`, `scheduler`, `queue`).

@@ -26,6 +26,19 @@ public final class ShutdownSignal: Sendable {
         resumed.forEach { $0.resume() }
     }
 
+    /// Waits for shutdown at most `timeout`; returns whether it was triggered.
+    @discardableResult
+    public func wait(timeout: Duration) async -> Bool {
+        if isTriggered { return true }
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await self.wait(); return self.isTriggered }
+            group.addTask { try? await Task.sleep(for: timeout); return self.isTriggered }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+
     /// Returns once shutdown has been triggered, or when the calling task is cancelled.
     public func wait() async {
         let id = Mutex<Int?>(nil)

@@ -4,15 +4,17 @@ import Foundation
 /// The durable queue's operations, apart from the SQL that implements them, so that another
 /// store (PostgreSQL with `FOR UPDATE SKIP LOCKED`) can stand beside the SQLite one.
 public protocol JobStore: Sendable {
-    /// Rung after every commit that made jobs ready in this process; workers wait on it.
-    var wakeups: Doorbell { get }
+    /// Notified after every commit that made jobs ready in this process; workers listen to it.
+    var notifier: JobNotifier { get }
 
     /// Enqueues `jobs` in one transaction; one result per job, in order.
     func enqueue(_ jobs: [NewJob]) async throws -> [EnqueueResult]
 
-    /// Atomically claims up to `limit` ready jobs of `queue` for `worker`, with a lease. Before
-    /// claiming, promotes due scheduled jobs and takes back jobs whose lease expired.
-    func claim(queue: String, limit: Int, worker: String) async throws -> [ClaimedJob]
+    /// In one transaction, records `acknowledgements`, then atomically claims up to `limit`
+    /// ready jobs of `queue` for `worker` with a lease. Before claiming, promotes due scheduled
+    /// jobs and takes back jobs whose lease expired. Acking and claiming together halves a
+    /// worker's commits.
+    func claim(queue: String, limit: Int, worker: String, acknowledging acknowledgements: [Acknowledgement]) async throws -> [ClaimedJob]
 
     /// Records outcomes, all in one transaction. An outcome for a lease that is no longer held
     /// (the job was cancelled, or its lease expired and another worker took it) is ignored.
@@ -43,6 +45,11 @@ public protocol JobStore: Sendable {
 }
 
 extension JobStore {
+    /// Claims without acknowledging anything.
+    public func claim(queue: String, limit: Int, worker: String) async throws -> [ClaimedJob] {
+        try await claim(queue: queue, limit: limit, worker: worker, acknowledging: [])
+    }
+
     /// Enqueues one job.
     @discardableResult
     public func enqueue(_ job: NewJob) async throws -> EnqueueResult {

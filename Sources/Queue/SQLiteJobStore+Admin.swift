@@ -56,7 +56,7 @@ extension SQLiteJobStore {
 
     public func retry(id: Int64) async throws -> JobRecord? {
         let now = clock.now()
-        let wakeups = self.wakeups
+        let notifier = self.notifier
         return try await database.write { db in
             guard let job = try Self.record(db, id: id) else { return nil }
             guard [.dead, .cancelled, .scheduled].contains(job.state) else {
@@ -70,7 +70,8 @@ extension SQLiteJobStore {
             } catch let error as SQLiteError where error.isConstraintViolation {
                 throw JobStateConflict(id: id, state: job.state, action: "retried while another active job holds its unique key")
             }
-            db.afterCommit { wakeups.ring() }
+            let queue = job.queue
+            db.afterCommit { notifier.notify(queues: [queue]) }
             return try Self.record(db, id: id)
         }
     }

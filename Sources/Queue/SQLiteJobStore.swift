@@ -14,7 +14,7 @@ public final class SQLiteJobStore: JobStore {
     public let configuration: QueueConfiguration
     /// The source of "now" for every time the store writes.
     public let clock: any WallClock
-    public let wakeups = Doorbell()
+    public let notifier = JobNotifier()
 
     /// A store over `database`, which must have `QueueSchema.migrations` applied.
     public init(database: Database, configuration: QueueConfiguration = .init(), clock: any WallClock = SystemClock()) {
@@ -33,7 +33,7 @@ public final class SQLiteJobStore: JobStore {
     /// jobs they cause commit together or not at all. Workers of this process wake at commit.
     public func enqueue(_ jobs: [NewJob], in db: Connection) throws -> [EnqueueResult] {
         let now = clock.now()
-        var madeReady = false
+        var readyQueues: Set<String> = []
         var results: [EnqueueResult] = []
         results.reserveCapacity(jobs.count)
         for job in jobs {
@@ -49,7 +49,7 @@ public final class SQLiteJobStore: JobStore {
                 job.maxAttempts ?? configuration.defaultMaxAttempts, job.uniqueKey, now) { $0.int64(0) }
             if let inserted {
                 results.append(EnqueueResult(id: inserted, inserted: true))
-                madeReady = madeReady || state == .ready
+                if state == .ready { readyQueues.insert(job.queue) }
             } else {
                 let existing = try db.queryOne("""
                     SELECT id FROM jobs
@@ -61,20 +61,23 @@ public final class SQLiteJobStore: JobStore {
                 results.append(EnqueueResult(id: existing, inserted: false))
             }
         }
-        if madeReady {
-            let wakeups = self.wakeups
-            db.afterCommit { wakeups.ring() }
+        if !readyQueues.isEmpty {
+            let notifier = self.notifier
+            db.afterCommit { [readyQueues] in notifier.notify(queues: readyQueues) }
         }
         return results
     }
 
     // MARK: Claim
 
-    public func claim(queue: String, limit: Int, worker: String) async throws -> [ClaimedJob] {
-        guard limit > 0 else { return [] }
+    public func claim(queue: String, limit: Int, worker: String, acknowledging acknowledgements: [Acknowledgement]) async throws -> [ClaimedJob] {
+        guard limit > 0 || !acknowledgements.isEmpty else { return [] }
         let now = clock.now()
         let leaseExpiresAt = now.addingTimeInterval(configuration.leaseDuration.timeInterval)
+        let notifier = self.notifier
         return try await database.write { db in
+            try Self.apply(acknowledgements, db, now: now, notifier: notifier)
+            guard limit > 0 else { return [] }
             try Self.promoteDueJobs(db, now: now)
             try Self.rescueExpiredLeases(db, now: now)
             let claimed = try db.query("""
@@ -121,44 +124,48 @@ public final class SQLiteJobStore: JobStore {
     public func acknowledge(_ acknowledgements: [Acknowledgement]) async throws {
         guard !acknowledgements.isEmpty else { return }
         let now = clock.now()
-        try await database.write { db in
-            var released = false
-            for ack in acknowledgements {
-                let id = ack.lease.id
-                let attempt = ack.lease.attempt
-                switch ack.outcome {
-                case .completed:
-                    try db.execute("""
-                        UPDATE jobs SET state = 'done', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL
-                        WHERE id = ? AND attempts = ? AND state = 'running'
-                        """, now, id, attempt)
-                case .retry(let error, let at):
-                    try db.execute("""
-                        UPDATE jobs SET state = 'scheduled', run_at = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL
-                        WHERE id = ? AND attempts = ? AND state = 'running'
-                        """, at, error, id, attempt)
-                case .dead(let error):
-                    try db.execute("""
-                        UPDATE jobs SET state = 'dead', finished_at = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL
-                        WHERE id = ? AND attempts = ? AND state = 'running'
-                        """, now, error, id, attempt)
-                case .snoozed(let until):
-                    try db.execute("""
-                        UPDATE jobs SET state = 'scheduled', run_at = ?, attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL
-                        WHERE id = ? AND attempts = ? AND state = 'running'
-                        """, until, id, attempt)
-                case .released:
-                    try db.execute("""
-                        UPDATE jobs SET state = 'ready', attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL
-                        WHERE id = ? AND attempts = ? AND state = 'running'
-                        """, id, attempt)
-                    released = true
-                }
+        let notifier = self.notifier
+        try await database.write { db in try Self.apply(acknowledgements, db, now: now, notifier: notifier) }
+    }
+
+    /// Records each outcome if its lease is still held (same attempt, still running).
+    static func apply(_ acknowledgements: [Acknowledgement], _ db: Connection, now: Date, notifier: JobNotifier) throws {
+        var releasedQueues: Set<String> = []
+        for ack in acknowledgements {
+            let id = ack.lease.id
+            let attempt = ack.lease.attempt
+            switch ack.outcome {
+            case .completed:
+                try db.execute("""
+                    UPDATE jobs SET state = 'done', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ? AND attempts = ? AND state = 'running'
+                    """, now, id, attempt)
+            case .retry(let error, let at):
+                try db.execute("""
+                    UPDATE jobs SET state = 'scheduled', run_at = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ? AND attempts = ? AND state = 'running'
+                    """, at, error, id, attempt)
+            case .dead(let error):
+                try db.execute("""
+                    UPDATE jobs SET state = 'dead', finished_at = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ? AND attempts = ? AND state = 'running'
+                    """, now, error, id, attempt)
+            case .snoozed(let until):
+                try db.execute("""
+                    UPDATE jobs SET state = 'scheduled', run_at = ?, attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ? AND attempts = ? AND state = 'running'
+                    """, until, id, attempt)
+            case .released:
+                let queue = try db.queryOne("""
+                    UPDATE jobs SET state = 'ready', attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ? AND attempts = ? AND state = 'running'
+                    RETURNING queue
+                    """, id, attempt) { $0.string(0) }
+                if let queue { releasedQueues.insert(queue) }
             }
-            if released {
-                let wakeups = self.wakeups
-                db.afterCommit { wakeups.ring() }
-            }
+        }
+        if !releasedQueues.isEmpty {
+            db.afterCommit { [releasedQueues] in notifier.notify(queues: releasedQueues) }
         }
     }
 

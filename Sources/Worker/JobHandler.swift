@@ -1,0 +1,106 @@
+import BillportCore
+import Foundation
+import Queue
+
+/// Does the work of one job kind. Delivery is at least once, so a handler must be idempotent:
+/// running it twice for the same job (after a crash) must leave the same result as once.
+public protocol JobHandler: Sendable {
+    /// Does the work; returning means done, throwing means this attempt failed (see `JobError`).
+    func handle(_ context: JobContext) async throws
+}
+
+/// What a handler gets: the job, a logger labelled with it, and the clock.
+public struct JobContext: Sendable {
+    /// The claimed job.
+    public let job: ClaimedJob
+    /// Carries `job` and `kind` metadata.
+    public let logger: Logger
+    /// The worker's clock.
+    public let clock: any WallClock
+
+    public init(job: ClaimedJob, logger: Logger, clock: any WallClock) {
+        self.job = job
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// Decodes the payload as `T`. A payload that does not fit is an error no retry can fix, so
+    /// it throws `JobError.discard`, which makes the job dead at once with the reason kept.
+    public func payload<T: Decodable>(as type: T.Type) throws(JobError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(job.payload.utf8))
+        } catch let error as DecodingError {
+            throw JobError.discard("payload is not valid for \(job.kind): \(DecodingErrorText.describe(error))")
+        } catch {
+            throw JobError.discard("payload is not valid for \(job.kind): \(error)")
+        }
+    }
+}
+
+/// Failures a handler throws to say more than "try again later".
+public enum JobError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// This job can never succeed (bad payload, deleted invoice): dead at once, reason kept.
+    case discard(String)
+    /// Not now: run again after `delay` without spending an attempt.
+    case snooze(Duration)
+
+    public var description: String {
+        switch self {
+        case .discard(let reason): return reason
+        case .snooze(let delay): return "snoozed for \(DurationText.format(delay))"
+        }
+    }
+}
+
+/// A handler from a closure.
+public struct ClosureJobHandler: JobHandler {
+    private let body: @Sendable (JobContext) async throws -> Void
+
+    public init(_ body: @escaping @Sendable (JobContext) async throws -> Void) {
+        self.body = body
+    }
+
+    public func handle(_ context: JobContext) async throws {
+        try await body(context)
+    }
+}
+
+/// Handlers by job kind, fixed before the workers start.
+public struct JobHandlers: Sendable {
+    private var byKind: [String: any JobHandler] = [:]
+
+    /// No handlers.
+    public init() {}
+
+    /// Registers `handler` for `kind`, replacing any earlier one.
+    public mutating func register(_ kind: String, _ handler: any JobHandler) {
+        byKind[kind] = handler
+    }
+
+    /// Registers a closure for `kind`.
+    public mutating func register(_ kind: String, _ body: @escaping @Sendable (JobContext) async throws -> Void) {
+        byKind[kind] = ClosureJobHandler(body)
+    }
+
+    /// The handler for `kind`, if any.
+    public func handler(for kind: String) -> (any JobHandler)? { byKind[kind] }
+
+    /// Every registered kind, sorted.
+    public var kinds: [String] { byKind.keys.sorted() }
+}
+
+/// One readable line for a `DecodingError`, naming the field.
+enum DecodingErrorText {
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.isEmpty ? "the payload" : "'" + keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") + "'"
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing key \(path(context.codingPath + [key]))"
+        case .typeMismatch(let type, let context): return "\(path(context.codingPath)) must be \(type)"
+        case .valueNotFound(let type, let context): return "\(path(context.codingPath)) must be \(type), not null"
+        case .dataCorrupted(let context): return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}
