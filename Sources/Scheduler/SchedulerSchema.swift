@@ -1,0 +1,25 @@
+import SQLite
+
+/// The scheduler's tables: each schedule's state, and the leader lease.
+public enum SchedulerSchema {
+    /// In order; never edit a released one.
+    public static let migrations: [Migration] = [
+        Migration(id: "scheduler.001_schedules", sql: """
+            CREATE TABLE schedules (
+                name TEXT PRIMARY KEY,
+                spec TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                next_run_at INTEGER NOT NULL,
+                last_run_at INTEGER,
+                last_job_id INTEGER,
+                updated_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE TABLE leader_leases (
+                name TEXT PRIMARY KEY,
+                holder TEXT NOT NULL,
+                acquired_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL
+            ) STRICT;
+            """),
+    ]
+}
