@@ -85,10 +85,10 @@ struct ConfigReader {
         return duration
     }
 
-    mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, default fallback: T) throws(ConfigError) -> T where T.RawValue == String {
+    mutating func choice<T: CaseIterable>(_ key: String, default fallback: T, name: (T) -> String) throws(ConfigError) -> T {
         guard let (value, source) = lookup(key) else { return fallback }
-        let options = T.allCases.map { $0.rawValue.lowercased() }
-        guard case .string(let text) = value, let match = T.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
+        let options = T.allCases.map { name($0).lowercased() }
+        guard case .string(let text) = value, let match = T.allCases.first(where: { name($0).lowercased() == text.lowercased() }) else {
             throw ConfigError(key: key, message: "must be one of \(options.joined(separator: ", ")) (got \(value))", source: source)
         }
         return match
@@ -120,6 +120,11 @@ struct ConfigReader {
     }
 
     // MARK: Lookup
+
+    /// The raw text of `key`'s environment variable, if set.
+    func environmentText(_ key: String) -> String? {
+        environment[Self.environmentName(for: key)]
+    }
 
     /// The value for `key`: the environment first (parsed as JSON when it is JSON, else taken as
     /// a string), then the file.

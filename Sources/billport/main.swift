@@ -1,1 +1,5 @@
-print("billport")
+import BillportApp
+import Foundation
+
+let status = await BillportCLI.run(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+exit(status)

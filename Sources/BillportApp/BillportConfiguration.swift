@@ -1,0 +1,172 @@
+import BillportCore
+import Foundation
+import Queue
+import Scheduler
+import SQLite
+import Worker
+
+/// Everything `billport` reads from `config/billport.json` and `BILLPORT_…` variables,
+/// validated once at start and handed to each module as its own configuration struct.
+public struct BillportConfiguration: Sendable {
+    /// Where the database and generated secrets live.
+    public var dataDirectory: String
+    /// The SQLite file (default `<dataDirectory>/billport.sqlite`).
+    public var databasePath: String
+    public var database: DatabaseConfiguration
+    public var logLevel: Logger.Level
+    public var queue: QueueConfiguration
+    public var worker: WorkerConfiguration
+    public var schedulerEnabled: Bool
+    public var scheduler: SchedulerConfiguration
+
+    /// The defaults, used where neither the file nor the environment says otherwise.
+    public static let defaultSchedules = #"{"jobs.prune": {"every": "1h", "kind": "jobs.prune"}}"#
+
+    /// Reads `fileText` (the config file's contents, nil when there is none) with `environment`.
+    public static func load(fileText: String?, fileName: String, environment: [String: String]) throws(ConfigError) -> BillportConfiguration {
+        var root: [String: JSONValue] = [:]
+        if let fileText {
+            guard case .object(let members)? = try? JSONValue.parse(fileText) else {
+                throw ConfigError(key: "(file)", message: "is not a JSON object", source: "in \(fileName)")
+            }
+            root = members
+        }
+        var reader = ConfigReader(root: root, environment: environment, fileName: fileName)
+
+        let dataDirectory = try reader.string("dataDirectory", default: "data")
+        let path = try reader.string("database.path", default: "")
+        let database = DatabaseConfiguration(
+            busyTimeout: try reader.duration("database.busyTimeout", default: .seconds(5), range: .milliseconds(10) ... .seconds(600)),
+            synchronous: try reader.choice("database.synchronous", default: .normal) { $0.rawValue })
+        let logLevel = try reader.choice("log.level", default: Logger.Level.info) { $0.description }
+
+        let lease = try reader.duration("queue.lease", default: .seconds(60), range: .seconds(1) ... .seconds(86_400))
+        let queue = QueueConfiguration(
+            leaseDuration: lease,
+            defaultMaxAttempts: try reader.int("queue.maxAttempts", default: 20, range: 1...1000),
+            retry: RetryPolicy(
+                base: try reader.duration("queue.retryBase", default: .seconds(2), range: .milliseconds(1) ... .seconds(86_400)),
+                maximum: try reader.duration("queue.retryMax", default: .seconds(3600), range: .milliseconds(1) ... .seconds(30 * 86_400)),
+                jitter: try reader.double("queue.retryJitter", default: 0.25, range: 0...1)),
+            doneRetention: try reader.duration("queue.keepDone", default: .seconds(7 * 86_400), range: .seconds(60) ... .seconds(3650 * 86_400)),
+            deadRetention: try reader.duration("queue.keepDead", default: .seconds(30 * 86_400), range: .seconds(60) ... .seconds(3650 * 86_400)))
+
+        var worker = WorkerConfiguration(
+            queues: try workerQueues(&reader),
+            pollInterval: try reader.duration("worker.pollInterval", default: .milliseconds(50), range: .milliseconds(1) ... .seconds(60)),
+            maxPollInterval: try reader.duration("worker.maxPollInterval", default: .seconds(1), range: .milliseconds(1) ... .seconds(300)),
+            jobTimeout: try reader.duration("worker.jobTimeout", default: .seconds(300), range: .milliseconds(10) ... .seconds(86_400)),
+            shutdownGracePeriod: try reader.duration("worker.shutdownGrace", default: .seconds(25), range: .zero ... .seconds(3600)))
+        // Renew well before the lease lapses: three chances per lease.
+        worker.heartbeatInterval = min(.seconds(20), lease / 3)
+
+        let schedulerEnabled = try reader.bool("scheduler.enabled", default: true)
+        let scheduler = SchedulerConfiguration(
+            schedules: try schedules(&reader),
+            tickInterval: try reader.duration("scheduler.tick", default: .seconds(1), range: .milliseconds(10) ... .seconds(60)),
+            leaseDuration: try reader.duration("scheduler.lease", default: .seconds(30), range: .seconds(1) ... .seconds(3600)))
+        try reader.checkNoUnknownKeys()
+        if worker.maxPollInterval < worker.pollInterval {
+            throw ConfigError(key: "worker.maxPollInterval", message: "must not be shorter than worker.pollInterval", source: "in \(fileName)")
+        }
+        if scheduler.leaseDuration <= scheduler.tickInterval * 2 {
+            throw ConfigError(key: "scheduler.lease", message: "must be more than twice scheduler.tick, so the leader renews in time", source: "in \(fileName)")
+        }
+        return BillportConfiguration(
+            dataDirectory: dataDirectory, databasePath: path.isEmpty ? dataDirectory + "/billport.sqlite" : path,
+            database: database, logLevel: logLevel, queue: queue, worker: worker, schedulerEnabled: schedulerEnabled,
+            scheduler: scheduler)
+    }
+
+    /// `worker.queues`: `{"default": 10, "mail": 4}`, or `default=10,mail=4` in the environment.
+    private static func workerQueues(_ reader: inout ConfigReader) throws(ConfigError) -> [String: Int] {
+        let key = "worker.queues"
+        guard let (members, source) = try reader.objectOrPairs(key) else { return ["default": 10] }
+        var queues: [String: Int] = [:]
+        for (name, value) in members {
+            guard (try? NewJob(kind: "check", payloadJSON: "{}", queue: name)) != nil else {
+                throw ConfigError(key: "\(key).\(name)", message: "is not a valid queue name (a-z, 0-9, '.', '_', '-')", source: source)
+            }
+            guard case .integer(let count) = value, (1...1000).contains(count) else {
+                throw ConfigError(key: "\(key).\(name)", message: "must be a whole number of concurrent jobs from 1 to 1000 (got \(value))", source: source)
+            }
+            queues[name] = Int(count)
+        }
+        guard !queues.isEmpty else { throw ConfigError(key: key, message: "must name at least one queue", source: source) }
+        return queues
+    }
+
+    /// `scheduler.schedules`: name → `{"every": "5m" | "cron": "0 8 * * *", "kind", "payload", "queue", "priority"}`.
+    private static func schedules(_ reader: inout ConfigReader) throws(ConfigError) -> [Schedule] {
+        let key = "scheduler.schedules"
+        let (members, source) = try reader.object(key) ?? (try! JSONValue.parse(defaultSchedules).objectMembers!, "default")
+        var schedules: [Schedule] = []
+        for name in members.keys.sorted() {
+            let path = "\(key).\(name)"
+            guard case .object(let fields) = members[name]! else {
+                throw ConfigError(key: path, message: "must be an object like {\"every\": \"1h\", \"kind\": \"jobs.prune\"}", source: source)
+            }
+            if let unknown = fields.keys.sorted().first(where: { !["every", "cron", "kind", "payload", "queue", "priority"].contains($0) }) {
+                throw ConfigError(key: "\(path).\(unknown)", message: "is not a schedule field (every, cron, kind, payload, queue, priority)", source: source)
+            }
+            let spec: ScheduleSpec
+            switch (fields["every"], fields["cron"]) {
+            case (.string(let text)?, nil):
+                guard let interval = DurationText.parse(text), interval >= .seconds(1) else {
+                    throw ConfigError(key: "\(path).every", message: "must be a duration of at least 1s like \"5m\" (got \"\(text)\")", source: source)
+                }
+                spec = .every(interval)
+            case (nil, .string(let text)?):
+                do {
+                    spec = .cron(try CronExpression(text))
+                } catch {
+                    throw ConfigError(key: "\(path).cron", message: error.description, source: source)
+                }
+            default:
+                throw ConfigError(key: path, message: "needs exactly one of \"every\" (a duration) or \"cron\" (5 fields, UTC)", source: source)
+            }
+            guard case .string(let kind)? = fields["kind"] ?? .string(name) else {
+                throw ConfigError(key: "\(path).kind", message: "must be a string", source: source)
+            }
+            guard case .string(let queue)? = fields["queue"] ?? .string("default") else {
+                throw ConfigError(key: "\(path).queue", message: "must be a string", source: source)
+            }
+            guard case .integer(let priority)? = fields["priority"] ?? .integer(0) else {
+                throw ConfigError(key: "\(path).priority", message: "must be a whole number from 0 to 9", source: source)
+            }
+            do {
+                schedules.append(try Schedule(name: name, spec: spec, kind: kind, payloadJSON: (fields["payload"] ?? .object([:])).description,
+                                              queue: queue, priority: Int(priority)))
+            } catch {
+                throw ConfigError(key: "\(path).\(error.field)", message: error.message, source: source)
+            }
+        }
+        return schedules
+    }
+}
+
+extension JSONValue {
+    var objectMembers: [String: JSONValue]? {
+        if case .object(let members) = self { return members }
+        return nil
+    }
+}
+
+extension ConfigReader {
+    /// An object, also accepted from the environment as `name=value,name=value`.
+    mutating func objectOrPairs(_ key: String) throws(ConfigError) -> (members: [String: JSONValue], source: String)? {
+        do {
+            return try object(key)
+        } catch {
+            let variable = Self.environmentName(for: key)
+            guard let text = environmentText(key) else { throw error }
+            var members: [String: JSONValue] = [:]
+            for pair in text.split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2 else { throw error }
+                members[parts[0]] = Int64(parts[1]).map(JSONValue.integer) ?? .string(parts[1])
+            }
+            return (members, "from \(variable)")
+        }
+    }
+}

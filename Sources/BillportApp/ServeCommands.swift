@@ -1,0 +1,76 @@
+import BillportCore
+import Foundation
+import Worker
+
+/// `serve`, `worker`, `scheduler`, `migrate`: the long-running roles and start-up.
+enum ServeCommands {
+    static let all: [Command] = [
+        Command(words: ["serve"], spec: CommandSpec(command: "billport serve"), help: """
+            Usage: billport serve [--config PATH]
+
+            Runs everything in one process: job workers for every configured queue and the
+            scheduler (which fires only while this process holds the leader lease). SIGTERM or
+            SIGINT stops claiming, lets running jobs finish for worker.shutdownGrace, gives the
+            rest back to the queue and exits; a second signal exits at once.
+            """) { _, context, console in
+            try await runServices(context, console: console, worker: true, scheduler: context.configuration.schedulerEnabled)
+        },
+        Command(words: ["worker"], spec: CommandSpec(command: "billport worker", options: ["queues"]), help: """
+            Usage: billport worker [--queues default=10,mail=4] [--config PATH]
+
+            Runs job workers only. --queues overrides worker.queues: the queues to serve and how
+            many jobs of each run at once. Several worker processes may share one database file.
+            """) { arguments, context, console in
+            var context = context
+            if let queues = arguments.option("queues") {
+                context = try context.overriding(queues: queues)
+            }
+            return try await runServices(context, console: console, worker: true, scheduler: false)
+        },
+        Command(words: ["scheduler"], spec: CommandSpec(command: "billport scheduler"), help: """
+            Usage: billport scheduler [--config PATH]
+
+            Runs the scheduler only. Any number may run; one leads (a lease row in the database)
+            and fires schedules, another takes over within scheduler.lease if the leader dies.
+            """) { _, context, console in
+            try await runServices(context, console: console, worker: false, scheduler: true)
+        },
+        Command(words: ["migrate"], spec: CommandSpec(command: "billport migrate"), help: """
+            Usage: billport migrate [--config PATH]
+
+            Applies pending database migrations and exits. Every other command does this too.
+            """) { _, context, console in
+            _ = try context.openDatabase()
+            console.out("database \(context.configuration.databasePath) is up to date")
+            return 0
+        },
+    ]
+
+    static func runServices(_ context: AppContext, console: Console, worker: Bool, scheduler: Bool) async throws -> Int32 {
+        let database = try context.openDatabase()
+        let store = context.jobStore(database)
+        var services: [any Service] = []
+        if worker { services.append(context.workerPool(store: store)) }
+        if scheduler { services.append(context.scheduler(store: store)) }
+        let shutdown = ShutdownSignal()
+        let trap = SignalTrap(shutdown: shutdown, logger: context.logger)
+        context.logger.info("billport started", [
+            "database": context.configuration.databasePath,
+            "roles": [worker ? "worker" : nil, scheduler ? "scheduler" : nil].compactMap { $0 }.joined(separator: ","),
+        ])
+        try await ServiceGroup(services: services, logger: context.logger).run(until: shutdown)
+        withExtendedLifetime(trap) {}
+        return 0
+    }
+}
+
+extension AppContext {
+    /// This context with `worker.queues` replaced by `--queues name=count,…`.
+    func overriding(queues text: String) throws -> AppContext {
+        let configuration = try BillportConfiguration.load(
+            fileText: nil, fileName: "--queues", environment: ["BILLPORT_WORKER_QUEUES": text])
+        var updated = self.configuration
+        updated.worker.queues = configuration.worker.queues
+        return AppContext(configuration: updated, logger: logger)
+    }
+}
