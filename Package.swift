@@ -47,6 +47,6 @@ let package = Package(
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Queue", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "BillportAppTests", dependencies: ["BillportApp", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "BillportAppTests", dependencies: ["BillportApp", "Queue", "SQLite", "TestSupport"], swiftSettings: swift6),
     ]
 )

@@ -36,7 +36,7 @@ public struct BillportConfiguration: Sendable {
         let dataDirectory = try reader.string("dataDirectory", default: "data")
         let path = try reader.string("database.path", default: "")
         let database = DatabaseConfiguration(
-            busyTimeout: try reader.duration("database.busyTimeout", default: .seconds(5), range: .milliseconds(10) ... .seconds(600)),
+            busyTimeout: try reader.duration("database.busyTimeout", default: .seconds(30), range: .milliseconds(10) ... .seconds(600)),
             synchronous: try reader.choice("database.synchronous", default: .normal) { $0.rawValue })
         let logLevel = try reader.choice("log.level", default: Logger.Level.info) { $0.description }
 

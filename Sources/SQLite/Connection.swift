@@ -21,7 +21,7 @@ public final class Connection {
             throw SQLiteError(code: status, message: "cannot open \(path): \(message)")
         }
         self.handle = handle
-        self.busyState = BusyState(timeout: configuration.busyTimeout)
+        self.busyState = BusyState(timeout: configuration.statementBusyTimeout)
         sqlite3_busy_handler(handle, busyHandler, Unmanaged.passUnretained(busyState).toOpaque())
         do {
             // A file that is not a database, or is locked, only shows itself on first use.

@@ -11,19 +11,21 @@ public struct DatabaseConfiguration: Sendable, Equatable {
         case full = "FULL"
     }
 
-    /// How long one statement waits for another connection's lock before SQLITE_BUSY.
+    /// How long a transaction waits in all for another connection's lock before SQLITE_BUSY
+    /// reaches the caller.
     public var busyTimeout: Duration
-    /// How long a write transaction keeps retrying SQLITE_BUSY before the error reaches the caller.
-    public var busyRetryLimit: Duration
     /// Durability of each commit.
     public var synchronous: Synchronous
 
-    /// Defaults: 5 s busy timeout, 60 s of retries, synchronous NORMAL.
-    public init(busyTimeout: Duration = .seconds(5), busyRetryLimit: Duration = .seconds(60), synchronous: Synchronous = .normal) {
+    /// Defaults: 30 s busy timeout, synchronous NORMAL.
+    public init(busyTimeout: Duration = .seconds(30), synchronous: Synchronous = .normal) {
         self.busyTimeout = busyTimeout
-        self.busyRetryLimit = busyRetryLimit
         self.synchronous = synchronous
     }
+
+    /// One wait inside SQLite's busy handler; the transaction is retried around it until
+    /// `busyTimeout`, because SQLITE_BUSY can escape a single long busy wait (DESIGN.md, Jobs).
+    var statementBusyTimeout: Duration { min(busyTimeout, .seconds(2)) }
 }
 
 /// The SQLite file: one writer connection and one reader connection, each on its own serial
@@ -50,10 +52,10 @@ public final class Database: Sendable {
 
     /// Runs `body` in a write transaction (BEGIN IMMEDIATE) on the writer's queue; commits when it
     /// returns, rolls back when it throws. SQLITE_BUSY at BEGIN is retried up to
-    /// `busyRetryLimit`, so lock contention between processes does not reach the caller.
+    /// `busyTimeout`, so lock contention between processes does not reach the caller.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await writer.async { connection in
-            try retryingWhileBusy(for: self.configuration.busyRetryLimit) {
+            try retryingWhileBusy(for: self.configuration.busyTimeout) {
                 try connection.transaction(.immediate, body)
             }
         }
@@ -63,7 +65,7 @@ public final class Database: Sendable {
     /// never blocks or waits for writers).
     public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await reader.async { connection in
-            try retryingWhileBusy(for: self.configuration.busyRetryLimit) {
+            try retryingWhileBusy(for: self.configuration.busyTimeout) {
                 try connection.transaction(.deferred, body)
             }
         }
@@ -73,7 +75,7 @@ public final class Database: Sendable {
     /// Never call it from a task on the cooperative pool.
     public func writeBlocking<T>(_ body: (Connection) throws -> T) throws -> T {
         try writer.sync { connection in
-            try retryingWhileBusy(for: configuration.busyRetryLimit) {
+            try retryingWhileBusy(for: configuration.busyTimeout) {
                 try connection.transaction(.immediate, body)
             }
         }
@@ -82,7 +84,7 @@ public final class Database: Sendable {
     /// `read` for callers that are not async: blocks the calling thread.
     public func readBlocking<T>(_ body: (Connection) throws -> T) throws -> T {
         try reader.sync { connection in
-            try retryingWhileBusy(for: configuration.busyRetryLimit) {
+            try retryingWhileBusy(for: configuration.busyTimeout) {
                 try connection.transaction(.deferred, body)
             }
         }

@@ -92,7 +92,7 @@ import Testing
     }
 
     @Test func aLockedFileReportsBusyAfterTheRetryLimitInsteadOfHanging() async throws {
-        let temp = try TemporaryDatabase(configuration: .init(busyTimeout: .milliseconds(50), busyRetryLimit: .milliseconds(200)))
+        let temp = try TemporaryDatabase(configuration: .init(busyTimeout: .milliseconds(200)))
         let other = try Database(path: temp.path, configuration: .init(busyTimeout: .milliseconds(50)))
         try await temp.database.write { try $0.execute("CREATE TABLE t (x INTEGER)") }
         // Another connection holds the write lock for the whole attempt.
