@@ -1,0 +1,46 @@
+# Billport — the two commands that matter: `make run` and `make test`.
+# Each installs the Debian packages it needs when they are missing (as root, or with sudo).
+
+SWIFT        ?= swift
+APT_PACKAGES := libsqlite3-dev libssl-dev pkg-config sqlite3
+ONLY         ?=
+
+.PHONY: deps build run test bench clean
+
+deps:
+	@missing=""; \
+	for package in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing missing Debian packages:$$missing"; \
+		if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+# Builds the debug binaries and starts everything in one process on data/billport.sqlite.
+run: build
+	@echo ""
+	@echo "Billport is starting on data/billport.sqlite (Ctrl-C drains and stops)."
+	@echo "  Inspect the queue:      .build/debug/billport jobs stats"
+	@echo "  See the schedules:      .build/debug/billport schedules"
+	@echo "  Try a job:              .build/debug/billport jobs enqueue diag.sleep --payload '{\"ms\": 500}'"
+	@echo ""
+	.build/debug/billport serve
+
+# Every test: unit tests, then integration tests against real processes and a real SQLite file.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# Release build; prints a table and `BENCH <metric> <value> <unit>` lines. `make bench ONLY=queue`.
+bench: deps
+	$(SWIFT) build -c release --product billport
+	$(SWIFT) build -c release --product billport-bench
+	.build/release/billport-bench $(if $(ONLY),--only $(ONLY),)
+
+clean:
+	rm -rf .build
