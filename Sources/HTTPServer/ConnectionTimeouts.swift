@@ -1,0 +1,176 @@
+/// The timeout rules of one connection as a pure state machine, after Hummingbird's
+/// `HTTPConnectionStateHandler.StateMachine`: the event loop reports what happened with the
+/// current time, and each method answers with an action; no clock is read and no I/O done.
+///
+/// Rules:
+/// - Read deadlines are totals, not per read, so a peer dripping one byte at a time
+///   (slowloris) is cut off: a head must arrive within `head` of its first byte, a body
+///   within `body` of the end of its head (or of the `100 Continue` sent for it).
+/// - A new connection must start its first request within `head`; between requests on a
+///   kept-alive connection the allowance is `idle`.
+/// - Read deadlines run only while the server waits on the client: with a request in flight
+///   (handler running or response unwritten) none applies, and each restarts when the last
+///   response has been written.
+/// - A response must make write progress at least every `write`.
+/// - After a closing response the connection half-closes and waits at most `linger` for the
+///   peer's FIN before closing, so unread input cannot turn into a RST that destroys the
+///   response (RFC 9112 §9.6).
+struct ConnectionTimeouts<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
+    /// The allowances, taken from the server configuration.
+    struct Limits: Sendable, Equatable {
+        var head: Duration
+        var body: Duration
+        var idle: Duration
+        var write: Duration
+        var linger: Duration
+    }
+
+    /// Which rule closed the connection, for the log.
+    enum Kind: Sendable, Equatable {
+        case head, body, idle, write, linger
+    }
+
+    /// What the event loop must do.
+    enum Action: Sendable, Equatable {
+        /// No deadline applies right now.
+        case none
+        /// Make sure a timer fires at this instant (an earlier timer may stay; it will
+        /// answer with a later `.schedule` when it fires).
+        case schedule(Instant)
+        /// Close the connection now.
+        case close(Kind)
+    }
+
+    /// What to do with the connection when the server starts draining.
+    enum QuiesceAction: Sendable, Equatable {
+        /// Nothing is in progress: close it now.
+        case close
+        /// Finish what is in progress, answer with `Connection: close`, then close.
+        case closeAfterResponse
+    }
+
+    /// The read side: what the server is waiting for and since when.
+    enum Inbound: Sendable, Equatable {
+        case waiting(since: Instant)
+        case head(since: Instant)
+        case body(since: Instant)
+    }
+
+    let limits: Limits
+    private(set) var inbound: Inbound
+    private(set) var inFlight = 0
+    private(set) var servedAny = false
+    private(set) var writeStalledSince: Instant?
+    private(set) var lingerSince: Instant?
+    private(set) var draining = false
+
+    /// Starts the machine for a connection accepted at `now`.
+    init(limits: Limits, now: Instant) {
+        self.limits = limits
+        self.inbound = .waiting(since: now)
+    }
+
+    /// The first action for a new connection.
+    func start() -> Action { action }
+
+    /// The parser's phase after new bytes were parsed.
+    mutating func readPhaseChanged(to phase: HTTPRequestParser.Phase, now: Instant) -> Action {
+        switch (inbound, phase) {
+        case (.waiting, .head), (.waiting, .body):
+            inbound = phase == .head ? .head(since: now) : .body(since: now)
+        case (.head, .body):
+            inbound = .body(since: now)
+        case (.head, .idle), (.body, .idle):
+            inbound = .waiting(since: now)
+        default:
+            break
+        }
+        return action
+    }
+
+    /// A complete request was parsed and handed on.
+    mutating func requestReceived(now: Instant) -> Action {
+        inFlight += 1
+        servedAny = true
+        return action
+    }
+
+    /// A `100 Continue` was written: the client starts sending its body now.
+    mutating func continueSent(now: Instant) -> Action {
+        if case .body = inbound { inbound = .body(since: now) }
+        return action
+    }
+
+    /// A write attempt finished; `pending` tells whether output remains unwritten and
+    /// `progressed` whether this attempt wrote any byte.
+    mutating func wrote(pending: Bool, progressed: Bool, now: Instant) -> Action {
+        if !pending {
+            writeStalledSince = nil
+        } else if progressed || writeStalledSince == nil {
+            writeStalledSince = now
+        }
+        return action
+    }
+
+    /// A response was completely written.
+    mutating func responseWritten(now: Instant) -> Action {
+        inFlight = max(0, inFlight - 1)
+        if inFlight == 0 {
+            // The read allowance restarts now that the server waits on the client again.
+            switch inbound {
+            case .waiting: inbound = .waiting(since: now)
+            case .head: inbound = .head(since: now)
+            case .body: inbound = .body(since: now)
+            }
+        }
+        return action
+    }
+
+    /// The connection half-closed after a closing response and waits for the peer's FIN.
+    mutating func lingerStarted(now: Instant) -> Action {
+        lingerSince = now
+        return action
+    }
+
+    /// The server is shutting down gracefully.
+    mutating func quiesce() -> QuiesceAction {
+        draining = true
+        if case .waiting = inbound, inFlight == 0, writeStalledSince == nil, lingerSince == nil {
+            return .close
+        }
+        return .closeAfterResponse
+    }
+
+    /// Whether responses must now carry `Connection: close`.
+    var closeAfterResponse: Bool { draining }
+
+    /// A timer fired at `now`: close if the deadline has passed, otherwise say when to look again.
+    func timeoutFired(now: Instant) -> Action {
+        guard let (deadline, kind) = deadline else { return .none }
+        return now >= deadline ? .close(kind) : .schedule(deadline)
+    }
+
+    /// The earliest deadline in force and the rule it comes from.
+    var deadline: (Instant, Kind)? {
+        if let lingerSince { return (lingerSince.advanced(by: limits.linger), .linger) }
+        var best: (Instant, Kind)?
+        if let writeStalledSince { best = (writeStalledSince.advanced(by: limits.write), .write) }
+        if inFlight == 0 {
+            let read: (Instant, Kind)
+            switch inbound {
+            case .waiting(let since):
+                read = servedAny ? (since.advanced(by: limits.idle), .idle) : (since.advanced(by: limits.head), .head)
+            case .head(let since):
+                read = (since.advanced(by: limits.head), .head)
+            case .body(let since):
+                read = (since.advanced(by: limits.body), .body)
+            }
+            if best == nil || read.0 < best!.0 { best = read }
+        }
+        return best
+    }
+
+    private var action: Action {
+        deadline.map { .schedule($0.0) } ?? .none
+    }
+}

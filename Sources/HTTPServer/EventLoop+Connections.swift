@@ -1,0 +1,233 @@
+// MARK: - Accepting, reading, answering and closing connections (loop thread only)
+
+extension EventLoop {
+    /// Rejected connections kept at once while their 503 is written; beyond it, extra
+    /// connections are closed without an answer.
+    static let maxRejectedConnections = 64
+
+    func acceptConnections(now: ContinuousClock.Instant) {
+        guard listenSlot != nil else { return }
+        for _ in 0..<64 {
+            switch Socket.accept(listener: listenFD) {
+            case .wouldBlock:
+                return
+            case .skipped:
+                continue
+            case .exhausted(let message):
+                // Out of descriptors: the listener stays readable, so pause it briefly
+                // instead of spinning.
+                log("accept failed: \(message); pausing accepts for 100 ms")
+                listenPausedUntil = now.advanced(by: .milliseconds(100))
+                if let slot = listenSlot { pollSet.setInterest([], slot: slot) }
+                return
+            case .accepted(let fd, let address):
+                let rejected = servedCount >= configuration.maxConnections
+                if rejected && rejectedCount >= Self.maxRejectedConnections {
+                    Socket.close(fd)
+                    continue
+                }
+                addConnection(fd: fd, address: address, rejected: rejected, now: now)
+            }
+        }
+    }
+
+    private func addConnection(fd: Int32, address: String, rejected: Bool, now: ContinuousClock.Instant) {
+        let id = nextID
+        nextID += 1
+        let slot = pollSet.add(fd: fd, interest: [], owner: id)
+        let connection = Connection(
+            id: id, fd: fd, remoteAddress: address, isRejected: rejected, slot: slot,
+            limits: configuration.limits,
+            timeouts: ConnectionTimeouts(limits: configuration.timeoutLimits, now: now))
+        connections[id] = connection
+        if rejected {
+            rejectedCount += 1
+            log("connection limit \(configuration.maxConnections) reached; answering 503 to \(address)")
+            connection.work.append(.refuse(status: 503))
+            connection.parsingStopped = true
+        } else {
+            servedCount += 1
+        }
+        apply(connection.timeouts.start(), to: connection)
+        dispatch(connection, now: now)
+    }
+
+    func handleReadable(_ connection: Connection, now: ContinuousClock.Instant) {
+        if connection.lingering {
+            discardInput(connection)
+            return
+        }
+        guard connection.interest.contains(.read) else { return }
+        var reads = 0
+        reading: while reads < 4 {
+            switch Socket.read(connection.fd, into: readBuffer) {
+            case .bytes(let count):
+                connection.parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
+                reads += 1
+                if count < readBuffer.count || connection.parser.bufferedByteCount >= Connection.maxBufferedInput {
+                    break reading
+                }
+            case .wouldBlock:
+                break reading
+            case .closed:
+                connection.peerClosed = true
+                break reading
+            case .failed:
+                close(connection)
+                return
+            }
+        }
+        pump(connection, now: now)
+    }
+
+    /// While lingering, input is read and dropped until the peer's FIN.
+    private func discardInput(_ connection: Connection) {
+        while true {
+            switch Socket.read(connection.fd, into: readBuffer) {
+            case .bytes: continue
+            case .wouldBlock: return
+            case .closed, .failed: close(connection); return
+            }
+        }
+    }
+
+    /// Parses queued input into work, as far as the work queue allows, then answers.
+    func pump(_ connection: Connection, now: ContinuousClock.Instant) {
+        while !connection.parsingStopped && connection.work.count < Connection.maxQueuedWork {
+            let event: HTTPRequestParser.Event?
+            do {
+                event = try connection.parser.next()
+            } catch {
+                log("refusing request from \(connection.remoteAddress): \(error) (\(error.status))")
+                connection.work.append(.refuse(status: error.status))
+                connection.parsingStopped = true
+                break
+            }
+            guard let event else { break }
+            switch event {
+            case .headComplete(let expectsContinue):
+                if expectsContinue { connection.work.append(.sendContinue) }
+            case .request(var request):
+                request.remoteAddress = connection.remoteAddress
+                // RFC 9112 §9.6: nothing after a request with `Connection: close` is processed.
+                if !request.keepAlive { connection.parsingStopped = true }
+                apply(connection.timeouts.requestReceived(now: now), to: connection)
+                connection.work.append(.request(request))
+            }
+        }
+        apply(connection.timeouts.readPhaseChanged(to: connection.parser.phase, now: now), to: connection)
+        dispatch(connection, now: now)
+    }
+
+    /// Answers queued work in order until a handler has to run, then writes.
+    func dispatch(_ connection: Connection, now: ContinuousClock.Instant) {
+        working: while connection.responding == nil && !connection.closeAfterOutput && !connection.work.isEmpty {
+            switch connection.work.removeFirst() {
+            case .sendContinue:
+                connection.output.append(contentsOf: ResponseEncoder.continueBytes)
+                apply(connection.timeouts.continueSent(now: now), to: connection)
+            case .refuse(let status):
+                encoder.encodeRefusal(status: status, into: &connection.output)
+                connection.closeAfterOutput = true
+                connection.work.removeAll()
+            case .request(let request):
+                connection.responding = ResponseEncoder.Context(
+                    method: request.method, version: request.version, keepAlive: request.keepAlive)
+                let id = connection.id
+                let handler = self.handler
+                connection.handlerTask = Task { [self] in
+                    let response = await handler(request)
+                    post(.response(connection: id, response))
+                }
+                break working
+            }
+        }
+        flush(connection, now: now)
+    }
+
+    /// A handler finished: encode its response, then carry on with the queue.
+    func deliver(_ response: HTTPResponse, to connection: Connection, now: ContinuousClock.Instant) {
+        guard let context = connection.responding else { return }
+        connection.responding = nil
+        connection.handlerTask = nil
+        let forceClose = connection.timeouts.closeAfterResponse || drainDeadline != nil
+        if encoder.encode(response, for: context, forceClose: forceClose, into: &connection.output) {
+            connection.closeAfterOutput = true
+            connection.parsingStopped = true
+            connection.work.removeAll()
+        }
+        connection.responsesInOutput += 1
+        pump(connection, now: now)
+    }
+
+    /// Writes as much output as the socket takes, then decides what comes next.
+    func flush(_ connection: Connection, now: ContinuousClock.Instant) {
+        if connection.hasPendingOutput {
+            var progressed = false
+            writing: while connection.hasPendingOutput {
+                let result = connection.output.withUnsafeBytes { bytes in
+                    Socket.write(connection.fd, UnsafeRawBufferPointer(rebasing: bytes[connection.outputOffset...]))
+                }
+                switch result {
+                case .bytes(0), .wouldBlock:
+                    break writing
+                case .bytes(let count):
+                    connection.outputOffset += count
+                    progressed = true
+                case .closed, .failed:
+                    close(connection)
+                    return
+                }
+            }
+            apply(connection.timeouts.wrote(pending: connection.hasPendingOutput, progressed: progressed, now: now),
+                  to: connection)
+            if !connection.hasPendingOutput {
+                let keepCapacity = connection.output.capacity <= 64 * 1024
+                connection.output.removeAll(keepingCapacity: keepCapacity)
+                connection.outputOffset = 0
+                for _ in 0..<connection.responsesInOutput {
+                    apply(connection.timeouts.responseWritten(now: now), to: connection)
+                }
+                connection.responsesInOutput = 0
+            }
+        }
+        if !connection.hasPendingOutput {
+            if connection.closeAfterOutput && !connection.lingering {
+                startLingering(connection, now: now)
+                return
+            }
+            if connection.peerClosed && connection.responding == nil && connection.work.isEmpty {
+                close(connection)
+                return
+            }
+            if drainDeadline != nil && connection.isQuiet && !connection.lingering {
+                close(connection)
+                return
+            }
+        }
+        pollSet.setInterest(connection.interest, slot: connection.slot)
+    }
+
+    /// Half-closes after a closing response and waits for the peer's FIN (RFC 9112 §9.6).
+    private func startLingering(_ connection: Connection, now: ContinuousClock.Instant) {
+        Socket.shutdownWrite(connection.fd)
+        connection.lingering = true
+        if connection.peerClosed {
+            close(connection)
+            return
+        }
+        apply(connection.timeouts.lingerStarted(now: now), to: connection)
+        pollSet.setInterest(connection.interest, slot: connection.slot)
+    }
+
+    /// Closes the descriptor and forgets the connection; a running handler is cancelled and
+    /// its late response dropped.
+    func close(_ connection: Connection) {
+        guard connections.removeValue(forKey: connection.id) != nil else { return }
+        removeSlot(connection.slot)
+        Socket.close(connection.fd)
+        connection.handlerTask?.cancel()
+        connection.handlerTask = nil
+        if connection.isRejected { rejectedCount -= 1 } else { servedCount -= 1 }
+    }
+}

@@ -1,0 +1,98 @@
+import Testing
+import HTTPServer
+
+@Suite struct LiveTimeoutTests {
+    private var configuration: HTTPServerConfiguration {
+        HTTPServerConfiguration(headReadTimeout: .milliseconds(200), bodyReadTimeout: .milliseconds(300),
+                                idleTimeout: .milliseconds(300), writeTimeout: .milliseconds(300),
+                                lingerTimeout: .milliseconds(300))
+    }
+
+    @Test func slowlorisHalfHeadIsClosedAfterTheHeadTimeout() async throws {
+        try await withServer(configuration) { port, _ in
+            let client = try RawClient(port: port)
+            let start = ContinuousClock.now
+            try await client.send("GET / HTTP/1.1\r\nHost: a\r\nX-Half: ")
+            #expect(try await client.waitForClose(timeout: .seconds(3)))
+            let elapsed = start.duration(to: .now)
+            #expect(elapsed >= .milliseconds(150))
+            #expect(elapsed < .seconds(2))
+        }
+    }
+
+    @Test func drippingBytesDoesNotKeepTheConnectionOpen() async throws {
+        try await withServer(configuration) { port, _ in
+            let client = try RawClient(port: port)
+            let start = ContinuousClock.now
+            var closed = false
+            for byte in "GET / HTTP/1.1\r\nHost: a\r\nX-Drip: abcdefghijklmnopqrstuvwxyz".utf8 {
+                do {
+                    try await client.send([byte])
+                } catch {
+                    closed = true
+                    break
+                }
+                if try await client.waitForClose(timeout: .milliseconds(40)) {
+                    closed = true
+                    break
+                }
+            }
+            #expect(closed)
+            #expect(start.duration(to: .now) < .seconds(1))
+        }
+    }
+
+    @Test func silentConnectionIsClosedAfterTheHeadTimeout() async throws {
+        try await withServer(configuration) { port, _ in
+            let client = try RawClient(port: port)
+            #expect(try await client.waitForClose(timeout: .seconds(3)))
+        }
+    }
+
+    @Test func stalledBodyIsClosedAfterTheBodyTimeout() async throws {
+        try await withServer(configuration) { port, _ in
+            let client = try RawClient(port: port)
+            let start = ContinuousClock.now
+            try await client.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nhalf")
+            #expect(try await client.waitForClose(timeout: .seconds(3)))
+            #expect(start.duration(to: .now) >= .milliseconds(250))
+        }
+    }
+
+    @Test func idleKeepAliveConnectionIsClosedAfterTheIdleTimeout() async throws {
+        try await withServer(configuration) { port, _ in
+            let client = try RawClient(port: port)
+            try await client.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try await client.readResponse().status == 200)
+            let start = ContinuousClock.now
+            #expect(try await client.waitForClose(timeout: .seconds(3)))
+            #expect(start.duration(to: .now) >= .milliseconds(150))
+        }
+    }
+
+    @Test func slowHandlerIsNotCutOffByReadTimeouts() async throws {
+        let handler: HTTPHandler = { _ in
+            try? await Task.sleep(for: .milliseconds(600))
+            return HTTPResponse(text: "late")
+        }
+        try await withServer(configuration, handler: handler) { port, _ in
+            let client = try RawClient(port: port)
+            try await client.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try await client.readResponse().text == "late")
+        }
+    }
+
+    @Test func peerThatStopsReadingIsClosedAfterTheWriteTimeout() async throws {
+        let size = 48 << 20
+        let body = [UInt8](repeating: 1, count: size)
+        let handler: HTTPHandler = { _ in HTTPResponse(body: body) }
+        try await withServer(configuration, handler: handler) { port, _ in
+            let client = try RawClient(port: port)
+            try await client.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+            // Read nothing for well over the write timeout, then drain what is left.
+            try await Task.sleep(for: .milliseconds(1200))
+            let received = try await client.readToEnd(timeout: .seconds(10))
+            #expect(received.count < size)
+        }
+    }
+}
