@@ -131,6 +131,12 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         self.init(year: yoe + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
     }
 
+    /// 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday).
+    public var weekday: Int {
+        let remainder = (daysSinceEpoch + 4) % 7
+        return remainder < 0 ? remainder + 7 : remainder
+    }
+
     /// Days in `month` of `year`.
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {

@@ -4,119 +4,104 @@ import Synchronization
 ///
 /// Triggered by SIGTERM/SIGINT in the executable and by hand in tests.
 public final class ShutdownSignal: Sendable {
-    private struct State: ~Copyable {
-        var triggered = false
-        var waiters = Waiters()
-    }
-    private let state = Mutex(State())
+    private let event = AsyncEvent(latched: true)
 
     /// A signal not yet triggered.
     public init() {}
 
     /// Whether shutdown has begun.
-    public var isTriggered: Bool { state.withLock { $0.triggered } }
+    public var isTriggered: Bool { event.isSignalled }
 
     /// Begins shutdown; every current and future `wait()` returns. Idempotent.
-    public func trigger() {
-        let resumed = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            guard !state.triggered else { return [] }
-            state.triggered = true
-            return state.waiters.removeAll()
-        }
-        resumed.forEach { $0.resume() }
-    }
+    public func trigger() { event.signal() }
+
+    /// Returns once shutdown has been triggered, or when the calling task is cancelled.
+    public func wait() async { _ = await event.wait() }
 
     /// Waits for shutdown at most `timeout`; returns whether it was triggered.
     @discardableResult
-    public func wait(timeout: Duration) async -> Bool {
-        if isTriggered { return true }
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await self.wait(); return self.isTriggered }
-            group.addTask { try? await Task.sleep(for: timeout); return self.isTriggered }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
-    }
-
-    /// Returns once shutdown has been triggered, or when the calling task is cancelled.
-    public func wait() async {
-        let id = Mutex<Int?>(nil)
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let alreadyDone = state.withLock { state -> Bool in
-                    if state.triggered || Task.isCancelled { return true }
-                    id.withLock { $0 = state.waiters.add(continuation) }
-                    return false
-                }
-                if alreadyDone { continuation.resume() }
-            }
-        } onCancel: {
-            let continuation = state.withLock { state in
-                id.withLock { $0 }.flatMap { state.waiters.remove($0) }
-            }
-            continuation?.resume()
-        }
-    }
+    public func wait(timeout: Duration) async -> Bool { await event.wait(timeout: timeout) }
 }
 
-/// A wake-up call between tasks of one process: `ring()` wakes a waiter at once, or the next
+/// A wake-up call between tasks of one process: `ring()` wakes the waiters at once, or the next
 /// `wait` if nobody waits yet. Rings coalesce; a ring is never lost.
 public final class Doorbell: Sendable {
-    private struct State: ~Copyable {
-        var pending = false
-        var waiters = Waiters()
-    }
-    private let state = Mutex(State())
+    private let event = AsyncEvent(latched: false)
 
     /// A quiet doorbell.
     public init() {}
 
     /// Wakes every waiter, or leaves a ring for the next one.
-    public func ring() {
-        let resumed = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            if state.waiters.isEmpty {
-                state.pending = true
-                return []
-            }
-            return state.waiters.removeAll()
-        }
-        resumed.forEach { $0.resume() }
-    }
+    public func ring() { event.signal() }
 
     /// Waits for a ring, at most `timeout`; returns whether it was rung.
     @discardableResult
-    public func wait(timeout: Duration) async -> Bool {
-        if state.withLock({ state in defer { state.pending = false }; return state.pending }) { return true }
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await self.waitForever(); return !Task.isCancelled }
-            group.addTask { try? await Task.sleep(for: timeout); return false }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
+    public func wait(timeout: Duration) async -> Bool { await event.wait(timeout: timeout) }
+}
+
+/// Parked tasks and a flag: what both `ShutdownSignal` (latched: the flag stays set) and
+/// `Doorbell` (not latched: the next wait takes the flag) are made of.
+final class AsyncEvent: Sendable {
+    private struct State: ~Copyable {
+        var signalled = false
+        var waiters = Waiters()
+    }
+    private let state = Mutex(State())
+    private let latched: Bool
+
+    init(latched: Bool) {
+        self.latched = latched
     }
 
-    private func waitForever() async {
+    var isSignalled: Bool { state.withLock { $0.signalled } }
+
+    /// Wakes every waiter; sets the flag if latched or if nobody was waiting.
+    func signal() {
+        let resumed = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
+            if latched || state.waiters.isEmpty { state.signalled = true }
+            return state.waiters.removeAll()
+        }
+        resumed.forEach { $0.resume(returning: true) }
+    }
+
+    /// Returns true when signalled (taking the flag unless latched), false when the task was
+    /// cancelled first.
+    func wait() async -> Bool {
         let id = Mutex<Int?>(nil)
-        await withTaskCancellationHandler {
+        return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let alreadyRung = state.withLock { state -> Bool in
-                    if state.pending {
-                        state.pending = false
+                let outcome = state.withLock { state -> Bool? in
+                    if state.signalled {
+                        if !latched { state.signalled = false }
                         return true
                     }
-                    if Task.isCancelled { return true }
+                    if Task.isCancelled { return false }
                     id.withLock { $0 = state.waiters.add(continuation) }
-                    return false
+                    return nil
                 }
-                if alreadyRung { continuation.resume() }
+                if let outcome { continuation.resume(returning: outcome) }
             }
         } onCancel: {
             let continuation = state.withLock { state in
                 id.withLock { $0 }.flatMap { state.waiters.remove($0) }
             }
-            continuation?.resume()
+            continuation?.resume(returning: false)
+        }
+    }
+
+    /// `wait()` for at most `timeout`; returns whether it was signalled. A signal that lands
+    /// as the timeout fires still counts, so a doorbell's ring is never swallowed.
+    func wait(timeout: Duration) async -> Bool {
+        if latched, isSignalled { return true }
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await self.wait() }
+            group.addTask { try? await Task.sleep(for: timeout); return false }
+            var signalled = false
+            for await result in group {
+                signalled = signalled || result
+                group.cancelAll()
+            }
+            return signalled
         }
     }
 }

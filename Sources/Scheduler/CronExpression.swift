@@ -1,3 +1,4 @@
+import BillportCore
 import Foundation
 
 /// A 5-field cron expression (minute hour day-of-month month day-of-week), evaluated in UTC.
@@ -90,9 +91,7 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         return daysUseOrRule ? (domMatches || dowMatches) : (domMatches && dowMatches)
     }
 
-    // MARK: - Proleptic Gregorian date arithmetic in UTC (days since 1970-01-01)
-    // After Howard Hinnant's public-domain `days_from_civil` / `civil_from_days`; pure integer math,
-    // so no Calendar or TimeZone state is involved.
+    // MARK: - Date arithmetic in UTC (days since 1970-01-01), by BillportCore's CalendarDate
 
     static func floorDivide(_ value: Int, _ divisor: Int) -> Int {
         let quotient = value / divisor
@@ -100,31 +99,16 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     }
 
     static func days(year: Int, month: Int, day: Int) -> Int {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = floorDivide(shiftedYear, 400)
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        CalendarDate(year: year, month: month, day: day).daysSinceEpoch
     }
 
     static func civilDate(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = floorDivide(shifted, 146_097)
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day)
+        let date = CalendarDate(daysSinceEpoch: days)
+        return (date.year, date.month, date.day)
     }
 
-    /// 0 = Sunday ... 6 = Saturday; 1970-01-01 was a Thursday.
     static func weekday(fromDays days: Int) -> Int {
-        let remainder = (days + 4) % 7
-        return remainder < 0 ? remainder + 7 : remainder
+        CalendarDate(daysSinceEpoch: days).weekday
     }
 }
 

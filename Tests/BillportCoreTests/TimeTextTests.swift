@@ -49,6 +49,18 @@ import Testing
         #expect(CalendarDate(parsing: "2028-02-29")?.adding(days: 1).description == "2028-03-01")
     }
 
+    @Test func agreesWithFoundationsGregorianCalendarIncludingWeekdays() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        // Calendar switches to Julian before 1582, so compare from 1600 to about 9999.
+        for days in stride(from: -135_000, through: 2_930_000, by: 997) {
+            let reference = calendar.dateComponents([.year, .month, .day, .weekday], from: Date(timeIntervalSince1970: TimeInterval(days) * 86_400))
+            let date = CalendarDate(daysSinceEpoch: days)
+            #expect([date.year, date.month, date.day] == [reference.year, reference.month, reference.day], "days \(days)")
+            #expect(date.weekday == reference.weekday! - 1, "days \(days)")
+        }
+    }
+
     @Test func rejectsDaysThatDoNotExist() {
         #expect(CalendarDate(parsing: "2026-02-29") == nil)
         #expect(CalendarDate(parsing: "2026-13-01") == nil)

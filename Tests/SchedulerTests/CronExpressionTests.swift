@@ -306,20 +306,3 @@ func matchesMinuteByMinuteCalendarCheck(oracle: CronOracle, windowStart: String)
     }
     #expect(actual == expected)
 }
-
-// MARK: - Date arithmetic
-
-@Test func civilDateArithmeticAgreesWithCalendar() {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    // Calendar switches to Julian before 1582, so compare from 1600 to year ~9999.
-    for days in stride(from: -135_000, through: 2_930_000, by: 997) {
-        let reference = calendar.dateComponents([.year, .month, .day, .weekday],
-                                                from: Date(timeIntervalSince1970: TimeInterval(days) * 86_400))
-        let civil = CronExpression.civilDate(fromDays: days)
-        #expect(civil.year == reference.year && civil.month == reference.month && civil.day == reference.day,
-                "days \(days)")
-        #expect(CronExpression.weekday(fromDays: days) == reference.weekday! - 1, "days \(days)")
-        #expect(CronExpression.days(year: civil.year, month: civil.month, day: civil.day) == days)
-    }
-}
