@@ -98,6 +98,17 @@ public struct HTTPRequestParser: Sendable {
         return requests
     }
 
+    /// Moves up to `wanted` buffered bytes into the body; returns how many are still to come.
+    private mutating func takeBody(upTo wanted: Int) -> Int {
+        let available = min(wanted, buffer.count - readIndex)
+        if available > 0 {
+            body.append(contentsOf: buffer[readIndex..<(readIndex + available)])
+            readIndex += available
+            scanIndex = readIndex
+        }
+        return wanted - available
+    }
+
     private mutating func step() throws(HTTPParserError) -> Event? {
         while true {
             switch state {
@@ -127,14 +138,9 @@ public struct HTTPRequestParser: Sendable {
                 if head!.headers.count >= limits.maxHeaderCount { throw .tooManyHeaders }
                 head!.headers.add(field.name, field.value)
             case .fixedBody(let remaining):
-                let available = min(remaining, buffer.count - readIndex)
-                if available > 0 {
-                    body.append(contentsOf: buffer[readIndex..<(readIndex + available)])
-                    readIndex += available
-                    scanIndex = readIndex
-                }
-                if remaining - available > 0 {
-                    state = .fixedBody(remaining: remaining - available)
+                let left = takeBody(upTo: remaining)
+                if left > 0 {
+                    state = .fixedBody(remaining: left)
                     return nil
                 }
                 return .request(completeRequest())
@@ -150,14 +156,9 @@ public struct HTTPRequestParser: Sendable {
                     state = .chunkData(remaining: size)
                 }
             case .chunkData(let remaining):
-                let available = min(remaining, buffer.count - readIndex)
-                if available > 0 {
-                    body.append(contentsOf: buffer[readIndex..<(readIndex + available)])
-                    readIndex += available
-                    scanIndex = readIndex
-                }
-                if remaining - available > 0 {
-                    state = .chunkData(remaining: remaining - available)
+                let left = takeBody(upTo: remaining)
+                if left > 0 {
+                    state = .chunkData(remaining: left)
                     return nil
                 }
                 state = .chunkEnd
