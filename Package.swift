@@ -20,7 +20,8 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
 
         // Supporting modules.
-        .target(name: "BillportCore", dependencies: ["COpenSSL"], swiftSettings: swift6),
+        .target(name: "BillportCore", swiftSettings: swift6),
+        .target(name: "Tokens", dependencies: ["COpenSSL", "BillportCore"], swiftSettings: swift6),
         .target(name: "SQLite", dependencies: ["CSQLite", "BillportCore"], swiftSettings: swift6),
         .target(name: "HTTPServer", dependencies: ["BillportCore"], swiftSettings: swift6),
 
@@ -28,10 +29,12 @@ let package = Package(
         .target(name: "Queue", dependencies: ["SQLite", "BillportCore"], swiftSettings: swift6),
         .target(name: "Worker", dependencies: ["Queue", "BillportCore"], swiftSettings: swift6),
         .target(name: "Scheduler", dependencies: ["Queue", "SQLite", "BillportCore"], swiftSettings: swift6),
+        .target(name: "Portal", dependencies: ["SQLite", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
+        .target(name: "API", dependencies: ["HTTPServer", "Portal", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
 
         // The executable: CLI, config, wiring (a library so that tests can reach it).
         .target(name: "BillportApp",
-                dependencies: ["BillportCore", "SQLite", "Queue", "Worker", "Scheduler"],
+                dependencies: ["BillportCore", "SQLite", "Queue", "Worker", "Scheduler", "Tokens", "Portal", "API", "HTTPServer"],
                 swiftSettings: swift6),
         .executableTarget(name: "billport", dependencies: ["BillportApp"], swiftSettings: swift6),
         .executableTarget(name: "billport-bench",
@@ -42,6 +45,9 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["BillportCore", "SQLite"], path: "Tests/TestSupport",
                 swiftSettings: swift6),
         .testTarget(name: "BillportCoreTests", dependencies: ["BillportCore", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "TokensTests", dependencies: ["Tokens", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "PortalTests", dependencies: ["Portal", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "APITests", dependencies: ["API", "BillportApp", "Portal", "Tokens", "HTTPServer", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "TestSupport"], swiftSettings: swift6),

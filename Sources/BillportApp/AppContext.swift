@@ -1,8 +1,12 @@
+import API
 import BillportCore
 import Foundation
+import HTTPServer
+import Portal
 import Queue
 import Scheduler
 import SQLite
+import Tokens
 import Worker
 
 /// What every command shares: the validated configuration, the logger, and how to open the
@@ -13,7 +17,7 @@ struct AppContext {
     let clock: any WallClock = SystemClock()
 
     /// Every module's migrations, in the order they apply.
-    static let migrations = QueueSchema.migrations + SchedulerSchema.migrations
+    static let migrations = QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations
 
     /// Opens the database file, creating the data directory (mode 0700: it will hold secrets).
     func openDatabase() throws -> Database {
@@ -57,6 +61,25 @@ struct AppContext {
                    retryPolicy: configuration.queue.retry, clock: clock, logger: logger)
     }
 
+    func portalStore(_ database: Database) -> SQLitePortalStore {
+        SQLitePortalStore(database: database, clock: clock)
+    }
+
+    /// Signs and verifies API tokens with the server's key (configured, or generated once).
+    func jwtSigner() throws -> JWTSigner {
+        JWTSigner(key: try Secrets.jwtKey(configured: configuration.jwtSecret, dataDirectory: configuration.dataDirectory))
+    }
+
+    func httpService(_ database: Database) throws -> HTTPService {
+        let api = BillportAPI(store: portalStore(database), signer: try jwtSigner(), configuration: configuration.api,
+                              clock: clock, logger: logger)
+        var http = configuration.http
+        let log = logger.labelled("http")
+        http.log = { message in log.warning(message) }
+        return HTTPService(server: HTTPServer(configuration: http, handler: api.handler), logger: logger,
+                           publicBaseURL: configuration.api.publicBaseURL)
+    }
+
     func scheduler(store: SQLiteJobStore) -> SchedulerService {
         SchedulerService(store: SQLiteScheduleStore(jobs: store), configuration: configuration.scheduler, clock: clock, logger: logger)
     }
@@ -66,4 +89,24 @@ struct AppContext {
 struct StartupError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// The HTTP server as a service: listens at start, drains in-flight requests at shutdown.
+struct HTTPService: Service {
+    let name = "http"
+    let server: HTTPServer
+    let logger: Logger
+    let publicBaseURL: String
+
+    func run(until shutdown: ShutdownSignal) async throws {
+        let port: Int
+        do {
+            port = try server.start()
+        } catch {
+            throw StartupError("cannot listen for HTTP: \(error)")
+        }
+        logger.info("http listening", ["port": "\(port)", "publicBaseURL": publicBaseURL])
+        await shutdown.wait()
+        await server.shutdown(gracePeriod: .seconds(10))
+    }
 }

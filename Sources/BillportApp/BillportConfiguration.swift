@@ -1,5 +1,7 @@
+import API
 import BillportCore
 import Foundation
+import HTTPServer
 import Queue
 import Scheduler
 import SQLite
@@ -18,6 +20,11 @@ public struct BillportConfiguration: Sendable {
     public var worker: WorkerConfiguration
     public var schedulerEnabled: Bool
     public var scheduler: SchedulerConfiguration
+    /// Where the HTTP API listens.
+    public var http: HTTPServerConfiguration
+    public var api: APIConfiguration
+    /// `auth.jwtSecret`; nil means generated once into the data directory.
+    public var jwtSecret: String?
 
     /// The defaults, used where neither the file nor the environment says otherwise.
     public static let defaultSchedules = #"{"jobs.prune": {"every": "1h", "kind": "jobs.prune"}}"#
@@ -65,6 +72,21 @@ public struct BillportConfiguration: Sendable {
             schedules: try schedules(&reader),
             tickInterval: try reader.duration("scheduler.tick", default: .seconds(1), range: .milliseconds(10) ... .seconds(60)),
             leaseDuration: try reader.duration("scheduler.lease", default: .seconds(30), range: .seconds(1) ... .seconds(3600)))
+        var http = HTTPServerConfiguration()
+        http.host = try reader.string("http.host", default: "127.0.0.1")
+        http.port = try reader.int("http.port", default: 8080, range: 0...65_535)
+        http.limits.maxBodyBytes = try reader.int("http.maxBodyBytes", default: 1 << 20, range: 1024...(64 << 20))
+        http.maxConnections = try reader.int("http.maxConnections", default: 512, range: 1...100_000)
+        let defaultBase = "http://\(http.host == "0.0.0.0" ? "127.0.0.1" : http.host):\(http.port)"
+        let publicBaseURL = try reader.string("http.publicBaseURL", default: defaultBase)
+        guard let url = URL(string: publicBaseURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+              url.query == nil else {
+            throw ConfigError(key: "http.publicBaseURL", message: "must be an http(s) URL like https://billing.example.com (got \"\(publicBaseURL)\")", source: "in \(fileName)")
+        }
+        let jwtSecret = try reader.string("auth.jwtSecret", default: "")
+        if !jwtSecret.isEmpty, jwtSecret.utf8.count < 32 {
+            throw ConfigError(key: "auth.jwtSecret", message: "must be at least 32 characters (or unset, to generate one)", source: "in \(fileName)")
+        }
         try reader.checkNoUnknownKeys()
         if worker.maxPollInterval < worker.pollInterval {
             throw ConfigError(key: "worker.maxPollInterval", message: "must not be shorter than worker.pollInterval", source: "in \(fileName)")
@@ -75,7 +97,8 @@ public struct BillportConfiguration: Sendable {
         return BillportConfiguration(
             dataDirectory: dataDirectory, databasePath: path.isEmpty ? dataDirectory + "/billport.sqlite" : path,
             database: database, logLevel: logLevel, queue: queue, worker: worker, schedulerEnabled: schedulerEnabled,
-            scheduler: scheduler)
+            scheduler: scheduler, http: http, api: APIConfiguration(publicBaseURL: publicBaseURL),
+            jwtSecret: jwtSecret.isEmpty ? nil : jwtSecret)
     }
 
     /// `worker.queues`: `{"default": 10, "mail": 4}`, or `default=10,mail=4` in the environment.

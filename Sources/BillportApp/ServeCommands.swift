@@ -8,12 +8,13 @@ enum ServeCommands {
         Command(words: ["serve"], spec: CommandSpec(command: "billport serve"), help: """
             Usage: billport serve [--config PATH]
 
-            Runs everything in one process: job workers for every configured queue and the
-            scheduler (which fires only while this process holds the leader lease). SIGTERM or
+            Runs everything in one process: the HTTP API (http.host:http.port), job workers for
+            every configured queue and the scheduler (which fires only while this process holds
+            the leader lease). SIGTERM or
             SIGINT stops claiming, lets running jobs finish for worker.shutdownGrace, gives the
             rest back to the queue and exits; a second signal exits at once.
             """) { _, context, console in
-            try await runServices(context, console: console, worker: true, scheduler: context.configuration.schedulerEnabled)
+            try await runServices(context, console: console, http: true, worker: true, scheduler: context.configuration.schedulerEnabled)
         },
         Command(words: ["worker"], spec: CommandSpec(command: "billport worker", options: ["queues"]), help: """
             Usage: billport worker [--queues default=10,mail=4] [--config PATH]
@@ -25,7 +26,7 @@ enum ServeCommands {
             if let queues = arguments.option("queues") {
                 context = try context.overriding(queues: queues)
             }
-            return try await runServices(context, console: console, worker: true, scheduler: false)
+            return try await runServices(context, console: console, http: false, worker: true, scheduler: false)
         },
         Command(words: ["scheduler"], spec: CommandSpec(command: "billport scheduler"), help: """
             Usage: billport scheduler [--config PATH]
@@ -33,7 +34,7 @@ enum ServeCommands {
             Runs the scheduler only. Any number may run; one leads (a lease row in the database)
             and fires schedules, another takes over within scheduler.lease if the leader dies.
             """) { _, context, console in
-            try await runServices(context, console: console, worker: false, scheduler: true)
+            try await runServices(context, console: console, http: false, worker: false, scheduler: true)
         },
         Command(words: ["migrate"], spec: CommandSpec(command: "billport migrate"), help: """
             Usage: billport migrate [--config PATH]
@@ -46,17 +47,18 @@ enum ServeCommands {
         },
     ]
 
-    static func runServices(_ context: AppContext, console: Console, worker: Bool, scheduler: Bool) async throws -> Int32 {
+    static func runServices(_ context: AppContext, console: Console, http: Bool, worker: Bool, scheduler: Bool) async throws -> Int32 {
         let database = try context.openDatabase()
         let store = context.jobStore(database)
         var services: [any Service] = []
+        if http { services.append(try context.httpService(database)) }
         if worker { services.append(context.workerPool(store: store)) }
         if scheduler { services.append(context.scheduler(store: store)) }
         let shutdown = ShutdownSignal()
         let trap = SignalTrap(shutdown: shutdown, logger: context.logger)
         context.logger.info("billport started", [
             "database": context.configuration.databasePath,
-            "roles": [worker ? "worker" : nil, scheduler ? "scheduler" : nil].compactMap { $0 }.joined(separator: ","),
+            "roles": [http ? "http" : nil, worker ? "worker" : nil, scheduler ? "scheduler" : nil].compactMap { $0 }.joined(separator: ","),
         ])
         try await ServiceGroup(services: services, logger: context.logger).run(until: shutdown)
         withExtendedLifetime(trap) {}

@@ -88,19 +88,3 @@ public struct JobHandlers: Sendable {
     /// Every registered kind, sorted.
     public var kinds: [String] { byKind.keys.sorted() }
 }
-
-/// One readable line for a `DecodingError`, naming the field.
-enum DecodingErrorText {
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty ? "the payload" : "'" + keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") + "'"
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "missing key \(path(context.codingPath + [key]))"
-        case .typeMismatch(let type, let context): return "\(path(context.codingPath)) must be \(type)"
-        case .valueNotFound(let type, let context): return "\(path(context.codingPath)) must be \(type), not null"
-        case .dataCorrupted(let context): return "\(path(context.codingPath)): \(context.debugDescription)"
-        @unknown default: return "\(error)"
-        }
-    }
-}

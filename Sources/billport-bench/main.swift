@@ -1,9 +1,9 @@
 import Foundation
 
-// billport-bench [--only GROUP]: release-build benchmarks. Groups: queue (later: http, pdf, email, webhook).
+// billport-bench [--only GROUP]: release-build benchmarks. Groups: queue, http (later: pdf, email, webhook).
 let arguments = Array(CommandLine.arguments.dropFirst())
 let only: String? = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
-let groups = ["queue"]
+let groups = ["queue", "http"]
 if let only, !groups.contains(only) {
     FileHandle.standardError.write(Data("billport-bench: unknown group '\(only)'; groups: \(groups.joined(separator: ", "))\n".utf8))
     exit(64)
@@ -23,6 +23,9 @@ func runGroups(only: String?) async throws -> BenchReport {
     var report = BenchReport()
     if only == nil || only == "queue" {
         try await QueueBench(billport: billport, directory: directory).run(&report)
+    }
+    if only == nil || only == "http" {
+        try await HTTPBench(billport: billport, directory: directory).run(&report)
     }
     return report
 }

@@ -57,15 +57,3 @@ import Testing
         #expect(!text.contains("\n"))
     }
 }
-
-@Suite struct SecureRandomTests {
-    @Test func tokensAre43CharactersOfBase64URLAndDiffer() {
-        let tokens = (0..<100).map { _ in SecureRandom.base64URL(byteCount: 32) }
-        #expect(Set(tokens).count == 100)
-        for token in tokens {
-            #expect(token.count == 43)
-            #expect(token.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
-            #expect(Base64URL.decode(token)?.count == 32)
-        }
-    }
-}

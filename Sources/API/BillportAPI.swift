@@ -1,0 +1,116 @@
+import BillportCore
+import Foundation
+import HTTPServer
+import Portal
+import Tokens
+
+/// Billport's HTTP surface: routes built once at start, authentication, one error shape, the
+/// public security headers, and one access-log line per request.
+public final class BillportAPI: Sendable {
+    private let router: Router
+    private let store: SQLitePortalStore
+    private let signer: JWTSigner
+    private let clock: any WallClock
+    private let logger: Logger
+
+    /// Every public page and response carries these (DESIGN.md, HTTP contract).
+    static let publicHeaders: [(String, String)] = [
+        ("Cache-Control", "no-store"),
+        ("X-Robots-Tag", "noindex"),
+        ("Referrer-Policy", "no-referrer"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+    ]
+
+    public init(store: SQLitePortalStore, signer: JWTSigner, configuration: APIConfiguration, clock: any WallClock = SystemClock(),
+                logger: Logger) {
+        self.store = store
+        self.signer = signer
+        self.clock = clock
+        self.logger = logger.labelled("http")
+        let publicView = Route(.get, "/api/invoices/view/{token}", .publicLink) { context in
+            guard let hash = SecretToken.hash(ofPresented: context.parameters["token"] ?? ""),
+                  let view = try await store.publicView(tokenHash: hash) else { throw APIError.linkNotFound }
+            return JSONBody.response(view)
+        }
+        let health = [
+            Route(.get, "/healthz", .operations) { _ in JSONBody.response(["status": "ok"]) },
+            Route(.get, "/readyz", .operations) { _ in
+                do {
+                    try await store.database.read { db in _ = try db.queryOne("SELECT 1") { $0.int(0) } }
+                    return JSONBody.response(["status": "ready"])
+                } catch {
+                    return APIError(status: 503, code: "not_ready", message: "the database cannot be read").response
+                }
+            },
+        ]
+        router = Router(health + [publicView] + TenantRoutes(store: store, configuration: configuration).routes)
+    }
+
+    /// The handler to give the HTTP server.
+    public var handler: HTTPHandler {
+        { request in await self.respond(to: request) }
+    }
+
+    func respond(to request: HTTPRequest) async -> HTTPResponse {
+        let started = ContinuousClock.now
+        let requestID = SecureRandom.base64URL(byteCount: 9)
+        var logPath = Self.redacted(request.path)
+        var response: HTTPResponse
+        var audience = Audience.operations
+        switch router.match(request.method, path: request.path) {
+        case .notFound:
+            response = APIError(status: 404, code: "not_found", message: "no such route").response
+        case .methodNotAllowed(let allowed):
+            response = APIError(status: 405, code: "method_not_allowed", message: "use \(allowed.map(\.rawValue).joined(separator: ", "))").response
+            response.headers.set("Allow", allowed.map(\.rawValue).joined(separator: ", "))
+        case .found(let route, let parameters):
+            audience = route.audience
+            logPath = route.pattern
+            var context = RequestContext(request: request, parameters: parameters, requestID: requestID)
+            do {
+                if case .tenant(let permission) = route.audience {
+                    try await authenticate(&context, permission: permission)
+                }
+                response = try await route.handler(context)
+            } catch {
+                let apiError = APIError.from(error)
+                if apiError.status >= 500 {
+                    logger.error("request failed", ["id": requestID, "error": "\(error)"])
+                }
+                response = apiError.response
+            }
+        }
+        for (name, value) in Self.publicHeaders { response.headers.set(name, value) }
+        if case .publicLink = audience {} else { response.headers.set("X-Request-Id", requestID) }
+        let elapsed = ContinuousClock.now - started
+        logger.info("request", ["method": request.method.rawValue, "path": logPath, "status": "\(response.status)",
+                                "ms": String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000),
+                                "id": requestID])
+        return response
+    }
+
+    /// Bearer JWT → tenant and permissions; 401 without a valid token, 403 without `permission`.
+    private func authenticate(_ context: inout RequestContext, permission: String?) async throws {
+        guard let header = context.request.headers["Authorization"], header.lowercased().hasPrefix("bearer ") else {
+            throw APIError.unauthorized
+        }
+        let claims: APIClaims
+        do {
+            claims = try signer.verify(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), now: clock.now())
+        } catch {
+            logger.notice("token refused", ["id": context.requestID, "reason": error.description])
+            throw APIError.unauthorized
+        }
+        guard claims.scope ?? "api" == "api", let tenant = try await store.tenant(slug: claims.tenant) else { throw APIError.unauthorized }
+        context.tenant = tenant
+        context.permissions = Set(claims.perms)
+        if let permission, !context.permissions.contains(permission) { throw APIError.forbidden(permission) }
+    }
+
+    /// A path for the log: long segments (tokens) replaced, so no credential reaches a log line.
+    static func redacted(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { $0.count >= 20 ? "{redacted}" : String($0) }.joined(separator: "/")
+    }
+}

@@ -1,0 +1,47 @@
+import BillportCore
+import Foundation
+import HTTPServer
+import Portal
+
+/// A matched request: the raw request, its path parameters, its id, and (on tenant routes)
+/// the authenticated tenant.
+struct RequestContext: Sendable {
+    let request: HTTPRequest
+    let parameters: [String: String]
+    let requestID: String
+    var tenant: Tenant?
+    var permissions: Set<String> = []
+
+    /// The authenticated tenant; tenant routes always have one.
+    var tenantID: Int64 {
+        get throws {
+            guard let tenant else { throw APIError.unauthorized }
+            return tenant.id
+        }
+    }
+
+    /// Path parameter `name` as an id; anything else is "not found", as a missing object would be.
+    func id(_ name: String, _ what: String) throws -> Int64 {
+        guard let text = parameters[name], let id = Int64(text), id > 0 else { throw APIError.notFound(what) }
+        return id
+    }
+
+    /// Query parameter `name` as an integer within `range`, else a 422 naming it.
+    func queryInt(_ name: String, default fallback: Int64?, range: ClosedRange<Int64>) throws -> Int64? {
+        guard let text = request.queryValue(name) else { return fallback }
+        guard let value = Int64(text), range.contains(value) else {
+            throw APIError(status: 422, code: "invalid_field", message: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)", field: name)
+        }
+        return value
+    }
+
+    /// Query parameter `name` as a boolean (`true`/`false`/`1`/`0`).
+    func queryBool(_ name: String) throws -> Bool {
+        guard let text = request.queryValue(name) else { return false }
+        switch text.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no", "": return false
+        default: throw APIError(status: 422, code: "invalid_field", message: "\(name) must be true or false", field: name)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import HTTPServer
+
+/// Who may call a route.
+enum Audience: Sendable {
+    /// Anyone; the link's token is the credential. Gets the public security headers and
+    /// byte-identical 404s, so no response tells one bad token from another.
+    case publicLink
+    /// A tenant's API token (`Authorization: Bearer <JWT>`), optionally with a permission.
+    case tenant(permission: String?)
+    /// Health checks.
+    case operations
+}
+
+/// One route: method, a path pattern like `/api/invoices/{id}/share`, and what serves it.
+struct Route: Sendable {
+    let method: HTTPMethod
+    let pattern: String
+    let audience: Audience
+    let handler: @Sendable (RequestContext) async throws -> HTTPResponse
+    fileprivate let segments: [Segment]
+
+    fileprivate enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+    }
+
+    init(_ method: HTTPMethod, _ pattern: String, _ audience: Audience,
+         _ handler: @escaping @Sendable (RequestContext) async throws -> HTTPResponse) {
+        self.method = method
+        self.pattern = pattern
+        self.audience = audience
+        self.handler = handler
+        segments = pattern.split(separator: "/").map { part in
+            part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
+        }
+    }
+}
+
+/// Routes frozen at start; matching splits the path once and compares segments.
+struct Router: Sendable {
+    enum Match {
+        case found(Route, parameters: [String: String])
+        /// The path exists with other methods: 405 with `Allow`.
+        case methodNotAllowed(allowed: [HTTPMethod])
+        case notFound
+    }
+
+    private let routes: [Route]
+
+    init(_ routes: [Route]) {
+        self.routes = routes
+    }
+
+    func match(_ method: HTTPMethod, path: String) -> Match {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map { $0.removingPercentEncoding ?? String($0) }
+        var allowed: [HTTPMethod] = []
+        for route in routes where route.segments.count == parts.count {
+            var parameters: [String: String] = [:]
+            let matches = zip(route.segments, parts).allSatisfy { segment, part in
+                switch segment {
+                case .literal(let text): return text == part
+                case .parameter(let name):
+                    parameters[name] = part
+                    return !part.isEmpty
+                }
+            }
+            guard matches else { continue }
+            if route.method == method || (method == .head && route.method == .get) {
+                return .found(route, parameters: parameters)
+            }
+            allowed.append(route.method)
+        }
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+    }
+}

@@ -1,0 +1,92 @@
+import BillportCore
+import Foundation
+import HTTPServer
+import Portal
+
+/// Customers and invoices for an authenticated tenant.
+struct TenantRoutes {
+    let store: SQLitePortalStore
+    let configuration: APIConfiguration
+
+    static let write = "invoices:write"
+    static let manage = "invoices:manage"
+
+    var routes: [Route] {
+        [
+            Route(.post, "/api/customers", .tenant(permission: Self.write)) { try await createCustomer($0) },
+            Route(.get, "/api/customers/{id}", .tenant(permission: nil)) { context in
+                guard let customer = try await store.customer(tenantID: try context.tenantID, id: try context.id("id", "customer")) else {
+                    throw APIError.notFound("customer")
+                }
+                return JSONBody.response(CustomerBody(customer))
+            },
+            Route(.post, "/api/invoices", .tenant(permission: Self.write)) { context in
+                let request = try JSONBody.decode(CreateInvoiceRequest.self, from: context.request)
+                let invoice = try await store.createInvoice(tenantID: try context.tenantID, draft: try InvoiceDraft.validate(request))
+                return JSONBody.response(status: 201, InvoiceBody(invoice))
+            },
+            Route(.get, "/api/invoices", .tenant(permission: nil)) { context in
+                let limit = try context.queryInt("limit", default: 50, range: 1...200) ?? 50
+                let before = try context.queryInt("before", default: nil, range: 1...Int64.max)
+                let invoices = try await store.invoices(tenantID: try context.tenantID, limit: Int(limit), beforeID: before)
+                return JSONBody.response(InvoicePage(data: invoices.map(InvoiceBody.init),
+                                                     nextBefore: invoices.count == Int(limit) ? invoices.last?.id : nil))
+            },
+            Route(.get, "/api/invoices/{id}", .tenant(permission: nil)) { context in
+                guard let invoice = try await store.invoice(tenantID: try context.tenantID, id: try context.id("id", "invoice")) else {
+                    throw APIError.notFound("invoice")
+                }
+                return JSONBody.response(InvoiceBody(invoice))
+            },
+            Route(.post, "/api/invoices/{id}/issue", .tenant(permission: Self.write)) { context in
+                JSONBody.response(InvoiceBody(try await store.issue(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
+            },
+            Route(.post, "/api/invoices/{id}/cancel", .tenant(permission: Self.write)) { context in
+                JSONBody.response(InvoiceBody(try await store.cancel(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
+            },
+            Route(.post, "/api/invoices/{id}/share", .tenant(permission: Self.manage)) { try await share($0) },
+            Route(.delete, "/api/invoices/{id}/share", .tenant(permission: Self.manage)) { context in
+                try await store.revokeLinks(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"))
+                return HTTPResponse(status: 204)
+            },
+        ]
+    }
+
+    private func createCustomer(_ context: RequestContext) async throws -> HTTPResponse {
+        struct Request: Decodable {
+            let name: String
+            let email: String
+            let preferences: Customer.Preferences?
+        }
+        let body = try JSONBody.decode(Request.self, from: context.request)
+        let customer = try await store.createCustomer(tenantID: try context.tenantID, name: body.name, email: body.email,
+                                                      preferences: body.preferences ?? .init())
+        return JSONBody.response(status: 201, CustomerBody(customer))
+    }
+
+    /// The seed contract: 201 with the token once; 200 `alreadyShared` without it afterwards.
+    private func share(_ context: RequestContext) async throws -> HTTPResponse {
+        let regenerate = try context.queryBool("regenerate")
+        let result = try await store.share(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"), regenerate: regenerate)
+        struct Body: Encodable {
+            let shareToken: String?
+            let shareUrl: String?
+            let alreadyShared: Bool
+            let shareTokenCreatedAt: String
+
+            // Nulls are part of the contract: encode them rather than leave the keys out.
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(shareToken, forKey: .shareToken)
+                try container.encode(shareUrl, forKey: .shareUrl)
+                try container.encode(alreadyShared, forKey: .alreadyShared)
+                try container.encode(shareTokenCreatedAt, forKey: .shareTokenCreatedAt)
+            }
+            enum CodingKeys: String, CodingKey { case shareToken, shareUrl, alreadyShared, shareTokenCreatedAt }
+        }
+        let url = result.token.map { "\(configuration.publicBaseURL)/api/invoices/view/\($0)" }
+        return JSONBody.response(status: result.alreadyShared ? 200 : 201,
+                                 Body(shareToken: result.token, shareUrl: url, alreadyShared: result.alreadyShared,
+                                      shareTokenCreatedAt: ISO8601.format(result.createdAt)))
+    }
+}

@@ -1,0 +1,116 @@
+import API
+import BillportCore
+import Foundation
+import Portal
+import Tokens
+
+/// `tenant create`, `token`, `demo`: what a tenant needs to start using the API.
+enum TenantCommands {
+    static let all: [Command] = [
+        Command(words: ["tenant", "create"], spec: CommandSpec(command: "billport tenant create", options: ["name"], positionals: ["tenant slug"]),
+                help: """
+            Usage: billport tenant create SLUG --name "Acme GmbH"
+
+            Creates a tenant. SLUG (2–40 of a-z, 0-9, '-') names it in API tokens.
+            """) { arguments, context, console in
+            guard let name = arguments.option("name") else {
+                throw UsageError(command: "billport tenant create", message: "missing --name")
+            }
+            let tenant = try await context.portalStore(try context.openDatabase()).createTenant(slug: arguments.positionals[0], name: name)
+            console.out("created tenant \(tenant.slug) (\(tenant.name))")
+            return 0
+        },
+        Command(words: ["token"], spec: CommandSpec(command: "billport token", options: ["tenant", "perms", "ttl"]), help: """
+            Usage: billport token --tenant SLUG [--perms invoices:write,invoices:manage] [--ttl 30d]
+
+            Prints an API token (HS256 JWT) for the tenant on standard output. Any token can read;
+            invoices:write creates and issues customers and invoices; invoices:manage shares,
+            revokes and sends them. Default: both, valid 30 days.
+            """) { arguments, context, console in
+            let command = "billport token"
+            guard let slug = arguments.option("tenant") else { throw UsageError(command: command, message: "missing --tenant") }
+            let ttlText = arguments.option("ttl") ?? "30d"
+            guard let ttl = DurationText.parse(ttlText), ttl >= .seconds(60), ttl <= .seconds(3650 * 86_400) else {
+                throw UsageError(command: command, message: "--ttl must be a duration from 1m to 3650d like 30d (got '\(ttlText)')")
+            }
+            let perms = (arguments.option("perms") ?? "invoices:write,invoices:manage").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let known = ["invoices:write", "invoices:manage"]
+            if let unknown = perms.first(where: { !known.contains($0) }) {
+                throw UsageError(command: command, message: "unknown permission '\(unknown)'; known: \(known.joined(separator: ", "))")
+            }
+            guard try await context.portalStore(try context.openDatabase()).tenant(slug: slug) != nil else {
+                throw StartupError("no tenant \(slug); create it with billport tenant create \(slug) --name …")
+            }
+            console.out(try mint(context, tenant: slug, perms: perms, ttl: ttl))
+            return 0
+        },
+        Command(words: ["demo"], spec: CommandSpec(command: "billport demo", flags: ["json"]), help: """
+            Usage: billport demo [--json]
+
+            Creates demo data (tenant "demo", a customer, an issued invoice) if missing, makes a
+            fresh share link and an API token, and prints the URLs to open (--json: one object).
+            """) { arguments, context, console in
+            let demo = try await DemoData.ensure(context)
+            if arguments.flags.contains("json") {
+                let data = try JSONEncoder().encode(demo)
+                console.out(String(decoding: data, as: UTF8.self))
+            } else {
+                console.out("""
+                    Demo tenant "demo" with invoice \(demo.invoiceNumber):
+                      Buyer's view of the invoice:  \(demo.shareUrl)
+                      Health:                       \(context.configuration.api.publicBaseURL)/healthz
+                      API token (30 days):          \(demo.apiToken)
+                      Try: curl -H "Authorization: Bearer $TOKEN" \(context.configuration.api.publicBaseURL)/api/invoices/\(demo.invoiceId)
+                    """)
+            }
+            return 0
+        },
+    ]
+
+    static func mint(_ context: AppContext, tenant: String, perms: [String], ttl: Duration) throws -> String {
+        let now = Int64(context.clock.now().timeIntervalSince1970)
+        return try context.jwtSigner().sign(APIClaims(tenant: tenant, perms: perms, exp: now + ttl.milliseconds / 1000, nbf: now, iat: now))
+    }
+}
+
+/// The demo tenant, customer and invoice that `make run` shows.
+struct DemoData: Encodable {
+    let tenant: String
+    let invoiceId: Int64
+    let invoiceNumber: String
+    let shareToken: String
+    let shareUrl: String
+    let apiToken: String
+
+    static func ensure(_ context: AppContext) async throws -> DemoData {
+        let store = context.portalStore(try context.openDatabase())
+        let tenant: Tenant
+        if let existing = try await store.tenant(slug: "demo") {
+            tenant = existing
+        } else {
+            tenant = try await store.createTenant(slug: "demo", name: "Demo Consulting GmbH")
+        }
+        let invoice: Invoice
+        if let existing = try await store.invoices(tenantID: tenant.id, limit: 1, beforeID: nil).first {
+            invoice = existing
+        } else {
+            let customer = try await store.createCustomer(tenantID: tenant.id, name: "Zoë Müller-Łukasiewicz",
+                                                          email: "zoe@example.com", preferences: .init())
+            let request = try JSONDecoder().decode(CreateInvoiceRequest.self, from: Data("""
+                {"customerId": \(customer.id), "type": "AR", "number": "INV-2026-0042", "currency": "EUR",
+                 "issueDate": "2026-11-01", "dueDate": "2026-12-01", "notes": "Thank you!",
+                 "allowPartialPayments": true, "minimumPaymentAmount": 5000,
+                 "lines": [{"description": "Consulting, November", "quantity": 12, "unitPrice": 9500, "taxRate": 19},
+                           {"description": "Travel expenses", "quantity": 1, "unitPrice": 23450, "taxRate": 7}]}
+                """.utf8))
+            let draft = try await store.createInvoice(tenantID: tenant.id, draft: try InvoiceDraft.validate(request))
+            invoice = try await store.issue(tenantID: tenant.id, id: draft.id)
+        }
+        let shared = try await store.share(tenantID: tenant.id, invoiceID: invoice.id, regenerate: true)
+        let token = shared.token ?? ""
+        return DemoData(tenant: tenant.slug, invoiceId: invoice.id, invoiceNumber: invoice.number, shareToken: token,
+                        shareUrl: "\(context.configuration.api.publicBaseURL)/api/invoices/view/\(token)",
+                        apiToken: try TenantCommands.mint(context, tenant: tenant.slug, perms: ["invoices:write", "invoices:manage"],
+                                                          ttl: .seconds(30 * 86_400)))
+    }
+}

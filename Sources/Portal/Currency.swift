@@ -1,0 +1,82 @@
+/// An ISO 4217 currency with its minor-unit exponent: EUR 2 (cents), JPY 0, KWD 3 (fils).
+public struct Currency: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The three-letter code.
+    public let code: String
+    /// Digits after the decimal point in the currency's minor unit.
+    public let exponent: Int
+
+    /// The currency for `code` (case-insensitive), nil when it is not an active ISO 4217 currency.
+    public init?(code: String) {
+        let upper = code.uppercased()
+        guard upper.count == 3, let exponent = Currency.exponents[upper] else { return nil }
+        self.code = upper
+        self.exponent = exponent
+    }
+
+    public var description: String { code }
+
+    public init(from decoder: any Decoder) throws {
+        let code = try decoder.singleValueContainer().decode(String.self)
+        guard let currency = Currency(code: code) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown currency \"\(code)\""))
+        }
+        self = currency
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(code)
+    }
+
+    /// ISO 4217 minor units; codes not listed have two.
+    private static let exceptions: [String: Int] = [
+        "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0, "PYG": 0, "RWF": 0,
+        "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+        "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3, "CLF": 4, "UYW": 4,
+    ]
+
+    private static let twoDigit = """
+        AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF CNY \
+        COP CRC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GTQ GYD HKD HNL HTG HUF IDR ILS \
+        INR IRR JMD KES KGS KHR KPW KYD KZT LAK LBP LKR LRD LSL MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR \
+        MZN NAD NGN NIO NOK NPR NZD PAB PEN PGK PHP PKR PLN QAR RON RSD RUB SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD \
+        SSP STN SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS UAH USD UYU UZS VED VES WST XCD YER ZAR ZMW ZWG
+        """
+
+    private static let exponents: [String: Int] = {
+        var table = exceptions
+        for code in twoDigit.split(separator: " ") { table[String(code)] = 2 }
+        return table
+    }()
+}
+
+/// An amount of money: an integer count of minor units in one currency. Never floating point.
+public struct Money: Sendable, Hashable, Codable {
+    public let minorUnits: Int64
+    public let currency: Currency
+
+    public init(minorUnits: Int64, currency: Currency) {
+        self.minorUnits = minorUnits
+        self.currency = currency
+    }
+
+    /// `1,234.56 EUR`-style text for people (plain digits, dot decimal separator, code after).
+    public var formatted: String {
+        let negative = minorUnits < 0
+        let magnitude = minorUnits.magnitude
+        var scale: UInt64 = 1
+        for _ in 0..<currency.exponent { scale *= 10 }
+        let whole = String(magnitude / scale)
+        var grouped = ""
+        for (index, digit) in whole.reversed().enumerated() {
+            if index > 0, index % 3 == 0 { grouped.append(",") }
+            grouped.append(digit)
+        }
+        var text = (negative ? "-" : "") + String(grouped.reversed())
+        if currency.exponent > 0 {
+            let fraction = String(magnitude % scale)
+            text += "." + String(repeating: "0", count: currency.exponent - fraction.count) + fraction
+        }
+        return text + " " + currency.code
+    }
+}

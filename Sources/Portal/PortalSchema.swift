@@ -1,0 +1,78 @@
+import SQLite
+
+/// The business tables. Money is INTEGER minor units; instants INTEGER ms since 1970 UTC;
+/// calendar dates TEXT `YYYY-MM-DD`.
+public enum PortalSchema {
+    /// In order; never edit a released one.
+    public static let migrations: [Migration] = [
+        Migration(id: "portal.001_tenants_customers_invoices_links", sql: """
+            CREATE TABLE tenants (
+                id INTEGER PRIMARY KEY,
+                slug TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                brand_color TEXT,
+                plan TEXT NOT NULL DEFAULT 'free' CHECK (plan IN ('free', 'pro')),
+                created_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE TABLE customers (
+                id INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+                name TEXT NOT NULL,
+                email TEXT NOT NULL,
+                pref_document INTEGER NOT NULL DEFAULT 1,
+                pref_reminder INTEGER NOT NULL DEFAULT 1,
+                pref_marketing INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX customers_tenant ON customers (tenant_id, id);
+            CREATE TABLE invoices (
+                id INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+                customer_id INTEGER NOT NULL REFERENCES customers (id),
+                public_id TEXT NOT NULL UNIQUE,
+                type TEXT NOT NULL CHECK (type IN ('AR', 'AP')),
+                number TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('draft', 'issued', 'paid', 'cancelled')),
+                delivery_status TEXT NOT NULL DEFAULT 'not_sent',
+                currency TEXT NOT NULL,
+                issue_date TEXT NOT NULL,
+                due_date TEXT NOT NULL,
+                notes TEXT,
+                allow_partial_payments INTEGER NOT NULL DEFAULT 0,
+                minimum_payment_amount INTEGER,
+                subtotal INTEGER NOT NULL,
+                tax_total INTEGER NOT NULL,
+                total INTEGER NOT NULL,
+                amount_paid INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL,
+                issued_at INTEGER,
+                cancelled_at INTEGER,
+                UNIQUE (tenant_id, number)
+            ) STRICT;
+            CREATE INDEX invoices_tenant ON invoices (tenant_id, id);
+            CREATE INDEX invoices_customer ON invoices (customer_id, status);
+            CREATE TABLE invoice_lines (
+                invoice_id INTEGER NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                description TEXT NOT NULL,
+                quantity INTEGER NOT NULL,
+                unit_price INTEGER NOT NULL,
+                tax_rate INTEGER NOT NULL,
+                net INTEGER NOT NULL,
+                PRIMARY KEY (invoice_id, position)
+            ) STRICT;
+            CREATE TABLE links (
+                id INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+                kind TEXT NOT NULL CHECK (kind IN ('share', 'email', 'portal')),
+                token_hash BLOB NOT NULL UNIQUE,
+                invoice_id INTEGER REFERENCES invoices (id),
+                customer_id INTEGER REFERENCES customers (id),
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER,
+                revoked_at INTEGER
+            ) STRICT;
+            CREATE INDEX links_invoice_active ON links (invoice_id, kind) WHERE revoked_at IS NULL;
+            """),
+    ]
+}

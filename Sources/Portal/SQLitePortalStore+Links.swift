@@ -1,0 +1,72 @@
+import BillportCore
+import Foundation
+import SQLite
+import Tokens
+
+/// Share links (the seed contract): one active share link per invoice; the raw token is
+/// returned once and only its SHA-256 is stored.
+extension SQLitePortalStore {
+    /// Shares an issued AR invoice. With an active link and no `regenerate`, answers
+    /// `alreadyShared` with the original time and no token; with `regenerate`, the old link dies
+    /// in the same transaction as the new one is made.
+    public func share(tenantID: Int64, invoiceID: Int64, regenerate: Bool) async throws -> ShareResult {
+        let now = clock.now()
+        let token = SecretToken.generate()
+        return try await database.write { db in
+            guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw PortalError.notFound("invoice") }
+            guard invoice.type == .ar else {
+                throw PortalError.unprocessable(code: "not_shareable", message: "only AR invoices can be shared; this one is AP")
+            }
+            guard invoice.status != .draft else {
+                throw PortalError.conflict(code: "invoice_draft", message: "issue the invoice before sharing it")
+            }
+            guard invoice.status != .cancelled else {
+                throw PortalError.conflict(code: "invoice_cancelled", message: "a cancelled invoice cannot be shared")
+            }
+            let active = try db.queryOne("""
+                SELECT created_at FROM links WHERE invoice_id = ? AND kind = 'share' AND revoked_at IS NULL
+                ORDER BY id DESC LIMIT 1
+                """, invoiceID) { $0.date(0) }
+            if let active, !regenerate {
+                return ShareResult(token: nil, alreadyShared: true, createdAt: active)
+            }
+            try db.execute("UPDATE links SET revoked_at = ? WHERE invoice_id = ? AND kind = 'share' AND revoked_at IS NULL", now, invoiceID)
+            try db.execute("""
+                INSERT INTO links (tenant_id, kind, token_hash, invoice_id, created_at) VALUES (?, 'share', ?, ?, ?)
+                """, tenantID, token.hash, invoiceID, now)
+            return ShareResult(token: token.raw, alreadyShared: false, createdAt: now)
+        }
+    }
+
+    /// Revokes every public link to the invoice (share and emailed links) at once.
+    public func revokeLinks(tenantID: Int64, invoiceID: Int64) async throws {
+        let now = clock.now()
+        try await database.write { db in
+            guard try db.queryOne("SELECT 1 FROM invoices WHERE tenant_id = ? AND id = ?", tenantID, invoiceID, map: { _ in true }) != nil else {
+                throw PortalError.notFound("invoice")
+            }
+            try db.execute("UPDATE links SET revoked_at = ? WHERE invoice_id = ? AND revoked_at IS NULL", now, invoiceID)
+        }
+    }
+
+    /// The buyer's view of the invoice a live share or email link points to; nil for an unknown,
+    /// revoked or expired token alike, so that none can be told from another.
+    public func publicView(tokenHash: [UInt8]) async throws -> PublicInvoiceView? {
+        let now = clock.now()
+        return try await database.read { db in
+            try db.queryOne("""
+                SELECT t.name, i.number, i.total, i.amount_paid, i.currency, i.issue_date, i.due_date, i.status, i.delivery_status
+                FROM links l JOIN invoices i ON i.id = l.invoice_id JOIN tenants t ON t.id = i.tenant_id
+                WHERE l.token_hash = ? AND l.kind IN ('share', 'email') AND l.revoked_at IS NULL
+                  AND (l.expires_at IS NULL OR l.expires_at > ?)
+                """, tokenHash, now) { row in
+                let status = row.string(7)
+                return PublicInvoiceView(
+                    vendorName: row.string(0), invoiceNumber: row.string(1),
+                    amountDue: status == InvoiceStatus.cancelled.rawValue ? 0 : max(0, row.int64(2) - row.int64(3)),
+                    currency: row.string(4), issueDate: row.string(5), dueDate: row.string(6), status: status,
+                    deliveryStatus: row.string(8))
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// A business that bills its customers through Billport.
+public struct Tenant: Sendable, Hashable {
+    public let id: Int64
+    /// Short stable name used in tokens and URLs (`acme`).
+    public let slug: String
+    public let name: String
+    public let createdAt: Date
+
+    /// Slugs: 2–40 of a-z, 0-9 and '-', starting with a letter.
+    public static func isValidSlug(_ slug: String) -> Bool {
+        guard (2...40).contains(slug.count), let first = slug.first, first.isLetter else { return false }
+        return slug.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+    }
+}
+
+/// A tenant's customer: who invoices go to, and what mail they accept.
+public struct Customer: Sendable, Hashable {
+    public let id: Int64
+    public let name: String
+    public let email: String
+    public let preferences: Preferences
+    public let createdAt: Date
+
+    /// What mail the customer accepts, by category.
+    public struct Preferences: Sendable, Hashable, Codable {
+        public var document: Bool
+        public var reminder: Bool
+        public var marketing: Bool
+
+        public init(document: Bool = true, reminder: Bool = true, marketing: Bool = false) {
+            self.document = document
+            self.reminder = reminder
+            self.marketing = marketing
+        }
+    }
+}
+
+/// What the domain refuses, for the edge to turn into a status code.
+public enum PortalError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No such object for this tenant (another tenant's objects are "not found" too).
+    case notFound(String)
+    /// The object's state forbids the change (issuing a cancelled invoice).
+    case conflict(code: String, message: String)
+    /// Well-formed, but against a rule (sharing an AP invoice).
+    case unprocessable(code: String, message: String)
+    /// A field is wrong.
+    case invalid(FieldError)
+
+    public var description: String {
+        switch self {
+        case .notFound(let what): return "\(what) not found"
+        case .conflict(_, let message), .unprocessable(_, let message): return message
+        case .invalid(let error): return error.description
+        }
+    }
+}
+
+/// What `POST /api/invoices/{id}/share` answers (the seed contract's fields).
+public struct ShareResult: Sendable, Equatable {
+    /// The raw token when one was made now; nil when an active link already existed.
+    public let token: String?
+    public let alreadyShared: Bool
+    /// When the active link was made.
+    public let createdAt: Date
+}
+
+/// What a buyer's public JSON view shows: nothing internal, no token.
+public struct PublicInvoiceView: Sendable, Equatable, Encodable {
+    public let vendorName: String
+    public let invoiceNumber: String
+    public let amountDue: Int64
+    public let currency: String
+    public let issueDate: String
+    public let dueDate: String
+    public let status: String
+    public let deliveryStatus: String
+}
