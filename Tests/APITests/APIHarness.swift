@@ -1,0 +1,122 @@
+import API
+import BillportCore
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import HTTPServer
+import Portal
+import Queue
+import Scheduler
+import SQLite
+import TestSupport
+import Tokens
+
+/// The real API on a real server on an ephemeral port, over a temporary database, driven by a
+/// real HTTP client (URLSession).
+final class APIHarness: Sendable {
+    let temp: TemporaryDatabase
+    let store: SQLitePortalStore
+    let signer = JWTSigner(key: Array(repeating: 42, count: 32))
+    let server: HTTPServer
+    let port: Int
+    let base = "https://billing.example.com"
+    let session: URLSession
+
+    init(limits: HTTPParserLimits = .init()) throws {
+        temp = try TemporaryDatabase(migrations: QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations)
+        store = SQLitePortalStore(database: temp.database)
+        let api = BillportAPI(store: store, signer: signer, configuration: .init(publicBaseURL: base), logger: .disabled)
+        var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
+        configuration.limits = limits
+        configuration.headReadTimeout = .milliseconds(300)
+        configuration.bodyReadTimeout = .milliseconds(300)
+        server = HTTPServer(configuration: configuration, handler: api.handler)
+        port = try server.start()
+        let sessionConfiguration = URLSessionConfiguration.ephemeral
+        sessionConfiguration.timeoutIntervalForRequest = 10
+        session = URLSession(configuration: sessionConfiguration)
+    }
+
+    func stop() async {
+        await server.shutdown(gracePeriod: .seconds(1))
+    }
+
+    /// A token for `tenant` with `perms`, valid for an hour unless `exp` says otherwise.
+    func token(_ tenant: String, perms: [String] = ["invoices:write", "invoices:manage"], exp: Int64? = nil) -> String {
+        let now = Int64(Date().timeIntervalSince1970)
+        return signer.sign(APIClaims(tenant: tenant, perms: perms, exp: exp ?? now + 3600, nbf: now))
+    }
+
+    struct Reply: @unchecked Sendable {
+        let status: Int
+        let headers: [String: String]
+        let body: Data
+        var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+        var errorField: String? { (json["error"] as? [String: Any])?["field"] as? String }
+        func header(_ name: String) -> String? {
+            headers.first { $0.key.lowercased() == name.lowercased() }?.value
+        }
+    }
+
+    /// Sends one request; `json` is encoded as the body, `rawBody` sent as is.
+    func send(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, rawBody: String? = nil,
+              headers: [String: String] = [:]) async throws -> Reply {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let json {
+            request.httpBody = try JSONSerialization.data(withJSONObject: json)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        if let rawBody {
+            request.httpBody = Data(rawBody.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await session.data(for: request)
+        let http = response as! HTTPURLResponse
+        var fields: [String: String] = [:]
+        for (key, value) in http.allHeaderFields { fields["\(key)"] = "\(value)" }
+        return Reply(status: http.statusCode, headers: fields, body: data)
+    }
+
+    // MARK: Fixtures
+
+    struct Tenant: Sendable {
+        let slug: String
+        let token: String
+        let customerID: Int64
+    }
+
+    /// A tenant with one customer and a full-permission token.
+    func tenant(_ slug: String) async throws -> Tenant {
+        let tenant = try await store.createTenant(slug: slug, name: "\(slug.capitalized) GmbH")
+        let customer = try await store.createCustomer(tenantID: tenant.id, name: "Zoë Buyer", email: "zoe@\(slug).example", preferences: .init())
+        return Tenant(slug: slug, token: token(slug), customerID: customer.id)
+    }
+
+    func invoiceJSON(customer: Int64, number: String = "INV-1", type: String = "AR", currency: String = "EUR",
+                     lines: [[String: Any]] = [["description": "Consulting", "quantity": 12, "unitPrice": 9500, "taxRate": 19]]) -> [String: Any] {
+        ["customerId": customer, "type": type, "number": number, "currency": currency, "issueDate": "2026-11-01",
+         "dueDate": "2026-12-01", "lines": lines]
+    }
+
+    /// Creates (and by default issues) an invoice; returns its id.
+    func invoice(_ tenant: Tenant, number: String = "INV-1", type: String = "AR", issue: Bool = true) async throws -> Int64 {
+        let created = try await send("POST", "/api/invoices", token: tenant.token, json: invoiceJSON(customer: tenant.customerID, number: number, type: type))
+        guard created.status == 201, let id = created.json["id"] as? Int else { throw HarnessFailure("create: \(created.status) \(created.text)") }
+        if issue {
+            let issued = try await send("POST", "/api/invoices/\(id)/issue", token: tenant.token)
+            guard issued.status == 200 else { throw HarnessFailure("issue: \(issued.status) \(issued.text)") }
+        }
+        return Int64(id)
+    }
+}
+
+struct HarnessFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
