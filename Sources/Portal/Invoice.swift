@@ -107,5 +107,10 @@ public struct Invoice: Sendable, Hashable {
     public let issuedAt: Date?
 
     /// What the buyer still owes.
-    public var amountDue: Int64 { status == .cancelled ? 0 : max(0, totals.total - amountPaid) }
+    public var amountDue: Int64 { Self.amountDue(total: totals.total, paid: amountPaid, status: status) }
+
+    /// What is owed on `total` after `paid`: nothing on a cancelled invoice, never negative.
+    public static func amountDue(total: Int64, paid: Int64, status: InvoiceStatus) -> Int64 {
+        status == .cancelled ? 0 : max(0, total - paid)
+    }
 }

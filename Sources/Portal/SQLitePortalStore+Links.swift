@@ -60,11 +60,11 @@ extension SQLitePortalStore {
                 WHERE l.token_hash = ? AND l.kind IN ('share', 'email') AND l.revoked_at IS NULL
                   AND (l.expires_at IS NULL OR l.expires_at > ?)
                 """, tokenHash, now) { row in
-                let status = row.string(7)
+                let status = InvoiceStatus(rawValue: row.string(7)) ?? .issued
                 return PublicInvoiceView(
                     vendorName: row.string(0), invoiceNumber: row.string(1),
-                    amountDue: status == InvoiceStatus.cancelled.rawValue ? 0 : max(0, row.int64(2) - row.int64(3)),
-                    currency: row.string(4), issueDate: row.string(5), dueDate: row.string(6), status: status,
+                    amountDue: Invoice.amountDue(total: row.int64(2), paid: row.int64(3), status: status),
+                    currency: row.string(4), issueDate: row.string(5), dueDate: row.string(6), status: status.rawValue,
                     deliveryStatus: row.string(8))
             }
         }
