@@ -23,11 +23,11 @@ build: deps
 
 # Builds the debug binaries and starts everything in one process on data/billport.sqlite.
 run: build
+	@.build/debug/billport demo
 	@echo ""
 	@echo "Billport is starting on data/billport.sqlite (Ctrl-C drains and stops)."
 	@echo "  Inspect the queue:      .build/debug/billport jobs stats"
 	@echo "  See the schedules:      .build/debug/billport schedules"
-	@echo "  Try a job:              .build/debug/billport jobs enqueue diag.sleep --payload '{\"ms\": 500}'"
 	@echo ""
 	.build/debug/billport serve
 

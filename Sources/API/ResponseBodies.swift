@@ -53,6 +53,7 @@ struct InvoiceBody: Encodable {
     let taxTotal: Int64
     let total: Int64
     let amountPaid: Int64
+    let amountCredited: Int64
     let amountDue: Int64
     let createdAt: String
     let issuedAt: String?
@@ -79,6 +80,7 @@ struct InvoiceBody: Encodable {
         taxTotal = invoice.totals.taxTotal
         total = invoice.totals.total
         amountPaid = invoice.amountPaid
+        amountCredited = invoice.amountCredited
         amountDue = invoice.amountDue
         createdAt = ISO8601.format(invoice.createdAt)
         issuedAt = invoice.issuedAt.map { ISO8601.format($0) }
@@ -89,4 +91,25 @@ struct InvoiceBody: Encodable {
 struct InvoicePage: Encodable {
     let data: [InvoiceBody]
     let nextBefore: Int64?
+}
+
+/// A credit note as the tenant API shows it.
+struct CreditNoteBody: Encodable {
+    let id: Int64
+    let invoiceId: Int64
+    let number: String
+    let amount: Int64
+    let currency: String
+    let reason: String?
+    let createdAt: String
+
+    init(_ note: CreditNote) {
+        id = note.id
+        invoiceId = note.invoiceID
+        number = note.number
+        amount = note.amount
+        currency = note.currency.code
+        reason = note.reason
+        createdAt = ISO8601.format(note.createdAt)
+    }
 }

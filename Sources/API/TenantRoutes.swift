@@ -44,6 +44,26 @@ struct TenantRoutes {
             Route(.post, "/api/invoices/{id}/cancel", .tenant(permission: Self.write)) { context in
                 JSONBody.response(InvoiceBody(try await store.cancel(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
             },
+            Route(.post, "/api/invoices/{id}/credit-notes", .tenant(permission: Self.write)) { context in
+                struct Request: Decodable { let number: String; let amount: Int64; let reason: String? }
+                let body = try JSONBody.decode(Request.self, from: context.request)
+                let note = try await store.createCreditNote(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"),
+                                                            number: body.number, amount: body.amount, reason: body.reason)
+                return JSONBody.response(status: 201, CreditNoteBody(note))
+            },
+            Route(.get, "/api/invoices/{id}/credit-notes", .tenant(permission: nil)) { context in
+                let notes = try await store.creditNotes(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"))
+                return JSONBody.response(["data": notes.map(CreditNoteBody.init)])
+            },
+            Route(.put, "/api/invoices/{id}/delivery-status", .tenant(permission: Self.write)) { context in
+                struct Request: Decodable { let deliveryStatus: String }
+                let body = try JSONBody.decode(Request.self, from: context.request)
+                guard let status = DeliveryStatus(rawValue: body.deliveryStatus), status == .sent || status == .notSent else {
+                    throw APIError(status: 422, code: "invalid_field", message: "deliveryStatus must be sent or not_sent", field: "deliveryStatus")
+                }
+                let invoice = try await store.setDeliveryStatus(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"), status: status)
+                return JSONBody.response(InvoiceBody(invoice))
+            },
             Route(.post, "/api/invoices/{id}/share", .tenant(permission: Self.manage)) { try await share($0) },
             Route(.delete, "/api/invoices/{id}/share", .tenant(permission: Self.manage)) { context in
                 try await store.revokeLinks(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"))

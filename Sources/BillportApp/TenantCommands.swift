@@ -59,8 +59,9 @@ enum TenantCommands {
                     Demo tenant "demo" with invoice \(demo.invoiceNumber):
                       Buyer's view of the invoice:  \(demo.shareUrl)
                       Health:                       \(context.configuration.api.publicBaseURL)/healthz
-                      API token (30 days):          \(demo.apiToken)
-                      Try: curl -H "Authorization: Bearer $TOKEN" \(context.configuration.api.publicBaseURL)/api/invoices/\(demo.invoiceId)
+                      Tenant API (token valid 30 days):
+                        export TOKEN=\(demo.apiToken)
+                        curl -H "Authorization: Bearer $TOKEN" \(context.configuration.api.publicBaseURL)/api/invoices/\(demo.invoiceId)
                     """)
             }
             return 0

@@ -103,14 +103,29 @@ public struct Invoice: Sendable, Hashable {
     public let lines: [InvoiceLine]
     public let totals: InvoiceTotals
     public let amountPaid: Int64
+    /// The sum of the credit notes issued against it.
+    public let amountCredited: Int64
     public let createdAt: Date
     public let issuedAt: Date?
 
     /// What the buyer still owes.
-    public var amountDue: Int64 { Self.amountDue(total: totals.total, paid: amountPaid, status: status) }
+    public var amountDue: Int64 { Self.amountDue(total: totals.total, paid: amountPaid, credited: amountCredited, status: status) }
 
-    /// What is owed on `total` after `paid`: nothing on a cancelled invoice, never negative.
-    public static func amountDue(total: Int64, paid: Int64, status: InvoiceStatus) -> Int64 {
-        status == .cancelled ? 0 : max(0, total - paid)
+    /// What is owed on `total` after payments and credit notes: nothing on a cancelled invoice,
+    /// never negative.
+    public static func amountDue(total: Int64, paid: Int64, credited: Int64, status: InvoiceStatus) -> Int64 {
+        status == .cancelled ? 0 : max(0, total - paid - credited)
     }
+}
+
+/// A credit note: an amount taken off an issued invoice (a discount granted afterwards, a
+/// returned item), with its own number.
+public struct CreditNote: Sendable, Hashable {
+    public let id: Int64
+    public let invoiceID: Int64
+    public let number: String
+    public let amount: Int64
+    public let currency: Currency
+    public let reason: String?
+    public let createdAt: Date
 }

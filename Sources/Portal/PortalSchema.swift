@@ -74,5 +74,19 @@ public enum PortalSchema {
             ) STRICT;
             CREATE INDEX links_invoice_active ON links (invoice_id, kind) WHERE revoked_at IS NULL;
             """),
+        Migration(id: "portal.002_credit_notes", sql: """
+            ALTER TABLE invoices ADD COLUMN amount_credited INTEGER NOT NULL DEFAULT 0;
+            CREATE TABLE credit_notes (
+                id INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+                invoice_id INTEGER NOT NULL REFERENCES invoices (id),
+                number TEXT NOT NULL,
+                amount INTEGER NOT NULL CHECK (amount > 0),
+                reason TEXT,
+                created_at INTEGER NOT NULL,
+                UNIQUE (tenant_id, number)
+            ) STRICT;
+            CREATE INDEX credit_notes_invoice ON credit_notes (invoice_id);
+            """),
     ]
 }

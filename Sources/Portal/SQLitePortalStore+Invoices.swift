@@ -81,7 +81,8 @@ extension SQLitePortalStore {
     static func invoice(_ db: Connection, tenantID: Int64, id: Int64) throws -> Invoice? {
         guard let head = try db.queryOne("""
             SELECT id, public_id, customer_id, type, number, status, delivery_status, currency, issue_date, due_date, notes,
-                   allow_partial_payments, minimum_payment_amount, subtotal, tax_total, total, amount_paid, created_at, issued_at
+                   allow_partial_payments, minimum_payment_amount, subtotal, tax_total, total, amount_paid, created_at, issued_at,
+                   amount_credited
             FROM invoices WHERE tenant_id = ? AND id = ?
             """, tenantID, id, map: { row in
                 (id: row.int64(0), publicID: row.string(1), customerID: row.int64(2), type: InvoiceType(rawValue: row.string(3)) ?? .ar,
@@ -89,7 +90,8 @@ extension SQLitePortalStore {
                  delivery: DeliveryStatus(rawValue: row.string(6)) ?? .notSent, currency: Currency(code: row.string(7)),
                  issueDate: CalendarDate(parsing: row.string(8)), dueDate: CalendarDate(parsing: row.string(9)),
                  notes: row.optionalString(10), partial: row.bool(11), minimum: row.optionalInt64(12), subtotal: row.int64(13),
-                 taxTotal: row.int64(14), total: row.int64(15), paid: row.int64(16), createdAt: row.date(17), issuedAt: row.optionalDate(18))
+                 taxTotal: row.int64(14), total: row.int64(15), paid: row.int64(16), createdAt: row.date(17), issuedAt: row.optionalDate(18),
+                 credited: row.int64(19))
             }) else { return nil }
         guard let currency = head.currency, let issueDate = head.issueDate, let dueDate = head.dueDate else {
             throw SQLiteError(code: 11, message: "invoice \(id) holds an unreadable currency or date")
@@ -105,6 +107,6 @@ extension SQLitePortalStore {
                        status: head.status, deliveryStatus: head.delivery, currency: currency, issueDate: issueDate, dueDate: dueDate,
                        notes: head.notes, allowPartialPayments: head.partial, minimumPaymentAmount: head.minimum, lines: lines,
                        totals: InvoiceTotals(subtotal: head.subtotal, taxes: taxes, taxTotal: head.taxTotal, total: head.total),
-                       amountPaid: head.paid, createdAt: head.createdAt, issuedAt: head.issuedAt)
+                       amountPaid: head.paid, amountCredited: head.credited, createdAt: head.createdAt, issuedAt: head.issuedAt)
     }
 }

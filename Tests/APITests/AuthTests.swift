@@ -15,6 +15,9 @@ import Tokens
             ("GET", "/api/invoices/\(invoice)", nil),
             ("POST", "/api/invoices/\(invoice)/issue", "invoices:write"),
             ("POST", "/api/invoices/\(invoice)/cancel", "invoices:write"),
+            ("POST", "/api/invoices/\(invoice)/credit-notes", "invoices:write"),
+            ("GET", "/api/invoices/\(invoice)/credit-notes", nil),
+            ("PUT", "/api/invoices/\(invoice)/delivery-status", "invoices:write"),
             ("POST", "/api/invoices/\(invoice)/share", "invoices:manage"),
             ("DELETE", "/api/invoices/\(invoice)/share", "invoices:manage"),
         ]
@@ -43,7 +46,7 @@ import Tokens
         let id = try await h.invoice(acme)
         let readOnly = h.token("acme", perms: [])
         for route in Self.routes(invoice: id, customer: acme.customerID) {
-            let reply = try await h.send(route.method, route.path, token: readOnly, json: route.method == "POST" ? [String: Int]() : nil)
+            let reply = try await h.send(route.method, route.path, token: readOnly, json: ["POST", "PUT"].contains(route.method) ? [String: Int]() : nil)
             if let permission = route.permission {
                 #expect(reply.status == 403, "\(route.method) \(route.path)")
                 #expect(reply.json["error"].map { "\($0)" }?.contains(permission) == true)
@@ -59,8 +62,10 @@ import Tokens
         let acme = try await h.tenant("acme")
         let globex = try await h.tenant("globex")
         let id = try await h.invoice(acme)
+        let bodies = ["/credit-notes": ["number": "CN-9", "amount": 1] as [String: Any], "/delivery-status": ["deliveryStatus": "sent"]]
         for route in Self.routes(invoice: id, customer: acme.customerID) where route.path.contains("/\(id)") || route.path.contains("/\(acme.customerID)") {
-            let reply = try await h.send(route.method, route.path, token: globex.token)
+            let body = route.method == "GET" ? nil : bodies.first { route.path.hasSuffix($0.key) }?.value
+            let reply = try await h.send(route.method, route.path, token: globex.token, json: body)
             #expect(reply.status == 404, "\(route.method) \(route.path)")
         }
         // Nor can globex bill acme's customer.

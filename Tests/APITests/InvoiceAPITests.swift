@@ -106,3 +106,39 @@ import Testing
         await h.stop()
     }
 }
+
+@Suite struct CreditNoteAndDeliveryTests {
+    @Test func creditNotesReduceWhatIsDueButNeverBelowZero() async throws {
+        let h = try APIHarness()
+        let acme = try await h.tenant("acme")
+        let id = try await h.invoice(acme) // total 135660
+        let note = try await h.send("POST", "/api/invoices/\(id)/credit-notes", token: acme.token,
+                                    json: ["number": "CN-1", "amount": 35_660, "reason": "Goodwill"])
+        #expect(note.status == 201)
+        #expect(note.json["currency"] as? String == "EUR")
+        let invoice = try await h.send("GET", "/api/invoices/\(id)", token: acme.token)
+        #expect(invoice.json["amountCredited"] as? Int == 35_660)
+        #expect(invoice.json["amountDue"] as? Int == 100_000)
+        #expect(invoice.json["total"] as? Int == 135_660) // the issued amounts do not change
+        let tooMuch = try await h.send("POST", "/api/invoices/\(id)/credit-notes", token: acme.token, json: ["number": "CN-2", "amount": 100_001])
+        #expect(tooMuch.status == 422)
+        #expect(tooMuch.errorField == "amount")
+        let list = try await h.send("GET", "/api/invoices/\(id)/credit-notes", token: acme.token)
+        #expect((list.json["data"] as? [[String: Any]])?.compactMap { $0["number"] as? String } == ["CN-1"])
+        let draft = try await h.invoice(acme, number: "D-1", issue: false)
+        #expect(try await h.send("POST", "/api/invoices/\(draft)/credit-notes", token: acme.token, json: ["number": "CN-3", "amount": 1]).status == 409)
+        await h.stop()
+    }
+
+    @Test func deliveryStatusCanBeRecordedForAnIssuedInvoice() async throws {
+        let h = try APIHarness()
+        let acme = try await h.tenant("acme")
+        let id = try await h.invoice(acme)
+        let sent = try await h.send("PUT", "/api/invoices/\(id)/delivery-status", token: acme.token, json: ["deliveryStatus": "sent"])
+        #expect(sent.json["deliveryStatus"] as? String == "sent")
+        let bad = try await h.send("PUT", "/api/invoices/\(id)/delivery-status", token: acme.token, json: ["deliveryStatus": "teleported"])
+        #expect(bad.status == 422)
+        #expect(bad.errorField == "deliveryStatus")
+        await h.stop()
+    }
+}
