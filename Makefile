@@ -36,8 +36,11 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-# Release build; prints a table and `BENCH <metric> <value> <unit>` lines. `make bench ONLY=queue`.
+# Release build; prints a table and `BENCH <metric> <value> <unit>` lines. `make bench ONLY=queue`
+# or ONLY=http (wrk on loopback against billport serve and a Hummingbird 2 hello-world yardstick
+# built outside the repository by bench/hummingbird-peer.sh).
 bench: deps
+	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk"; if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends wrk; }
 	$(SWIFT) build -c release --product billport
 	$(SWIFT) build -c release --product billport-bench
 	.build/release/billport-bench $(if $(ONLY),--only $(ONLY),)

@@ -17,13 +17,13 @@ repository="$(cd "$(dirname "$script")/.." && pwd -P)"
 peer_dir="${BILLPORT_PEER_DIR:-/tmp/billport-hummingbird-peer}"
 swift="${SWIFT:-swift}"
 
-mkdir -p "$peer_dir/Sources/billport-hummingbird-peer"
-peer_dir="$(cd "$peer_dir" && pwd -P)"
+peer_dir="$(realpath -m "$peer_dir")"
 case "$peer_dir/" in
     "$repository"/*)
         echo "hummingbird-peer.sh: BILLPORT_PEER_DIR ($peer_dir) must be outside the repository ($repository)" >&2
         exit 2 ;;
 esac
+mkdir -p "$peer_dir/Sources/billport-hummingbird-peer"
 binary="$peer_dir/.build/release/billport-hummingbird-peer"
 
 # Writes stdin to $1 only when the content differs (keeps SwiftPM's incremental build valid).

@@ -35,8 +35,8 @@ struct HTTPBench {
             guard status == 200 else {
                 throw BenchFailure("GET \(viewPath) answered \(status.map(String.init) ?? "nothing") instead of 200 (log: \(serve.log))")
             }
-            healthz = try Self.runWrk(wrk, url: "http://127.0.0.1:\(port)/healthz")
-            view = try Self.runWrk(wrk, url: "http://127.0.0.1:\(port)\(viewPath)")
+            healthz = try Self.runWrk(wrk, url: "http://127.0.0.1:\(port)/healthz", errorFile: data + "/wrk.stderr")
+            view = try Self.runWrk(wrk, url: "http://127.0.0.1:\(port)\(viewPath)", errorFile: data + "/wrk.stderr")
             rssMB = try Self.peakRSSMegabytes(pid: serve.process.processIdentifier)
         } catch {
             await serve.stop()
@@ -50,7 +50,7 @@ struct HTTPBench {
                                                 port: peerPort, log: data + "/peer.log")
         let peer: WrkResult
         do {
-            peer = try Self.runWrk(wrk, url: "http://127.0.0.1:\(peerPort)/healthz")
+            peer = try Self.runWrk(wrk, url: "http://127.0.0.1:\(peerPort)/healthz", errorFile: data + "/wrk.stderr")
         } catch {
             await peerServer.stop()
             throw error
@@ -105,8 +105,8 @@ struct HTTPBench {
     }
 
     /// Runs `wrk -t2 -c64 -d10s --latency url`; throws on a failed run or any non-2xx/3xx answer.
-    static func runWrk(_ wrk: String, url: String) throws -> WrkResult {
-        let run = try capture(wrk, wrkArguments + [url], environment: nil, errorFile: NSTemporaryDirectory() + "billport-bench-wrk.stderr")
+    static func runWrk(_ wrk: String, url: String, errorFile: String) throws -> WrkResult {
+        let run = try capture(wrk, wrkArguments + [url], environment: nil, errorFile: errorFile)
         guard run.status == 0 else { throw BenchFailure("wrk \(url) exited with \(run.status): \(run.errorText)\(run.output)") }
         let result = try parseWrk(run.output)
         guard result.non2xx3xx == 0 else { throw BenchFailure("wrk \(url): \(result.non2xx3xx) responses were not 2xx/3xx") }
@@ -173,7 +173,7 @@ struct HTTPBench {
             let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
             process.standardOutput = output
             process.standardError = output
-            try process.run()
+            try HTTPBench.launch(process)
             try? output.close()
             let server = Server(process: process, log: log)
             let start = ContinuousClock.now
@@ -239,16 +239,27 @@ struct HTTPBench {
             errorHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errorFile))
             process.standardError = errorHandle
         }
-        do {
-            try process.run()
-        } catch {
-            throw BenchFailure("cannot start \(executable): \(error)")
-        }
+        try launch(process)
         try? errorHandle?.close()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let errorText = errorFile.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
         return (process.terminationStatus, String(decoding: data, as: UTF8.self), errorText)
+    }
+
+    /// Starts `process` with no signal blocked. The threads Swift concurrency runs on block most
+    /// signals and a child inherits its parent thread's mask, so SIGTERM would stay pending in a
+    /// child that does not unblock it itself (swiftlang/swift-corelibs-foundation#4772).
+    static func launch(_ process: Process) throws {
+        var none = sigset_t(), previous = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        do {
+            try process.run()
+        } catch {
+            throw BenchFailure("cannot start \(process.executableURL?.path ?? "?"): \(error)")
+        }
     }
 
     /// Our environment without `BILLPORT_*` settings, so that only the bench's own apply.
