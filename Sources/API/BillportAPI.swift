@@ -1,5 +1,6 @@
 import BillportCore
 import Foundation
+import Synchronization
 import HTTPServer
 import Portal
 import Tokens
@@ -12,6 +13,7 @@ public final class BillportAPI: Sendable {
     private let signer: JWTSigner
     private let clock: any WallClock
     private let logger: Logger
+    private let requestIDs = RequestIDs()
 
     /// Every public page and response carries these (DESIGN.md, HTTP contract).
     static let publicHeaders: [(String, String)] = [
@@ -21,6 +23,9 @@ public final class BillportAPI: Sendable {
         ("X-Content-Type-Options", "nosniff"),
         ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
     ]
+
+    /// `/healthz` answers the same bytes every time; built once.
+    private static let healthy = JSONBody.response(["status": "ok"])
 
     public init(store: SQLitePortalStore, signer: JWTSigner, configuration: APIConfiguration, clock: any WallClock = SystemClock(),
                 logger: Logger) {
@@ -34,7 +39,7 @@ public final class BillportAPI: Sendable {
             return JSONBody.response(view)
         }
         let health = [
-            Route(.get, "/healthz", .operations) { _ in JSONBody.response(["status": "ok"]) },
+            Route(.get, "/healthz", .operations) { _ in Self.healthy },
             Route(.get, "/readyz", .operations) { _ in
                 do {
                     try await store.database.read { db in _ = try db.queryOne("SELECT 1") { $0.int(0) } }
@@ -54,14 +59,16 @@ public final class BillportAPI: Sendable {
 
     func respond(to request: HTTPRequest) async -> HTTPResponse {
         let started = ContinuousClock.now
-        let requestID = SecureRandom.base64URL(byteCount: 9)
-        var logPath = Self.redacted(request.path)
+        let requestID = requestIDs.next()
+        var logPath = request.path
         var response: HTTPResponse
         var audience = Audience.operations
         switch router.match(request.method, path: request.path) {
         case .notFound:
+            logPath = Self.redacted(request.path)
             response = APIError(status: 404, code: "not_found", message: "no such route").response
         case .methodNotAllowed(let allowed):
+            logPath = Self.redacted(request.path)
             response = APIError(status: 405, code: "method_not_allowed", message: "use \(allowed.map(\.rawValue).joined(separator: ", "))").response
             response.headers.set("Allow", allowed.map(\.rawValue).joined(separator: ", "))
         case .found(let route, let parameters):
@@ -81,12 +88,14 @@ public final class BillportAPI: Sendable {
                 response = apiError.response
             }
         }
-        for (name, value) in Self.publicHeaders { response.headers.set(name, value) }
-        if case .publicLink = audience {} else { response.headers.set("X-Request-Id", requestID) }
-        let elapsed = ContinuousClock.now - started
-        logger.info("request", ["method": request.method.rawValue, "path": logPath, "status": "\(response.status)",
-                                "ms": String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000),
-                                "id": requestID])
+        for (name, value) in Self.publicHeaders { response.headers.add(name, value) }
+        if case .publicLink = audience {} else { response.headers.add("X-Request-Id", requestID) }
+        if logger.isEnabled(.info) {
+            let elapsed = ContinuousClock.now - started
+            logger.info("request", ["method": request.method.rawValue, "path": logPath, "status": "\(response.status)",
+                                    "ms": String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000),
+                                    "id": requestID])
+        }
         return response
     }
 
@@ -112,5 +121,17 @@ public final class BillportAPI: Sendable {
     static func redacted(_ path: String) -> String {
         path.split(separator: "/", omittingEmptySubsequences: false)
             .map { $0.count >= 20 ? "{redacted}" : String($0) }.joined(separator: "/")
+    }
+}
+
+/// Request ids: a random per-process prefix and a counter, unique across processes and restarts
+/// without a CSPRNG call per request.
+final class RequestIDs: Sendable {
+    private let prefix = SecureRandom.base64URL(byteCount: 6)
+    private let counter = Atomic<UInt64>(0)
+
+    func next() -> String {
+        let (value, _) = counter.add(1, ordering: .relaxed)
+        return prefix + "-" + String(value, radix: 36)
     }
 }

@@ -55,19 +55,22 @@ public struct Logger: Sendable {
         return copy
     }
 
-    /// Writes one record when `level` is enabled.
-    public func log(_ level: Level, _ message: @autoclosure () -> String, _ metadata: [String: String] = [:]) {
+    /// Whether records at `level` are written; check before building costly metadata.
+    public func isEnabled(_ level: Level) -> Bool { level >= self.level }
+
+    /// Writes one record when `level` is enabled. Message and metadata are built only then.
+    public func log(_ level: Level, _ message: @autoclosure () -> String, _ metadata: @autoclosure () -> [String: String] = [:]) {
         guard level >= self.level else { return }
-        let merged = self.metadata.merging(metadata) { _, new in new }
+        let merged = self.metadata.merging(metadata()) { _, new in new }
         handler.write(LogRecord(date: Date(), level: level, label: label, message: message(), metadata: merged))
     }
 
-    public func trace(_ message: @autoclosure () -> String, _ metadata: [String: String] = [:]) { log(.trace, message(), metadata) }
-    public func debug(_ message: @autoclosure () -> String, _ metadata: [String: String] = [:]) { log(.debug, message(), metadata) }
-    public func info(_ message: @autoclosure () -> String, _ metadata: [String: String] = [:]) { log(.info, message(), metadata) }
-    public func notice(_ message: @autoclosure () -> String, _ metadata: [String: String] = [:]) { log(.notice, message(), metadata) }
-    public func warning(_ message: @autoclosure () -> String, _ metadata: [String: String] = [:]) { log(.warning, message(), metadata) }
-    public func error(_ message: @autoclosure () -> String, _ metadata: [String: String] = [:]) { log(.error, message(), metadata) }
+    public func trace(_ message: @autoclosure () -> String, _ metadata: @autoclosure () -> [String: String] = [:]) { log(.trace, message(), metadata()) }
+    public func debug(_ message: @autoclosure () -> String, _ metadata: @autoclosure () -> [String: String] = [:]) { log(.debug, message(), metadata()) }
+    public func info(_ message: @autoclosure () -> String, _ metadata: @autoclosure () -> [String: String] = [:]) { log(.info, message(), metadata()) }
+    public func notice(_ message: @autoclosure () -> String, _ metadata: @autoclosure () -> [String: String] = [:]) { log(.notice, message(), metadata()) }
+    public func warning(_ message: @autoclosure () -> String, _ metadata: @autoclosure () -> [String: String] = [:]) { log(.warning, message(), metadata()) }
+    public func error(_ message: @autoclosure () -> String, _ metadata: @autoclosure () -> [String: String] = [:]) { log(.error, message(), metadata()) }
 }
 
 /// One log line before formatting.

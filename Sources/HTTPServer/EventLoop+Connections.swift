@@ -135,7 +135,7 @@ extension EventLoop {
                     method: request.method, version: request.version, keepAlive: request.keepAlive)
                 let id = connection.id
                 let handler = self.handler
-                connection.handlerTask = Task { [self] in
+                connection.handlerTask = Task(executorPreference: self) { [self] in
                     let response = await handler(request)
                     post(.response(connection: id, response))
                 }

@@ -5,9 +5,14 @@ internal import Glibc
 /// `poll(2)`, never on Swift's cooperative pool. Handlers run in Tasks and post their
 /// responses back through a locked mailbox and a wake-up pipe.
 ///
+/// The loop is also the handlers' preferred task executor: a handler that does not suspend
+/// (a health check, a cached answer) runs to completion on the loop thread between two polls,
+/// with no thread hop; one that awaits blocking work (SQLite on its own queue) resumes here.
+/// Handlers must therefore not block; CPU work of a millisecond or two is fine.
+///
 /// Everything below `mailbox` is touched only by the loop thread, which is what makes the
 /// `@unchecked Sendable` sound.
-final class EventLoop: @unchecked Sendable {
+final class EventLoop: TaskExecutor, @unchecked Sendable {
     enum Message {
         case response(connection: UInt64, HTTPResponse)
         case shutdown(gracePeriod: Duration)
@@ -15,6 +20,7 @@ final class EventLoop: @unchecked Sendable {
 
     struct Mailbox {
         var messages: [Message] = []
+        var jobs: [UnownedJob] = []
         var wakePending = false
         var exited = false
         var exitWaiters: [CheckedContinuation<Void, Never>] = []
@@ -55,9 +61,15 @@ final class EventLoop: @unchecked Sendable {
         _ = pollSet.add(fd: wakeRead, interest: .read, owner: Self.wakeID)
     }
 
+    /// The loop thread, once started.
+    private let loopThread = Locked<pthread_t?>(nil)
+
     /// Starts the loop thread.
     func start() {
-        let thread = Thread { [self] in self.run() }
+        let thread = Thread { [self] in
+            self.loopThread.withLock { $0 = pthread_self() }
+            self.run()
+        }
         thread.name = "HTTPServer.io"
         thread.start()
     }
@@ -70,12 +82,35 @@ final class EventLoop: @unchecked Sendable {
         mailbox.withLock { box in
             guard !box.exited else { return }
             box.messages.append(message)
-            if !box.wakePending {
-                box.wakePending = true
-                var byte: UInt8 = 1
-                _ = Glibc.write(wakeWrite, &byte, 1)
-            }
+            wake(&box)
         }
+    }
+
+    /// Runs `job` on the loop thread (TaskExecutor). After the loop has exited, jobs go to
+    /// the global executor so that no task is ever stranded.
+    func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        let accepted = mailbox.withLock { box -> Bool in
+            guard !box.exited else { return false }
+            box.jobs.append(unowned)
+            wake(&box)
+            return true
+        }
+        if !accepted { globalConcurrentExecutor.enqueue(unowned) }
+    }
+
+    /// Writes the wake-up byte unless one is pending or the loop thread itself is the caller
+    /// (it looks at the mailbox again before it next waits).
+    private func wake(_ box: inout Mailbox) {
+        guard !box.wakePending, !isLoopThread else { return }
+        box.wakePending = true
+        var byte: UInt8 = 1
+        _ = Glibc.write(wakeWrite, &byte, 1)
+    }
+
+    private var isLoopThread: Bool {
+        guard let thread = loopThread.withLock({ $0 }) else { return false }
+        return pthread_equal(thread, pthread_self()) != 0
     }
 
     /// Suspends until the loop thread has closed everything and exited.
@@ -108,7 +143,7 @@ final class EventLoop: @unchecked Sendable {
                 listenPausedUntil = nil
                 pollSet.setInterest(.read, slot: slot)
             }
-            let ready = pollSet.wait(timeoutMilliseconds: pollTimeout(now: now))
+            let ready = pollSet.wait(timeoutMilliseconds: hasLocalWork ? 0 : pollTimeout(now: now))
             let after = clock.now
             for event in ready {
                 switch event.owner {
@@ -121,8 +156,27 @@ final class EventLoop: @unchecked Sendable {
                     if event.writable, connections[event.owner] != nil { flush(connection, now: after) }
                 }
             }
+            runJobs()
+            if hasLocalWork { receiveMessages(now: clock.now) }
         }
         exit()
+    }
+
+    /// Runs the tasks enqueued on this executor, including those they enqueue in turn.
+    private func runJobs() {
+        while true {
+            let jobs = mailbox.withLock { box in
+                defer { box.jobs = [] }
+                return box.jobs
+            }
+            if jobs.isEmpty { return }
+            for job in jobs { job.runSynchronously(on: asUnownedTaskExecutor()) }
+        }
+    }
+
+    /// Messages or jobs posted from the loop thread itself, which wrote no wake-up byte.
+    private var hasLocalWork: Bool {
+        mailbox.withLock { !$0.messages.isEmpty || !$0.jobs.isEmpty }
     }
 
     private func pollTimeout(now: ContinuousClock.Instant) -> Int32 {
@@ -220,14 +274,16 @@ final class EventLoop: @unchecked Sendable {
     private func exit() {
         closeListener()
         readBuffer.deallocate()
-        let waiters = mailbox.withLock { box in
+        let (waiters, jobs) = mailbox.withLock { box in
             box.exited = true
             box.messages = []
+            defer { box.jobs = [] }
             Socket.close(wakeRead)
             Socket.close(wakeWrite)
             defer { box.exitWaiters = [] }
-            return box.exitWaiters
+            return (box.exitWaiters, box.jobs)
         }
+        for job in jobs { globalConcurrentExecutor.enqueue(job) }
         for waiter in waiters { waiter.resume() }
     }
 
