@@ -38,7 +38,13 @@ struct ResponseEncoder {
         let bodyAllowed = status != 204 && status != 304
         let sendBody = bodyAllowed && context.method != .head
 
-        var head = "HTTP/1.1 \(status) \(reason)\r\n"
+        // Written straight into the output buffer: no intermediate strings on the hot path.
+        out.reserveCapacity(out.count + 256 + (sendBody ? response.body.count : 0))
+        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        Self.appendNumber(status, to: &out)
+        out.append(0x20)
+        out.append(contentsOf: reason.utf8)
+        out.append(contentsOf: Self.crlf)
         var declaredLength: String?
         var hasDate = false
         for field in response.headers {
@@ -46,44 +52,88 @@ struct ResponseEncoder {
                 log?("dropped unsafe response header \(field.name.debugDescription)")
                 continue
             }
-            switch field.name.lowercasedASCII() {
-            case "content-length":
+            switch Self.framingHeader(field.name) {
+            case .contentLength:
                 if field.value.utf8.allSatisfy({ (0x30...0x39).contains($0) }) && !field.value.isEmpty {
                     declaredLength = field.value
                 }
                 continue
-            case "transfer-encoding", "connection", "keep-alive":
+            case .hopByHop:
                 continue
-            case "date":
+            case .date:
                 hasDate = true
-            default:
+            case nil:
                 break
             }
-            head += "\(field.name): \(field.value)\r\n"
+            out.append(contentsOf: field.name.utf8)
+            out.append(contentsOf: Self.colonSpace)
+            out.append(contentsOf: field.value.utf8)
+            out.append(contentsOf: Self.crlf)
         }
-        if !hasDate { head += "Date: \(date())\r\n" }
+        if !hasDate {
+            out.append(contentsOf: "Date: ".utf8)
+            out.append(contentsOf: date().utf8)
+            out.append(contentsOf: Self.crlf)
+        }
         // RFC 9110 §8.6: never Content-Length on 204; on HEAD and 304 it describes the
         // representation, so a handler's own value wins there.
         if status != 204 {
-            if context.method == .head || status == 304 {
-                if let declaredLength {
-                    head += "Content-Length: \(declaredLength)\r\n"
-                } else if bodyAllowed {
-                    head += "Content-Length: \(response.body.count)\r\n"
-                }
-            } else {
-                head += "Content-Length: \(response.body.count)\r\n"
+            if (context.method == .head || status == 304), let declaredLength {
+                out.append(contentsOf: "Content-Length: ".utf8)
+                out.append(contentsOf: declaredLength.utf8)
+                out.append(contentsOf: Self.crlf)
+            } else if bodyAllowed || (context.method != .head && status != 304) {
+                out.append(contentsOf: "Content-Length: ".utf8)
+                Self.appendNumber(response.body.count, to: &out)
+                out.append(contentsOf: Self.crlf)
             }
         }
         if close {
-            head += "Connection: close\r\n"
+            out.append(contentsOf: "Connection: close\r\n".utf8)
         } else if context.version.minor == 0 {
-            head += "Connection: keep-alive\r\n"
+            out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
         }
-        head += "\r\n"
-        out.append(contentsOf: head.utf8)
+        out.append(contentsOf: Self.crlf)
         if sendBody { out.append(contentsOf: response.body) }
         return close
+    }
+
+    private static let crlf: [UInt8] = [0x0D, 0x0A]
+    private static let colonSpace: [UInt8] = [0x3A, 0x20]
+
+    private enum FramingHeader { case contentLength, hopByHop, date }
+
+    /// Which of the headers the server owns `name` is, compared without allocating.
+    private static func framingHeader(_ name: String) -> FramingHeader? {
+        func equals(_ target: StaticString) -> Bool {
+            let utf8 = name.utf8
+            guard utf8.count == target.utf8CodeUnitCount else { return false }
+            return target.withUTF8Buffer { expected in
+                zip(utf8, expected).allSatisfy { ($0 | 0x20) == $1 || $0 == $1 }
+            }
+        }
+        switch name.utf8.count {
+        case 14: return equals("content-length") ? .contentLength : nil
+        case 17: return equals("transfer-encoding") ? .hopByHop : nil
+        case 10: return equals("connection") || equals("keep-alive") ? .hopByHop : nil
+        case 4: return equals("date") ? .date : nil
+        default: return nil
+        }
+    }
+
+    /// Appends the decimal digits of a non-negative number.
+    private static func appendNumber(_ value: Int, to out: inout [UInt8]) {
+        if value < 10 {
+            out.append(UInt8(0x30 + value))
+            return
+        }
+        var digits: [UInt8] = []
+        var rest = value
+        while rest > 0 {
+            digits.append(UInt8(0x30 + rest % 10))
+            rest /= 10
+        }
+        out.append(contentsOf: digits.reversed())
     }
 
     /// Appends the answer to a refused request: a short text body and `Connection: close`.
