@@ -5,7 +5,7 @@ SWIFT        ?= swift
 APT_PACKAGES := libsqlite3-dev libssl-dev pkg-config sqlite3
 ONLY         ?=
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test bench fuzz clean
 
 deps:
 	@missing=""; \
@@ -44,6 +44,11 @@ bench: deps
 	$(SWIFT) build -c release --product billport
 	$(SWIFT) build -c release --product billport-bench
 	.build/release/billport-bench $(if $(ONLY),--only $(ONLY),)
+
+# libFuzzer (with ASan) on the HTTP request parser for FUZZ_SECONDS (60) seconds, from the
+# corpus of real requests in Fuzz/corpus/http-parser; fails on any crash.
+fuzz: deps
+	bash Fuzz/run.sh
 
 clean:
 	rm -rf .build

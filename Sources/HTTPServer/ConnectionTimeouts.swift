@@ -11,6 +11,11 @@
 /// - Read deadlines run only while the server waits on the client: with a request in flight
 ///   (handler running or response unwritten) none applies, and each restarts when the last
 ///   response has been written.
+/// - When a head or body deadline passes and at least one byte of the current request has
+///   arrived, the client is told why: `408 Request Timeout` with `Connection: close`
+///   (RFC 9110 §15.5.9), then the connection closes as after any closing response. With no
+///   byte of a request (a silent new connection, an idle kept-alive one) it closes silently:
+///   a 408 there would race a request the client may be sending on the reused connection.
 /// - A response must make write progress at least every `write`.
 /// - After a closing response the connection half-closes and waits at most `linger` for the
 ///   peer's FIN before closing, so unread input cannot turn into a RST that destroys the
@@ -37,8 +42,12 @@ struct ConnectionTimeouts<Instant: InstantProtocol>: Sendable where Instant.Dura
         /// Make sure a timer fires at this instant (an earlier timer may stay; it will
         /// answer with a later `.schedule` when it fires).
         case schedule(Instant)
-        /// Close the connection now.
+        /// Close the connection now, without a word.
         case close(Kind)
+        /// Answer `408 Request Timeout` with `Connection: close`, then close once it is
+        /// written (lingering). The machine counts the 408 as a response in flight, so the
+        /// caller reports it through `responseWritten` like any other.
+        case requestTimeout(Kind)
     }
 
     /// What to do with the connection when the server starts draining.
@@ -144,10 +153,20 @@ struct ConnectionTimeouts<Instant: InstantProtocol>: Sendable where Instant.Dura
     /// Whether responses must now carry `Connection: close`.
     var closeAfterResponse: Bool { draining }
 
-    /// A timer fired at `now`: close if the deadline has passed, otherwise say when to look again.
-    func timeoutFired(now: Instant) -> Action {
+    /// A timer fired at `now`: close (or answer 408, see the rules) if the deadline has
+    /// passed, otherwise say when to look again.
+    mutating func timeoutFired(now: Instant) -> Action {
         guard let (deadline, kind) = deadline else { return .none }
-        return now >= deadline ? .close(kind) : .schedule(deadline)
+        guard now >= deadline else { return .schedule(deadline) }
+        switch (kind, inbound) {
+        case (.head, .head), (.body, .body):
+            // The 408 is the one response still owed; no read deadline runs while it is.
+            inbound = .waiting(since: now)
+            inFlight += 1
+            return .requestTimeout(kind)
+        default:
+            return .close(kind)
+        }
     }
 
     /// The earliest deadline in force and the rule it comes from.

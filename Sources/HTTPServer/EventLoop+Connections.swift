@@ -48,7 +48,7 @@ extension EventLoop {
         } else {
             servedCount += 1
         }
-        apply(connection.timeouts.start(), to: connection)
+        apply(connection.timeouts.start(), to: connection, now: now)
         dispatch(connection, now: now)
     }
 
@@ -111,11 +111,11 @@ extension EventLoop {
                 request.remoteAddress = connection.remoteAddress
                 // RFC 9112 §9.6: nothing after a request with `Connection: close` is processed.
                 if !request.keepAlive { connection.parsingStopped = true }
-                apply(connection.timeouts.requestReceived(now: now), to: connection)
+                apply(connection.timeouts.requestReceived(now: now), to: connection, now: now)
                 connection.work.append(.request(request))
             }
         }
-        apply(connection.timeouts.readPhaseChanged(to: connection.parser.phase, now: now), to: connection)
+        apply(connection.timeouts.readPhaseChanged(to: connection.parser.phase, now: now), to: connection, now: now)
         dispatch(connection, now: now)
     }
 
@@ -125,7 +125,7 @@ extension EventLoop {
             switch connection.work.removeFirst() {
             case .sendContinue:
                 connection.output.append(contentsOf: ResponseEncoder.continueBytes)
-                apply(connection.timeouts.continueSent(now: now), to: connection)
+                apply(connection.timeouts.continueSent(now: now), to: connection, now: now)
             case .refuse(let status):
                 encoder.encodeRefusal(status: status, into: &connection.output)
                 connection.closeAfterOutput = true
@@ -142,6 +142,22 @@ extension EventLoop {
                 break working
             }
         }
+        flush(connection, now: now)
+    }
+
+    /// A partial request ran out of time: `408 Request Timeout`, then the usual closing path
+    /// (write, half-close, linger). The timeout machine already counts it as in flight.
+    func answerRequestTimeout(_ connection: Connection, now: ContinuousClock.Instant) {
+        guard !connection.closeAfterOutput else {
+            // A closing response is already queued; it is the last word.
+            close(connection)
+            return
+        }
+        connection.parsingStopped = true
+        connection.work.removeAll()
+        encoder.encodeRefusal(status: 408, into: &connection.output)
+        connection.closeAfterOutput = true
+        connection.responsesInOutput += 1
         flush(connection, now: now)
     }
 
@@ -180,13 +196,13 @@ extension EventLoop {
                 }
             }
             apply(connection.timeouts.wrote(pending: connection.hasPendingOutput, progressed: progressed, now: now),
-                  to: connection)
+                  to: connection, now: now)
             if !connection.hasPendingOutput {
                 let keepCapacity = connection.output.capacity <= 64 * 1024
                 connection.output.removeAll(keepingCapacity: keepCapacity)
                 connection.outputOffset = 0
                 for _ in 0..<connection.responsesInOutput {
-                    apply(connection.timeouts.responseWritten(now: now), to: connection)
+                    apply(connection.timeouts.responseWritten(now: now), to: connection, now: now)
                 }
                 connection.responsesInOutput = 0
             }
@@ -216,7 +232,7 @@ extension EventLoop {
             close(connection)
             return
         }
-        apply(connection.timeouts.lingerStarted(now: now), to: connection)
+        apply(connection.timeouts.lingerStarted(now: now), to: connection, now: now)
         pollSet.setInterest(connection.interest, slot: connection.slot)
     }
 

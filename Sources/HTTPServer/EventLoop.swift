@@ -216,7 +216,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     // MARK: - Timers
 
     /// Applies a timeout-machine action to a connection.
-    func apply(_ action: ConnectionTimeouts<ContinuousClock.Instant>.Action, to connection: Connection) {
+    func apply(_ action: ConnectionTimeouts<ContinuousClock.Instant>.Action, to connection: Connection,
+               now: ContinuousClock.Instant) {
         switch action {
         case .none:
             break
@@ -227,6 +228,9 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         case .close(let kind):
             log("closing connection from \(connection.remoteAddress): \(kind) timeout")
             close(connection)
+        case .requestTimeout(let kind):
+            log("answering 408 to \(connection.remoteAddress): \(kind) timeout")
+            answerRequestTimeout(connection, now: now)
         }
     }
 
@@ -236,7 +240,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                 continue
             }
             connection.scheduledTimer = nil
-            apply(connection.timeouts.timeoutFired(now: now), to: connection)
+            apply(connection.timeouts.timeoutFired(now: now), to: connection, now: now)
         }
     }
 

@@ -73,12 +73,14 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
 
     /// The comma-separated list elements of every `name` field, lowercased and trimmed,
-    /// empty elements dropped (RFC 9110 §5.6.1).
+    /// empty elements dropped (RFC 9110 §5.6.1). Split on the comma byte, not on Characters:
+    /// a combining mark after a comma would otherwise hide it (`close,\u{301}` read as one
+    /// element), and the server would read a list differently from a proxy in front of it.
     func listTokens(for name: String) -> [String] {
         var tokens: [String] = []
         for field in fields where Self.namesMatch(field.name, name) {
-            for element in field.value.split(separator: ",", omittingEmptySubsequences: true) {
-                let trimmed = element.trimmingASCIIWhitespace()
+            for element in field.value.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: true) {
+                let trimmed = String(decoding: element, as: UTF8.self).trimmingASCIIWhitespace()
                 if !trimmed.isEmpty { tokens.append(trimmed.lowercasedASCII()) }
             }
         }

@@ -1,9 +1,9 @@
 /// Every way a request can be refused while framing it; each maps to one status code and
 /// the connection is always closed afterwards, because the framing can no longer be trusted.
 ///
-/// No case maps to 411: a request without `Content-Length` or `Transfer-Encoding` has a
-/// zero-length body (RFC 9112 §6.3 rule 6), and chunked bodies are supported, so there is
-/// never a body of unknown length to refuse.
+/// Only one case maps to 411: a request without `Content-Length` or `Transfer-Encoding`
+/// normally has a zero-length body (RFC 9112 §6.3 rule 6), and chunked bodies are supported,
+/// so the one body of unknown length is the one announced by `Expect: 100-continue`.
 public enum HTTPParserError: Error, Sendable, Equatable, CaseIterable {
     /// The request-line is not `method SP target SP version` (400).
     case malformedRequestLine
@@ -54,6 +54,12 @@ public enum HTTPParserError: Error, Sendable, Equatable, CaseIterable {
     case bodyTooLarge
     /// An `Expect` value other than `100-continue` (417, RFC 9110 §10.1.1).
     case expectationFailed
+    /// `Expect: 100-continue` without `Content-Length` or `Transfer-Encoding: chunked`: the
+    /// client announces content (RFC 9110 §10.1.1) that it gives no way to frame, so it is
+    /// refused rather than read as an empty body whose content would then arrive as the next
+    /// request (411, RFC 9110 §15.5.12; RFC 9112 §6.3 lets a server refuse a body without a
+    /// declared length).
+    case lengthRequired
 
     /// The status code to answer with.
     public var status: Int {
@@ -69,6 +75,7 @@ public enum HTTPParserError: Error, Sendable, Equatable, CaseIterable {
         case .headersTooLarge, .tooManyHeaders: 431
         case .bodyTooLarge: 413
         case .expectationFailed: 417
+        case .lengthRequired: 411
         }
     }
 }

@@ -194,6 +194,10 @@ extension HTTPRequestParser {
             guard expectations.allSatisfy({ $0 == "100-continue" }) else { throw .expectationFailed }
             expectsContinue = true
         }
+        // RFC 9110 §10.1.1: 100-continue announces content. Without Content-Length or chunked
+        // (RFC 9112 §6.3 rule 6) that content has no framing: 411 (RFC 9110 §15.5.12). A
+        // plain request with neither field still has an empty body, as `curl -X POST` sends.
+        if expectsContinue && lengths.isEmpty && !headers.contains("Transfer-Encoding") { throw .lengthRequired }
 
         // RFC 9112 §9.3: persistence by version, overridden by the Connection field.
         let options = headers.listTokens(for: "Connection")

@@ -15,7 +15,8 @@ public struct HTTPRequestParser: Sendable {
 
     /// Where the parser stands in the current message, for read timeouts.
     public enum Phase: Sendable, Equatable {
-        /// Between messages, with no byte of the next one buffered.
+        /// Between messages, with no byte of the next one buffered. Empty lines before a
+        /// request-line (RFC 9112 §2.2) are not part of any message, so they leave it idle.
         case idle
         /// Some of a request-line or header section has arrived.
         case head
@@ -57,7 +58,7 @@ public struct HTTPRequestParser: Sendable {
     /// Where the current message stands.
     public var phase: Phase {
         switch state {
-        case .requestLine: (readIndex < buffer.count || leadingEmptyBytes > 0) ? .head : .idle
+        case .requestLine: readIndex < buffer.count ? .head : .idle
         case .headers: .head
         case .fixedBody, .chunkSize, .chunkData, .chunkEnd, .trailers: .body
         case .failed: .idle

@@ -7,11 +7,14 @@ public struct HTTPServerConfiguration: Sendable {
     /// Request size limits.
     public var limits: HTTPParserLimits
     /// How long a request head may take from its first byte; also how long a new
-    /// connection may stay silent. Defeats slowloris.
+    /// connection may stay silent. Defeats slowloris. A partial head that runs out of time
+    /// is answered `408 Request Timeout` and closed; a silent connection is just closed.
     public var headReadTimeout: Duration
-    /// How long a request body may take from the end of its head.
+    /// How long a request body may take from the end of its head (or from the
+    /// `100 Continue`); a body that runs out of time is answered `408` and closed.
     public var bodyReadTimeout: Duration
-    /// How long a kept-alive connection may wait for its next request.
+    /// How long a kept-alive connection may wait for its next request; it is then closed
+    /// without a response, since no request was started.
     public var idleTimeout: Duration
     /// How long a response may go without any write progress (a peer that stops reading).
     public var writeTimeout: Duration

@@ -19,7 +19,7 @@ struct FakeInstant: InstantProtocol {
     private func at(_ seconds: Double) -> FakeInstant { .at(seconds) }
 
     @Test func silentNewConnectionGetsTheHeadAllowance() {
-        let machine = Machine(limits: limits, now: at(0))
+        var machine = Machine(limits: limits, now: at(0))
         #expect(machine.start() == .schedule(at(10)))
         #expect(machine.timeoutFired(now: at(9.9)) == .schedule(at(10)))
         #expect(machine.timeoutFired(now: at(10)) == .close(.head))
@@ -31,7 +31,7 @@ struct FakeInstant: InstantProtocol {
         for second in 3...11 {
             #expect(machine.readPhaseChanged(to: .head, now: at(Double(second))) == .schedule(at(12)))
         }
-        #expect(machine.timeoutFired(now: at(12)) == .close(.head))
+        #expect(machine.timeoutFired(now: at(12)) == .requestTimeout(.head))
     }
 
     @Test func bodyAllowanceStartsWhenTheHeadEnds() {
@@ -39,7 +39,7 @@ struct FakeInstant: InstantProtocol {
         _ = machine.readPhaseChanged(to: .head, now: at(1))
         #expect(machine.readPhaseChanged(to: .body, now: at(4)) == .schedule(at(34)))
         #expect(machine.timeoutFired(now: at(10)) == .schedule(at(34)))
-        #expect(machine.timeoutFired(now: at(34)) == .close(.body))
+        #expect(machine.timeoutFired(now: at(34)) == .requestTimeout(.body))
     }
 
     @Test func headAndBodyInOneReadStartTheBodyAllowance() {
@@ -73,7 +73,7 @@ struct FakeInstant: InstantProtocol {
         _ = machine.readPhaseChanged(to: .head, now: at(0.5))
         #expect(machine.timeoutFired(now: at(50)) == .none)
         #expect(machine.responseWritten(now: at(50)) == .schedule(at(60)))
-        #expect(machine.timeoutFired(now: at(60)) == .close(.head))
+        #expect(machine.timeoutFired(now: at(60)) == .requestTimeout(.head))
     }
 
     @Test func pipelinedRequestsKeepTheConnectionBusyUntilTheLastResponse() {

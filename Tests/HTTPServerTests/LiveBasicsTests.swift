@@ -104,6 +104,24 @@ import HTTPServer
         }
     }
 
+    @Test func expectContinueWithoutALengthGets411ButABodilessPostIsServed() async throws {
+        try await withServer { port, _ in
+            // What `curl -X POST` sends: no length at all, so an empty body (RFC 9112 §6.3).
+            let curl = try RawClient(port: port)
+            try await curl.send("POST /jobs HTTP/1.1\r\nHost: t\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n\r\n")
+            let served = try await curl.readResponse()
+            #expect(served.status == 200)
+            #expect(served.text == "POST /jobs body=")
+
+            let client = try RawClient(port: port)
+            try await client.send("POST /jobs HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n\r\n")
+            let response = try await client.readResponse()
+            #expect(response.status == 411)
+            #expect(response.header("Connection") == "close")
+            #expect(try await client.waitForClose(timeout: .seconds(3)))
+        }
+    }
+
     @Test func connectionCloseIsHonoured() async throws {
         try await withServer { port, _ in
             let client = try RawClient(port: port)

@@ -41,6 +41,7 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
         MalformedCase("headers too large", "GET / HTTP/1.1\r\nHost: a\r\nX: " + String(repeating: "v", count: 33 * 1024) + "\r\n\r\n", 431),
         MalformedCase("body too large", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2000000\r\n\r\nabc", 413),
         MalformedCase("unknown expectation", "POST / HTTP/1.1\r\nHost: a\r\nExpect: teapot\r\nContent-Length: 1\r\n\r\nx", 417),
+        MalformedCase("100-continue without a length", "POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n\r\n", 411),
     ]
 
     @Test(arguments: cases)

@@ -8,11 +8,16 @@ import HTTPServer
                                 lingerTimeout: .milliseconds(300))
     }
 
-    @Test func slowlorisHalfHeadIsClosedAfterTheHeadTimeout() async throws {
+    @Test func slowlorisHalfHeadGets408AndIsClosedAfterTheHeadTimeout() async throws {
         try await withServer(configuration) { port, _ in
             let client = try RawClient(port: port)
             let start = ContinuousClock.now
             try await client.send("GET / HTTP/1.1\r\nHost: a\r\nX-Half: ")
+            let response = try await client.readResponse(timeout: .seconds(3))
+            #expect(response.status == 408)
+            #expect(response.reason == "Request Timeout")
+            #expect(response.header("Connection") == "close")
+            #expect(response.header("Content-Length") == "\(response.body.count)")
             #expect(try await client.waitForClose(timeout: .seconds(3)))
             let elapsed = start.duration(to: .now)
             #expect(elapsed >= .milliseconds(150))
@@ -42,24 +47,49 @@ import HTTPServer
         }
     }
 
-    @Test func silentConnectionIsClosedAfterTheHeadTimeout() async throws {
+    @Test func silentConnectionIsClosedWithoutAByteAfterTheHeadTimeout() async throws {
         try await withServer(configuration) { port, _ in
             let client = try RawClient(port: port)
-            #expect(try await client.waitForClose(timeout: .seconds(3)))
+            let received = try await client.readToEnd(timeout: .seconds(3))
+            #expect(received.isEmpty)
         }
     }
 
-    @Test func stalledBodyIsClosedAfterTheBodyTimeout() async throws {
+    @Test func stalledBodyGets408AfterTheBodyTimeout() async throws {
         try await withServer(configuration) { port, _ in
             let client = try RawClient(port: port)
             let start = ContinuousClock.now
             try await client.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nhalf")
+            let response = try await client.readResponse(timeout: .seconds(3))
+            #expect(response.status == 408)
+            #expect(response.header("Connection") == "close")
             #expect(try await client.waitForClose(timeout: .seconds(3)))
             #expect(start.duration(to: .now) >= .milliseconds(250))
         }
     }
 
-    @Test func idleKeepAliveConnectionIsClosedAfterTheIdleTimeout() async throws {
+    @Test func stalledBodyAfter100ContinueGets408() async throws {
+        try await withServer(configuration) { port, _ in
+            let client = try RawClient(port: port)
+            try await client.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n")
+            #expect(try await client.readResponse().status == 100)
+            try await client.send("half")
+            #expect(try await client.readResponse(timeout: .seconds(3)).status == 408)
+            #expect(try await client.waitForClose(timeout: .seconds(3)))
+        }
+    }
+
+    @Test func partialSecondRequestOnAKeptAliveConnectionGets408() async throws {
+        try await withServer(configuration) { port, _ in
+            let client = try RawClient(port: port)
+            try await client.send("GET /first HTTP/1.1\r\nHost: a\r\n\r\nGET /second HT")
+            #expect(try await client.readResponse().status == 200)
+            #expect(try await client.readResponse(timeout: .seconds(3)).status == 408)
+            #expect(try await client.waitForClose(timeout: .seconds(3)))
+        }
+    }
+
+    @Test func idleKeepAliveConnectionIsClosedWithoutAByteAfterTheIdleTimeout() async throws {
         try await withServer(configuration) { port, _ in
             let client = try RawClient(port: port)
             // Timed from before the request: the server cannot close before it has answered
@@ -67,8 +97,20 @@ import HTTPServer
             let start = ContinuousClock.now
             try await client.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
             #expect(try await client.readResponse().status == 200)
-            #expect(try await client.waitForClose(timeout: .seconds(3)))
+            let received = try await client.readToEnd(timeout: .seconds(3))
+            #expect(received.isEmpty)
             #expect(start.duration(to: .now) >= .milliseconds(290))
+        }
+    }
+
+    @Test func strayCRLFAfterABodyDoesNotEarnA408() async throws {
+        try await withServer(configuration) { port, _ in
+            let client = try RawClient(port: port)
+            // RFC 9112 §2.2: some clients follow a body with CRLF; that starts no request.
+            try await client.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nok\r\n")
+            #expect(try await client.readResponse().status == 200)
+            let received = try await client.readToEnd(timeout: .seconds(3))
+            #expect(received.isEmpty)
         }
     }
 

@@ -19,6 +19,23 @@ import Testing
         #expect(requests.allSatisfy { $0.body.isEmpty })
     }
 
+    @Test func expectContinueWithoutAnyLengthIs411() {
+        // RFC 9110 §10.1.1: 100-continue announces content; with neither framing field it
+        // cannot be framed (RFC 9112 §6.3), so it is refused instead of read as empty.
+        let error = parseError(post(["Expect: 100-continue"], "unframed"))
+        #expect(error == .lengthRequired)
+        #expect(error?.status == 411)
+    }
+
+    @Test func expectContinueWithAFramedBodyIsNot411() throws {
+        #expect(try parseAll(post(["Expect: 100-continue", "Content-Length: 0"])).first?.body == [])
+        #expect(try parseAll(post(["Expect: 100-continue", "Content-Length: 2"], "ok")).first?.body == Array("ok".utf8))
+        let chunked = try parseAll(post(["Expect: 100-continue", "Transfer-Encoding: chunked"], "2\r\nok\r\n0\r\n\r\n"))
+        #expect(chunked.first?.body == Array("ok".utf8))
+        // Expect is ignored on HTTP/1.0, so there a bodiless POST stays an empty request.
+        #expect(try parseAll("POST / HTTP/1.0\r\nExpect: 100-continue\r\n\r\n").first?.body == [])
+    }
+
     @Test func bodyExactlyAtLimitIsAccepted() throws {
         let limits = HTTPParserLimits(maxBodyBytes: 10)
         let body = String(repeating: "b", count: 10)
@@ -124,6 +141,7 @@ import Testing
             .missingHost: 400, .invalidHost: 400, .invalidContentLength: 400, .duplicateContentLength: 400,
             .contentLengthWithTransferEncoding: 400, .invalidTransferEncoding: 400,
             .unsupportedTransferCoding: 501, .invalidChunk: 400, .bodyTooLarge: 413, .expectationFailed: 417,
+            .lengthRequired: 411,
         ]
         #expect(expected.count == HTTPParserError.allCases.count)
         for error in HTTPParserError.allCases {

@@ -130,6 +130,20 @@ import Testing
         #expect(oldBoth.first?.keepAlive == false)
     }
 
+    @Test func listFieldsSplitOnTheCommaByteEvenBeforeACombiningMark() throws {
+        // Fuzz regression: a combining mark after a comma merged with it into one Character,
+        // so `close,\u{301}` was one list element and the connection was kept alive.
+        let bytes = Array("GET / HTTP/1.1\r\nHost: a\r\nConnection: close,".utf8) + [0xCC, 0x81]
+            + Array("\r\n\r\n".utf8)
+        var parser = HTTPRequestParser()
+        let request = try #require(try parser.feed(bytes).first)
+        #expect(request.keepAlive == false)
+        #expect(request.headers.listTokens(for: "Connection") == ["close", "\u{301}"])
+        let expect = Array(requestText("POST / HTTP/1.1", fields: ["Content-Length: 1"]).utf8.dropLast(2))
+            + Array("Expect: 100-continue,\u{301}\r\n\r\nx".utf8)
+        #expect(parseError(expect) == .expectationFailed)
+    }
+
     @Test func expectContinueIsReportedWithTheHead() throws {
         var parser = HTTPRequestParser()
         parser.append(Array(requestText("POST / HTTP/1.1", fields: ["Content-Length: 2", "Expect: 100-Continue"]).utf8))

@@ -72,6 +72,20 @@ import Testing
         #expect(parser.bufferedByteCount == 0)
     }
 
+    @Test func emptyLinesBeforeARequestLeaveThePhaseIdle() throws {
+        // RFC 9112 §2.2: a CRLF some clients send after a body is no byte of a new request,
+        // so a kept-alive connection that got one is idle (and times out without a 408).
+        var parser = HTTPRequestParser()
+        #expect(try parser.feed(Array("\r\n\r\n".utf8)).isEmpty)
+        #expect(parser.phase == .idle)
+        #expect(try parser.feed(Array("\r".utf8)).isEmpty)
+        #expect(parser.phase == .head)
+        #expect(try parser.feed(Array("\nG".utf8)).isEmpty)
+        #expect(parser.phase == .head)
+        #expect(try parser.feed(Array("ET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8)).count == 1)
+        #expect(parser.phase == .idle)
+    }
+
     @Test func bodilessRequestsHaveNoHeadEvent() throws {
         var parser = HTTPRequestParser()
         parser.append(Array(requestText().utf8))
