@@ -4,36 +4,36 @@ import Glibc
 
 /// A response as read off the wire by `RawClient`, kept close to the bytes so tests can
 /// check framing exactly.
-struct RawResponse: Sendable {
-    var status: Int
-    var reason: String
-    var headers: [(name: String, value: String)]
-    var body: [UInt8]
+public struct RawResponse: Sendable {
+    public var status: Int
+    public var reason: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
 
-    func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
-    func headerValues(_ name: String) -> [String] {
+    public func headerValues(_ name: String) -> [String] {
         headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
     }
 
-    var text: String { String(decoding: body, as: UTF8.self) }
+    public var text: String { String(decoding: body, as: UTF8.self) }
 }
 
-struct RawClientError: Error, CustomStringConvertible {
-    var description: String
+public struct RawClientError: Error, CustomStringConvertible {
+    public var description: String
 }
 
 /// A blocking TCP client for live tests: sends exact bytes and reads exact responses.
 /// Its blocking calls run on a private serial queue, never on Swift's cooperative pool,
 /// whose few threads the server's handlers need.
-final class RawClient: @unchecked Sendable {
+public final class RawClient: @unchecked Sendable {
     private let fd: Int32
     private let queue = DispatchQueue(label: "RawClient")
     private var buffered: [UInt8] = []
 
-    init(port: Int) throws {
+    public init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawClientError(description: "socket: \(errno)") }
         var address = sockaddr_in()
@@ -57,7 +57,7 @@ final class RawClient: @unchecked Sendable {
     deinit { close() }
 
     /// Closes the socket, as a real client does once it has read the server's FIN.
-    func close() {
+    public func close() {
         guard !closed else { return }
         closed = true
         Glibc.close(fd)
@@ -70,11 +70,11 @@ final class RawClient: @unchecked Sendable {
         }
     }
 
-    func send(_ text: String) async throws {
+    public func send(_ text: String) async throws {
         try await send(Array(text.utf8))
     }
 
-    func send(_ bytes: [UInt8]) async throws {
+    public func send(_ bytes: [UInt8]) async throws {
         try await offload { try self.sendBlocking(bytes) }
     }
 
@@ -88,22 +88,22 @@ final class RawClient: @unchecked Sendable {
     }
 
     /// Half-closes the sending side.
-    func shutdownWrite() { Glibc.shutdown(fd, Int32(SHUT_WR)) }
+    public func shutdownWrite() { Glibc.shutdown(fd, Int32(SHUT_WR)) }
 
     /// Reads one response (skipping nothing: a 100 Continue is returned as a response).
     /// `headRequest` says the body is absent whatever Content-Length says.
-    func readResponse(headRequest: Bool = false, timeout: Duration = .seconds(5)) async throws -> RawResponse {
+    public func readResponse(headRequest: Bool = false, timeout: Duration = .seconds(5)) async throws -> RawResponse {
         try await offload { try self.readResponseBlocking(headRequest: headRequest, timeout: timeout) }
     }
 
     /// Waits until the server closes the connection; true if it did within `timeout`.
     /// Bytes received meanwhile are returned through `readAll` semantics and dropped here.
-    func waitForClose(timeout: Duration) async throws -> Bool {
+    public func waitForClose(timeout: Duration) async throws -> Bool {
         try await offload { self.waitForCloseBlocking(timeout: timeout) }
     }
 
     /// Reads everything until the server closes, or until `timeout`.
-    func readToEnd(timeout: Duration = .seconds(5)) async throws -> [UInt8] {
+    public func readToEnd(timeout: Duration = .seconds(5)) async throws -> [UInt8] {
         try await offload {
             let deadline = ContinuousClock.now.advanced(by: timeout)
             while try self.fill(deadline: deadline) {}
