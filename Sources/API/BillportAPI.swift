@@ -36,7 +36,16 @@ public final class BillportAPI: Sendable {
         let publicView = Route(.get, "/api/invoices/view/{token}", .publicLink) { context in
             guard let hash = SecretToken.hash(ofPresented: context.parameters["token"] ?? ""),
                   let view = try await store.publicView(tokenHash: hash) else { throw APIError.linkNotFound }
-            return JSONBody.response(view)
+            var json = JSONWriter()
+            json.integer("amountDue", view.amountDue)
+            json.string("currency", view.currency)
+            json.string("deliveryStatus", view.deliveryStatus)
+            json.string("dueDate", view.dueDate)
+            json.string("invoiceNumber", view.invoiceNumber)
+            json.string("issueDate", view.issueDate)
+            json.string("status", view.status)
+            json.string("vendorName", view.vendorName)
+            return HTTPResponse(status: 200, headers: ["Content-Type": "application/json; charset=utf-8"], body: json.finish())
         }
         let health = [
             Route(.get, "/healthz", .operations) { _ in Self.healthy },

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPServer
 
 /// Who may call a route.
@@ -52,7 +53,9 @@ struct Router: Sendable {
     }
 
     func match(_ method: HTTPMethod, path: String) -> Match {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map { $0.removingPercentEncoding ?? String($0) }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map { part in
+            part.contains("%") ? part.removingPercentEncoding ?? String(part) : String(part)
+        }
         var allowed: [HTTPMethod] = []
         for route in routes where route.segments.count == parts.count {
             var parameters: [String: String] = [:]

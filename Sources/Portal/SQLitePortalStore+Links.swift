@@ -53,7 +53,7 @@ extension SQLitePortalStore {
     /// revoked or expired token alike, so that none can be told from another.
     public func publicView(tokenHash: [UInt8]) async throws -> PublicInvoiceView? {
         let now = clock.now()
-        return try await database.read { db in
+        return try await database.readStatement { db in
             try db.queryOne("""
                 SELECT t.name, i.number, i.total, i.amount_paid, i.currency, i.issue_date, i.due_date, i.status, i.delivery_status, i.amount_credited
                 FROM links l JOIN invoices i ON i.id = l.invoice_id JOIN tenants t ON t.id = i.tenant_id

@@ -67,7 +67,7 @@ public struct ShareResult: Sendable, Equatable {
 }
 
 /// What a buyer's public JSON view shows: nothing internal, no token.
-public struct PublicInvoiceView: Sendable, Equatable, Encodable {
+public struct PublicInvoiceView: Sendable, Equatable {
     public let vendorName: String
     public let invoiceNumber: String
     public let amountDue: Int64

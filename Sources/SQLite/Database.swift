@@ -71,6 +71,15 @@ public final class Database: Sendable {
         }
     }
 
+    /// Runs `body`, which must run a single statement, on the reader connection without an
+    /// explicit transaction: SQLite gives one statement a consistent snapshot by itself, and the
+    /// BEGIN/COMMIT pair would double the work of a hot point lookup.
+    public func readStatement<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await reader.async { connection in
+            try retryingWhileBusy(for: self.configuration.busyTimeout) { try body(connection) }
+        }
+    }
+
     /// `write` for callers that are not async (the CLI, start-up): blocks the calling thread.
     /// Never call it from a task on the cooperative pool.
     public func writeBlocking<T>(_ body: (Connection) throws -> T) throws -> T {
