@@ -38,6 +38,12 @@ struct TenantRoutes {
                 }
                 return JSONBody.response(InvoiceBody(invoice))
             },
+            Route(.put, "/api/invoices/{id}", .tenant(permission: Self.write)) { context in
+                let request = try JSONBody.decode(CreateInvoiceRequest.self, from: context.request)
+                let invoice = try await store.updateDraft(tenantID: try context.tenantID, id: try context.id("id", "invoice"),
+                                                          draft: try InvoiceDraft.validate(request))
+                return JSONBody.response(InvoiceBody(invoice))
+            },
             Route(.post, "/api/invoices/{id}/issue", .tenant(permission: Self.write)) { context in
                 JSONBody.response(InvoiceBody(try await store.issue(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
             },

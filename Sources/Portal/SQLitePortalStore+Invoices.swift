@@ -23,17 +23,51 @@ extension SQLitePortalStore {
                 draft.issueDate.description, draft.dueDate.description, draft.notes, draft.allowPartialPayments,
                 draft.minimumPaymentAmount, draft.totals.subtotal, draft.totals.taxTotal, draft.totals.total, now)
             let invoiceID = db.lastInsertRowID
-            for (position, line) in draft.lines.enumerated() {
-                try db.execute("""
-                    INSERT INTO invoice_lines (invoice_id, position, description, quantity, unit_price, tax_rate, net)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, invoiceID, position, line.description, line.quantity.tenThousandths, line.unitPrice,
-                    line.taxRate.hundredthsOfPercent, line.net)
-            }
+            try Self.insertLines(db, invoiceID: invoiceID, draft.lines)
             return invoiceID
         }
         guard let invoice = try await invoice(tenantID: tenantID, id: id) else { throw PortalError.notFound("invoice") }
         return invoice
+    }
+
+    /// Replaces a draft's content with `draft`. Once issued, an invoice's lines and amounts can
+    /// no longer change: that is a conflict.
+    public func updateDraft(tenantID: Int64, id: Int64, draft: InvoiceDraft) async throws -> Invoice {
+        try await database.write { db in
+            guard let current = try Self.invoice(db, tenantID: tenantID, id: id) else { throw PortalError.notFound("invoice") }
+            guard current.status == .draft else {
+                throw PortalError.conflict(code: "invoice_not_draft",
+                                           message: "a \(current.status.rawValue) invoice cannot change; issue a credit note instead")
+            }
+            guard try Self.customer(db, tenantID: tenantID, id: draft.customerID) != nil else {
+                throw PortalError.invalid(FieldError("customerId", "is not one of your customers"))
+            }
+            guard try db.queryOne("SELECT 1 FROM invoices WHERE tenant_id = ? AND number = ? AND id != ?", tenantID, draft.number, id,
+                                  map: { _ in true }) == nil else {
+                throw PortalError.conflict(code: "duplicate_number", message: "invoice number \(draft.number) is already used")
+            }
+            try db.execute("""
+                UPDATE invoices SET customer_id = ?, type = ?, number = ?, currency = ?, issue_date = ?, due_date = ?, notes = ?,
+                    allow_partial_payments = ?, minimum_payment_amount = ?, subtotal = ?, tax_total = ?, total = ?
+                WHERE id = ?
+                """, draft.customerID, draft.type.rawValue, draft.number, draft.currency.code, draft.issueDate.description,
+                draft.dueDate.description, draft.notes, draft.allowPartialPayments, draft.minimumPaymentAmount,
+                draft.totals.subtotal, draft.totals.taxTotal, draft.totals.total, id)
+            try db.execute("DELETE FROM invoice_lines WHERE invoice_id = ?", id)
+            try Self.insertLines(db, invoiceID: id, draft.lines)
+            guard let updated = try Self.invoice(db, tenantID: tenantID, id: id) else { throw PortalError.notFound("invoice") }
+            return updated
+        }
+    }
+
+    static func insertLines(_ db: Connection, invoiceID: Int64, _ lines: [InvoiceLine]) throws {
+        for (position, line) in lines.enumerated() {
+            try db.execute("""
+                INSERT INTO invoice_lines (invoice_id, position, description, quantity, unit_price, tax_rate, net)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, invoiceID, position, line.description, line.quantity.tenThousandths, line.unitPrice,
+                line.taxRate.hundredthsOfPercent, line.net)
+        }
     }
 
     /// The invoice `id` of `tenantID`, with its lines.

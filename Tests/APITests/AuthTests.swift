@@ -13,6 +13,7 @@ import Tokens
             ("POST", "/api/invoices", "invoices:write"),
             ("GET", "/api/invoices", nil),
             ("GET", "/api/invoices/\(invoice)", nil),
+            ("PUT", "/api/invoices/\(invoice)", "invoices:write"),
             ("POST", "/api/invoices/\(invoice)/issue", "invoices:write"),
             ("POST", "/api/invoices/\(invoice)/cancel", "invoices:write"),
             ("POST", "/api/invoices/\(invoice)/credit-notes", "invoices:write"),
@@ -64,7 +65,9 @@ import Tokens
         let id = try await h.invoice(acme)
         let bodies = ["/credit-notes": ["number": "CN-9", "amount": 1] as [String: Any], "/delivery-status": ["deliveryStatus": "sent"]]
         for route in Self.routes(invoice: id, customer: acme.customerID) where route.path.contains("/\(id)") || route.path.contains("/\(acme.customerID)") {
-            let body = route.method == "GET" ? nil : bodies.first { route.path.hasSuffix($0.key) }?.value
+            let body = route.method == "GET" ? nil
+                : route.path == "/api/invoices/\(id)" ? h.invoiceJSON(customer: globex.customerID)
+                : bodies.first { route.path.hasSuffix($0.key) }?.value
             let reply = try await h.send(route.method, route.path, token: globex.token, json: body)
             #expect(reply.status == 404, "\(route.method) \(route.path)")
         }

@@ -142,3 +142,22 @@ import Testing
         await h.stop()
     }
 }
+
+@Suite struct DraftEditingTests {
+    @Test func aDraftCanChangeAnIssuedInvoiceCannot() async throws {
+        let h = try APIHarness()
+        let acme = try await h.tenant("acme")
+        let id = try await h.invoice(acme, issue: false)
+        let changed = h.invoiceJSON(customer: acme.customerID, lines: [["description": "Less consulting", "quantity": 2, "unitPrice": 10_000, "taxRate": 0]])
+        let updated = try await h.send("PUT", "/api/invoices/\(id)", token: acme.token, json: changed)
+        #expect(updated.status == 200)
+        #expect(updated.json["total"] as? Int == 20_000)
+        #expect((updated.json["lines"] as? [[String: Any]])?.count == 1)
+        _ = try await h.send("POST", "/api/invoices/\(id)/issue", token: acme.token)
+        let refused = try await h.send("PUT", "/api/invoices/\(id)", token: acme.token, json: h.invoiceJSON(customer: acme.customerID))
+        #expect(refused.status == 409)
+        #expect(refused.errorCode == "invoice_not_draft")
+        #expect(try await h.send("GET", "/api/invoices/\(id)", token: acme.token).json["total"] as? Int == 20_000)
+        await h.stop()
+    }
+}
