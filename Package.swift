@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "Tokens", dependencies: ["COpenSSL", "BillportCore"], swiftSettings: swift6),
         .target(name: "SQLite", dependencies: ["CSQLite", "BillportCore"], swiftSettings: swift6),
         .target(name: "HTTPServer", dependencies: ["BillportCore"], swiftSettings: swift6),
+        .target(name: "PDF", swiftSettings: swift6),
 
         // The layout the product owner named.
         .target(name: "Queue", dependencies: ["SQLite", "BillportCore"], swiftSettings: swift6),
@@ -53,6 +54,7 @@ let package = Package(
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Queue", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "PDFTests", dependencies: ["PDF", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "BillportAppTests", dependencies: ["BillportApp", "Queue", "SQLite", "TestSupport"], swiftSettings: swift6),
     ]
 )

@@ -1,0 +1,1 @@
+// The PDF module: see the helpers' work.
