@@ -58,7 +58,8 @@ public final class BillportAPI: Sendable {
                 }
             },
         ]
-        router = Router(health + [publicView] + TenantRoutes(store: store, configuration: configuration).routes)
+        router = Router(health + [publicView] + TenantRoutes(store: store, configuration: configuration).routes
+                        + SettingsRoutes(store: store, signer: signer, configuration: configuration, clock: clock).routes)
     }
 
     /// The handler to give the HTTP server.

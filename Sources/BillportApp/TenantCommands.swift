@@ -21,11 +21,12 @@ enum TenantCommands {
             return 0
         },
         Command(words: ["token"], spec: CommandSpec(command: "billport token", options: ["tenant", "perms", "ttl"]), help: """
-            Usage: billport token --tenant SLUG [--perms invoices:write,invoices:manage] [--ttl 30d]
+            Usage: billport token --tenant SLUG [--perms invoices:write,invoices:manage,settings:manage] [--ttl 30d]
 
             Prints an API token (HS256 JWT) for the tenant on standard output. Any token can read;
             invoices:write creates and issues customers and invoices; invoices:manage shares,
-            revokes and sends them. Default: both, valid 30 days.
+            revokes and sends them and manages portal tokens; settings:manage changes branding.
+            Default: all three, valid 30 days.
             """) { arguments, context, console in
             let command = "billport token"
             guard let slug = arguments.option("tenant") else { throw UsageError(command: command, message: "missing --tenant") }
@@ -33,8 +34,8 @@ enum TenantCommands {
             guard let ttl = DurationText.parse(ttlText), ttl >= .seconds(60), ttl <= .seconds(3650 * 86_400) else {
                 throw UsageError(command: command, message: "--ttl must be a duration from 1m to 3650d like 30d (got '\(ttlText)')")
             }
-            let perms = (arguments.option("perms") ?? "invoices:write,invoices:manage").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            let known = ["invoices:write", "invoices:manage"]
+            let known = ["invoices:write", "invoices:manage", "settings:manage"]
+            let perms = (arguments.option("perms") ?? known.joined(separator: ",")).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             if let unknown = perms.first(where: { !known.contains($0) }) {
                 throw UsageError(command: command, message: "unknown permission '\(unknown)'; known: \(known.joined(separator: ", "))")
             }
@@ -111,7 +112,7 @@ struct DemoData: Encodable {
         let token = shared.token ?? ""
         return DemoData(tenant: tenant.slug, invoiceId: invoice.id, invoiceNumber: invoice.number, shareToken: token,
                         shareUrl: "\(context.configuration.api.publicBaseURL)/api/invoices/view/\(token)",
-                        apiToken: try TenantCommands.mint(context, tenant: tenant.slug, perms: ["invoices:write", "invoices:manage"],
+                        apiToken: try TenantCommands.mint(context, tenant: tenant.slug, perms: ["invoices:write", "invoices:manage", "settings:manage"],
                                                           ttl: .seconds(30 * 86_400)))
     }
 }

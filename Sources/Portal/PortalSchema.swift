@@ -88,5 +88,19 @@ public enum PortalSchema {
             ) STRICT;
             CREATE INDEX credit_notes_invoice ON credit_notes (invoice_id);
             """),
+        Migration(id: "portal.003_branding_portal_tokens_pdf_cache", sql: """
+            ALTER TABLE tenants ADD COLUMN logo BLOB;
+            ALTER TABLE tenants ADD COLUMN page_size TEXT NOT NULL DEFAULT 'A4' CHECK (page_size IN ('A4', 'Letter'));
+            ALTER TABLE tenants ADD COLUMN payment_instructions TEXT;
+            ALTER TABLE tenants ADD COLUMN portal_token_days INTEGER NOT NULL DEFAULT 30 CHECK (portal_token_days BETWEEN 1 AND 365);
+            CREATE INDEX links_customer_active ON links (customer_id, kind) WHERE revoked_at IS NULL;
+            CREATE TABLE pdf_cache (
+                invoice_id INTEGER NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
+                content_hash TEXT NOT NULL,
+                pdf BLOB NOT NULL,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (invoice_id, content_hash)
+            ) STRICT;
+            """),
     ]
 }

@@ -43,6 +43,15 @@ public final class SQLitePortalStore: Sendable {
         }
     }
 
+    /// The tenant with `id`.
+    public func tenant(id: Int64) async throws -> Tenant? {
+        try await database.read { db in
+            try db.queryOne("SELECT id, slug, name, created_at FROM tenants WHERE id = ?", id) {
+                Tenant(id: $0.int64(0), slug: $0.string(1), name: $0.string(2), createdAt: $0.date(3))
+            }
+        }
+    }
+
     // MARK: Customers
 
     /// Creates a customer of `tenantID`.

@@ -13,14 +13,18 @@ public struct APIClaims: Sendable, Equatable, Codable {
     public var iat: Int64?
     /// What the token may be used for: `api` (default) or `media` (PDF downloads only).
     public var scope: String?
+    /// For media tokens: the customer whose documents it opens.
+    public var customer: Int64?
 
-    public init(tenant: String, perms: [String], exp: Int64, nbf: Int64? = nil, iat: Int64? = nil, scope: String? = nil) {
+    public init(tenant: String, perms: [String], exp: Int64, nbf: Int64? = nil, iat: Int64? = nil, scope: String? = nil,
+                customer: Int64? = nil) {
         self.tenant = tenant
         self.perms = perms
         self.exp = exp
         self.nbf = nbf
         self.iat = iat
         self.scope = scope
+        self.customer = customer
     }
 }
 

@@ -43,7 +43,7 @@ final class APIHarness: Sendable {
     }
 
     /// A token for `tenant` with `perms`, valid for an hour unless `exp` says otherwise.
-    func token(_ tenant: String, perms: [String] = ["invoices:write", "invoices:manage"], exp: Int64? = nil) -> String {
+    func token(_ tenant: String, perms: [String] = ["invoices:write", "invoices:manage", "settings:manage"], exp: Int64? = nil) -> String {
         let now = Int64(Date().timeIntervalSince1970)
         return signer.sign(APIClaims(tenant: tenant, perms: perms, exp: exp ?? now + 3600, nbf: now))
     }
@@ -63,7 +63,7 @@ final class APIHarness: Sendable {
 
     /// Sends one request; `json` is encoded as the body, `rawBody` sent as is.
     func send(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, rawBody: String? = nil,
-              headers: [String: String] = [:]) async throws -> Reply {
+              bytes: [UInt8]? = nil, headers: [String: String] = [:]) async throws -> Reply {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
@@ -75,6 +75,7 @@ final class APIHarness: Sendable {
             request.httpBody = Data(rawBody.utf8)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
+        if let bytes { request.httpBody = Data(bytes) }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await session.data(for: request)
         let http = response as! HTTPURLResponse

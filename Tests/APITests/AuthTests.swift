@@ -21,6 +21,12 @@ import Tokens
             ("PUT", "/api/invoices/\(invoice)/delivery-status", "invoices:write"),
             ("POST", "/api/invoices/\(invoice)/share", "invoices:manage"),
             ("DELETE", "/api/invoices/\(invoice)/share", "invoices:manage"),
+            ("GET", "/api/settings/branding", nil),
+            ("PUT", "/api/settings/branding", "settings:manage"),
+            ("PUT", "/api/settings/logo", "settings:manage"),
+            ("DELETE", "/api/settings/logo", "settings:manage"),
+            ("POST", "/api/customers/\(customer)/portal-token", "invoices:manage"),
+            ("DELETE", "/api/customers/\(customer)/portal-token", "invoices:manage"),
         ]
     }
 
@@ -49,7 +55,7 @@ import Tokens
         for route in Self.routes(invoice: id, customer: acme.customerID) {
             let reply = try await h.send(route.method, route.path, token: readOnly, json: ["POST", "PUT"].contains(route.method) ? [String: Int]() : nil)
             if let permission = route.permission {
-                #expect(reply.status == 403, "\(route.method) \(route.path)")
+                #expect(reply.status == 403, "\(route.method) \(route.path) \(reply.text)")
                 #expect(reply.json["error"].map { "\($0)" }?.contains(permission) == true)
             } else {
                 #expect(reply.status == 200, "\(route.method) \(route.path)")

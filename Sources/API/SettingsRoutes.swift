@@ -1,0 +1,82 @@
+import BillportCore
+import Foundation
+import HTTPServer
+import Portal
+import Tokens
+
+/// Branding settings and customers' portal tokens.
+struct SettingsRoutes {
+    let store: SQLitePortalStore
+    let signer: JWTSigner
+    let configuration: APIConfiguration
+    let clock: any WallClock
+
+    static let settings = "settings:manage"
+
+    struct BrandingBody: Codable {
+        let brandColor: String?
+        let pageSize: String?
+        let paymentInstructions: String?
+        var hasLogo: Bool?
+    }
+
+    var routes: [Route] {
+        [
+            Route(.get, "/api/settings/branding", .tenant(permission: nil)) { context in
+                let branding = try await store.branding(tenantID: try context.tenantID)
+                return JSONBody.response(Self.body(branding))
+            },
+            Route(.put, "/api/settings/branding", .tenant(permission: Self.settings)) { context in
+                let body = try JSONBody.decode(BrandingBody.self, from: context.request)
+                let pageSizeText = body.pageSize ?? "A4"
+                guard let pageSize = Branding.PageSize.allCases.first(where: { $0.rawValue.lowercased() == pageSizeText.lowercased() }) else {
+                    throw APIError(status: 422, code: "invalid_field", message: "pageSize must be A4 or Letter", field: "pageSize")
+                }
+                let branding = try await store.updateBranding(tenantID: try context.tenantID, brandColor: body.brandColor, pageSize: pageSize,
+                                                              paymentInstructions: body.paymentInstructions)
+                return JSONBody.response(Self.body(branding))
+            },
+            Route(.put, "/api/settings/logo", .tenant(permission: Self.settings)) { context in
+                let type = context.request.headers["Content-Type"]?.lowercased() ?? ""
+                guard type.hasPrefix("image/png") || type.hasPrefix("image/jpeg") else {
+                    throw APIError(status: 415, code: "unsupported_media_type", message: "send the logo as image/png or image/jpeg")
+                }
+                try await store.updateLogo(tenantID: try context.tenantID, logo: context.request.body)
+                return HTTPResponse(status: 204)
+            },
+            Route(.delete, "/api/settings/logo", .tenant(permission: Self.settings)) { context in
+                try await store.updateLogo(tenantID: try context.tenantID, logo: nil)
+                return HTTPResponse(status: 204)
+            },
+            Route(.post, "/api/customers/{id}/portal-token", .tenant(permission: TenantRoutes.manage)) { context in
+                let token = try await store.createPortalToken(tenantID: try context.tenantID, customerID: try context.id("id", "customer"))
+                struct Body: Encodable { let token: String; let url: String; let createdAt: String; let expiresAt: String }
+                let raw = token.token ?? ""
+                return JSONBody.response(status: 201, Body(token: raw, url: "\(configuration.publicBaseURL)/portal/\(raw)",
+                                                           createdAt: ISO8601.format(token.createdAt), expiresAt: ISO8601.format(token.expiresAt)))
+            },
+            Route(.delete, "/api/customers/{id}/portal-token", .tenant(permission: TenantRoutes.manage)) { context in
+                try await store.revokePortalToken(tenantID: try context.tenantID, customerID: try context.id("id", "customer"))
+                return HTTPResponse(status: 204)
+            },
+            Route(.get, "/api/auth/media/customer", .publicLink) { context in try await mediaToken(context) },
+        ]
+    }
+
+    static func body(_ branding: Branding) -> BrandingBody {
+        BrandingBody(brandColor: branding.brandColor, pageSize: branding.pageSize.rawValue,
+                     paymentInstructions: branding.paymentInstructions, hasLogo: branding.logo != nil)
+    }
+
+    /// A portal token as Bearer → a 60-second JWT that opens that customer's PDFs and nothing else.
+    private func mediaToken(_ context: RequestContext) async throws -> HTTPResponse {
+        let unauthorized = APIError(status: 401, code: "unauthorized", message: "a valid portal token is required (Authorization: Bearer …)")
+        guard let header = context.request.headers["Authorization"], header.lowercased().hasPrefix("bearer "),
+              let hash = SecretToken.hash(ofPresented: header.dropFirst(7).trimmingCharacters(in: .whitespaces)),
+              let access = try await store.portalCustomer(tokenHash: hash), !access.expired,
+              let tenant = try await store.tenant(id: access.tenantID) else { throw unauthorized }
+        let now = Int64(clock.now().timeIntervalSince1970)
+        let jwt = signer.sign(APIClaims(tenant: tenant.slug, perms: [], exp: now + 60, nbf: now, iat: now, scope: "media", customer: access.customerID))
+        return JSONBody.response(["jwt": jwt])
+    }
+}
