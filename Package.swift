@@ -25,6 +25,7 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite", "BillportCore"], swiftSettings: swift6),
         .target(name: "HTTPServer", dependencies: ["BillportCore"], swiftSettings: swift6),
         .target(name: "PDF", swiftSettings: swift6),
+        .target(name: "Documents", dependencies: ["PDF", "Portal", "Tokens", "BillportCore"], swiftSettings: swift6),
 
         // The layout the product owner named.
         .target(name: "Queue", dependencies: ["SQLite", "BillportCore"], swiftSettings: swift6),
@@ -55,6 +56,7 @@ let package = Package(
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Queue", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PDFTests", dependencies: ["PDF", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Portal", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "BillportAppTests", dependencies: ["BillportApp", "Queue", "SQLite", "TestSupport"], swiftSettings: swift6),
     ]
 )

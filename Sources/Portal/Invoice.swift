@@ -108,6 +108,46 @@ public struct Invoice: Sendable, Hashable {
     public let createdAt: Date
     public let issuedAt: Date?
 
+    public init(id: Int64,
+                publicID: String,
+                customerID: Int64,
+                type: InvoiceType,
+                number: String,
+                status: InvoiceStatus,
+                deliveryStatus: DeliveryStatus,
+                currency: Currency,
+                issueDate: CalendarDate,
+                dueDate: CalendarDate,
+                notes: String?,
+                allowPartialPayments: Bool,
+                minimumPaymentAmount: Int64?,
+                lines: [InvoiceLine],
+                totals: InvoiceTotals,
+                amountPaid: Int64,
+                amountCredited: Int64,
+                createdAt: Date,
+                issuedAt: Date?) {
+        self.id = id
+        self.publicID = publicID
+        self.customerID = customerID
+        self.type = type
+        self.number = number
+        self.status = status
+        self.deliveryStatus = deliveryStatus
+        self.currency = currency
+        self.issueDate = issueDate
+        self.dueDate = dueDate
+        self.notes = notes
+        self.allowPartialPayments = allowPartialPayments
+        self.minimumPaymentAmount = minimumPaymentAmount
+        self.lines = lines
+        self.totals = totals
+        self.amountPaid = amountPaid
+        self.amountCredited = amountCredited
+        self.createdAt = createdAt
+        self.issuedAt = issuedAt
+    }
+
     /// What the buyer still owes.
     public var amountDue: Int64 { Self.amountDue(total: totals.total, paid: amountPaid, credited: amountCredited, status: status) }
 
