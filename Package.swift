@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Worker", dependencies: ["Queue", "BillportCore"], swiftSettings: swift6),
         .target(name: "Scheduler", dependencies: ["Queue", "SQLite", "BillportCore"], swiftSettings: swift6),
         .target(name: "Portal", dependencies: ["SQLite", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
-        .target(name: "API", dependencies: ["HTTPServer", "Portal", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
+        .target(name: "API", dependencies: ["HTTPServer", "Portal", "Documents", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
 
         // The executable: CLI, config, wiring (a library so that tests can reach it).
         .target(name: "BillportApp",
@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "BillportCoreTests", dependencies: ["BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "TokensTests", dependencies: ["Tokens", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PortalTests", dependencies: ["Portal", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "APITests", dependencies: ["API", "BillportApp", "Portal", "Tokens", "HTTPServer", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "APITests", dependencies: ["API", "BillportApp", "Portal", "Documents", "Tokens", "HTTPServer", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "TestSupport"], swiftSettings: swift6),

@@ -1,4 +1,5 @@
 import BillportCore
+import Documents
 import Foundation
 import Synchronization
 import HTTPServer
@@ -27,8 +28,9 @@ public final class BillportAPI: Sendable {
     /// `/healthz` answers the same bytes every time; built once.
     private static let healthy = JSONBody.response(["status": "ok"])
 
-    public init(store: SQLitePortalStore, signer: JWTSigner, configuration: APIConfiguration, clock: any WallClock = SystemClock(),
-                logger: Logger) {
+    /// `renderer` makes invoice PDFs; without one the PDF routes answer 404.
+    public init(store: SQLitePortalStore, signer: JWTSigner, configuration: APIConfiguration, renderer: (any InvoiceRenderer)?,
+                clock: any WallClock = SystemClock(), logger: Logger) {
         self.store = store
         self.signer = signer
         self.clock = clock
@@ -59,7 +61,8 @@ public final class BillportAPI: Sendable {
             },
         ]
         router = Router(health + [publicView] + TenantRoutes(store: store, configuration: configuration).routes
-                        + SettingsRoutes(store: store, signer: signer, configuration: configuration, clock: clock).routes)
+                        + SettingsRoutes(store: store, signer: signer, configuration: configuration, clock: clock).routes
+                        + (renderer.map { DocumentRoutes(store: store, pdfs: InvoicePDFService(store: store, renderer: $0), signer: signer, clock: clock).routes } ?? []))
     }
 
     /// The handler to give the HTTP server.

@@ -72,7 +72,7 @@ struct AppContext {
 
     func httpService(_ database: Database) throws -> HTTPService {
         let api = BillportAPI(store: portalStore(database), signer: try jwtSigner(), configuration: configuration.api,
-                              clock: clock, logger: logger)
+                              renderer: nil, clock: clock, logger: logger)
         var http = configuration.http
         let log = logger.labelled("http")
         http.log = { message in log.warning(message) }

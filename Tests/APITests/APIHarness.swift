@@ -1,6 +1,8 @@
 import API
 import BillportCore
+import Documents
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -23,10 +25,10 @@ final class APIHarness: Sendable {
     let base = "https://billing.example.com"
     let session: URLSession
 
-    init(limits: HTTPParserLimits = .init()) throws {
+    init(limits: HTTPParserLimits = .init(), renderer: (any InvoiceRenderer)? = StubRenderer()) throws {
         temp = try TemporaryDatabase(migrations: QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations)
         store = SQLitePortalStore(database: temp.database)
-        let api = BillportAPI(store: store, signer: signer, configuration: .init(publicBaseURL: base), logger: .disabled)
+        let api = BillportAPI(store: store, signer: signer, configuration: .init(publicBaseURL: base), renderer: renderer, logger: .disabled)
         var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.limits = limits
         configuration.headReadTimeout = .milliseconds(300)
@@ -120,4 +122,16 @@ final class APIHarness: Sendable {
 struct HarnessFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Renders a recognisable stand-in (the real PDFs are checked in DocumentsTests) and counts calls.
+final class StubRenderer: InvoiceRenderer {
+    private let calls = Mutex(0)
+    var renders: Int { calls.withLock { $0 } }
+
+    func render(_ sheet: InvoiceSheet) throws -> [UInt8] {
+        calls.withLock { $0 += 1 }
+        if sheet.invoice.notes == "break the renderer" { throw RenderFailure("the logo is not an image") }
+        return Array("%PDF-stub \(sheet.invoice.number) paid=\(sheet.invoice.amountPaid)".utf8)
+    }
 }

@@ -1,0 +1,57 @@
+import BillportCore
+import Foundation
+import SQLite
+
+/// What a PDF needs, the PDF cache, and the lookups of the download routes.
+extension SQLitePortalStore {
+    /// The tenant, branding, customer and invoice behind one invoice's documents.
+    public func documentParts(tenantID: Int64, invoiceID: Int64) async throws
+        -> (vendorName: String, branding: Branding, customer: Customer, invoice: Invoice)? {
+        try await database.read { db in
+            guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID),
+                  let customer = try Self.customer(db, tenantID: tenantID, id: invoice.customerID),
+                  let name = try db.queryOne("SELECT name FROM tenants WHERE id = ?", tenantID, map: { $0.string(0) }) else { return nil }
+            return (name, try Self.branding(db, tenantID: tenantID), customer, invoice)
+        }
+    }
+
+    /// A cached PDF for the invoice with this content hash.
+    public func cachedPDF(invoiceID: Int64, contentHash: String) async throws -> [UInt8]? {
+        try await database.readStatement { db in
+            try db.queryOne("SELECT pdf FROM pdf_cache WHERE invoice_id = ? AND content_hash = ?", invoiceID, contentHash) { $0.blob(0) }
+        }
+    }
+
+    /// Stores a rendered PDF, dropping the invoice's older renders.
+    public func storePDF(invoiceID: Int64, contentHash: String, pdf: [UInt8]) async throws {
+        let now = clock.now()
+        try await database.write { db in
+            try db.execute("DELETE FROM pdf_cache WHERE invoice_id = ? AND content_hash != ?", invoiceID, contentHash)
+            try db.execute("""
+                INSERT INTO pdf_cache (invoice_id, content_hash, pdf, created_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (invoice_id, content_hash) DO NOTHING
+                """, invoiceID, contentHash, pdf, now)
+        }
+    }
+
+    /// The invoice a live share or email link points to (the same rule as the public view).
+    public func linkedInvoice(tokenHash: [UInt8]) async throws -> (tenantID: Int64, invoiceID: Int64)? {
+        let now = clock.now()
+        return try await database.readStatement { db in
+            try db.queryOne("""
+                SELECT tenant_id, invoice_id FROM links
+                WHERE token_hash = ? AND kind IN ('share', 'email') AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
+                """, tokenHash, now) { ($0.int64(0), $0.int64(1)) }
+        }
+    }
+
+    /// The non-draft invoice with `publicID` if it belongs to this tenant's customer.
+    public func customerInvoice(tenantSlug: String, customerID: Int64, publicID: String) async throws -> (tenantID: Int64, invoiceID: Int64)? {
+        try await database.readStatement { db in
+            try db.queryOne("""
+                SELECT i.tenant_id, i.id FROM invoices i JOIN tenants t ON t.id = i.tenant_id
+                WHERE i.public_id = ? AND t.slug = ? AND i.customer_id = ? AND i.status != 'draft'
+                """, publicID, tenantSlug, customerID) { ($0.int64(0), $0.int64(1)) }
+        }
+    }
+}
