@@ -29,7 +29,7 @@ let package = Package(
 
         // The layout the product owner named.
         .target(name: "Queue", dependencies: ["SQLite", "BillportCore"], swiftSettings: swift6),
-        .target(name: "Worker", dependencies: ["Queue", "BillportCore"], swiftSettings: swift6),
+        .target(name: "Worker", dependencies: ["Queue", "Portal", "Documents", "BillportCore"], swiftSettings: swift6),
         .target(name: "Scheduler", dependencies: ["Queue", "SQLite", "BillportCore"], swiftSettings: swift6),
         .target(name: "Portal", dependencies: ["SQLite", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
         .target(name: "API", dependencies: ["HTTPServer", "Portal", "Documents", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "APITests", dependencies: ["API", "BillportApp", "Portal", "Documents", "Tokens", "HTTPServer", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "Portal", "Documents", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Queue", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PDFTests", dependencies: ["PDF", "TestSupport"], swiftSettings: swift6),

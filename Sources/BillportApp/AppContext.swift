@@ -62,7 +62,7 @@ struct AppContext {
     }
 
     func portalStore(_ database: Database) -> SQLitePortalStore {
-        SQLitePortalStore(database: database, clock: clock)
+        SQLitePortalStore(database: database, clock: clock, jobs: jobStore(database))
     }
 
     /// Signs and verifies API tokens with the server's key (configured, or generated once).

@@ -13,7 +13,7 @@ extension SQLitePortalStore {
         guard amount > 0 else { throw PortalError.invalid(FieldError("amount", "must be at least 1 minor unit")) }
         if let reason, reason.count > 500 { throw PortalError.invalid(FieldError("reason", "must be at most 500 characters")) }
         let now = clock.now()
-        return try await database.write { db in
+        return try await database.write { [self] db in
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw PortalError.notFound("invoice") }
             guard invoice.status == .issued || invoice.status == .paid else {
                 throw PortalError.conflict(code: "invalid_status", message: "credit notes need an issued invoice; this one is \(invoice.status.rawValue)")
@@ -30,6 +30,7 @@ extension SQLitePortalStore {
                 """, tenantID, invoiceID, trimmed, amount, reason, now)
             let id = db.lastInsertRowID
             try db.execute("UPDATE invoices SET amount_credited = amount_credited + ? WHERE id = ?", amount, invoiceID)
+            try enqueueRender(db, tenantID: tenantID, invoiceID: invoiceID)
             return CreditNote(id: id, invoiceID: invoiceID, number: trimmed, amount: amount, currency: invoice.currency, reason: reason, createdAt: now)
         }
     }

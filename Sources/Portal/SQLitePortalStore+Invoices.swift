@@ -98,7 +98,7 @@ extension SQLitePortalStore {
     private func transition(tenantID: Int64, id: Int64, from: Set<InvoiceStatus>, to: InvoiceStatus, verb: String,
                             column: String) async throws -> Invoice {
         let now = clock.now()
-        return try await database.write { db in
+        return try await database.write { [self] db in
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: id) else { throw PortalError.notFound("invoice") }
             guard from.contains(invoice.status) else {
                 throw PortalError.conflict(code: "invalid_status", message: "a \(invoice.status.rawValue) invoice cannot be \(verb)")
@@ -106,6 +106,8 @@ extension SQLitePortalStore {
             try db.execute("UPDATE invoices SET status = ?, \(column) = ? WHERE id = ?", to.rawValue, now, id)
             if to == .cancelled {
                 try db.execute("UPDATE links SET revoked_at = ? WHERE invoice_id = ? AND revoked_at IS NULL", now, id)
+            } else {
+                try enqueueRender(db, tenantID: tenantID, invoiceID: id)
             }
             guard let updated = try Self.invoice(db, tenantID: tenantID, id: id) else { throw PortalError.notFound("invoice") }
             return updated

@@ -9,10 +9,27 @@ import Tokens
 public final class SQLitePortalStore: Sendable {
     public let database: Database
     public let clock: any WallClock
+    /// Where business writes enqueue the work they cause, in their own transaction.
+    public let jobs: SQLiteJobStore?
 
-    public init(database: Database, clock: any WallClock = SystemClock()) {
+    public init(database: Database, clock: any WallClock = SystemClock(), jobs: SQLiteJobStore? = nil) {
         self.database = database
         self.clock = clock
+        self.jobs = jobs
+    }
+
+    /// The payload of `pdf.render`.
+    public struct RenderPDF: Codable, Sendable {
+        public let tenantId: Int64
+        public let invoiceId: Int64
+    }
+
+    /// Enqueues a (re)render of the invoice's PDF in the caller's transaction, so the cache is
+    /// warm when a buyer opens the link. One pending render per invoice.
+    func enqueueRender(_ db: Connection, tenantID: Int64, invoiceID: Int64) throws {
+        guard let jobs else { return }
+        _ = try jobs.enqueue([NewJob(kind: "pdf.render", payload: RenderPDF(tenantId: tenantID, invoiceId: invoiceID),
+                                     uniqueKey: "pdf.render:\(invoiceID)")], in: db)
     }
 
     // MARK: Tenants

@@ -1,0 +1,61 @@
+import BillportCore
+import Documents
+import Foundation
+import Portal
+import Queue
+import SQLite
+import Synchronization
+import TestSupport
+import Testing
+import Worker
+
+final class CountingRenderer: InvoiceRenderer {
+    let count = Mutex(0)
+    func render(_ sheet: InvoiceSheet) throws -> [UInt8] {
+        count.withLock { $0 += 1 }
+        return Array("%PDF-test \(sheet.invoice.number)".utf8)
+    }
+}
+
+@Suite struct DocumentHandlerTests {
+    @Test func issuingAnInvoiceRendersItsPDFThroughTheQueue() async throws {
+        let temp = try TemporaryDatabase(migrations: QueueSchema.migrations + PortalSchema.migrations)
+        let jobs = SQLiteJobStore(database: temp.database)
+        let store = SQLitePortalStore(database: temp.database, jobs: jobs)
+        var handlers = JobHandlers()
+        handlers.registerDocuments(pdfs: InvoicePDFService(store: store, renderer: CountingRenderer()))
+        let pool = WorkerPool(store: jobs, handlers: handlers, configuration: .init(queues: ["default": 2]), logger: .disabled)
+        let shutdown = ShutdownSignal()
+        let running = Task { try await pool.run(until: shutdown) }
+
+        let tenant = try await store.createTenant(slug: "acme", name: "Acme")
+        let customer = try await store.createCustomer(tenantID: tenant.id, name: "Zoë", email: "z@example.com", preferences: .init())
+        let request = try JSONDecoder().decode(CreateInvoiceRequest.self, from: Data("""
+            {"customerId": \(customer.id), "number": "A-1", "currency": "EUR", "issueDate": "2026-11-01", "dueDate": "2026-12-01",
+             "lines": [{"description": "x", "quantity": 1, "unitPrice": 100}]}
+            """.utf8))
+        let draft = try await store.createInvoice(tenantID: tenant.id, draft: try InvoiceDraft.validate(request))
+        #expect(try await jobs.stats().total(.ready) == 0) // drafts render nothing
+        _ = try await store.issue(tenantID: tenant.id, id: draft.id)
+        try await eventually("the render job to finish") { try await jobs.stats().total(.done) == 1 }
+        let cached = try await temp.database.read { db in try db.queryOne("SELECT pdf FROM pdf_cache WHERE invoice_id = ?", draft.id) { $0.blob(0) } }
+        #expect(cached.map { String(decoding: $0, as: UTF8.self) } == "%PDF-test A-1")
+        shutdown.trigger()
+        try await running.value
+    }
+
+    @Test func aRenderForAMissingInvoiceIsDeadWithItsReason() async throws {
+        let temp = try TemporaryDatabase(migrations: QueueSchema.migrations + PortalSchema.migrations)
+        let jobs = SQLiteJobStore(database: temp.database)
+        var handlers = JobHandlers()
+        handlers.registerDocuments(pdfs: InvoicePDFService(store: SQLitePortalStore(database: temp.database), renderer: CountingRenderer()))
+        let pool = WorkerPool(store: jobs, handlers: handlers, configuration: .init(queues: ["default": 2]), logger: .disabled)
+        let shutdown = ShutdownSignal()
+        let running = Task { try await pool.run(until: shutdown) }
+        let id = try await jobs.enqueue(NewJob(kind: "pdf.render", payloadJSON: #"{"tenantId": 9, "invoiceId": 99}"#)).id
+        try await eventually("the job to die") { try await jobs.job(id: id)?.state == .dead }
+        #expect(try await jobs.job(id: id)?.lastError == "invoice 99 of tenant 9 does not exist")
+        shutdown.trigger()
+        try await running.value
+    }
+}
