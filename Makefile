@@ -5,7 +5,7 @@ SWIFT        ?= swift
 APT_PACKAGES := libsqlite3-dev libssl-dev pkg-config sqlite3 fonts-dejavu-core poppler-utils qpdf
 ONLY         ?=
 
-.PHONY: deps build run test bench fuzz clean
+.PHONY: deps build run test bench fuzz sample-pdf clean
 
 deps:
 	@missing=""; \
@@ -49,6 +49,13 @@ bench: deps
 # corpus of real requests in Fuzz/corpus/http-parser; fails on any crash.
 fuzz: deps
 	bash Fuzz/run.sh
+
+# A sample invoice (multilingual, 2 pages with a logo-free header) and PNGs of its pages, to look at.
+sample-pdf: build
+	@mkdir -p .build/sample
+	.build/debug/billport sample-pdf --out .build/sample/sample-invoice.pdf --lines 40
+	pdftoppm -png -r 80 .build/sample/sample-invoice.pdf .build/sample/page
+	@ls .build/sample
 
 clean:
 	rm -rf .build

@@ -1,5 +1,6 @@
 import API
 import BillportCore
+import Documents
 import Foundation
 import HTTPServer
 import Portal
@@ -49,15 +50,16 @@ struct AppContext {
         SQLiteJobStore(database: database, configuration: configuration.queue, clock: clock)
     }
 
-    /// Handlers this build knows. Later modules (pdf, email, payments) register theirs here.
-    func handlers(store: SQLiteJobStore) -> JobHandlers {
+    /// Handlers this build knows. Later modules (email, payments) register theirs here.
+    func handlers(store: SQLiteJobStore, renderer: PDFInvoiceRenderer) -> JobHandlers {
         var handlers = JobHandlers()
         handlers.registerBuiltins(store: store, configuration: configuration.queue)
+        handlers.registerDocuments(pdfs: InvoicePDFService(store: portalStore(store.database), renderer: renderer))
         return handlers
     }
 
-    func workerPool(store: SQLiteJobStore) -> WorkerPool {
-        WorkerPool(store: store, handlers: handlers(store: store), configuration: configuration.worker,
+    func workerPool(store: SQLiteJobStore, renderer: PDFInvoiceRenderer) -> WorkerPool {
+        WorkerPool(store: store, handlers: handlers(store: store, renderer: renderer), configuration: configuration.worker,
                    retryPolicy: configuration.queue.retry, clock: clock, logger: logger)
     }
 
@@ -70,9 +72,18 @@ struct AppContext {
         JWTSigner(key: try Secrets.jwtKey(configured: configuration.jwtSecret, dataDirectory: configuration.dataDirectory))
     }
 
-    func httpService(_ database: Database) throws -> HTTPService {
+    /// The invoice PDF renderer with its fonts loaded (once per process).
+    func renderer() throws -> PDFInvoiceRenderer {
+        do {
+            return try PDFInvoiceRenderer(fontDirectory: configuration.fontDirectory)
+        } catch {
+            throw StartupError("\(error)")
+        }
+    }
+
+    func httpService(_ database: Database, renderer: PDFInvoiceRenderer) throws -> HTTPService {
         let api = BillportAPI(store: portalStore(database), signer: try jwtSigner(), configuration: configuration.api,
-                              renderer: nil, clock: clock, logger: logger)
+                              renderer: renderer, clock: clock, logger: logger)
         var http = configuration.http
         let log = logger.labelled("http")
         http.log = { message in log.warning(message) }

@@ -25,6 +25,8 @@ public struct BillportConfiguration: Sendable {
     public var api: APIConfiguration
     /// `auth.jwtSecret`; nil means generated once into the data directory.
     public var jwtSecret: String?
+    /// Where DejaVuSans.ttf and DejaVuSans-Bold.ttf are.
+    public var fontDirectory: String
 
     /// The defaults, used where neither the file nor the environment says otherwise.
     public static let defaultSchedules = #"{"jobs.prune": {"every": "1h", "kind": "jobs.prune"}}"#
@@ -83,6 +85,7 @@ public struct BillportConfiguration: Sendable {
               url.query == nil else {
             throw ConfigError(key: "http.publicBaseURL", message: "must be an http(s) URL like https://billing.example.com (got \"\(publicBaseURL)\")", source: "in \(fileName)")
         }
+        let fontDirectory = try reader.string("pdf.fontDirectory", default: "/usr/share/fonts/truetype/dejavu")
         let jwtSecret = try reader.string("auth.jwtSecret", default: "")
         if !jwtSecret.isEmpty, jwtSecret.utf8.count < 32 {
             throw ConfigError(key: "auth.jwtSecret", message: "must be at least 32 characters (or unset, to generate one)", source: "in \(fileName)")
@@ -98,7 +101,7 @@ public struct BillportConfiguration: Sendable {
             dataDirectory: dataDirectory, databasePath: path.isEmpty ? dataDirectory + "/billport.sqlite" : path,
             database: database, logLevel: logLevel, queue: queue, worker: worker, schedulerEnabled: schedulerEnabled,
             scheduler: scheduler, http: http, api: APIConfiguration(publicBaseURL: publicBaseURL),
-            jwtSecret: jwtSecret.isEmpty ? nil : jwtSecret)
+            jwtSecret: jwtSecret.isEmpty ? nil : jwtSecret, fontDirectory: fontDirectory)
     }
 
     /// `worker.queues`: `{"default": 10, "mail": 4}`, or `default=10,mail=4` in the environment.

@@ -51,8 +51,9 @@ enum ServeCommands {
         let database = try context.openDatabase()
         let store = context.jobStore(database)
         var services: [any Service] = []
-        if http { services.append(try context.httpService(database)) }
-        if worker { services.append(context.workerPool(store: store)) }
+        let renderer = (http || worker) ? try context.renderer() : nil
+        if http, let renderer { services.append(try context.httpService(database, renderer: renderer)) }
+        if worker, let renderer { services.append(context.workerPool(store: store, renderer: renderer)) }
         if scheduler { services.append(context.scheduler(store: store)) }
         let shutdown = ShutdownSignal()
         let trap = SignalTrap(shutdown: shutdown, logger: context.logger)

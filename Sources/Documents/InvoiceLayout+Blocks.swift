@@ -37,9 +37,9 @@ extension InvoiceLayout {
         [("Notes", sheet.invoice.notes), ("Payment", sheet.branding.paymentInstructions)].compactMap { title, body in
             guard let body, !body.isEmpty else { return nil }
             let lines = TextLayout.wrap(body, width: right - margin, measurer: measurer, size: bodySize)
-            return Block(height: Double(lines.count + 1) * leading + 14) { top in
-                [text(title, margin, top + leading + 6, bold: true, size: 8.5, color: .grey)]
-                    + lines.enumerated().map { index, line in text(line, margin, top + Double(index + 2) * leading + 6) }
+            return Block(height: Double(lines.count + 1) * leading + 8) { top in
+                [text(title, margin, top + leading + 2, bold: true, size: 8.5, color: .grey)]
+                    + lines.enumerated().map { index, line in text(line, margin, top + Double(index + 2) * leading + 2) }
             }
         }
     }

@@ -4,7 +4,7 @@ import Portal
 
 /// A realistic invoice in many scripts, for `billport sample-pdf`, the benchmark and tests.
 public enum SampleInvoice {
-    static let descriptions = [
+    public static let descriptions = [
         "Consulting, November — architecture review and workshop",
         "Reisekosten München–Köln (Bahn, 2. Klasse)",
         "Prestation de conseil : migration des données clients",

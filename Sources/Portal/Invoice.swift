@@ -68,6 +68,14 @@ public struct InvoiceLine: Sendable, Hashable {
     public let taxRate: TaxRate
     /// quantity × unit price, rounded to the minor unit.
     public let net: Int64
+
+    public init(description: String, quantity: Quantity, unitPrice: Int64, taxRate: TaxRate, net: Int64) {
+        self.description = description
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+        self.taxRate = taxRate
+        self.net = net
+    }
 }
 
 /// Tax at one rate: the net amounts it applies to and the tax on them.

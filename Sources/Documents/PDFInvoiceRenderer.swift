@@ -1,0 +1,73 @@
+import BillportCore
+import Foundation
+import PDF
+import Portal
+
+/// The production renderer: the invoice layout drawn with embedded DejaVu Sans subsets.
+public final class PDFInvoiceRenderer: InvoiceRenderer {
+    private let regular: PDFFont
+    private let bold: PDFFont
+
+    /// Debian's fonts-dejavu-core (DejaVu fonts licence, a free Bitstream Vera derivative).
+    public static let defaultFontDirectory = "/usr/share/fonts/truetype/dejavu"
+
+    /// Loads `DejaVuSans.ttf` and `DejaVuSans-Bold.ttf` from `fontDirectory`, once at start.
+    public init(fontDirectory: String = PDFInvoiceRenderer.defaultFontDirectory) throws {
+        func load(_ name: String) throws -> PDFFont {
+            let path = fontDirectory + "/" + name
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw RenderFailure("the font \(path) is missing; install Debian's fonts-dejavu-core or set pdf.fontDirectory")
+            }
+            do {
+                return try PDFFont(trueTypeData: [UInt8](data))
+            } catch {
+                throw RenderFailure("the font \(path) cannot be used: \(error)")
+            }
+        }
+        regular = try load("DejaVuSans.ttf")
+        bold = try load("DejaVuSans-Bold.ttf")
+    }
+
+    public func render(_ sheet: InvoiceSheet) throws -> [UInt8] {
+        var logo: PDFImage?
+        if let bytes = sheet.branding.logo {
+            do {
+                logo = try PDFImage(data: bytes)
+            } catch {
+                throw RenderFailure("the tenant's logo cannot be used: \(error)")
+            }
+        }
+        let measurer = Measurer(regular: regular, bold: bold)
+        let pages = InvoiceLayout(sheet: sheet, measurer: measurer, logoPixels: logo.map { ($0.pixelWidth, $0.pixelHeight) }).pages()
+        let title = "\(sheet.invoice.type == .ap ? "Bill" : "Invoice") \(sheet.invoice.number)"
+        var document = PDFDocument(info: PDFDocumentInfo(title: title, author: sheet.vendorName, subject: "\(title) for \(sheet.customerName)",
+                                                         creator: "Billport", producer: "Billport", creationDate: sheet.documentDate))
+        for laidOut in pages {
+            var page = PDFPage(size: laidOut.width > 600 ? .letter : .a4)
+            for op in laidOut.ops {
+                switch op {
+                case .text(let string, let x, let y, let isBold, let size, let color):
+                    page.text(string, x: x, y: y, font: isBold ? bold : regular, size: size, color: Self.color(color))
+                case .line(let x1, let y1, let x2, let y2, let width, let color):
+                    page.line(from: (x1, y1), to: (x2, y2), width: width, color: Self.color(color))
+                case .rectangle(let x, let y, let width, let height, let fill):
+                    page.rectangle(x: x, y: y, width: width, height: height, fill: Self.color(fill))
+                case .logo(let x, let y, let width, let height):
+                    if let logo { page.image(logo, x: x, y: y, width: width, height: height) }
+                }
+            }
+            document.append(page)
+        }
+        return document.render()
+    }
+
+    static func color(_ rgb: RGB) -> PDFColor { PDFColor(red: rgb.red, green: rgb.green, blue: rgb.blue) }
+
+    struct Measurer: TextMeasurer {
+        let regular: PDFFont
+        let bold: PDFFont
+        func width(of text: String, bold isBold: Bool, size: Double) -> Double {
+            (isBold ? bold : regular).width(of: text, size: size)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// A PDF document: pages, and what it says about itself. `render()` gives PDF 1.7 bytes;
+/// the same document gives the same bytes (the file id is a hash of the content).
+public struct PDFDocument: Sendable {
+    public let info: PDFDocumentInfo
+    var pages: [PDFPage] = []
+
+    public init(info: PDFDocumentInfo) {
+        self.info = info
+    }
+
+    public mutating func append(_ page: PDFPage) {
+        pages.append(page)
+    }
+
+    public var pageCount: Int { pages.count }
+
+    /// The file. Content streams are written uncompressed: the product links no compressor
+    /// (DESIGN.md allows libsqlite3, libcrypto and libcurl only), and an invoice page is a few KB.
+    public func render() -> [UInt8] {
+        var writer = PDFWriter()
+        return writer.write(self)
+    }
+}
+
+/// Text-level helpers for PDF syntax.
+enum PDFSyntax {
+    /// `<FEFF…>`: any text as a UTF-16BE string, safe for every character.
+    static func textString(_ text: String) -> String {
+        "<FEFF" + text.utf16.map { hex16($0) }.joined() + ">"
+    }
+
+    static func hex16(_ value: UInt16) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return String([digits[Int(value >> 12)], digits[Int(value >> 8 & 0xF)], digits[Int(value >> 4 & 0xF)], digits[Int(value & 0xF)]])
+    }
+
+    /// `D:20261101000000Z`.
+    static func date(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(format: "D:%04d%02d%02d%02d%02d%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                      parts.tm_hour, parts.tm_min, parts.tm_sec)
+    }
+
+    /// A PDF name made of letters and digits only (`/ABCDEF+DejaVuSans`).
+    static func name(_ text: String) -> String {
+        String(text.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "+") }.map(Character.init))
+    }
+
+    /// A literal string `( … )` for ASCII text such as URLs, with `\`, `(` and `)` escaped.
+    static func literal(_ text: String) -> String {
+        "(" + text.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 }.map { scalar -> String in
+            switch scalar {
+            case "\\", "(", ")": return "\\" + String(scalar)
+            default: return String(scalar)
+            }
+        }.joined() + ")"
+    }
+
+    /// FNV-1a, for deterministic ids and subset tags (not for security).
+    static func fnv1a(_ bytes: some Sequence<UInt8>, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+        var hash = seed
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+}

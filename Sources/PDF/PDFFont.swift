@@ -1,0 +1,49 @@
+/// A TrueType font ready for PDF pages: measures text and maps it to glyph ids. One instance
+/// per font file, shared by every document (it holds no per-document state).
+public final class PDFFont: Sendable {
+    let font: TrueTypeFont
+    /// The original font file; each document embeds a subset of it.
+    let data: [UInt8]
+    /// Glyph drawn for a character the font lacks: "?" when the font has it, else .notdef —
+    /// visible, never a corrupt file.
+    let fallbackGlyph: UInt16
+
+    public init(trueTypeData: [UInt8]) throws(FontError) {
+        font = try TrueTypeFont(data: trueTypeData)
+        data = trueTypeData
+        fallbackGlyph = font.glyphID(for: "?") ?? 0
+    }
+
+    /// The font's name without subset tag.
+    public var name: String { font.postScriptName }
+
+    /// Height above the baseline per point of size.
+    public var ascent: Double { Double(font.ascender) / Double(font.unitsPerEm) }
+    /// Depth below the baseline per point of size (negative).
+    public var descent: Double { Double(font.descender) / Double(font.unitsPerEm) }
+
+    /// Whether the font draws `scalar` itself (not the fallback).
+    public func covers(_ scalar: Unicode.Scalar) -> Bool { font.glyphID(for: scalar) != nil }
+
+    /// Glyph ids for `text`, one per Unicode scalar, missing ones as the fallback.
+    func glyphs(for text: String) -> [(glyph: UInt16, scalar: Unicode.Scalar)] {
+        text.unicodeScalars.compactMap { scalar in
+            if scalar.value < 0x20 { return nil }
+            return (font.glyphID(for: scalar) ?? fallbackGlyph, scalar)
+        }
+    }
+
+    /// The width of `text` set at `size` points.
+    public func width(of text: String, size: Double) -> Double {
+        var units = 0
+        for scalar in text.unicodeScalars where scalar.value >= 0x20 {
+            units += font.advanceWidth(of: font.glyphID(for: scalar) ?? fallbackGlyph)
+        }
+        return Double(units) * size / Double(font.unitsPerEm)
+    }
+
+    /// A glyph's advance in PDF text space units (1/1000 em).
+    func pdfWidth(of glyph: UInt16) -> Int {
+        Int((Double(font.advanceWidth(of: glyph)) * 1000 / Double(font.unitsPerEm)).rounded())
+    }
+}

@@ -1,1 +1,0 @@
-// The PDF module: see the helpers' work.
