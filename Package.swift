@@ -40,7 +40,7 @@ let package = Package(
                 swiftSettings: swift6),
         .executableTarget(name: "billport", dependencies: ["BillportApp"], swiftSettings: swift6),
         .executableTarget(name: "billport-bench",
-                          dependencies: ["BillportApp", "BillportCore", "SQLite", "Queue", "Worker"],
+                          dependencies: ["BillportApp", "BillportCore", "SQLite", "Queue", "Worker", "Documents", "Portal"],
                           swiftSettings: swift6),
 
         // Tests.

@@ -10,12 +10,17 @@ enum TextLayout {
     /// only when the word alone is too wide; explicit newlines are kept.
     static func wrap(_ text: String, width: Double, measurer: any TextMeasurer, bold: Bool = false, size: Double) -> [String] {
         var lines: [String] = []
+        // Widths add up (no kerning), so each word is measured once.
+        let space = measurer.width(of: " ", bold: bold, size: size)
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var current = ""
+            var currentWidth = 0.0
             for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
-                let candidate = current.isEmpty ? String(word) : current + " " + word
-                if measurer.width(of: candidate, bold: bold, size: size) <= width {
-                    current = candidate
+                let wordWidth = measurer.width(of: String(word), bold: bold, size: size)
+                let candidateWidth = current.isEmpty ? wordWidth : currentWidth + space + wordWidth
+                if candidateWidth <= width {
+                    current = current.isEmpty ? String(word) : current + " " + word
+                    currentWidth = candidateWidth
                     continue
                 }
                 if !current.isEmpty { lines.append(current) }
@@ -30,6 +35,7 @@ enum TextLayout {
                     piece.append(character)
                 }
                 current = piece
+                currentWidth = measurer.width(of: piece, bold: bold, size: size)
             }
             lines.append(current)
         }

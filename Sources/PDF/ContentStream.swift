@@ -18,10 +18,12 @@ enum ContentStream {
             case .text(let string, let x, let y, let font, let size, let color):
                 let glyphs = font.glyphs(for: string)
                 guard !glyphs.isEmpty else { continue }
-                var hex = ""
+                var hex = [UInt8]()
                 hex.reserveCapacity(glyphs.count * 4)
-                for (glyph, _) in glyphs { hex += PDFSyntax.hex16(glyph) }
-                out += "BT /\(fonts(font)) \(n(size)) Tf \(rgb(color)) rg 1 0 0 1 \(n(x)) \(n(height - y)) Tm <\(hex)> Tj ET\n"
+                for (glyph, _) in glyphs { hex += PDFSyntax.hexBytes(glyph) }
+                out += "BT /\(fonts(font)) \(n(size)) Tf \(rgb(color)) rg 1 0 0 1 \(n(x)) \(n(height - y)) Tm <"
+                out += String(decoding: hex, as: UTF8.self)
+                out += "> Tj ET\n"
             case .line(let x1, let y1, let x2, let y2, let width, let color):
                 out += "q \(n(width)) w \(rgb(color)) RG \(n(x1)) \(n(height - y1)) m \(n(x2)) \(n(height - y2)) l S Q\n"
             case .rectangle(let x, let y, let width, let height2, let fill, let stroke, let lineWidth):

@@ -40,10 +40,14 @@ public struct PDFPageSize: Sendable, Hashable {
 /// Numbers as PDF writes them: at most 3 decimals, no exponent, no "-0".
 enum PDFNumber {
     static func format(_ value: Double) -> String {
-        let rounded = (value * 1000).rounded() / 1000
-        if rounded == rounded.rounded() { return String(Int64(rounded)) }
-        var text = String(format: "%.3f", rounded)
-        while text.hasSuffix("0") { text.removeLast() }
-        return text
+        let thousandths = Int64((value * 1000).rounded())
+        let whole = thousandths / 1000
+        var fraction = abs(thousandths % 1000)
+        guard fraction != 0 else { return String(whole) }
+        var digits = 3
+        while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
+        let fractionText = String(fraction)
+        let sign = thousandths < 0 && whole == 0 ? "-" : ""
+        return sign + String(whole) + "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
     }
 }

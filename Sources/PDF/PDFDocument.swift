@@ -32,8 +32,14 @@ enum PDFSyntax {
     }
 
     static func hex16(_ value: UInt16) -> String {
-        let digits = Array("0123456789ABCDEF")
-        return String([digits[Int(value >> 12)], digits[Int(value >> 8 & 0xF)], digits[Int(value >> 4 & 0xF)], digits[Int(value & 0xF)]])
+        String(decoding: hexBytes(value), as: UTF8.self)
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
+    /// The four hex digits of `value` as bytes, for content streams built as bytes.
+    static func hexBytes(_ value: UInt16) -> [UInt8] {
+        [hexDigits[Int(value >> 12)], hexDigits[Int(value >> 8 & 0xF)], hexDigits[Int(value >> 4 & 0xF)], hexDigits[Int(value & 0xF)]]
     }
 
     /// `D:20261101000000Z`.

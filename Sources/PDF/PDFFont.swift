@@ -1,7 +1,12 @@
+import Synchronization
+
 /// A TrueType font ready for PDF pages: measures text and maps it to glyph ids. One instance
 /// per font file, shared by every document (it holds no per-document state).
 public final class PDFFont: Sendable {
     let font: TrueTypeFont
+    /// Recent subsets by glyph set: invoices of one tenant use nearly the same glyphs, and a
+    /// subset costs more than the rest of a page.
+    private let subsets = Mutex<[(glyphs: Set<UInt16>, bytes: [UInt8])]>([])
     /// The original font file; each document embeds a subset of it.
     let data: [UInt8]
     /// Glyph drawn for a character the font lacks: "?" when the font has it, else .notdef —
@@ -40,6 +45,17 @@ public final class PDFFont: Sendable {
             units += font.advanceWidth(of: font.glyphID(for: scalar) ?? fallbackGlyph)
         }
         return Double(units) * size / Double(font.unitsPerEm)
+    }
+
+    /// The embedded subset for `glyphs`, from the cache when the same set was used recently.
+    func subset(_ glyphs: Set<UInt16>) -> [UInt8] {
+        if let hit = subsets.withLock({ $0.first { $0.glyphs == glyphs }?.bytes }) { return hit }
+        let bytes = font.subset(keeping: glyphs)
+        subsets.withLock { cache in
+            cache.insert((glyphs, bytes), at: 0)
+            if cache.count > 8 { cache.removeLast() }
+        }
+        return bytes
     }
 
     /// A glyph's advance in PDF text space units (1/1000 em).

@@ -112,7 +112,7 @@ struct PDFWriter {
         func scaled(_ value: Int) -> String { PDFNumber.format(Double(value) * scale) }
 
         let type0 = newObject(), cidFont = newObject(), descriptor = newObject(), file = newObject(), toUnicode = newObject()
-        let subset = font.subset(keeping: Set(glyphs))
+        let subset = use.font.subset(Set(glyphs))
         stream(file, "/Length1 \(subset.count)", subset)
         let box = font.boundingBox
         object(descriptor, "<< /Type /FontDescriptor /FontName /\(baseFont) /Flags 4 /FontBBox [\(scaled(box.xMin)) \(scaled(box.yMin)) \(scaled(box.xMax)) \(scaled(box.yMax))] /ItalicAngle \(PDFNumber.format(font.italicAngle)) /Ascent \(scaled(font.ascender)) /Descent \(scaled(font.descender)) /CapHeight \(scaled(font.capHeight)) /StemV 80 /FontFile2 \(file) 0 R >>")

@@ -1,9 +1,9 @@
 import Foundation
 
-// billport-bench [--only GROUP]: release-build benchmarks. Groups: queue, http (later: pdf, email, webhook).
+// billport-bench [--only GROUP]: release-build benchmarks. Groups: pdf, queue, http (later: email, webhook).
 let arguments = Array(CommandLine.arguments.dropFirst())
 let only: String? = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
-let groups = ["queue", "http"]
+let groups = ["pdf", "queue", "http"]
 if let only, !groups.contains(only) {
     FileHandle.standardError.write(Data("billport-bench: unknown group '\(only)'; groups: \(groups.joined(separator: ", "))\n".utf8))
     exit(64)
@@ -21,6 +21,10 @@ defer { try? FileManager.default.removeItem(atPath: directory) }
 
 func runGroups(only: String?) async throws -> BenchReport {
     var report = BenchReport()
+    // First, so that its peak RSS is the renderer's alone.
+    if only == nil || only == "pdf" {
+        try PDFBench().run(&report)
+    }
     if only == nil || only == "queue" {
         try await QueueBench(billport: billport, directory: directory).run(&report)
     }

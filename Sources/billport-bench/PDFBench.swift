@@ -1,0 +1,40 @@
+import BillportCore
+import Documents
+import Foundation
+import Portal
+
+/// The `pdf` group: median milliseconds per invoice for one and five pages, in one process,
+/// and the process's peak RSS.
+struct PDFBench {
+    func run(_ report: inout BenchReport) throws {
+        let renderer = try PDFInvoiceRenderer()
+        for (pages, lines, target) in [(1, 8, 2.0), (5, 100, 10.0)] {
+            let sheet = try SampleInvoice.sheet(lines: lines)
+            let produced = try Self.pageCount(renderer.render(sheet))
+            for _ in 0..<20 { _ = try renderer.render(sheet) }   // warm up
+            var times: [Double] = []
+            for _ in 0..<200 {
+                let start = ContinuousClock.now
+                _ = try renderer.render(sheet)
+                times.append(seconds(since: start) * 1000)
+            }
+            times.sort()
+            let median = times[times.count / 2]
+            report.add("pdf.page\(pages).ms", median, "ms", target: "< \(Int(target)) (\(produced) page\(produced == 1 ? "" : "s"))", meets: median < target)
+            report.add("pdf.page\(pages).docs_per_s", 1000 / median, "docs/s")
+        }
+        report.add("pdf.rss_mb", Self.peakRSSMegabytes(), "MB")
+    }
+
+    /// Pages of a rendered PDF, by counting its page objects.
+    static func pageCount(_ pdf: [UInt8]) -> Int {
+        String(decoding: pdf, as: UTF8.self).components(separatedBy: "/Type /Page ").count - 1
+    }
+
+    static func peakRSSMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kilobytes / 1024
+    }
+}
