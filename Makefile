@@ -41,6 +41,7 @@ test: deps
 # built outside the repository by bench/hummingbird-peer.sh).
 bench: deps
 	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk"; if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends wrk; }
+	@[ -x .build/weasyprint-venv/bin/python ] || { echo "Installing WeasyPrint (PyPI) as the PDF yardstick"; python3 -m venv .build/weasyprint-venv && .build/weasyprint-venv/bin/pip install -q weasyprint || echo "WeasyPrint unavailable; the pdf group runs without it"; }
 	$(SWIFT) build -c release --product billport
 	$(SWIFT) build -c release --product billport-bench
 	.build/release/billport-bench $(if $(ONLY),--only $(ONLY),)

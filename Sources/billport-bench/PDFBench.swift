@@ -24,6 +24,30 @@ struct PDFBench {
             report.add("pdf.page\(pages).docs_per_s", 1000 / median, "docs/s")
         }
         report.add("pdf.rss_mb", Self.peakRSSMegabytes(), "MB")
+        try peer(&report)
+    }
+
+    /// WeasyPrint on the same invoice, as a yardstick, when `make bench` could install it.
+    private func peer(_ report: inout BenchReport) throws {
+        let python = ".build/weasyprint-venv/bin/python"
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            emit("pdf: WeasyPrint yardstick skipped (\(python) missing; make bench installs it)")
+            return
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["bench/weasyprint-peer.py", "10"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        for line in output.split(separator: "\n") where line.hasPrefix("PEER ") {
+            let fields = line.split(separator: " ")
+            if fields.count == 3, let ms = Double(fields[2]) {
+                report.add("pdf.peer.weasyprint.page\(fields[1]).ms", ms, "ms", target: "WeasyPrint reference")
+            }
+        }
     }
 
     /// Pages of a rendered PDF, by counting its page objects.
