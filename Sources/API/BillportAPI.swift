@@ -22,7 +22,7 @@ public final class BillportAPI: Sendable {
         ("X-Robots-Tag", "noindex"),
         ("Referrer-Policy", "no-referrer"),
         ("X-Content-Type-Options", "nosniff"),
-        ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+        ("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
     ]
 
     /// `/healthz` answers the same bytes every time; built once.

@@ -15,6 +15,12 @@ struct DocumentRoutes {
 
     var routes: [Route] {
         [
+            Route(.get, "/invoice/{token}", .publicLink) { try await invoicePage($0) },
+            Route(.get, "/assets/billport.css", .operations) { _ in Self.stylesheet },
+            Route(.get, "/assets/brand.css", .operations) { context in
+                HTTPResponse(status: 200, headers: ["Content-Type": "text/css; charset=utf-8"],
+                             body: Array(InvoicePage.brandStylesheet(hex: context.request.queryValue("c")).utf8))
+            },
             Route(.get, "/api/invoices/view/{token}/pdf", .publicLink) { try await linkPDF($0) },
             Route(.get, "/invoice/{token}/pdf", .publicLink) { try await linkPDF($0) },
             Route(.get, "/api/public/billing/invoices/{publicId}/pdf", .publicLink) { try await mediaPDF($0) },
@@ -22,6 +28,18 @@ struct DocumentRoutes {
                 try await pdfResponse(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"), notFound: .notFound("invoice"))
             },
         ]
+    }
+
+    static let stylesheet = HTTPResponse(status: 200, headers: ["Content-Type": "text/css; charset=utf-8"], body: Array(InvoicePage.stylesheet.utf8))
+    static let pageNotFound = HTTPResponse(status: 404, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(InvoicePage.notFound.utf8))
+
+    /// The buyer's HTML page; every bad link gets the same 404 page.
+    private func invoicePage(_ context: RequestContext) async throws -> HTTPResponse {
+        let token = context.parameters["token"] ?? ""
+        guard let hash = SecretToken.hash(ofPresented: token), let link = try await store.linkedInvoice(tokenHash: hash),
+              let sheet = try await pdfs.sheet(tenantID: link.tenantID, invoiceID: link.invoiceID) else { return Self.pageNotFound }
+        let html = InvoicePage.render(sheet, pdfPath: "/invoice/\(token)/pdf")
+        return HTTPResponse(status: 200, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(html.utf8))
     }
 
     private func linkPDF(_ context: RequestContext) async throws -> HTTPResponse {

@@ -88,7 +88,7 @@ struct InvoiceBody: Encodable {
 }
 
 /// A page of invoices; pass `nextBefore` as `?before=` for the next page.
-struct InvoicePage: Encodable {
+struct InvoiceListBody: Encodable {
     let data: [InvoiceBody]
     let nextBefore: Int64?
 }

@@ -29,7 +29,7 @@ struct TenantRoutes {
                 let limit = try context.queryInt("limit", default: 50, range: 1...200) ?? 50
                 let before = try context.queryInt("before", default: nil, range: 1...Int64.max)
                 let invoices = try await store.invoices(tenantID: try context.tenantID, limit: Int(limit), beforeID: before)
-                return JSONBody.response(InvoicePage(data: invoices.map(InvoiceBody.init),
+                return JSONBody.response(InvoiceListBody(data: invoices.map(InvoiceBody.init),
                                                      nextBefore: invoices.count == Int(limit) ? invoices.last?.id : nil))
             },
             Route(.get, "/api/invoices/{id}", .tenant(permission: nil)) { context in

@@ -1,0 +1,87 @@
+import BillportCore
+import Foundation
+import Portal
+
+/// The buyer's invoice page: plain HTML and one stylesheet, no JavaScript, readable on a phone,
+/// every tenant and customer string escaped.
+public enum InvoicePage {
+    /// The stylesheet every public page links (`/assets/billport.css`).
+    public static let stylesheet = """
+        *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1a1b1f;background:#f5f6f8}
+        main{max-width:760px;margin:0 auto;padding:16px}.card{background:#fff;border-radius:10px;box-shadow:0 1px 3px rgba(0,0,0,.08);padding:20px;margin-bottom:16px}
+        .bar{height:6px;background:var(--brand)}.vendor,.brand{color:var(--brand)}header{display:flex;justify-content:space-between;align-items:center;gap:12px;flex-wrap:wrap}
+        header img{max-height:54px;max-width:160px}.vendor{font-weight:700;font-size:1.1rem}h1{font-size:1.5rem;margin:.5rem 0}
+        .status{display:inline-block;padding:2px 10px;border-radius:99px;font-size:.8rem;font-weight:700;letter-spacing:.04em;background:#eef2f8}
+        .meta{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px 16px;margin:12px 0}.meta dt{font-size:.8rem;color:#60646c}.meta dd{margin:0;font-weight:600}
+        table{width:100%;border-collapse:collapse}th,td{padding:8px 4px;border-bottom:1px solid #e6e7ea;text-align:right;vertical-align:top}th:first-child,td:first-child{text-align:left}
+        th{font-size:.8rem;color:#60646c;font-weight:600}.totals td{border:0;padding:4px}.totals .due td{font-weight:700;font-size:1.1rem;border-top:2px solid #1a1b1f}
+        .actions{display:flex;gap:12px;flex-wrap:wrap}.button{display:inline-block;padding:10px 18px;border-radius:8px;text-decoration:none;font-weight:600;border:2px solid currentColor}
+        .button.primary{color:#fff;background:var(--brand);border-color:var(--brand)}.notes{white-space:pre-wrap}footer{text-align:center;color:#8a8d93;font-size:.8rem;padding:8px}
+        @media (max-width:560px){.hide-narrow{display:none}td,th{padding:6px 2px;font-size:.9rem}}
+        """
+
+    /// The page for `sheet`, reached with `token` (used only to link the PDF on the same path).
+    public static func render(_ sheet: InvoiceSheet, pdfPath: String) -> String {
+        let invoice = sheet.invoice
+        let brand = sheet.branding.brandColor.flatMap { Branding.isValidColor($0) ? $0 : nil } ?? defaultBrand
+        let money = { (amount: Int64) in HTML.escape(Money(minorUnits: amount, currency: invoice.currency).formatted) }
+        let title = "\(invoice.type == .ap ? "Bill" : "Invoice") \(invoice.number)"
+        var logo = ""
+        if let bytes = sheet.branding.logo, Branding.looksLikeImage(bytes) {
+            let type = bytes.first == 0x89 ? "image/png" : "image/jpeg"
+            logo = "<img src=\"data:\(type);base64,\(Data(bytes).base64EncodedString())\" alt=\"\(HTML.escape(sheet.vendorName))\">"
+        }
+        let rows = invoice.lines.map { line in
+            """
+            <tr><td>\(HTML.escape(line.description))</td><td class="hide-narrow">\(Formatting.quantity(line.quantity))</td>\
+            <td class="hide-narrow">\(money(line.unitPrice))</td><td class="hide-narrow">\(Formatting.rate(line.taxRate))</td><td>\(money(line.net))</td></tr>
+            """
+        }.joined(separator: "\n")
+        var totals = ["<tr><td>Subtotal</td><td>\(money(invoice.totals.subtotal))</td></tr>"]
+        totals += invoice.totals.taxes.map { "<tr><td>Tax \(Formatting.rate($0.rate))</td><td>\(money($0.amount))</td></tr>" }
+        totals.append("<tr><td>Total</td><td>\(money(invoice.totals.total))</td></tr>")
+        if invoice.amountPaid > 0 { totals.append("<tr><td>Paid</td><td>−\(money(invoice.amountPaid))</td></tr>") }
+        if invoice.amountCredited > 0 { totals.append("<tr><td>Credited</td><td>−\(money(invoice.amountCredited))</td></tr>") }
+        totals.append("<tr class=\"due\"><td>Amount due</td><td>\(money(invoice.amountDue))</td></tr>")
+        let notes = [invoice.notes, sheet.branding.paymentInstructions].compactMap { $0 }.filter { !$0.isEmpty }
+            .map { "<p class=\"notes\">\(HTML.escape($0))</p>" }.joined()
+        return """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+            <meta name="robots" content="noindex,nofollow"><meta name="referrer" content="no-referrer">
+            <title>\(HTML.escape(title)) · \(HTML.escape(sheet.vendorName))</title><link rel="stylesheet" href="/assets/billport.css">
+            <link rel="stylesheet" href="/assets/brand.css?c=\(brand.dropFirst())"></head>
+            <body><div class="bar"></div><main>
+            <section class="card" aria-labelledby="title"><header><div>\(logo.isEmpty ? "<span class=\"vendor\">\(HTML.escape(sheet.vendorName))</span>" : logo)</div>
+            <span class="status">\(HTML.escape(invoice.status.rawValue.uppercased()))</span></header>
+            <h1 id="title">\(HTML.escape(title))</h1>
+            <dl class="meta"><div><dt>Billed to</dt><dd>\(HTML.escape(sheet.customerName))</dd></div>
+            <div><dt>Issue date</dt><dd>\(invoice.issueDate)</dd></div><div><dt>Due date</dt><dd>\(invoice.dueDate)</dd></div>
+            <div><dt>Amount due</dt><dd>\(money(invoice.amountDue))</dd></div></dl>
+            <div class="actions"><a class="button primary" href="\(HTML.escape(pdfPath))" download>Download PDF</a></div></section>
+            <section class="card" aria-label="Lines"><table><thead><tr><th scope="col">Description</th><th scope="col" class="hide-narrow">Qty</th>\
+            <th scope="col" class="hide-narrow">Unit price</th><th scope="col" class="hide-narrow">Tax</th><th scope="col">Amount</th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            <table class="totals">\(totals.joined())</table>\(notes)</section>
+            <footer>Powered by Billport</footer></main></body></html>
+            """
+    }
+
+    static let defaultBrand = "#1F5EBD"
+
+    /// `:root{--brand:#RRGGBB}` for `/assets/brand.css?c=RRGGBB`: the brand colour as a
+    /// stylesheet, so that pages need no inline style and the CSP can stay `style-src 'self'`.
+    public static func brandStylesheet(hex: String?) -> String {
+        let color = hex.map { "#" + $0 }.flatMap { Branding.isValidColor($0) ? $0 : nil } ?? defaultBrand
+        return ":root{--brand:\(color)}"
+    }
+
+    /// The one page for every link that does not work (unknown, revoked, expired, malformed).
+    public static let notFound = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+        <meta name="robots" content="noindex,nofollow"><title>Link not valid</title><link rel="stylesheet" href="/assets/billport.css"></head>
+        <body><main><section class="card"><h1>This link is not valid</h1><p>It may have been replaced or withdrawn. Ask the sender for a new one.</p></section>
+        <footer>Powered by Billport</footer></main></body></html>
+        """
+}
