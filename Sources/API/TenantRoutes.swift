@@ -110,7 +110,7 @@ struct TenantRoutes {
             }
             enum CodingKeys: String, CodingKey { case shareToken, shareUrl, alreadyShared, shareTokenCreatedAt }
         }
-        let url = result.token.map { "\(configuration.publicBaseURL)/api/invoices/view/\($0)" }
+        let url = result.token.map { "\(configuration.publicBaseURL)/invoice/\($0)" }
         return JSONBody.response(status: result.alreadyShared ? 200 : 201,
                                  Body(shareToken: result.token, shareUrl: url, alreadyShared: result.alreadyShared,
                                       shareTokenCreatedAt: ISO8601.format(result.createdAt)))

@@ -111,7 +111,7 @@ struct DemoData: Encodable {
         let shared = try await store.share(tenantID: tenant.id, invoiceID: invoice.id, regenerate: true)
         let token = shared.token ?? ""
         return DemoData(tenant: tenant.slug, invoiceId: invoice.id, invoiceNumber: invoice.number, shareToken: token,
-                        shareUrl: "\(context.configuration.api.publicBaseURL)/api/invoices/view/\(token)",
+                        shareUrl: "\(context.configuration.api.publicBaseURL)/invoice/\(token)",
                         apiToken: try TenantCommands.mint(context, tenant: tenant.slug, perms: ["invoices:write", "invoices:manage", "settings:manage"],
                                                           ttl: .seconds(30 * 86_400)))
     }

@@ -11,7 +11,7 @@ import Testing
         #expect(first.status == 201)
         let token = try #require(first.json["shareToken"] as? String)
         #expect(token.count == 43)
-        #expect(first.json["shareUrl"] as? String == "https://billing.example.com/api/invoices/view/\(token)")
+        #expect(first.json["shareUrl"] as? String == "https://billing.example.com/invoice/\(token)")
         #expect(first.json["alreadyShared"] as? Bool == false)
         let createdAt = try #require(first.json["shareTokenCreatedAt"] as? String)
 
