@@ -5,7 +5,7 @@ SWIFT        ?= swift
 APT_PACKAGES := libsqlite3-dev libssl-dev pkg-config sqlite3 fonts-dejavu-core poppler-utils qpdf
 ONLY         ?=
 
-.PHONY: deps build run test bench fuzz sample-pdf clean
+.PHONY: deps build run test bench fuzz sample-pdf screenshots clean
 
 deps:
 	@missing=""; \
@@ -57,6 +57,10 @@ sample-pdf: build
 	.build/debug/billport sample-pdf --out .build/sample/sample-invoice.pdf --lines 40
 	pdftoppm -png -r 80 .build/sample/sample-invoice.pdf .build/sample/page
 	@ls .build/sample
+
+# PNGs of the buyer's page at phone and desktop widths (headless Chromium, installed if missing).
+screenshots: build
+	bash scripts/screenshots.sh
 
 clean:
 	rm -rf .build

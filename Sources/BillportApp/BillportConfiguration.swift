@@ -80,7 +80,8 @@ public struct BillportConfiguration: Sendable {
         http.limits.maxBodyBytes = try reader.int("http.maxBodyBytes", default: 1 << 20, range: 1024...(64 << 20))
         http.maxConnections = try reader.int("http.maxConnections", default: 512, range: 1...100_000)
         let defaultBase = "http://\(http.host == "0.0.0.0" ? "127.0.0.1" : http.host):\(http.port)"
-        let publicBaseURL = try reader.string("http.publicBaseURL", default: defaultBase)
+        let configuredBase = try reader.string("http.publicBaseURL", default: "")
+        let publicBaseURL = configuredBase.isEmpty ? defaultBase : configuredBase
         guard let url = URL(string: publicBaseURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
               url.query == nil else {
             throw ConfigError(key: "http.publicBaseURL", message: "must be an http(s) URL like https://billing.example.com (got \"\(publicBaseURL)\")", source: "in \(fileName)")
