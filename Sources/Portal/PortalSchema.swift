@@ -102,5 +102,11 @@ public enum PortalSchema {
                 PRIMARY KEY (invoice_id, content_hash)
             ) STRICT;
             """),
+        Migration(id: "portal.004_portal_settings", sql: """
+            ALTER TABLE tenants ADD COLUMN portal_enabled INTEGER NOT NULL DEFAULT 1;
+            ALTER TABLE tenants ADD COLUMN portal_show_credit_notes INTEGER NOT NULL DEFAULT 1;
+            ALTER TABLE tenants ADD COLUMN portal_show_statement INTEGER NOT NULL DEFAULT 1;
+            ALTER TABLE tenants ADD COLUMN portal_welcome_message TEXT;
+            """),
     ]
 }

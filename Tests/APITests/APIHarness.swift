@@ -24,11 +24,14 @@ final class APIHarness: Sendable {
     let port: Int
     let base = "https://billing.example.com"
     let session: URLSession
+    let clock: any WallClock
 
-    init(limits: HTTPParserLimits = .init(), renderer: (any InvoiceRenderer)? = StubRenderer()) throws {
+    init(limits: HTTPParserLimits = .init(), renderer: (any InvoiceRenderer)? = StubRenderer(), clock: any WallClock = SystemClock()) throws {
         temp = try TemporaryDatabase(migrations: QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations)
-        store = SQLitePortalStore(database: temp.database)
-        let api = BillportAPI(store: store, signer: signer, configuration: .init(publicBaseURL: base), renderer: renderer, logger: .disabled)
+        self.clock = clock
+        store = SQLitePortalStore(database: temp.database, clock: clock)
+        let api = BillportAPI(store: store, signer: signer, configuration: .init(publicBaseURL: base), renderer: renderer, clock: clock,
+                              logger: .disabled)
         var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.limits = limits
         configuration.headReadTimeout = .milliseconds(300)
@@ -46,7 +49,7 @@ final class APIHarness: Sendable {
 
     /// A token for `tenant` with `perms`, valid for an hour unless `exp` says otherwise.
     func token(_ tenant: String, perms: [String] = ["invoices:write", "invoices:manage", "settings:manage"], exp: Int64? = nil) -> String {
-        let now = Int64(Date().timeIntervalSince1970)
+        let now = Int64(clock.now().timeIntervalSince1970)
         return signer.sign(APIClaims(tenant: tenant, perms: perms, exp: exp ?? now + 3600, nbf: now))
     }
 
@@ -101,10 +104,10 @@ final class APIHarness: Sendable {
         return Tenant(slug: slug, token: token(slug), customerID: customer.id)
     }
 
-    func invoiceJSON(customer: Int64, number: String = "INV-1", type: String = "AR", currency: String = "EUR",
+    func invoiceJSON(customer: Int64, number: String = "INV-1", type: String = "AR", currency: String = "EUR", dueDate: String = "2026-12-01",
                      lines: [[String: Any]] = [["description": "Consulting", "quantity": 12, "unitPrice": 9500, "taxRate": 19]]) -> [String: Any] {
         ["customerId": customer, "type": type, "number": number, "currency": currency, "issueDate": "2026-11-01",
-         "dueDate": "2026-12-01", "lines": lines]
+         "dueDate": dueDate, "lines": lines]
     }
 
     /// Creates (and by default issues) an invoice; returns its id.

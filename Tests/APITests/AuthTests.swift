@@ -22,6 +22,8 @@ import Tokens
             ("POST", "/api/invoices/\(invoice)/share", "invoices:manage"),
             ("DELETE", "/api/invoices/\(invoice)/share", "invoices:manage"),
             ("GET", "/api/settings/branding", nil),
+            ("GET", "/api/settings/portal", nil),
+            ("PUT", "/api/settings/portal", "settings:manage"),
             ("PUT", "/api/settings/branding", "settings:manage"),
             ("PUT", "/api/settings/logo", "settings:manage"),
             ("DELETE", "/api/settings/logo", "settings:manage"),
