@@ -1,3 +1,4 @@
+import PDF
 import Portal
 
 /// Blocks that move to the next page whole: totals, notes, payment instructions.

@@ -1,37 +1,22 @@
 import BillportCore
 import Foundation
+import PDF
 import Portal
 
-/// A colour for drawing, 0…1 per channel.
-public struct RGB: Sendable, Hashable {
-    public let red: Double, green: Double, blue: Double
-
-    public init(red: Double, green: Double, blue: Double) {
-        self.red = red
-        self.green = green
-        self.blue = blue
-    }
-
-    /// `#RRGGBB`, nil when malformed.
-    public init?(hex: String) {
-        let digits = hex.hasPrefix("#") ? String(hex.dropFirst()) : hex
-        guard digits.count == 6, let value = UInt32(digits, radix: 16) else { return nil }
-        self.init(red: Double((value >> 16) & 0xFF) / 255, green: Double((value >> 8) & 0xFF) / 255, blue: Double(value & 0xFF) / 255)
-    }
-
-    public static let black = RGB(red: 0.1, green: 0.1, blue: 0.12)
-    public static let grey = RGB(red: 0.42, green: 0.44, blue: 0.48)
-    public static let rule = RGB(red: 0.85, green: 0.86, blue: 0.88)
-    public static let white = RGB(red: 1, green: 1, blue: 1)
+extension PDFColor {
+    /// Body text: not quite black.
+    static let ink = PDFColor(red: 0.1, green: 0.1, blue: 0.12)
+    static let grey = PDFColor(red: 0.42, green: 0.44, blue: 0.48)
+    static let rule = PDFColor(red: 0.85, green: 0.86, blue: 0.88)
     /// Billport's default brand colour.
-    public static let billportBlue = RGB(red: 0.12, green: 0.37, blue: 0.74)
+    static let billportBlue = PDFColor(red: 0.12, green: 0.37, blue: 0.74)
 }
 
 /// One drawing step on a page; coordinates in points from the top-left, text y is the baseline.
 public enum DrawOp: Sendable, Hashable {
-    case text(String, x: Double, y: Double, bold: Bool, size: Double, color: RGB)
-    case line(x1: Double, y1: Double, x2: Double, y2: Double, width: Double, color: RGB)
-    case rectangle(x: Double, y: Double, width: Double, height: Double, fill: RGB)
+    case text(String, x: Double, y: Double, bold: Bool, size: Double, color: PDFColor)
+    case line(x1: Double, y1: Double, x2: Double, y2: Double, width: Double, color: PDFColor)
+    case rectangle(x: Double, y: Double, width: Double, height: Double, fill: PDFColor)
     case logo(x: Double, y: Double, width: Double, height: Double)
 }
 
@@ -56,14 +41,14 @@ public struct InvoiceLayout {
     let leading = 12.5
     let width: Double
     let height: Double
-    let brand: RGB
+    let brand: PDFColor
 
     public init(sheet: InvoiceSheet, measurer: any TextMeasurer, logoPixels: (width: Int, height: Int)?) {
         self.sheet = sheet
         self.measurer = measurer
         self.logoPixels = logoPixels
         (width, height) = sheet.branding.pageSize == .letter ? (612, 792) : (595.28, 841.89)
-        brand = sheet.branding.brandColor.flatMap(RGB.init(hex:)) ?? .billportBlue
+        brand = sheet.branding.brandColor.flatMap(PDFColor.init(hex:)) ?? .billportBlue
     }
 
     // Columns: description takes what the numbers leave.
@@ -114,11 +99,11 @@ public struct InvoiceLayout {
 
     // MARK: Pieces
 
-    func text(_ string: String, _ x: Double, _ y: Double, bold: Bool = false, size: Double? = nil, color: RGB = .black) -> DrawOp {
+    func text(_ string: String, _ x: Double, _ y: Double, bold: Bool = false, size: Double? = nil, color: PDFColor = .ink) -> DrawOp {
         .text(string, x: x, y: y, bold: bold, size: size ?? bodySize, color: color)
     }
 
-    func rightAligned(_ string: String, _ right: Double, _ y: Double, bold: Bool = false, size: Double? = nil, color: RGB = .black) -> DrawOp {
+    func rightAligned(_ string: String, _ right: Double, _ y: Double, bold: Bool = false, size: Double? = nil, color: PDFColor = .ink) -> DrawOp {
         let size = size ?? bodySize
         return text(string, right - measurer.width(of: string, bold: bold, size: size), y, bold: bold, size: size, color: color)
     }
@@ -156,10 +141,10 @@ public struct InvoiceLayout {
     }
 
     var statusLabel: String { sheet.invoice.status.rawValue.uppercased() }
-    var statusColor: RGB {
+    var statusColor: PDFColor {
         switch sheet.invoice.status {
-        case .paid: return RGB(red: 0.1, green: 0.55, blue: 0.28)
-        case .cancelled: return RGB(red: 0.75, green: 0.2, blue: 0.2)
+        case .paid: return PDFColor(red: 0.1, green: 0.55, blue: 0.28)
+        case .cancelled: return PDFColor(red: 0.75, green: 0.2, blue: 0.2)
         case .draft: return .grey
         case .issued: return brand
         }

@@ -47,11 +47,11 @@ public final class PDFInvoiceRenderer: InvoiceRenderer {
             for op in laidOut.ops {
                 switch op {
                 case .text(let string, let x, let y, let isBold, let size, let color):
-                    page.text(string, x: x, y: y, font: isBold ? bold : regular, size: size, color: Self.color(color))
+                    page.text(string, x: x, y: y, font: isBold ? bold : regular, size: size, color: color)
                 case .line(let x1, let y1, let x2, let y2, let width, let color):
-                    page.line(from: (x1, y1), to: (x2, y2), width: width, color: Self.color(color))
+                    page.line(from: (x1, y1), to: (x2, y2), width: width, color: color)
                 case .rectangle(let x, let y, let width, let height, let fill):
-                    page.rectangle(x: x, y: y, width: width, height: height, fill: Self.color(fill))
+                    page.rectangle(x: x, y: y, width: width, height: height, fill: fill)
                 case .logo(let x, let y, let width, let height):
                     if let logo { page.image(logo, x: x, y: y, width: width, height: height) }
                 }
@@ -60,8 +60,6 @@ public final class PDFInvoiceRenderer: InvoiceRenderer {
         }
         return document.render()
     }
-
-    static func color(_ rgb: RGB) -> PDFColor { PDFColor(red: rgb.red, green: rgb.green, blue: rgb.blue) }
 
     struct Measurer: TextMeasurer {
         let regular: PDFFont
