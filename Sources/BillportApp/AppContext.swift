@@ -54,7 +54,7 @@ struct AppContext {
     func handlers(store: SQLiteJobStore, renderer: PDFInvoiceRenderer) -> JobHandlers {
         var handlers = JobHandlers()
         handlers.registerBuiltins(store: store, configuration: configuration.queue)
-        handlers.registerDocuments(pdfs: InvoicePDFService(store: portalStore(store.database), renderer: renderer))
+        handlers.registerDocuments(pdfs: InvoicePDFService(store: portalStore(jobs: store), renderer: renderer))
         return handlers
     }
 
@@ -63,8 +63,15 @@ struct AppContext {
                    retryPolicy: configuration.queue.retry, clock: clock, logger: logger)
     }
 
+    /// The portal store enqueuing through `jobs`: give the process's one job store, so that
+    /// jobs it enqueues wake this process's workers at once.
+    func portalStore(jobs: SQLiteJobStore) -> SQLitePortalStore {
+        SQLitePortalStore(database: jobs.database, clock: clock, jobs: jobs)
+    }
+
+    /// A portal store for a one-shot command.
     func portalStore(_ database: Database) -> SQLitePortalStore {
-        SQLitePortalStore(database: database, clock: clock, jobs: jobStore(database))
+        portalStore(jobs: jobStore(database))
     }
 
     /// Signs and verifies API tokens with the server's key (configured, or generated once).
@@ -81,8 +88,8 @@ struct AppContext {
         }
     }
 
-    func httpService(_ database: Database, renderer: PDFInvoiceRenderer) throws -> HTTPService {
-        let api = BillportAPI(store: portalStore(database), signer: try jwtSigner(), configuration: configuration.api,
+    func httpService(jobs: SQLiteJobStore, renderer: PDFInvoiceRenderer) throws -> HTTPService {
+        let api = BillportAPI(store: portalStore(jobs: jobs), signer: try jwtSigner(), configuration: configuration.api,
                               renderer: renderer, clock: clock, logger: logger)
         var http = configuration.http
         let log = logger.labelled("http")
