@@ -30,14 +30,18 @@ public final class BillportAPI: Sendable {
 
     /// `renderer` makes invoice PDFs; without one the PDF routes answer 404.
     public init(store: SQLitePortalStore, signer: JWTSigner, configuration: APIConfiguration, renderer: (any InvoiceRenderer)?,
-                clock: any WallClock = SystemClock(), logger: Logger) {
+                views: ViewRecorder? = nil, clock: any WallClock = SystemClock(), logger: Logger) {
         self.store = store
         self.signer = signer
         self.clock = clock
         self.logger = logger.labelled("http")
+        let tracking = ViewTracking(recorder: views, signer: signer, store: store, clock: clock, trustedProxies: configuration.trustedProxies)
         let publicView = Route(.get, "/api/invoices/view/{token}", .publicLink) { context in
             guard let hash = SecretToken.hash(ofPresented: context.parameters["token"] ?? ""),
                   let view = try await store.publicView(tokenHash: hash) else { throw APIError.linkNotFound }
+            if tracking.recorder != nil, let link = try await store.linkedInvoice(tokenHash: hash) {
+                await tracking.note(context.request, tenantID: link.tenantID, invoiceID: link.invoiceID, linkID: link.linkID, source: .api)
+            }
             var json = JSONWriter()
             json.integer("amountDue", view.amountDue)
             json.string("currency", view.currency)
@@ -63,7 +67,8 @@ public final class BillportAPI: Sendable {
         router = Router(health + [publicView] + TenantRoutes(store: store, configuration: configuration).routes
                         + SettingsRoutes(store: store, signer: signer, configuration: configuration, clock: clock).routes
                         + PortalRoutes(store: store, clock: clock).routes
-                        + (renderer.map { DocumentRoutes(store: store, pdfs: InvoicePDFService(store: store, renderer: $0), signer: signer, clock: clock).routes } ?? []))
+                        + (renderer.map { DocumentRoutes(store: store, pdfs: InvoicePDFService(store: store, renderer: $0), signer: signer, clock: clock,
+                                                          tracking: tracking).routes } ?? []))
     }
 
     /// The handler to give the HTTP server.

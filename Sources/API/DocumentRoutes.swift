@@ -12,6 +12,7 @@ struct DocumentRoutes {
     let pdfs: InvoicePDFService
     let signer: JWTSigner
     let clock: any WallClock
+    let tracking: ViewTracking
 
     var routes: [Route] {
         [
@@ -38,6 +39,8 @@ struct DocumentRoutes {
         let token = context.parameters["token"] ?? ""
         guard let hash = SecretToken.hash(ofPresented: token), let link = try await store.linkedInvoice(tokenHash: hash),
               let sheet = try await pdfs.sheet(tenantID: link.tenantID, invoiceID: link.invoiceID) else { return Self.pageNotFound }
+        await tracking.note(context.request, tenantID: link.tenantID, invoiceID: link.invoiceID, linkID: link.linkID,
+                            source: link.emailed ? .email : .link)
         let html = InvoicePage.render(sheet, pdfPath: "/invoice/\(token)/pdf")
         return HTTPResponse(status: 200, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(html.utf8))
     }
@@ -45,7 +48,10 @@ struct DocumentRoutes {
     private func linkPDF(_ context: RequestContext) async throws -> HTTPResponse {
         guard let hash = SecretToken.hash(ofPresented: context.parameters["token"] ?? ""),
               let link = try await store.linkedInvoice(tokenHash: hash) else { throw APIError.linkNotFound }
-        return try await pdfResponse(tenantID: link.tenantID, invoiceID: link.invoiceID, notFound: .linkNotFound)
+        let response = try await pdfResponse(tenantID: link.tenantID, invoiceID: link.invoiceID, notFound: .linkNotFound)
+        await tracking.note(context.request, tenantID: link.tenantID, invoiceID: link.invoiceID, linkID: link.linkID,
+                            source: link.emailed ? .email : .link)
+        return response
     }
 
     /// `?t=` must be a live media token; the invoice must be its customer's.
@@ -57,7 +63,9 @@ struct DocumentRoutes {
                                                             publicID: context.parameters["publicId"] ?? "") else {
             throw APIError.notFound("invoice")
         }
-        return try await pdfResponse(tenantID: invoice.tenantID, invoiceID: invoice.invoiceID, notFound: .notFound("invoice"))
+        let response = try await pdfResponse(tenantID: invoice.tenantID, invoiceID: invoice.invoiceID, notFound: .notFound("invoice"))
+        await tracking.note(context.request, tenantID: invoice.tenantID, invoiceID: invoice.invoiceID, linkID: nil, source: .portal)
+        return response
     }
 
     private func pdfResponse(tenantID: Int64, invoiceID: Int64, notFound: APIError) async throws -> HTTPResponse {

@@ -57,6 +57,8 @@ struct InvoiceBody: Encodable {
     let amountDue: Int64
     let createdAt: String
     let issuedAt: String?
+    /// Only on `GET /api/invoices/{id}`.
+    var views: ViewStatsBody?
 
     init(_ invoice: Invoice) {
         id = invoice.id
@@ -111,5 +113,22 @@ struct CreditNoteBody: Encodable {
         currency = note.currency.code
         reason = note.reason
         createdAt = ISO8601.format(note.createdAt)
+    }
+}
+
+/// How often the buyer opened the invoice (aggregated by `views.aggregate`).
+struct ViewStatsBody: Encodable {
+    let count: Int
+    let uniqueIPs: Int
+    let firstViewedAt: String?
+    let lastViewedAt: String?
+    let viewedRecently: Bool
+
+    init(_ stats: ViewStats, now: Date) {
+        count = stats.count
+        uniqueIPs = stats.uniqueIPs
+        firstViewedAt = stats.firstViewedAt.map { ISO8601.format($0) }
+        lastViewedAt = stats.lastViewedAt.map { ISO8601.format($0) }
+        viewedRecently = stats.viewedRecently(now: now)
     }
 }

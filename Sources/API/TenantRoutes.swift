@@ -33,10 +33,25 @@ struct TenantRoutes {
                                                      nextBefore: invoices.count == Int(limit) ? invoices.last?.id : nil))
             },
             Route(.get, "/api/invoices/{id}", .tenant(permission: nil)) { context in
-                guard let invoice = try await store.invoice(tenantID: try context.tenantID, id: try context.id("id", "invoice")) else {
+                let tenantID = try context.tenantID
+                guard let invoice = try await store.invoice(tenantID: tenantID, id: try context.id("id", "invoice")) else {
                     throw APIError.notFound("invoice")
                 }
-                return JSONBody.response(InvoiceBody(invoice))
+                var body = InvoiceBody(invoice)
+                body.views = ViewStatsBody(try await store.viewStats(tenantID: tenantID, invoiceID: invoice.id), now: store.clock.now())
+                return JSONBody.response(body)
+            },
+            Route(.get, "/api/invoices/{id}/views", .tenant(permission: nil)) { context in
+                let tenantID = try context.tenantID
+                let id = try context.id("id", "invoice")
+                guard try await store.invoice(tenantID: tenantID, id: id) != nil else { throw APIError.notFound("invoice") }
+                let limit = Int(try context.queryInt("limit", default: 100, range: 1...1000) ?? 100)
+                struct Entry: Encodable { let viewedAt: String; let source: String; let ip: String; let userAgent: String?; let counted: Bool }
+                let log = try await store.views(tenantID: tenantID, invoiceID: id, limit: limit).map {
+                    Entry(viewedAt: ISO8601.format($0.record.viewedAt, fractional: true), source: $0.record.source.rawValue, ip: $0.record.ip,
+                          userAgent: $0.record.userAgent, counted: $0.counted)
+                }
+                return JSONBody.response(["data": log])
             },
             Route(.put, "/api/invoices/{id}", .tenant(permission: Self.write)) { context in
                 let request = try JSONBody.decode(CreateInvoiceRequest.self, from: context.request)

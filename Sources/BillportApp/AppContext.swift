@@ -55,6 +55,7 @@ struct AppContext {
         var handlers = JobHandlers()
         handlers.registerBuiltins(store: store, configuration: configuration.queue)
         handlers.registerDocuments(pdfs: InvoicePDFService(store: portalStore(jobs: store), renderer: renderer))
+        handlers.registerViewAggregation(store: portalStore(jobs: store), window: configuration.viewDedupeWindow)
         return handlers
     }
 
@@ -88,9 +89,14 @@ struct AppContext {
         }
     }
 
-    func httpService(jobs: SQLiteJobStore, renderer: PDFInvoiceRenderer) throws -> HTTPService {
+    /// Records buyers' opens through a journal in the data directory.
+    func viewRecorder(jobs: SQLiteJobStore) -> ViewRecorder {
+        ViewRecorder(store: portalStore(jobs: jobs), directory: configuration.dataDirectory, logger: logger)
+    }
+
+    func httpService(jobs: SQLiteJobStore, renderer: PDFInvoiceRenderer, views: ViewRecorder) throws -> HTTPService {
         let api = BillportAPI(store: portalStore(jobs: jobs), signer: try jwtSigner(), configuration: configuration.api,
-                              renderer: renderer, clock: clock, logger: logger)
+                              renderer: renderer, views: views, clock: clock, logger: logger)
         var http = configuration.http
         let log = logger.labelled("http")
         http.log = { message in log.warning(message) }

@@ -27,9 +27,11 @@ public struct BillportConfiguration: Sendable {
     public var jwtSecret: String?
     /// Where DejaVuSans.ttf and DejaVuSans-Bold.ttf are.
     public var fontDirectory: String
+    /// Repeated opens of one link from one address within this window count once.
+    public var viewDedupeWindow: Duration
 
     /// The defaults, used where neither the file nor the environment says otherwise.
-    public static let defaultSchedules = #"{"jobs.prune": {"every": "1h", "kind": "jobs.prune"}}"#
+    public static let defaultSchedules = #"{"jobs.prune": {"every": "1h", "kind": "jobs.prune"}, "views.aggregate": {"every": "1m", "kind": "views.aggregate"}}"#
 
     /// Reads `fileText` (the config file's contents, nil when there is none) with `environment`.
     public static func load(fileText: String?, fileName: String, environment: [String: String]) throws(ConfigError) -> BillportConfiguration {
@@ -87,6 +89,9 @@ public struct BillportConfiguration: Sendable {
             throw ConfigError(key: "http.publicBaseURL", message: "must be an http(s) URL like https://billing.example.com (got \"\(publicBaseURL)\")", source: "in \(fileName)")
         }
         let fontDirectory = try reader.string("pdf.fontDirectory", default: "/usr/share/fonts/truetype/dejavu")
+        let viewDedupeWindow = try reader.duration("views.dedupeWindow", default: .seconds(1800), range: .seconds(0) ... .seconds(86_400))
+        let proxies = try reader.string("http.trustedProxies", default: "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let jwtSecret = try reader.string("auth.jwtSecret", default: "")
         if !jwtSecret.isEmpty, jwtSecret.utf8.count < 32 {
             throw ConfigError(key: "auth.jwtSecret", message: "must be at least 32 characters (or unset, to generate one)", source: "in \(fileName)")
@@ -101,8 +106,8 @@ public struct BillportConfiguration: Sendable {
         return BillportConfiguration(
             dataDirectory: dataDirectory, databasePath: path.isEmpty ? dataDirectory + "/billport.sqlite" : path,
             database: database, logLevel: logLevel, queue: queue, worker: worker, schedulerEnabled: schedulerEnabled,
-            scheduler: scheduler, http: http, api: APIConfiguration(publicBaseURL: publicBaseURL),
-            jwtSecret: jwtSecret.isEmpty ? nil : jwtSecret, fontDirectory: fontDirectory)
+            scheduler: scheduler, http: http, api: APIConfiguration(publicBaseURL: publicBaseURL, trustedProxies: Set(proxies)),
+            jwtSecret: jwtSecret.isEmpty ? nil : jwtSecret, fontDirectory: fontDirectory, viewDedupeWindow: viewDedupeWindow)
     }
 
     /// `worker.queues`: `{"default": 10, "mail": 4}`, or `default=10,mail=4` in the environment.

@@ -52,7 +52,11 @@ enum ServeCommands {
         let store = context.jobStore(database)
         var services: [any Service] = []
         let renderer = (http || worker) ? try context.renderer() : nil
-        if http, let renderer { services.append(try context.httpService(jobs: store, renderer: renderer)) }
+        if http, let renderer {
+            let views = context.viewRecorder(jobs: store)
+            services.append(views)
+            services.append(try context.httpService(jobs: store, renderer: renderer, views: views))
+        }
         if worker, let renderer { services.append(context.workerPool(store: store, renderer: renderer)) }
         if scheduler { services.append(context.scheduler(store: store)) }
         let shutdown = ShutdownSignal()

@@ -108,5 +108,30 @@ public enum PortalSchema {
             ALTER TABLE tenants ADD COLUMN portal_show_statement INTEGER NOT NULL DEFAULT 1;
             ALTER TABLE tenants ADD COLUMN portal_welcome_message TEXT;
             """),
+        Migration(id: "portal.005_views", sql: """
+            CREATE TABLE views (
+                id INTEGER PRIMARY KEY,
+                view_key TEXT NOT NULL UNIQUE,
+                tenant_id INTEGER NOT NULL,
+                invoice_id INTEGER NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
+                link_id INTEGER,
+                source TEXT NOT NULL CHECK (source IN ('link', 'email', 'portal', 'api')),
+                ip TEXT NOT NULL,
+                user_agent TEXT,
+                viewed_at INTEGER NOT NULL,
+                processed INTEGER NOT NULL DEFAULT 0,
+                counted INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+            CREATE INDEX views_invoice ON views (invoice_id, viewed_at);
+            CREATE INDEX views_unprocessed ON views (id) WHERE processed = 0;
+            CREATE INDEX views_dedupe ON views (invoice_id, link_id, ip, viewed_at) WHERE counted = 1;
+            CREATE TABLE view_stats (
+                invoice_id INTEGER PRIMARY KEY REFERENCES invoices (id) ON DELETE CASCADE,
+                view_count INTEGER NOT NULL DEFAULT 0,
+                first_viewed_at INTEGER,
+                last_viewed_at INTEGER,
+                unique_ips INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+            """),
     ]
 }

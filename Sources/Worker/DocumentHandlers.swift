@@ -22,3 +22,19 @@ extension JobHandlers {
         }
     }
 }
+
+extension JobHandlers {
+    /// `views.aggregate`: folds raw opens into per-invoice stats; repeated opens of one link from
+    /// one address within `window` count once. Idempotent: each view is processed once.
+    public mutating func registerViewAggregation(store: SQLitePortalStore, window: Duration) {
+        register("views.aggregate") { context in
+            var total = 0
+            while true {
+                let processed = try await store.aggregateViews(window: window)
+                total += processed
+                if processed < 5000 { break }
+            }
+            if total > 0 { context.logger.debug("views aggregated", ["views": "\(total)"]) }
+        }
+    }
+}

@@ -26,12 +26,13 @@ final class APIHarness: Sendable {
     let session: URLSession
     let clock: any WallClock
 
-    init(limits: HTTPParserLimits = .init(), renderer: (any InvoiceRenderer)? = StubRenderer(), clock: any WallClock = SystemClock()) throws {
+    init(limits: HTTPParserLimits = .init(), renderer: (any InvoiceRenderer)? = StubRenderer(), clock: any WallClock = SystemClock(),
+         views: ((SQLitePortalStore) -> ViewRecorder)? = nil) throws {
         temp = try TemporaryDatabase(migrations: QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations)
         self.clock = clock
         store = SQLitePortalStore(database: temp.database, clock: clock)
-        let api = BillportAPI(store: store, signer: signer, configuration: .init(publicBaseURL: base), renderer: renderer, clock: clock,
-                              logger: .disabled)
+        let api = BillportAPI(store: store, signer: signer, configuration: .init(publicBaseURL: base), renderer: renderer,
+                              views: views?(store), clock: clock, logger: .disabled)
         var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.limits = limits
         configuration.headReadTimeout = .milliseconds(300)
