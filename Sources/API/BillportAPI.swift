@@ -39,9 +39,7 @@ public final class BillportAPI: Sendable {
         let publicView = Route(.get, "/api/invoices/view/{token}", .publicLink) { context in
             guard let hash = SecretToken.hash(ofPresented: context.parameters["token"] ?? ""),
                   let view = try await store.publicView(tokenHash: hash) else { throw APIError.linkNotFound }
-            if tracking.recorder != nil, let link = try await store.linkedInvoice(tokenHash: hash) {
-                await tracking.note(context.request, tenantID: link.tenantID, invoiceID: link.invoiceID, linkID: link.linkID, source: .api)
-            }
+            await tracking.note(context.request, tenantID: view.tenantID, invoiceID: view.invoiceID, linkID: view.linkID, source: .api)
             var json = JSONWriter()
             json.integer("amountDue", view.amountDue)
             json.string("currency", view.currency)

@@ -22,6 +22,10 @@ public final class ViewRecorder: Service, Sendable {
         var rotation = 0
     }
     private let state = Mutex(State())
+    private let keys = RequestIDs()
+
+    /// A key unique across processes and restarts, for a new view.
+    public func nextKey() -> String { keys.next() }
 
     /// Journals go to `directory`, one per process (`views-<pid>.journal`).
     public init(store: SQLitePortalStore, directory: String, flushInterval: Duration = .milliseconds(200), logger: Logger) {
@@ -34,8 +38,7 @@ public final class ViewRecorder: Service, Sendable {
 
     /// Notes one open; never blocks on the database.
     public func record(_ view: ViewRecord) {
-        guard var line = try? JSONEncoder().encode(view) else { return }
-        line.append(0x0A)
+        let line = Data(view.journalLine.utf8)
         state.withLock { state in
             if state.journal == nil { state.journal = Self.openJournal(journalPath) }
             state.journal?.write(line)
@@ -83,7 +86,7 @@ public final class ViewRecorder: Service, Sendable {
             let path = directory + "/" + name
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             // A line cut by the crash does not parse and is skipped.
-            let views = data.split(separator: 0x0A).compactMap { try? JSONDecoder().decode(ViewRecord.self, from: Data($0)) }
+            let views = String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap(ViewRecord.init(journalLine:))
             try await store.insertViews(views)
             unlink(path)
             if !views.isEmpty { logger.notice("replayed views from a journal left by a stopped process", ["views": "\(views.count)"]) }

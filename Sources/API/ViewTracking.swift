@@ -17,7 +17,7 @@ struct ViewTracking: Sendable {
     func note(_ request: HTTPRequest, tenantID: Int64, invoiceID: Int64, linkID: Int64?, source: ViewSource) async {
         guard let recorder else { return }
         if request.queryValue("preview") == "1", await isTenantPreview(request, tenantID: tenantID) { return }
-        recorder.record(ViewRecord(key: SecureRandom.base64URL(byteCount: 12), tenantID: tenantID, invoiceID: invoiceID, linkID: linkID,
+        recorder.record(ViewRecord(key: recorder.nextKey(), tenantID: tenantID, invoiceID: invoiceID, linkID: linkID,
                                    source: source, ip: Self.clientAddress(request, trustedProxies: trustedProxies),
                                    userAgent: request.headers["User-Agent"], viewedAt: clock.now()))
     }

@@ -68,6 +68,11 @@ public struct ShareResult: Sendable, Equatable {
 
 /// What a buyer's public JSON view shows: nothing internal, no token.
 public struct PublicInvoiceView: Sendable, Equatable {
+    /// For recording the open; never shown.
+    public let tenantID: Int64
+    public let invoiceID: Int64
+    public let linkID: Int64
+    public let emailed: Bool
     public let vendorName: String
     public let invoiceNumber: String
     public let amountDue: Int64

@@ -37,6 +37,28 @@ public struct ViewRecord: Sendable, Hashable, Codable {
     }
 }
 
+extension ViewRecord {
+    /// One journal line: tab-separated fields, text fields cleaned of tabs and newlines. Cheaper
+    /// than JSON on the hot path of every public open.
+    public var journalLine: String {
+        func clean(_ text: String) -> String {
+            String(text.unicodeScalars.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : Character($0) })
+        }
+        let fields = [key, String(tenantID), String(invoiceID), linkID.map(String.init) ?? "-", source.rawValue, clean(ip),
+                      String(viewedAt.unixMilliseconds), clean(userAgent ?? "")]
+        return fields.joined(separator: "\t") + "\n"
+    }
+
+    /// Reads a journal line back; nil for a line a crash cut short.
+    public init?(journalLine line: Substring) {
+        let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+        guard fields.count == 8, let tenant = Int64(fields[1]), let invoice = Int64(fields[2]),
+              let source = ViewSource(rawValue: String(fields[4])), let at = Int64(fields[6]) else { return nil }
+        self.init(key: String(fields[0]), tenantID: tenant, invoiceID: invoice, linkID: Int64(fields[3]), source: source,
+                  ip: String(fields[5]), userAgent: fields[7].isEmpty ? nil : String(fields[7]), viewedAt: Date(unixMilliseconds: at))
+    }
+}
+
 /// What the tenant learns about an invoice's opens.
 public struct ViewStats: Sendable, Hashable {
     public let count: Int

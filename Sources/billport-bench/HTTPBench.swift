@@ -1,4 +1,5 @@
 import Foundation
+import SQLite
 import Glibc
 
 /// The `http` group: `wrk` against `billport serve` (`/healthz` and a shared invoice view), the
@@ -29,7 +30,7 @@ struct HTTPBench {
         environment["BILLPORT_HTTP_HOST"] = "127.0.0.1"
         environment["BILLPORT_HTTP_PORT"] = String(port)
         let serve = try await Server.start(billport, ["serve"], environment: environment, port: port, log: data + "/serve.log")
-        let healthz: WrkResult, view: WrkResult, rssMB: Double
+        let healthz: WrkResult, view: WrkResult, page: WrkResult, rssMB: Double
         do {
             let status = Self.httpStatus(port: port, path: viewPath)
             guard status == 200 else {
@@ -37,12 +38,18 @@ struct HTTPBench {
             }
             healthz = try Self.runWrk(wrk, url: "http://127.0.0.1:\(port)/healthz", errorFile: data + "/wrk.stderr")
             view = try Self.runWrk(wrk, url: "http://127.0.0.1:\(port)\(viewPath)", errorFile: data + "/wrk.stderr")
+            page = try Self.runWrk(wrk, url: "http://127.0.0.1:\(port)/invoice/\(encodedToken)", errorFile: data + "/wrk.stderr")
             rssMB = try Self.peakRSSMegabytes(pid: serve.process.processIdentifier)
         } catch {
             await serve.stop()
             throw error
         }
         await serve.stop()
+        // Every open of the page and the JSON view must be in the log once serve has drained.
+        let recorded = try Database(path: data + "/billport.sqlite").readBlocking { db in
+            try db.queryOne("SELECT count(*) FROM views") { $0.int(0) } ?? 0
+        }
+        let served = page.totalRequests + view.totalRequests
 
         let peerBinary = try Self.buildPeer(script: FileManager.default.currentDirectoryPath + "/bench/hummingbird-peer.sh")
         let peerPort = try Self.freePort()
@@ -64,6 +71,10 @@ struct HTTPBench {
         report.add("http.view.rps", view.requestsPerSecond, "req/s", target: ">= 50% of healthz",
                    meets: view.requestsPerSecond >= 0.5 * healthz.requestsPerSecond)
         report.add("http.view.p99_ms", view.p99Milliseconds, "ms", target: "< 10", meets: view.p99Milliseconds < 10)
+        report.add("http.page.rps", page.requestsPerSecond, "req/s", target: ">= 50% of healthz",
+                   meets: page.requestsPerSecond >= 0.5 * healthz.requestsPerSecond)
+        report.add("http.page.p99_ms", page.p99Milliseconds, "ms", target: "< 10", meets: page.p99Milliseconds < 10)
+        report.add("http.views.recorded", Double(recorded), "views", target: ">= \(served) served", meets: recorded >= served)
         report.add("http.rss_mb", rssMB, "MB", target: "< 64", meets: rssMB < 64)
         report.add("http.peer.healthz.rps", peer.requestsPerSecond, "req/s", target: "Hummingbird 2 reference")
         report.add("http.peer.healthz.p99_ms", peer.p99Milliseconds, "ms", target: "Hummingbird 2 reference")
@@ -98,6 +109,8 @@ struct HTTPBench {
         var requestsPerSecond: Double
         var p50Milliseconds: Double
         var p99Milliseconds: Double
+        /// `N requests in 10.00s, …`: responses wrk completed.
+        var totalRequests = 0
         /// `Non-2xx or 3xx responses: N` (absent: 0).
         var non2xx3xx = 0
         /// The sum of `Socket errors: connect A, read B, write C, timeout D` (absent: 0).
@@ -119,7 +132,7 @@ struct HTTPBench {
     /// Parses `wrk --latency` output: `Requests/sec:`, the `50%` and `99%` latency lines, and
     /// the optional error lines. Pure; throws when a required line is missing or malformed.
     static func parseWrk(_ output: String) throws -> WrkResult {
-        var rps: Double?, p50: Double?, p99: Double?, non2xx = 0, socketErrors = 0
+        var rps: Double?, p50: Double?, p99: Double?, non2xx = 0, socketErrors = 0, total = 0
         for line in output.split(whereSeparator: \.isNewline) {
             let fields = line.split(whereSeparator: \.isWhitespace).map(String.init)
             guard let first = fields.first else { continue }
@@ -130,6 +143,8 @@ struct HTTPBench {
             case "50%" where fields.count == 2, "99%" where fields.count == 2:
                 guard let value = milliseconds(fields[1]) else { throw BenchFailure("wrk: bad latency line '\(line)'") }
                 if first == "50%" { p50 = value } else { p99 = value }
+            case _ where fields.count >= 3 && fields[1] == "requests" && fields[2] == "in":
+                total = Int(first) ?? 0
             case "Non-2xx" where fields.count == 5:
                 non2xx = Int(fields[4]) ?? 0
             case "Socket" where fields.count >= 3 && fields[1] == "errors:":
@@ -141,7 +156,7 @@ struct HTTPBench {
         guard let rps, let p50, let p99 else {
             throw BenchFailure("wrk output lacks Requests/sec or the 50%/99% latency lines (was --latency given?):\n\(output)")
         }
-        return WrkResult(requestsPerSecond: rps, p50Milliseconds: p50, p99Milliseconds: p99,
+        return WrkResult(requestsPerSecond: rps, p50Milliseconds: p50, p99Milliseconds: p99, totalRequests: total,
                          non2xx3xx: non2xx, socketErrors: socketErrors)
     }
 

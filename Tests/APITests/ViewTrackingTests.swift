@@ -88,16 +88,18 @@ import Testing
         let invoice = try await store.createInvoice(tenantID: tenant.id, draft: try InvoiceDraft.validate(request))
         // A process that died (pid 999999 does not exist) left two views and half a line.
         let lines = (1...2).map { index in
-            String(decoding: try! JSONEncoder().encode(ViewRecord(key: "k\(index)", tenantID: tenant.id, invoiceID: invoice.id, linkID: nil,
-                                                                  source: .email, ip: "192.0.2.\(index)", userAgent: nil, viewedAt: Date())), as: UTF8.self)
-        }.joined(separator: "\n") + "\n{\"key\":\"cut"
+            ViewRecord(key: "k\(index)", tenantID: tenant.id, invoiceID: invoice.id, linkID: nil, source: .email, ip: "192.0.2.\(index)",
+                       userAgent: "Mail\tClient\n2", viewedAt: Date()).journalLine
+        }.joined() + "k3\t\(tenant.id)\t\(invoice.id)\t-\temail\t192.0"
         try Data(lines.utf8).write(to: URL(fileURLWithPath: dir.file("views-999999.journal")))
         let recorder = ViewRecorder(store: store, directory: dir.path, logger: .disabled)
         let shutdown = ShutdownSignal()
         shutdown.trigger()
         try await recorder.run(until: shutdown)
         try await recorder.run(until: shutdown)  // a second start finds nothing to replay
-        #expect(try await store.views(tenantID: tenant.id, invoiceID: invoice.id, limit: 10).count == 2)
+        let replayed = try await store.views(tenantID: tenant.id, invoiceID: invoice.id, limit: 10)
+        #expect(replayed.count == 2)
+        #expect(replayed.allSatisfy { $0.record.userAgent == "Mail Client 2" && $0.record.source == .email })
         #expect(!FileManager.default.fileExists(atPath: dir.file("views-999999.journal")))
     }
 
