@@ -16,8 +16,8 @@ public struct PDFDocument: Sendable {
 
     public var pageCount: Int { pages.count }
 
-    /// The file. Content streams are written uncompressed: the product links no compressor
-    /// (DESIGN.md allows libsqlite3, libcrypto and libcurl only), and an invoice page is a few KB.
+    /// The file. Streams are Flate-compressed with Billport's own DEFLATE (`Deflate.swift`;
+    /// the product links no compression library), JPEG data passes through.
     public func render() -> [UInt8] {
         var writer = PDFWriter()
         return writer.write(self)

@@ -6,7 +6,7 @@ public final class PDFFont: Sendable {
     let font: TrueTypeFont
     /// Recent subsets by glyph set: invoices of one tenant use nearly the same glyphs, and a
     /// subset costs more than the rest of a page.
-    private let subsets = Mutex<[(glyphs: Set<UInt16>, bytes: [UInt8])]>([])
+    private let subsets = Mutex<[(glyphs: Set<UInt16>, bytes: [UInt8], length: Int)]>([])
     /// The original font file; each document embeds a subset of it.
     let data: [UInt8]
     /// Glyph drawn for a character the font lacks: "?" when the font has it, else .notdef —
@@ -47,15 +47,17 @@ public final class PDFFont: Sendable {
         return Double(units) * size / Double(font.unitsPerEm)
     }
 
-    /// The embedded subset for `glyphs`, from the cache when the same set was used recently.
-    func subset(_ glyphs: Set<UInt16>) -> [UInt8] {
-        if let hit = subsets.withLock({ $0.first { $0.glyphs == glyphs }?.bytes }) { return hit }
-        let bytes = font.subset(keeping: glyphs)
+    /// The embedded subset for `glyphs`, zlib-compressed, with its uncompressed length; from
+    /// the cache when the same set was used recently.
+    func compressedSubset(_ glyphs: Set<UInt16>) -> (bytes: [UInt8], length: Int) {
+        if let hit = subsets.withLock({ $0.first { $0.glyphs == glyphs } }) { return (hit.bytes, hit.length) }
+        let raw = font.subset(keeping: glyphs)
+        let bytes = Deflate.zlib(raw)
         subsets.withLock { cache in
-            cache.insert((glyphs, bytes), at: 0)
+            cache.insert((glyphs, bytes, raw.count), at: 0)
             if cache.count > 8 { cache.removeLast() }
         }
-        return bytes
+        return (bytes, raw.count)
     }
 
     /// A glyph's advance in PDF text space units (1/1000 em).

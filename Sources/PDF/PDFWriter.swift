@@ -24,10 +24,13 @@ struct PDFWriter {
         write("\(number) 0 obj\n\(body)\nendobj\n")
     }
 
-    private mutating func stream(_ number: Int, _ dictionary: String, _ data: [UInt8]) {
+    /// Writes a stream, Flate-compressed unless `raw` (JPEG data is compressed already).
+    private mutating func stream(_ number: Int, _ dictionary: String, _ data: [UInt8], raw: Bool = false) {
         offsets[number - 1] = out.count
-        write("\(number) 0 obj\n<< \(dictionary) /Length \(data.count) >>\nstream\n")
-        out.append(contentsOf: data)
+        let body = raw ? data : Deflate.zlib(data)
+        let filter = raw ? "" : " /Filter /FlateDecode"
+        write("\(number) 0 obj\n<< \(dictionary)\(filter) /Length \(body.count) >>\nstream\n")
+        out.append(contentsOf: body)
         write("\nendstream\nendobj\n")
     }
 
@@ -90,7 +93,8 @@ struct PDFWriter {
         let date = PDFSyntax.date(document.info.creationDate)
         let i = document.info
         object(info, "<< /Title \(PDFSyntax.textString(i.title)) /Author \(PDFSyntax.textString(i.author)) /Subject \(PDFSyntax.textString(i.subject)) /Creator \(PDFSyntax.textString(i.creator)) /Producer \(PDFSyntax.textString(i.producer)) /CreationDate (\(date)) /ModDate (\(date)) >>")
-        stream(metadata, "/Type /Metadata /Subtype /XML", Array(XMP.packet(i).utf8))
+        // XMP stays readable to tools that scan files for it.
+        stream(metadata, "/Type /Metadata /Subtype /XML", Array(XMP.packet(i).utf8), raw: true)
         object(catalog, "<< /Type /Catalog /Pages \(pagesRoot) 0 R /Metadata \(metadata) 0 R /Lang (en) >>")
 
         let id = String(format: "%016llX%016llX", PDFSyntax.fnv1a(out), PDFSyntax.fnv1a(out, seed: 0x84222325cbf29ce4))
@@ -112,8 +116,8 @@ struct PDFWriter {
         func scaled(_ value: Int) -> String { PDFNumber.format(Double(value) * scale) }
 
         let type0 = newObject(), cidFont = newObject(), descriptor = newObject(), file = newObject(), toUnicode = newObject()
-        let subset = use.font.subset(Set(glyphs))
-        stream(file, "/Length1 \(subset.count)", subset)
+        let subset = use.font.compressedSubset(Set(glyphs))
+        stream(file, "/Length1 \(subset.length) /Filter /FlateDecode", subset.bytes, raw: true)
         let box = font.boundingBox
         object(descriptor, "<< /Type /FontDescriptor /FontName /\(baseFont) /Flags 4 /FontBBox [\(scaled(box.xMin)) \(scaled(box.yMin)) \(scaled(box.xMax)) \(scaled(box.yMax))] /ItalicAngle \(PDFNumber.format(font.italicAngle)) /Ascent \(scaled(font.ascender)) /Descent \(scaled(font.descender)) /CapHeight \(scaled(font.capHeight)) /StemV 80 /FontFile2 \(file) 0 R >>")
         let widths = glyphs.map { "\($0) [\(use.font.pdfWidth(of: $0))]" }.joined(separator: " ")
@@ -129,7 +133,7 @@ struct PDFWriter {
         switch image.payload {
         case .jpeg(let data, let components):
             let space = components == 1 ? "/DeviceGray" : components == 3 ? "/DeviceRGB" : "/DeviceCMYK /Decode [1 0 1 0 1 0 1 0]"
-            stream(object, "/Type /XObject /Subtype /Image \(size) /ColorSpace \(space) /Filter /DCTDecode", data)
+            stream(object, "/Type /XObject /Subtype /Image \(size) /ColorSpace \(space) /Filter /DCTDecode", data, raw: true)
         case .pixels(let samples, let components, let alpha):
             var mask = ""
             if let alpha {
