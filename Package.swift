@@ -44,7 +44,7 @@ let package = Package(
                           swiftSettings: swift6),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["BillportCore", "SQLite"], path: "Tests/TestSupport",
+        .target(name: "TestSupport", dependencies: ["BillportCore", "SQLite", "Portal"], path: "Tests/TestSupport",
                 swiftSettings: swift6),
         .testTarget(name: "BillportCoreTests", dependencies: ["BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "TokensTests", dependencies: ["Tokens", "TestSupport"], swiftSettings: swift6),

@@ -50,13 +50,8 @@ import Testing
         let clock = ManualClock()
         let temp = try TemporaryDatabase(migrations: PortalSchema.migrations)
         let store = SQLitePortalStore(database: temp.database, clock: clock)
-        let tenant = try await store.createTenant(slug: "acme", name: "Acme")
-        let customer = try await store.createCustomer(tenantID: tenant.id, name: "Z", email: "z@example.com", preferences: .init())
-        let request = try JSONDecoder().decode(CreateInvoiceRequest.self, from: Data("""
-            {"customerId": \(customer.id), "number": "A-1", "currency": "EUR", "issueDate": "2026-11-01", "dueDate": "2026-12-01",
-             "lines": [{"description": "x", "quantity": 1, "unitPrice": 100}]}
-            """.utf8))
-        let invoice = try await store.createInvoice(tenantID: tenant.id, draft: try InvoiceDraft.validate(request))
+        let fixture = try await PortalFixture(store: store)
+        let (tenant, invoice) = (fixture.tenant, fixture.invoice)
         func view(_ key: String, ip: String, minutes: Double) -> ViewRecord {
             ViewRecord(key: key, tenantID: tenant.id, invoiceID: invoice.id, linkID: 1, source: .link, ip: ip, userAgent: nil,
                        viewedAt: clock.now().addingTimeInterval(minutes * 60))
@@ -79,13 +74,8 @@ import Testing
         let dir = TemporaryDirectory()
         let temp = try TemporaryDatabase(migrations: PortalSchema.migrations)
         let store = SQLitePortalStore(database: temp.database)
-        let tenant = try await store.createTenant(slug: "acme", name: "Acme")
-        let customer = try await store.createCustomer(tenantID: tenant.id, name: "Z", email: "z@example.com", preferences: .init())
-        let request = try JSONDecoder().decode(CreateInvoiceRequest.self, from: Data("""
-            {"customerId": \(customer.id), "number": "A-1", "currency": "EUR", "issueDate": "2026-11-01", "dueDate": "2026-12-01",
-             "lines": [{"description": "x", "quantity": 1, "unitPrice": 100}]}
-            """.utf8))
-        let invoice = try await store.createInvoice(tenantID: tenant.id, draft: try InvoiceDraft.validate(request))
+        let fixture = try await PortalFixture(store: store)
+        let (tenant, invoice) = (fixture.tenant, fixture.invoice)
         // A process that died (pid 999999 does not exist) left two views and half a line.
         let lines = (1...2).map { index in
             ViewRecord(key: "k\(index)", tenantID: tenant.id, invoiceID: invoice.id, linkID: nil, source: .email, ip: "192.0.2.\(index)",

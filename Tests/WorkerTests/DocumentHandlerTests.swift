@@ -28,13 +28,8 @@ final class CountingRenderer: InvoiceRenderer {
         let shutdown = ShutdownSignal()
         let running = Task { try await pool.run(until: shutdown) }
 
-        let tenant = try await store.createTenant(slug: "acme", name: "Acme")
-        let customer = try await store.createCustomer(tenantID: tenant.id, name: "Zoë", email: "z@example.com", preferences: .init())
-        let request = try JSONDecoder().decode(CreateInvoiceRequest.self, from: Data("""
-            {"customerId": \(customer.id), "number": "A-1", "currency": "EUR", "issueDate": "2026-11-01", "dueDate": "2026-12-01",
-             "lines": [{"description": "x", "quantity": 1, "unitPrice": 100}]}
-            """.utf8))
-        let draft = try await store.createInvoice(tenantID: tenant.id, draft: try InvoiceDraft.validate(request))
+        let fixture = try await PortalFixture(store: store)
+        let (tenant, draft) = (fixture.tenant, fixture.invoice)
         #expect(try await jobs.stats().total(.ready) == 0) // drafts render nothing
         _ = try await store.issue(tenantID: tenant.id, id: draft.id)
         try await eventually("the render job to finish") { try await jobs.stats().total(.done) == 1 }
