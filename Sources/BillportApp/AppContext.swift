@@ -56,6 +56,7 @@ struct AppContext {
         handlers.registerBuiltins(store: store, configuration: configuration.queue)
         handlers.registerDocuments(pdfs: InvoicePDFService(store: portalStore(jobs: store), renderer: renderer))
         handlers.registerViewAggregation(store: portalStore(jobs: store), window: configuration.viewDedupeWindow)
+        handlers.registerLinkExpiry(store: portalStore(jobs: store))
         return handlers
     }
 

@@ -31,7 +31,7 @@ public struct BillportConfiguration: Sendable {
     public var viewDedupeWindow: Duration
 
     /// The defaults, used where neither the file nor the environment says otherwise.
-    public static let defaultSchedules = #"{"jobs.prune": {"every": "1h", "kind": "jobs.prune"}, "views.aggregate": {"every": "1m", "kind": "views.aggregate"}}"#
+    public static let defaultSchedules = #"{"jobs.prune": {"every": "1h", "kind": "jobs.prune"}, "views.aggregate": {"every": "1m", "kind": "views.aggregate"}, "links.expire": {"every": "15m", "kind": "links.expire"}}"#
 
     /// Reads `fileText` (the config file's contents, nil when there is none) with `environment`.
     public static func load(fileText: String?, fileName: String, environment: [String: String]) throws(ConfigError) -> BillportConfiguration {

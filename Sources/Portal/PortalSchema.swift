@@ -133,5 +133,9 @@ public enum PortalSchema {
                 unique_ips INTEGER NOT NULL DEFAULT 0
             ) STRICT;
             """),
+        Migration(id: "portal.006_link_expiry_mark", sql: """
+            ALTER TABLE links ADD COLUMN expired_at INTEGER;
+            CREATE INDEX links_expiring ON links (expires_at) WHERE kind = 'portal' AND revoked_at IS NULL AND expired_at IS NULL;
+            """),
     ]
 }

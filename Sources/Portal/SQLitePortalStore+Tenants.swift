@@ -69,6 +69,34 @@ extension SQLitePortalStore {
         }
     }
 
+    /// Marks portal tokens whose expiry has passed (the `links.expire` job), so the tenant's
+    /// token list shows them as expired; the portal itself answers "access denied" for them
+    /// either way. Returns how many it marked.
+    @discardableResult
+    public func markExpiredPortalTokens() async throws -> Int {
+        let now = clock.now()
+        return try await database.write { db in
+            try db.execute("""
+                UPDATE links SET expired_at = expires_at
+                WHERE kind = 'portal' AND revoked_at IS NULL AND expired_at IS NULL AND expires_at <= ?
+                """, now)
+            return db.changes
+        }
+    }
+
+    /// The tenant's portal tokens, newest first (never the tokens themselves).
+    public func portalTokens(tenantID: Int64, limit: Int) async throws -> [PortalToken] {
+        try await database.read { db in
+            try db.query("""
+                SELECT id, customer_id, created_at, expires_at, revoked_at FROM links
+                WHERE tenant_id = ? AND kind = 'portal' ORDER BY id DESC LIMIT ?
+                """, tenantID, limit) {
+                PortalToken(id: $0.int64(0), customerID: $0.int64(1), createdAt: $0.date(2), expiresAt: $0.date(3),
+                            revokedAt: $0.optionalDate(4), token: nil)
+            }
+        }
+    }
+
     /// The customer a live portal token belongs to, with its tenant; nil for unknown, revoked or
     /// expired tokens. `expired` tells the portal page to say "access denied" rather than "not found".
     public func portalCustomer(tokenHash: [UInt8]) async throws -> (tenantID: Int64, customerID: Int64, expired: Bool)? {

@@ -38,3 +38,13 @@ extension JobHandlers {
         }
     }
 }
+
+extension JobHandlers {
+    /// `links.expire`: marks portal tokens past their expiry (idempotent).
+    public mutating func registerLinkExpiry(store: SQLitePortalStore) {
+        register("links.expire") { context in
+            let marked = try await store.markExpiredPortalTokens()
+            if marked > 0 { context.logger.info("portal tokens expired", ["tokens": "\(marked)"]) }
+        }
+    }
+}

@@ -23,6 +23,7 @@ import Tokens
             ("DELETE", "/api/invoices/\(invoice)/share", "invoices:manage"),
             ("GET", "/api/settings/branding", nil),
             ("GET", "/api/settings/portal", nil),
+            ("GET", "/api/portal-tokens", nil),
             ("PUT", "/api/settings/portal", "settings:manage"),
             ("PUT", "/api/settings/branding", "settings:manage"),
             ("PUT", "/api/settings/logo", "settings:manage"),

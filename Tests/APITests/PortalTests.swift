@@ -95,3 +95,23 @@ import Testing
         await h.stop()
     }
 }
+
+@Suite struct PortalTokenListTests {
+    @Test func theTenantSeesItsTokensAsActiveRevokedOrExpiredAndTheJobMarksExpiry() async throws {
+        let clock = ManualClock()
+        let h = try APIHarness(clock: clock)
+        let acme = try await h.tenant("acme")
+        let first = try await h.send("POST", "/api/customers/\(acme.customerID)/portal-token", token: acme.token)
+        let token = try #require(first.json["token"] as? String)
+        _ = try await h.send("POST", "/api/customers/\(acme.customerID)/portal-token", token: acme.token)
+        let list = try await h.send("GET", "/api/portal-tokens", token: acme.token)
+        #expect((list.json["data"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == ["active", "revoked"])
+        #expect(!list.text.contains(token))
+        clock.advance(by: .seconds(31 * 86_400))
+        #expect(try await h.store.markExpiredPortalTokens() == 1)
+        #expect(try await h.store.markExpiredPortalTokens() == 0)
+        let later = try await h.send("GET", "/api/portal-tokens", token: h.token("acme"))
+        #expect((later.json["data"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == ["expired", "revoked"])
+        await h.stop()
+    }
+}
