@@ -7,9 +7,15 @@ public struct APIConfiguration: Sendable, Equatable {
     public var publicBaseURL: String
     /// Peers whose `X-Forwarded-For` is believed (the reverse proxy's address).
     public var trustedProxies: Set<String>
+    /// Public requests a minute per client address and per link token (0: no limit).
+    public var rateLimitPerIP: Int
+    public var rateLimitPerToken: Int
 
-    public init(publicBaseURL: String = "http://127.0.0.1:8080", trustedProxies: Set<String> = []) {
+    public init(publicBaseURL: String = "http://127.0.0.1:8080", trustedProxies: Set<String> = [], rateLimitPerIP: Int = 0,
+                rateLimitPerToken: Int = 0) {
         self.publicBaseURL = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
         self.trustedProxies = trustedProxies
+        self.rateLimitPerIP = rateLimitPerIP
+        self.rateLimitPerToken = rateLimitPerToken
     }
 }

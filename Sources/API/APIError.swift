@@ -9,6 +9,8 @@ struct APIError: Error, Sendable, Equatable {
     let code: String
     let message: String
     var field: String?
+    /// Seconds for `Retry-After` (429).
+    var retryAfter: Int?
 
     static let unauthorized = APIError(status: 401, code: "unauthorized", message: "a valid API token is required (Authorization: Bearer …)")
     static func forbidden(_ permission: String) -> APIError {
@@ -44,7 +46,9 @@ struct APIError: Error, Sendable, Equatable {
             struct Inner: Encodable { let code: String; let message: String; let field: String? }
             let error: Inner
         }
-        return JSONBody.response(status: status, Body(error: .init(code: code, message: message, field: field)))
+        var response = JSONBody.response(status: status, Body(error: .init(code: code, message: message, field: field)))
+        if let retryAfter { response.headers.set("Retry-After", String(retryAfter)) }
+        return response
     }
 }
 

@@ -15,6 +15,9 @@ public final class BillportAPI: Sendable {
     private let clock: any WallClock
     private let logger: Logger
     private let requestIDs = RequestIDs()
+    private let perIP: RateLimiter
+    private let perToken: RateLimiter
+    private let trustedProxies: Set<String>
 
     /// Every public page and response carries these (DESIGN.md, HTTP contract).
     static let publicHeaders: [(String, String)] = [
@@ -35,6 +38,9 @@ public final class BillportAPI: Sendable {
         self.signer = signer
         self.clock = clock
         self.logger = logger.labelled("http")
+        perIP = RateLimiter(perMinute: configuration.rateLimitPerIP, clock: clock)
+        perToken = RateLimiter(perMinute: configuration.rateLimitPerToken, clock: clock)
+        trustedProxies = configuration.trustedProxies
         let tracking = ViewTracking(recorder: views, signer: signer, store: store, clock: clock, trustedProxies: configuration.trustedProxies)
         let publicView = Route(.get, "/api/invoices/view/{token}", .publicLink) { context in
             guard let hash = SecretToken.hash(ofPresented: context.parameters["token"] ?? ""),
@@ -93,6 +99,7 @@ public final class BillportAPI: Sendable {
             logPath = route.pattern
             var context = RequestContext(request: request, parameters: parameters, requestID: requestID)
             do {
+                if case .publicLink = route.audience { try limit(request, token: parameters["token"] ?? parameters["publicId"]) }
                 if case .tenant(let permission) = route.audience {
                     try await authenticate(&context, permission: permission)
                 }
@@ -114,6 +121,16 @@ public final class BillportAPI: Sendable {
                                     "id": requestID])
         }
         return response
+    }
+
+    /// Public routes: one bucket per client address and one per link token; 429 with
+    /// `Retry-After` when either is empty.
+    private func limit(_ request: HTTPRequest, token: String?) throws {
+        let address = ViewTracking.clientAddress(request, trustedProxies: trustedProxies)
+        let wait = perIP.take("ip:" + address) ?? token.flatMap { perToken.take("token:" + $0) }
+        guard let wait else { return }
+        let seconds = max(1, Int((Double(wait.milliseconds) / 1000).rounded(.up)))
+        throw APIError(status: 429, code: "rate_limited", message: "too many requests; try again in \(seconds) s", retryAfter: seconds)
     }
 
     /// Bearer JWT → tenant and permissions; 401 without a valid token, 403 without `permission`.

@@ -90,6 +90,8 @@ public struct BillportConfiguration: Sendable {
         }
         let fontDirectory = try reader.string("pdf.fontDirectory", default: "/usr/share/fonts/truetype/dejavu")
         let viewDedupeWindow = try reader.duration("views.dedupeWindow", default: .seconds(1800), range: .seconds(0) ... .seconds(86_400))
+        let perIP = try reader.int("http.rateLimitPerAddress", default: 600, range: 0...1_000_000)
+        let perToken = try reader.int("http.rateLimitPerToken", default: 120, range: 0...1_000_000)
         let proxies = try reader.string("http.trustedProxies", default: "")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let jwtSecret = try reader.string("auth.jwtSecret", default: "")
@@ -106,7 +108,8 @@ public struct BillportConfiguration: Sendable {
         return BillportConfiguration(
             dataDirectory: dataDirectory, databasePath: path.isEmpty ? dataDirectory + "/billport.sqlite" : path,
             database: database, logLevel: logLevel, queue: queue, worker: worker, schedulerEnabled: schedulerEnabled,
-            scheduler: scheduler, http: http, api: APIConfiguration(publicBaseURL: publicBaseURL, trustedProxies: Set(proxies)),
+            scheduler: scheduler, http: http, api: APIConfiguration(publicBaseURL: publicBaseURL, trustedProxies: Set(proxies), rateLimitPerIP: perIP,
+                                                              rateLimitPerToken: perToken),
             jwtSecret: jwtSecret.isEmpty ? nil : jwtSecret, fontDirectory: fontDirectory, viewDedupeWindow: viewDedupeWindow)
     }
 

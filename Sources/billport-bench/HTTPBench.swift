@@ -20,6 +20,9 @@ struct HTTPBench {
         environment["BILLPORT_DATA_DIRECTORY"] = data
         environment["BILLPORT_DATABASE_PATH"] = data + "/billport.sqlite"
         environment["BILLPORT_LOG_LEVEL"] = "warning"
+        // One load generator on one address: the public rate limits would answer it 429.
+        environment["BILLPORT_HTTP_RATE_LIMIT_PER_ADDRESS"] = "0"
+        environment["BILLPORT_HTTP_RATE_LIMIT_PER_TOKEN"] = "0"
         let token = try shareToken(environment: environment)
         guard let encodedToken = token.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) else {
             throw BenchFailure("cannot percent-encode the share token '\(token)'")

@@ -27,17 +27,18 @@ final class APIHarness: Sendable {
     let clock: any WallClock
 
     init(limits: HTTPParserLimits = .init(), renderer: (any InvoiceRenderer)? = StubRenderer(), clock: any WallClock = SystemClock(),
-         views: ((SQLitePortalStore) -> ViewRecorder)? = nil) throws {
+         views: ((SQLitePortalStore) -> ViewRecorder)? = nil, rateLimits: (perAddress: Int, perToken: Int) = (0, 0)) throws {
         temp = try TemporaryDatabase(migrations: QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations)
         self.clock = clock
         store = SQLitePortalStore(database: temp.database, clock: clock)
-        let api = BillportAPI(store: store, signer: signer, configuration: .init(publicBaseURL: base), renderer: renderer,
+        let configuration = APIConfiguration(publicBaseURL: base, rateLimitPerIP: rateLimits.perAddress, rateLimitPerToken: rateLimits.perToken)
+        let api = BillportAPI(store: store, signer: signer, configuration: configuration, renderer: renderer,
                               views: views?(store), clock: clock, logger: .disabled)
-        var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
-        configuration.limits = limits
-        configuration.headReadTimeout = .milliseconds(300)
-        configuration.bodyReadTimeout = .milliseconds(300)
-        server = HTTPServer(configuration: configuration, handler: api.handler)
+        var serverConfiguration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
+        serverConfiguration.limits = limits
+        serverConfiguration.headReadTimeout = .milliseconds(300)
+        serverConfiguration.bodyReadTimeout = .milliseconds(300)
+        server = HTTPServer(configuration: serverConfiguration, handler: api.handler)
         port = try server.start()
         let sessionConfiguration = URLSessionConfiguration.ephemeral
         sessionConfiguration.timeoutIntervalForRequest = 10
