@@ -13,11 +13,13 @@ let package = Package(
         .executable(name: "billport-bench", targets: ["billport-bench"]),
     ],
     targets: [
-        // System libraries (Debian: libsqlite3-dev, libssl-dev).
+        // System libraries (Debian: libsqlite3-dev, libssl-dev, libcurl4-openssl-dev).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Supporting modules.
         .target(name: "BillportCore", swiftSettings: swift6),
