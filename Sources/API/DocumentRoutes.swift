@@ -25,6 +25,21 @@ struct DocumentRoutes {
             Route(.get, "/api/invoices/view/{token}/pdf", .publicLink) { try await linkPDF($0) },
             Route(.get, "/invoice/{token}/pdf", .publicLink) { try await linkPDF($0) },
             Route(.get, "/api/public/billing/invoices/{publicId}/pdf", .publicLink) { try await mediaPDF($0) },
+            Route(.get, "/portal/{token}/invoices/{publicId}", .publicLink) { context in
+                try await PortalRoutes.page(context) {
+                    let (session, invoice) = try await portalInvoice(context)
+                    guard let sheet = try await pdfs.sheet(tenantID: session.tenant.id, invoiceID: invoice) else { throw APIError.linkNotFound }
+                    await tracking.note(context.request, tenantID: session.tenant.id, invoiceID: invoice, linkID: nil, source: .portal)
+                    let base = "/portal/\(context.parameters["token"] ?? "")"
+                    return InvoicePage.render(sheet, pdfPath: "\(base)/invoices/\(sheet.invoice.publicID)/pdf", backPath: base)
+                }
+            },
+            Route(.get, "/portal/{token}/invoices/{publicId}/pdf", .publicLink) { context in
+                let (session, invoice) = try await portalInvoice(context)
+                let response = try await pdfResponse(tenantID: session.tenant.id, invoiceID: invoice, notFound: .linkNotFound)
+                await tracking.note(context.request, tenantID: session.tenant.id, invoiceID: invoice, linkID: nil, source: .portal)
+                return response
+            },
             Route(.get, "/api/invoices/{id}/pdf", .tenant(permission: nil)) { context in
                 try await pdfResponse(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"), notFound: .notFound("invoice"))
             },
@@ -52,6 +67,15 @@ struct DocumentRoutes {
         await tracking.note(context.request, tenantID: link.tenantID, invoiceID: link.invoiceID, linkID: link.linkID,
                             source: link.emailed ? .email : .link)
         return response
+    }
+
+    /// An invoice opened from the portal: the token must open the portal, and the invoice must
+    /// be that customer's (anything else is the same 404 as a bad link).
+    private func portalInvoice(_ context: RequestContext) async throws -> (PortalSession, Int64) {
+        let session = try await PortalGate(store: store).open(context.parameters["token"])
+        guard let invoice = try await store.customerInvoice(tenantSlug: session.tenant.slug, customerID: session.customer.id,
+                                                            publicID: context.parameters["publicId"] ?? "") else { throw APIError.linkNotFound }
+        return (session, invoice.invoiceID)
     }
 
     /// `?t=` must be a live media token; the invoice must be its customer's.

@@ -1,13 +1,14 @@
 import BillportCore
+import Documents
 import Foundation
 import HTTPServer
 import Portal
-import Tokens
 
-/// Portal settings for the tenant, and the customer portal's JSON.
+/// Portal settings for the tenant, and the customer portal as JSON and HTML.
 struct PortalRoutes {
     let store: SQLitePortalStore
     let clock: any WallClock
+    var gate: PortalGate { PortalGate(store: store) }
 
     var routes: [Route] {
         [
@@ -16,7 +17,8 @@ struct PortalRoutes {
             },
             Route(.put, "/api/settings/portal", .tenant(permission: SettingsRoutes.settings)) { context in
                 struct Request: Decodable {
-                    let enabled: Bool?, tokenExpiryDays: Int?, showCreditNotes: Bool?, showStatement: Bool?, welcomeMessage: String?
+                    let enabled: Bool?, tokenExpiryDays: Int?, showCreditNotes: Bool?, showStatement: Bool?, showSalesOrders: Bool?
+                    let allowMessages: Bool?, welcomeMessage: String?
                 }
                 let body = try JSONBody.decode(Request.self, from: context.request)
                 let tenantID = try context.tenantID
@@ -25,59 +27,113 @@ struct PortalRoutes {
                 settings.tokenExpiryDays = body.tokenExpiryDays ?? settings.tokenExpiryDays
                 settings.showCreditNotes = body.showCreditNotes ?? settings.showCreditNotes
                 settings.showStatement = body.showStatement ?? settings.showStatement
+                settings.showSalesOrders = body.showSalesOrders ?? settings.showSalesOrders
+                settings.allowMessages = body.allowMessages ?? settings.allowMessages
                 if let welcome = body.welcomeMessage { settings.welcomeMessage = welcome.isEmpty ? nil : welcome }
                 return JSONBody.response(try await store.updatePortalSettings(tenantID: tenantID, settings))
             },
-            Route(.get, "/api/portal/{token}", .publicLink) { try await portal($0) },
+            Route(.get, "/api/portal/{token}", .publicLink) { context in
+                JSONBody.response(try await snapshot(context))
+            },
+            Route(.get, "/portal/{token}", .publicLink) { context in
+                try await Self.page(context) {
+                    PortalPage.render(try await snapshot(context), token: context.parameters["token"] ?? "",
+                                      notice: context.request.queryValue("sent") == "1" ? "Thank you — your message was sent." : nil)
+                }
+            },
+            Route(.post, "/api/portal/{token}/messages", .publicLink) { context in
+                struct Request: Decodable { let message: String }
+                let request = try JSONBody.decode(Request.self, from: context.request)
+                let message = try await leaveMessage(context, text: request.message)
+                return JSONBody.response(status: 201, ["createdAt": ISO8601.format(message.createdAt)])
+            },
+            // The no-JavaScript form: posts, then lands back on the portal with a thank-you.
+            Route(.post, "/portal/{token}/messages", .publicLink) { context in
+                let token = context.parameters["token"] ?? ""
+                return try await Self.page(context) {
+                    _ = try await leaveMessage(context, text: context.request.formValue("message") ?? "")
+                    return nil
+                } redirect: { "/portal/\(token)?sent=1" }
+            },
         ]
     }
 
-    /// Unknown or revoked token → the link 404; expired → 403 access denied; portal switched
-    /// off → 503 whatever the token's state.
-    private func portal(_ context: RequestContext) async throws -> HTTPResponse {
-        guard let hash = SecretToken.hash(ofPresented: context.parameters["token"] ?? ""),
-              let access = try await store.portalCustomer(tokenHash: hash),
-              let tenant = try await store.tenant(id: access.tenantID) else { throw APIError.linkNotFound }
-        let settings = try await store.portalSettings(tenantID: access.tenantID)
-        guard settings.enabled else {
-            throw APIError(status: 503, code: "portal_unavailable", message: "Portal not available.")
+    private func leaveMessage(_ context: RequestContext, text: String) async throws -> CustomerMessage {
+        let session = try await gate.open(context.parameters["token"])
+        return try await store.addCustomerMessage(tenantID: session.tenant.id, customerID: session.customer.id, text: text)
+    }
+
+    /// An HTML portal response: the page `render` makes (or a 303 to `redirect`), or the page for
+    /// the refusal the gate threw — 404 for bad links, 403 expired, 503 switched off.
+    static func page(_ context: RequestContext, render: () async throws -> String?,
+                     redirect: () -> String = { "" }) async throws -> HTTPResponse {
+        do {
+            guard let html = try await render() else {
+                return HTTPResponse(status: 303, headers: ["Location": redirect()])
+            }
+            return HTTPResponse(status: 200, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(html.utf8))
+        } catch {
+            let refusal = APIError.from(error)
+            let html: String
+            switch refusal.status {
+            case 404: html = InvoicePage.notFound
+            case 403: html = PortalPage.refusal(title: "Access denied", message: refusal.message)
+            case 503: html = PortalPage.refusal(title: "Portal not available", message: refusal.message)
+            case 409, 422: html = PortalPage.refusal(title: "Your message was not sent", message: refusal.message)
+            default: throw error
+            }
+            return HTTPResponse(status: refusal.status, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(html.utf8))
         }
-        guard !access.expired else {
-            throw APIError(status: 403, code: "access_denied", message: "Access denied: this portal link has expired. Ask \(tenant.name) for a new one.")
-        }
-        guard let customer = try await store.customer(tenantID: access.tenantID, id: access.customerID) else { throw APIError.linkNotFound }
+    }
+
+    func snapshot(_ context: RequestContext) async throws -> PortalBody {
+        let session = try await gate.open(context.parameters["token"])
+        let (tenantID, customerID, settings) = (session.tenant.id, session.customer.id, session.settings)
         let limit = Int(try context.queryInt("limit", default: 20, range: 1...100) ?? 20)
         let start = Int(try context.queryInt("offset", default: 0, range: 0...1_000_000) ?? 0)
-        let invoices = try await store.portalInvoices(tenantID: access.tenantID, customerID: access.customerID)
-        let balances = PortalBalance.of(invoices, today: CalendarDate(utc: clock.now()))
-        let page = Array(invoices.dropFirst(start).prefix(limit))
-        struct Line: Encodable {
-            let publicId: String, number: String, issueDate: String, dueDate: String, status: String, currency: String
-            let total: Int64, amountDue: Int64, overdue: Bool, pdfUrl: String
-        }
-        struct Balance: Encodable { let currency: String; let outstanding: Int64; let overdue: Int64 }
-        struct Body: Encodable {
-            let vendorName: String, customerName: String, welcomeMessage: String?
-            let overdue: Bool, balances: [Balance], creditNotes: [CreditLine]?
-            let statement: Statement?, invoices: [Line], nextOffset: Int?
-        }
-        struct CreditLine: Encodable { let invoiceNumber: String; let currency: String; let credited: Int64 }
-        struct Statement: Encodable { let asOf: String; let balances: [PortalBalance] }
+        let invoices = try await store.portalInvoices(tenantID: tenantID, customerID: customerID)
         let today = CalendarDate(utc: clock.now())
-        let lines = page.map { invoice in
-            Line(publicId: invoice.publicID, number: invoice.number, issueDate: invoice.issueDate.description, dueDate: invoice.dueDate.description,
-                 status: invoice.status.rawValue, currency: invoice.currency.code, total: invoice.totals.total, amountDue: invoice.amountDue,
-                 overdue: invoice.status == .issued && invoice.amountDue > 0 && invoice.dueDate < today,
-                 pdfUrl: "/api/public/billing/invoices/\(invoice.publicID)/pdf")
+        let balances = PortalBalance.of(invoices, today: today)
+        let lines = invoices.dropFirst(start).prefix(limit).map { invoice in
+            PortalBody.Line(publicId: invoice.publicID, number: invoice.number, issueDate: invoice.issueDate.description,
+                            dueDate: invoice.dueDate.description, status: invoice.status.rawValue, currency: invoice.currency.code,
+                            total: invoice.totals.total, amountDue: invoice.amountDue,
+                            overdue: invoice.status == .issued && invoice.amountDue > 0 && invoice.dueDate < today,
+                            pdfUrl: "/api/public/billing/invoices/\(invoice.publicID)/pdf")
         }
         let credits = settings.showCreditNotes
-            ? invoices.filter { $0.amountCredited > 0 }.map { CreditLine(invoiceNumber: $0.number, currency: $0.currency.code, credited: $0.amountCredited) }
+            ? invoices.filter { $0.amountCredited > 0 }.map { PortalBody.CreditLine(invoiceNumber: $0.number, currency: $0.currency.code, credited: $0.amountCredited) }
             : nil
-        return JSONBody.response(Body(
-            vendorName: tenant.name, customerName: customer.name, welcomeMessage: settings.welcomeMessage,
+        let orders = settings.showSalesOrders
+            ? try await store.salesOrders(tenantID: tenantID, customerID: customerID).map {
+                PortalBody.Order(number: $0.number, status: $0.status.rawValue, orderDate: $0.orderDate.description,
+                                 expectedDate: $0.expectedDate?.description, currency: $0.total.currency.code, total: $0.total.minorUnits)
+            }
+            : nil
+        let brand = try await store.branding(tenantID: tenantID).brandColor.flatMap { Branding.isValidColor($0) ? $0 : nil }
+        return PortalBody(
+            vendorName: session.tenant.name, brandColor: brand ?? InvoicePage.defaultBrand, customerName: session.customer.name, welcomeMessage: settings.welcomeMessage,
             overdue: balances.contains { $0.overdue > 0 },
-            balances: balances.map { Balance(currency: $0.currency, outstanding: $0.outstanding, overdue: $0.overdue) }, creditNotes: credits,
-            statement: settings.showStatement ? Statement(asOf: today.description, balances: balances) : nil,
-            invoices: lines, nextOffset: start + limit < invoices.count ? start + limit : nil))
+            balances: balances.map { PortalBody.Balance(currency: $0.currency, outstanding: $0.outstanding, overdue: $0.overdue) },
+            creditNotes: credits, salesOrders: orders,
+            statement: settings.showStatement ? PortalBody.Statement(asOf: today.description, balances: balances) : nil,
+            messagesEnabled: settings.allowMessages,
+            invoices: lines, nextOffset: start + limit < invoices.count ? start + limit : nil)
     }
+}
+
+/// What a customer's portal shows (JSON and HTML alike). No internal ids, no tokens.
+struct PortalBody: Encodable {
+    struct Line: Encodable {
+        let publicId: String, number: String, issueDate: String, dueDate: String, status: String, currency: String
+        let total: Int64, amountDue: Int64, overdue: Bool, pdfUrl: String
+    }
+    struct Balance: Encodable { let currency: String; let outstanding: Int64; let overdue: Int64 }
+    struct CreditLine: Encodable { let invoiceNumber: String; let currency: String; let credited: Int64 }
+    struct Order: Encodable { let number: String, status: String, orderDate: String, expectedDate: String?, currency: String, total: Int64 }
+    struct Statement: Encodable { let asOf: String; let balances: [PortalBalance] }
+
+    let vendorName: String, brandColor: String, customerName: String, welcomeMessage: String?
+    let overdue: Bool, balances: [Balance], creditNotes: [CreditLine]?, salesOrders: [Order]?
+    let statement: Statement?, messagesEnabled: Bool, invoices: [Line], nextOffset: Int?
 }

@@ -59,6 +59,7 @@ enum TenantCommands {
                 console.out("""
                     Demo tenant "demo" with invoice \(demo.invoiceNumber):
                       Buyer's view of the invoice:  \(demo.shareUrl)
+                      The customer's portal:        \(demo.portalUrl)
                       Health:                       \(context.configuration.api.publicBaseURL)/healthz
                       Tenant API (token valid 30 days):
                         export TOKEN=\(demo.apiToken)
@@ -75,13 +76,14 @@ enum TenantCommands {
     }
 }
 
-/// The demo tenant, customer and invoice that `make run` shows.
+/// The demo tenant, customer, invoices and portal that `make run` shows.
 struct DemoData: Encodable {
     let tenant: String
     let invoiceId: Int64
     let invoiceNumber: String
     let shareToken: String
     let shareUrl: String
+    let portalUrl: String
     let apiToken: String
 
     static func ensure(_ context: AppContext) async throws -> DemoData {
@@ -91,28 +93,53 @@ struct DemoData: Encodable {
             tenant = existing
         } else {
             tenant = try await store.createTenant(slug: "demo", name: "Demo Consulting GmbH")
+            try await populate(store, tenant: tenant)
         }
-        let invoice: Invoice
-        if let existing = try await store.invoices(tenantID: tenant.id, limit: 1, beforeID: nil).first {
-            invoice = existing
-        } else {
-            let customer = try await store.createCustomer(tenantID: tenant.id, name: "Zoë Müller-Łukasiewicz",
-                                                          email: "zoe@example.com", preferences: .init())
-            let request = try JSONDecoder().decode(CreateInvoiceRequest.self, from: Data("""
-                {"customerId": \(customer.id), "type": "AR", "number": "INV-2026-0042", "currency": "EUR",
-                 "issueDate": "2026-11-01", "dueDate": "2026-12-01", "notes": "Thank you!",
-                 "allowPartialPayments": true, "minimumPaymentAmount": 5000,
-                 "lines": [{"description": "Consulting, November", "quantity": 12, "unitPrice": 9500, "taxRate": 19},
-                           {"description": "Travel expenses", "quantity": 1, "unitPrice": 23450, "taxRate": 7}]}
-                """.utf8))
-            let draft = try await store.createInvoice(tenantID: tenant.id, draft: try InvoiceDraft.validate(request))
-            invoice = try await store.issue(tenantID: tenant.id, id: draft.id)
+        guard let invoice = try await store.invoices(tenantID: tenant.id, limit: 1, beforeID: nil).first else {
+            throw PortalError.notFound("demo invoice")
         }
         let shared = try await store.share(tenantID: tenant.id, invoiceID: invoice.id, regenerate: true)
         let token = shared.token ?? ""
+        let portal = try await store.createPortalToken(tenantID: tenant.id, customerID: invoice.customerID).token ?? ""
+        let base = context.configuration.api.publicBaseURL
         return DemoData(tenant: tenant.slug, invoiceId: invoice.id, invoiceNumber: invoice.number, shareToken: token,
-                        shareUrl: "\(context.configuration.api.publicBaseURL)/invoice/\(token)",
+                        shareUrl: "\(base)/invoice/\(token)", portalUrl: "\(base)/portal/\(portal)",
                         apiToken: try TenantCommands.mint(context, tenant: tenant.slug, perms: ["invoices:write", "invoices:manage", "settings:manage"],
                                                           ttl: .seconds(30 * 86_400)))
+    }
+
+    /// One customer with an overdue invoice, a credited one and a current one, a sales order,
+    /// and a portal that welcomes them and takes messages.
+    private static func populate(_ store: SQLitePortalStore, tenant: Tenant) async throws {
+        let customer = try await store.createCustomer(tenantID: tenant.id, name: "Zoë Müller-Łukasiewicz",
+                                                      email: "zoe@example.com", preferences: .init())
+        let invoices = [
+            ("INV-2026-0031", "2026-09-15", "2026-10-15", #"{"description": "Workshop, September", "quantity": 2, "unitPrice": 48000, "taxRate": 19}"#),
+            ("INV-2026-0037", "2026-10-01", "2026-10-31", #"{"description": "Support retainer, October", "quantity": 1, "unitPrice": 60000, "taxRate": 19}"#),
+            ("INV-2026-0042", "2026-11-01", "2026-12-01", """
+                {"description": "Consulting, November", "quantity": 12, "unitPrice": 9500, "taxRate": 19},
+                {"description": "Travel expenses", "quantity": 1, "unitPrice": 23450, "taxRate": 7}
+                """),
+        ]
+        for (number, issued, due, lines) in invoices {
+            let request = try JSONDecoder().decode(CreateInvoiceRequest.self, from: Data("""
+                {"customerId": \(customer.id), "type": "AR", "number": "\(number)", "currency": "EUR",
+                 "issueDate": "\(issued)", "dueDate": "\(due)", "notes": "Thank you!",
+                 "allowPartialPayments": true, "minimumPaymentAmount": 5000, "lines": [\(lines)]}
+                """.utf8))
+            let draft = try await store.createInvoice(tenantID: tenant.id, draft: try InvoiceDraft.validate(request))
+            let issuedInvoice = try await store.issue(tenantID: tenant.id, id: draft.id)
+            if number == "INV-2026-0037" {
+                _ = try await store.createCreditNote(tenantID: tenant.id, invoiceID: issuedInvoice.id, number: "CN-2026-0004",
+                                                     amount: 11_900, reason: "Two support hours not used")
+            }
+        }
+        _ = try await store.createSalesOrder(tenantID: tenant.id, SalesOrderDraft(
+            customerId: customer.id, number: "SO-2026-0007", status: .confirmed, currency: Currency(code: "EUR")!, total: 238_000,
+            orderDate: CalendarDate(year: 2026, month: 11, day: 10), expectedDate: CalendarDate(year: 2026, month: 12, day: 15)))
+        var settings = try await store.portalSettings(tenantID: tenant.id)
+        settings.allowMessages = true
+        settings.welcomeMessage = "Welcome to your account with Demo Consulting. Questions? Write to us below."
+        _ = try await store.updatePortalSettings(tenantID: tenant.id, settings)
     }
 }

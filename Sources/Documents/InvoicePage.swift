@@ -13,15 +13,17 @@ public enum InvoicePage {
         header img{max-height:54px;max-width:160px}.vendor{font-weight:700;font-size:1.1rem}h1{font-size:1.5rem;margin:.5rem 0}
         .status{display:inline-block;padding:2px 10px;border-radius:99px;font-size:.8rem;font-weight:700;letter-spacing:.04em;background:#eef2f8}
         .meta{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px 16px;margin:12px 0}.meta dt{font-size:.8rem;color:#60646c}.meta dd{margin:0;font-weight:600}
-        table{width:100%;border-collapse:collapse}th,td{padding:8px 4px;border-bottom:1px solid #e6e7ea;text-align:right;vertical-align:top}th:first-child,td:first-child{text-align:left}
+        table{width:100%;border-collapse:collapse}th,td{padding:8px 4px;border-bottom:1px solid #e6e7ea;text-align:right;vertical-align:top}th:first-child,td:first-child{text-align:left}td:not(:first-child),.nowrap{white-space:nowrap}h3{font-size:1rem;margin:.75rem 0 0}
         th{font-size:.8rem;color:#60646c;font-weight:600}.totals td{border:0;padding:4px}.totals .due td{font-weight:700;font-size:1.1rem;border-top:2px solid #1a1b1f}
         .actions{display:flex;gap:12px;flex-wrap:wrap}.button{display:inline-block;padding:10px 18px;border-radius:8px;text-decoration:none;font-weight:600;border:2px solid currentColor}
-        .button.primary{color:#fff;background:var(--brand);border-color:var(--brand)}.notes{white-space:pre-wrap}footer{text-align:center;color:#8a8d93;font-size:.8rem;padding:8px}
+        .button.primary{color:#fff;background:var(--brand);border-color:var(--brand)}.overdue{color:#b42318}h2{font-size:1.1rem;margin:0 0 .5rem}\
+        .notice{background:#e7f6ec;border-radius:8px;padding:10px 14px}label{display:block;font-weight:600;margin-bottom:4px}\
+        textarea{width:100%;font:inherit;padding:8px;border:1px solid #c9ccd1;border-radius:8px;margin-bottom:12px}button.button{font:inherit;cursor:pointer}.notes{white-space:pre-wrap}footer{text-align:center;color:#8a8d93;font-size:.8rem;padding:8px}
         @media (max-width:560px){.hide-narrow{display:none}td,th{padding:6px 2px;font-size:.9rem}}
         """
 
     /// The page for `sheet`, reached with `token` (used only to link the PDF on the same path).
-    public static func render(_ sheet: InvoiceSheet, pdfPath: String) -> String {
+    public static func render(_ sheet: InvoiceSheet, pdfPath: String, backPath: String? = nil) -> String {
         let invoice = sheet.invoice
         let brand = sheet.branding.brandColor.flatMap { Branding.isValidColor($0) ? $0 : nil } ?? defaultBrand
         let money = { (amount: Int64) in HTML.escape(Money(minorUnits: amount, currency: invoice.currency).formatted) }
@@ -51,7 +53,7 @@ public enum InvoicePage {
             <meta name="robots" content="noindex,nofollow"><meta name="referrer" content="no-referrer">
             <title>\(HTML.escape(title)) · \(HTML.escape(sheet.vendorName))</title><link rel="stylesheet" href="/assets/billport.css">
             <link rel="stylesheet" href="/assets/brand.css?c=\(brand.dropFirst())"></head>
-            <body><div class="bar"></div><main>
+            <body><div class="bar"></div><main>\(backPath.map { "<p><a href=\"\(HTML.escape($0))\">← Your account</a></p>" } ?? "")
             <section class="card" aria-labelledby="title"><header><div>\(logo.isEmpty ? "<span class=\"vendor\">\(HTML.escape(sheet.vendorName))</span>" : logo)</div>
             <span class="status">\(HTML.escape(invoice.status.rawValue.uppercased()))</span></header>
             <h1 id="title">\(HTML.escape(title))</h1>
@@ -67,7 +69,8 @@ public enum InvoicePage {
             """
     }
 
-    static let defaultBrand = "#1F5EBD"
+    /// The brand colour of tenants who chose none.
+    public static let defaultBrand = "#1F5EBD"
 
     /// `:root{--brand:#RRGGBB}` for `/assets/brand.css?c=RRGGBB`: the brand colour as a
     /// stylesheet, so that pages need no inline style and the CSP can stay `style-src 'self'`.

@@ -63,4 +63,11 @@ public struct HTTPRequest: Sendable {
     public func queryValue(_ name: String) -> String? {
         queryItems.first { $0.name == name }?.value
     }
+
+    /// The first field `name` of an `application/x-www-form-urlencoded` body (what an HTML form
+    /// posts), decoded like a query; nil for other content types.
+    public func formValue(_ name: String) -> String? {
+        guard headers["Content-Type"]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else { return nil }
+        return HTTPSyntax.parseQuery(String(decoding: body, as: UTF8.self)).first { $0.name == name }?.value
+    }
 }

@@ -137,5 +137,32 @@ public enum PortalSchema {
             ALTER TABLE links ADD COLUMN expired_at INTEGER;
             CREATE INDEX links_expiring ON links (expires_at) WHERE kind = 'portal' AND revoked_at IS NULL AND expired_at IS NULL;
             """),
+        Migration(id: "portal.007_sales_orders_messages", sql: """
+            ALTER TABLE tenants ADD COLUMN portal_show_sales_orders INTEGER NOT NULL DEFAULT 1;
+            ALTER TABLE tenants ADD COLUMN portal_allow_messages INTEGER NOT NULL DEFAULT 0;
+            CREATE TABLE sales_orders (
+                id INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+                customer_id INTEGER NOT NULL REFERENCES customers (id),
+                number TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('open', 'confirmed', 'fulfilled', 'cancelled')),
+                currency TEXT NOT NULL,
+                total INTEGER NOT NULL CHECK (total >= 0),
+                order_date TEXT NOT NULL,
+                expected_date TEXT,
+                created_at INTEGER NOT NULL,
+                UNIQUE (tenant_id, number)
+            ) STRICT;
+            CREATE INDEX sales_orders_customer ON sales_orders (tenant_id, customer_id, id);
+            CREATE TABLE customer_messages (
+                id INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+                customer_id INTEGER NOT NULL REFERENCES customers (id),
+                body TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                read_at INTEGER
+            ) STRICT;
+            CREATE INDEX customer_messages_tenant ON customer_messages (tenant_id, id);
+            """),
     ]
 }

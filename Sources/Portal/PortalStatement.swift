@@ -9,15 +9,21 @@ public struct PortalSettings: Sendable, Hashable, Codable {
     public var tokenExpiryDays: Int
     public var showCreditNotes: Bool
     public var showStatement: Bool
+    public var showSalesOrders: Bool
+    /// Whether customers may write to the tenant from the portal (off until the tenant opts in,
+    /// so that nobody writes into a box no one reads).
+    public var allowMessages: Bool
     /// Shown at the top of the portal, at most 500 characters.
     public var welcomeMessage: String?
 
     public init(enabled: Bool = true, tokenExpiryDays: Int = 30, showCreditNotes: Bool = true, showStatement: Bool = true,
-                welcomeMessage: String? = nil) {
+                showSalesOrders: Bool = true, allowMessages: Bool = false, welcomeMessage: String? = nil) {
         self.enabled = enabled
         self.tokenExpiryDays = tokenExpiryDays
         self.showCreditNotes = showCreditNotes
         self.showStatement = showStatement
+        self.showSalesOrders = showSalesOrders
+        self.allowMessages = allowMessages
         self.welcomeMessage = welcomeMessage
     }
 

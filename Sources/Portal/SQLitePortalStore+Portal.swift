@@ -10,11 +10,12 @@ extension SQLitePortalStore {
 
     static func portalSettings(_ db: Connection, tenantID: Int64) throws -> PortalSettings {
         try db.queryOne("""
-            SELECT portal_enabled, portal_token_days, portal_show_credit_notes, portal_show_statement, portal_welcome_message
+            SELECT portal_enabled, portal_token_days, portal_show_credit_notes, portal_show_statement, portal_welcome_message,
+                portal_show_sales_orders, portal_allow_messages
             FROM tenants WHERE id = ?
             """, tenantID) {
             PortalSettings(enabled: $0.bool(0), tokenExpiryDays: $0.int(1), showCreditNotes: $0.bool(2), showStatement: $0.bool(3),
-                           welcomeMessage: $0.optionalString(4))
+                           showSalesOrders: $0.bool(5), allowMessages: $0.bool(6), welcomeMessage: $0.optionalString(4))
         } ?? PortalSettings()
     }
 
@@ -27,9 +28,9 @@ extension SQLitePortalStore {
         return try await database.write { db in
             try db.execute("""
                 UPDATE tenants SET portal_enabled = ?, portal_token_days = ?, portal_show_credit_notes = ?, portal_show_statement = ?,
-                    portal_welcome_message = ? WHERE id = ?
+                    portal_welcome_message = ?, portal_show_sales_orders = ?, portal_allow_messages = ? WHERE id = ?
                 """, settings.enabled, settings.tokenExpiryDays, settings.showCreditNotes, settings.showStatement,
-                settings.welcomeMessage, tenantID)
+                settings.welcomeMessage, settings.showSalesOrders, settings.allowMessages, tenantID)
             return try Self.portalSettings(db, tenantID: tenantID)
         }
     }

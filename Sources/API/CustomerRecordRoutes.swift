@@ -1,0 +1,73 @@
+import BillportCore
+import Foundation
+import HTTPServer
+import Portal
+
+/// The tenant's side of what the portal shows beside invoices: sales orders, and the inbox of
+/// messages customers wrote from their portal.
+struct CustomerRecordRoutes {
+    let store: SQLitePortalStore
+
+    var routes: [Route] {
+        [
+            Route(.post, "/api/sales-orders", .tenant(permission: TenantRoutes.write)) { context in
+                let draft = try JSONBody.decode(SalesOrderDraft.self, from: context.request)
+                return JSONBody.response(status: 201, SalesOrderBody(try await store.createSalesOrder(tenantID: try context.tenantID, draft)))
+            },
+            Route(.get, "/api/sales-orders/{id}", .tenant(permission: nil)) { context in
+                guard let order = try await store.salesOrder(tenantID: try context.tenantID, id: try context.id("id", "sales order")) else {
+                    throw APIError.notFound("sales order")
+                }
+                return JSONBody.response(SalesOrderBody(order))
+            },
+            Route(.put, "/api/sales-orders/{id}/status", .tenant(permission: TenantRoutes.write)) { context in
+                struct Request: Decodable { let status: SalesOrderStatus }
+                let request = try JSONBody.decode(Request.self, from: context.request)
+                let order = try await store.setSalesOrderStatus(tenantID: try context.tenantID, id: try context.id("id", "sales order"),
+                                                                status: request.status)
+                return JSONBody.response(SalesOrderBody(order))
+            },
+            Route(.get, "/api/messages", .tenant(permission: nil)) { context in
+                let limit = Int(try context.queryInt("limit", default: 100, range: 1...1000) ?? 100)
+                let messages = try await store.customerMessages(tenantID: try context.tenantID, unreadOnly: try context.queryBool("unread"), limit: limit)
+                return JSONBody.response(["data": messages.map(MessageBody.init)])
+            },
+            Route(.post, "/api/messages/{id}/read", .tenant(permission: nil)) { context in
+                try await store.markMessageRead(tenantID: try context.tenantID, id: try context.id("id", "message"))
+                return HTTPResponse(status: 204)
+            },
+        ]
+    }
+}
+
+/// A sales order as the tenant API shows it.
+struct SalesOrderBody: Encodable {
+    let id: Int64, customerId: Int64, number: String, status: String, currency: String, total: Int64
+    let orderDate: String, expectedDate: String?, createdAt: String
+
+    init(_ order: SalesOrder) {
+        id = order.id
+        customerId = order.customerID
+        number = order.number
+        status = order.status.rawValue
+        currency = order.total.currency.code
+        total = order.total.minorUnits
+        orderDate = order.orderDate.description
+        expectedDate = order.expectedDate?.description
+        createdAt = ISO8601.format(order.createdAt)
+    }
+}
+
+/// A customer's portal message in the tenant's inbox.
+struct MessageBody: Encodable {
+    let id: Int64, customerId: Int64, customerName: String, message: String, createdAt: String, readAt: String?
+
+    init(_ message: CustomerMessage) {
+        id = message.id
+        customerId = message.customerID
+        customerName = message.customerName
+        self.message = message.body
+        createdAt = ISO8601.format(message.createdAt)
+        readAt = message.readAt.map { ISO8601.format($0) }
+    }
+}

@@ -1,0 +1,32 @@
+import BillportCore
+import Foundation
+import Portal
+import Tokens
+
+/// A portal token that opened: whose portal it is and what the tenant lets it show.
+struct PortalSession: Sendable {
+    let tenant: Tenant
+    let customer: Customer
+    let settings: PortalSettings
+}
+
+/// The one check every portal route makes, in the order DESIGN.md gives: unknown or revoked
+/// token → the link 404; portal switched off → 503 whatever the token; expired → 403.
+struct PortalGate: Sendable {
+    let store: SQLitePortalStore
+
+    static let unavailable = APIError(status: 503, code: "portal_unavailable", message: "Portal not available.")
+
+    func open(_ token: String?) async throws -> PortalSession {
+        guard let hash = SecretToken.hash(ofPresented: token ?? ""),
+              let access = try await store.portalCustomer(tokenHash: hash),
+              let tenant = try await store.tenant(id: access.tenantID) else { throw APIError.linkNotFound }
+        let settings = try await store.portalSettings(tenantID: access.tenantID)
+        guard settings.enabled else { throw Self.unavailable }
+        guard !access.expired else {
+            throw APIError(status: 403, code: "access_denied", message: "Access denied: this portal link has expired. Ask \(tenant.name) for a new one.")
+        }
+        guard let customer = try await store.customer(tenantID: access.tenantID, id: access.customerID) else { throw APIError.linkNotFound }
+        return PortalSession(tenant: tenant, customer: customer, settings: settings)
+    }
+}
