@@ -42,20 +42,16 @@ public final class BillportAPI: Sendable {
         perToken = RateLimiter(perMinute: configuration.rateLimitPerToken, clock: clock)
         trustedProxies = configuration.trustedProxies
         let tracking = ViewTracking(recorder: views, signer: signer, store: store, clock: clock, trustedProxies: configuration.trustedProxies)
+        let views = PublicAnswerCache<PublicViewAnswer>(database: store.database, clock: clock)
         let publicView = Route(.get, "/api/invoices/view/{token}", .publicLink) { context in
-            guard let hash = SecretToken.hash(ofPresented: context.parameters["token"] ?? ""),
-                  let view = try await store.publicView(tokenHash: hash) else { throw APIError.linkNotFound }
-            await tracking.note(context.request, tenantID: view.tenantID, invoiceID: view.invoiceID, linkID: view.linkID, source: .api)
-            var json = JSONWriter()
-            json.integer("amountDue", view.amountDue)
-            json.string("currency", view.currency)
-            json.string("deliveryStatus", view.deliveryStatus)
-            json.string("dueDate", view.dueDate)
-            json.string("invoiceNumber", view.invoiceNumber)
-            json.string("issueDate", view.issueDate)
-            json.string("status", view.status)
-            json.string("vendorName", view.vendorName)
-            return HTTPResponse(status: 200, headers: ["Content-Type": "application/json; charset=utf-8"], body: json.finish())
+            let token = context.parameters["token"] ?? ""
+            let answer = try await views.value(token) { () async throws -> PublicViewAnswer? in
+                guard let hash = SecretToken.hash(ofPresented: token), let view = try await store.publicView(tokenHash: hash) else { return nil }
+                return PublicViewAnswer(view)
+            }
+            guard let answer else { throw APIError.linkNotFound }
+            await tracking.note(context.request, tenantID: answer.tenantID, invoiceID: answer.invoiceID, linkID: answer.linkID, source: .api)
+            return HTTPResponse(status: 200, headers: ["Content-Type": "application/json; charset=utf-8"], body: answer.json)
         }
         let health = [
             Route(.get, "/healthz", .operations) { _ in Self.healthy },
@@ -72,7 +68,7 @@ public final class BillportAPI: Sendable {
                         + SettingsRoutes(store: store, signer: signer, configuration: configuration, clock: clock).routes
                         + PortalRoutes(store: store, clock: clock).routes + CustomerRecordRoutes(store: store).routes
                         + (renderer.map { DocumentRoutes(store: store, pdfs: InvoicePDFService(store: store, renderer: $0), signer: signer, clock: clock,
-                                                          tracking: tracking).routes } ?? []))
+                                                          tracking: tracking, pages: PublicAnswerCache(database: store.database, clock: clock)).routes } ?? []))
     }
 
     /// The handler to give the HTTP server.
@@ -155,6 +151,29 @@ public final class BillportAPI: Sendable {
     static func redacted(_ path: String) -> String {
         path.split(separator: "/", omittingEmptySubsequences: false)
             .map { $0.count >= 20 ? "{redacted}" : String($0) }.joined(separator: "/")
+    }
+}
+
+/// The seed's JSON view of a shared invoice, encoded once per change.
+struct PublicViewAnswer: LinkAnswer {
+    let tenantID: Int64, invoiceID: Int64, linkID: Int64, linkExpiresAt: Date?
+    let json: [UInt8]
+
+    init(_ view: PublicInvoiceView) {
+        tenantID = view.tenantID
+        invoiceID = view.invoiceID
+        linkID = view.linkID
+        linkExpiresAt = view.expiresAt
+        var json = JSONWriter()
+        json.integer("amountDue", view.amountDue)
+        json.string("currency", view.currency)
+        json.string("deliveryStatus", view.deliveryStatus)
+        json.string("dueDate", view.dueDate)
+        json.string("invoiceNumber", view.invoiceNumber)
+        json.string("issueDate", view.issueDate)
+        json.string("status", view.status)
+        json.string("vendorName", view.vendorName)
+        self.json = json.finish()
     }
 }
 

@@ -13,6 +13,13 @@ struct DocumentRoutes {
     let signer: JWTSigner
     let clock: any WallClock
     let tracking: ViewTracking
+    let pages: PublicAnswerCache<RenderedPage>
+
+    /// A buyer's page as rendered for one link, with what its views are recorded against.
+    struct RenderedPage: LinkAnswer {
+        let tenantID: Int64, invoiceID: Int64, linkID: Int64, source: ViewSource, linkExpiresAt: Date?
+        let html: [UInt8]
+    }
 
     var routes: [Route] {
         [
@@ -49,15 +56,20 @@ struct DocumentRoutes {
     static let stylesheet = HTTPResponse(status: 200, headers: ["Content-Type": "text/css; charset=utf-8"], body: Array(InvoicePage.stylesheet.utf8))
     static let pageNotFound = HTTPResponse(status: 404, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(InvoicePage.notFound.utf8))
 
-    /// The buyer's HTML page; every bad link gets the same 404 page.
+    /// The buyer's HTML page; every bad link gets the same 404 page. Rendered pages are kept
+    /// while nothing changed (`PublicAnswerCache`), so a busy link costs no database read.
     private func invoicePage(_ context: RequestContext) async throws -> HTTPResponse {
         let token = context.parameters["token"] ?? ""
-        guard let hash = SecretToken.hash(ofPresented: token), let link = try await store.linkedInvoice(tokenHash: hash),
-              let sheet = try await pdfs.sheet(tenantID: link.tenantID, invoiceID: link.invoiceID) else { return Self.pageNotFound }
-        await tracking.note(context.request, tenantID: link.tenantID, invoiceID: link.invoiceID, linkID: link.linkID,
-                            source: link.emailed ? .email : .link)
-        let html = InvoicePage.render(sheet, pdfPath: "/invoice/\(token)/pdf")
-        return HTTPResponse(status: 200, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(html.utf8))
+        let rendered = try await pages.value(token) { () async throws -> RenderedPage? in
+            guard let hash = SecretToken.hash(ofPresented: token), let link = try await store.linkedInvoice(tokenHash: hash),
+                  let sheet = try await pdfs.sheet(tenantID: link.tenantID, invoiceID: link.invoiceID) else { return nil }
+            return RenderedPage(tenantID: link.tenantID, invoiceID: link.invoiceID, linkID: link.linkID, source: link.emailed ? .email : .link,
+                                linkExpiresAt: link.expiresAt, html: Array(InvoicePage.render(sheet, pdfPath: "/invoice/\(token)/pdf").utf8))
+        }
+        guard let rendered else { return Self.pageNotFound }
+        await tracking.note(context.request, tenantID: rendered.tenantID, invoiceID: rendered.invoiceID, linkID: rendered.linkID,
+                            source: rendered.source)
+        return HTTPResponse(status: 200, headers: ["Content-Type": "text/html; charset=utf-8"], body: rendered.html)
     }
 
     private func linkPDF(_ context: RequestContext) async throws -> HTTPResponse {

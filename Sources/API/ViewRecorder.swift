@@ -18,7 +18,8 @@ public final class ViewRecorder: Service, Sendable {
     private let logger: Logger
     private struct State: ~Copyable {
         var pending: [ViewRecord] = []
-        var journal: FileHandle?
+        /// The journal's descriptor, or -1 before the first view after a rotation.
+        var journal: Int32 = -1
         var rotation = 0
     }
     private let state = Mutex(State())
@@ -36,12 +37,16 @@ public final class ViewRecorder: Service, Sendable {
         self.logger = logger.labelled("views")
     }
 
+    deinit {
+        state.withLock { state in if state.journal >= 0 { close(state.journal) } }
+    }
+
     /// Notes one open; never blocks on the database.
     public func record(_ view: ViewRecord) {
-        let line = Data(view.journalLine.utf8)
+        let line = view.journalLine
         state.withLock { state in
-            if state.journal == nil { state.journal = Self.openJournal(journalPath) }
-            state.journal?.write(line)
+            if state.journal < 0 { state.journal = open(journalPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600) }
+            if state.journal >= 0 { _ = line.withUnsafeBytes { write(state.journal, $0.baseAddress, $0.count) } }
             state.pending.append(view)
         }
     }
@@ -60,8 +65,8 @@ public final class ViewRecorder: Service, Sendable {
             guard !state.pending.isEmpty else { return ([], nil) }
             state.rotation += 1
             let rotated = "\(journalPath).\(state.rotation)"
-            try? state.journal?.close()
-            state.journal = nil
+            if state.journal >= 0 { close(state.journal) }
+            state.journal = -1
             let moved = rename(journalPath, rotated) == 0
             defer { state.pending = [] }
             return (state.pending, moved ? rotated : nil)
@@ -91,10 +96,5 @@ public final class ViewRecorder: Service, Sendable {
             unlink(path)
             if !views.isEmpty { logger.notice("replayed views from a journal left by a stopped process", ["views": "\(views.count)"]) }
         }
-    }
-
-    private static func openJournal(_ path: String) -> FileHandle? {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        return descriptor >= 0 ? FileHandle(fileDescriptor: descriptor, closeOnDealloc: true) : nil
     }
 }

@@ -36,13 +36,13 @@ extension SQLitePortalStore {
 
     /// The invoice a live share or email link points to (the same rule as the public view),
     /// with the link's id and whether it was emailed.
-    public func linkedInvoice(tokenHash: [UInt8]) async throws -> (tenantID: Int64, invoiceID: Int64, linkID: Int64, emailed: Bool)? {
+    public func linkedInvoice(tokenHash: [UInt8]) async throws -> (tenantID: Int64, invoiceID: Int64, linkID: Int64, emailed: Bool, expiresAt: Date?)? {
         let now = clock.now()
         return try await database.readStatement { db in
             try db.queryOne("""
-                SELECT tenant_id, invoice_id, id, kind FROM links
+                SELECT tenant_id, invoice_id, id, kind, expires_at FROM links
                 WHERE token_hash = ? AND kind IN ('share', 'email') AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
-                """, tokenHash, now) { ($0.int64(0), $0.int64(1), $0.int64(2), $0.string(3) == "email") }
+                """, tokenHash, now) { ($0.int64(0), $0.int64(1), $0.int64(2), $0.string(3) == "email", $0.optionalDate(4)) }
         }
     }
 

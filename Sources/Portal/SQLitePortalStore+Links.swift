@@ -56,14 +56,14 @@ extension SQLitePortalStore {
         return try await database.readStatement { db in
             try db.queryOne("""
                 SELECT t.name, i.number, i.total, i.amount_paid, i.currency, i.issue_date, i.due_date, i.status, i.delivery_status, i.amount_credited,
-                       i.tenant_id, i.id, l.id, l.kind
+                       i.tenant_id, i.id, l.id, l.kind, l.expires_at
                 FROM links l JOIN invoices i ON i.id = l.invoice_id JOIN tenants t ON t.id = i.tenant_id
                 WHERE l.token_hash = ? AND l.kind IN ('share', 'email') AND l.revoked_at IS NULL
                   AND (l.expires_at IS NULL OR l.expires_at > ?)
                 """, tokenHash, now) { row in
                 let status = InvoiceStatus(rawValue: row.string(7)) ?? .issued
                 return PublicInvoiceView(
-                    tenantID: row.int64(10), invoiceID: row.int64(11), linkID: row.int64(12), emailed: row.string(13) == "email",
+                    tenantID: row.int64(10), invoiceID: row.int64(11), linkID: row.int64(12), emailed: row.string(13) == "email", expiresAt: row.optionalDate(14),
                     vendorName: row.string(0), invoiceNumber: row.string(1),
                     amountDue: Invoice.amountDue(total: row.int64(2), paid: row.int64(3), credited: row.int64(9), status: status),
                     currency: row.string(4), issueDate: row.string(5), dueDate: row.string(6), status: status.rawValue,

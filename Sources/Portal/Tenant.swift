@@ -73,6 +73,8 @@ public struct PublicInvoiceView: Sendable, Equatable {
     public let invoiceID: Int64
     public let linkID: Int64
     public let emailed: Bool
+    /// When the link stops working, if it ever does.
+    public let expiresAt: Date?
     public let vendorName: String
     public let invoiceNumber: String
     public let amountDue: Int64

@@ -38,15 +38,26 @@ public struct ViewRecord: Sendable, Hashable, Codable {
 }
 
 extension ViewRecord {
-    /// One journal line: tab-separated fields, text fields cleaned of tabs and newlines. Cheaper
-    /// than JSON on the hot path of every public open.
-    public var journalLine: String {
-        func clean(_ text: String) -> String {
-            String(text.unicodeScalars.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : Character($0) })
+    /// One journal line as bytes: tab-separated fields, tabs and line breaks in text fields
+    /// turned into spaces (safe byte by byte: in UTF-8 those bytes never occur inside a
+    /// multi-byte character). Cheaper than JSON on the hot path of every public open.
+    public var journalLine: [UInt8] {
+        var line: [UInt8] = []
+        line.reserveCapacity(96 + (userAgent?.utf8.count ?? 0))
+        func field(_ text: String, clean: Bool = false) {
+            if !line.isEmpty { line.append(0x09) }
+            for byte in text.utf8 { line.append(clean && (byte == 0x09 || byte == 0x0A || byte == 0x0D) ? 0x20 : byte) }
         }
-        let fields = [key, String(tenantID), String(invoiceID), linkID.map(String.init) ?? "-", source.rawValue, clean(ip),
-                      String(viewedAt.unixMilliseconds), clean(userAgent ?? "")]
-        return fields.joined(separator: "\t") + "\n"
+        field(key)
+        field(String(tenantID))
+        field(String(invoiceID))
+        field(linkID.map(String.init) ?? "-")
+        field(source.rawValue)
+        field(ip, clean: true)
+        field(String(viewedAt.unixMilliseconds))
+        field(userAgent ?? "", clean: true)
+        line.append(0x0A)
+        return line
     }
 
     /// Reads a journal line back; nil for a line a crash cut short.

@@ -1,6 +1,7 @@
 import BillportCore
 import Dispatch
 import Foundation
+import Synchronization
 
 /// How Billport opens its SQLite file.
 public struct DatabaseConfiguration: Sendable, Equatable {
@@ -38,6 +39,12 @@ public final class Database: Sendable {
     public let configuration: DatabaseConfiguration
     private let writer: Confined
     private let reader: Confined
+    private let commits = Atomic<UInt64>(0)
+
+    /// How many write transactions this process has committed through this object. Caches of
+    /// what was read compare it to know that nothing changed here since (writes by other
+    /// processes on the same file are not counted: such caches also bound their age).
+    public var commitCount: UInt64 { commits.load(ordering: .acquiring) }
 
     /// Opens (creating if needed) the database at `path` in WAL mode with foreign keys on.
     /// Throws one clear `SQLiteError` for a file that cannot be read, is locked or is not a database.
@@ -55,10 +62,18 @@ public final class Database: Sendable {
     /// `busyTimeout`, so lock contention between processes does not reach the caller.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await writer.async { connection in
-            try retryingWhileBusy(for: self.configuration.busyTimeout) {
-                try connection.transaction(.immediate, body)
+            try self.committing {
+                try retryingWhileBusy(for: self.configuration.busyTimeout) {
+                    try connection.transaction(.immediate, body)
+                }
             }
         }
+    }
+
+    private func committing<T>(_ body: () throws -> T) rethrows -> T {
+        let result = try body()
+        commits.add(1, ordering: .releasing)
+        return result
     }
 
     /// Runs `body` in a read transaction on the reader connection (a consistent snapshot that
@@ -84,8 +99,10 @@ public final class Database: Sendable {
     /// Never call it from a task on the cooperative pool.
     public func writeBlocking<T>(_ body: (Connection) throws -> T) throws -> T {
         try writer.sync { connection in
-            try retryingWhileBusy(for: configuration.busyTimeout) {
-                try connection.transaction(.immediate, body)
+            try committing {
+                try retryingWhileBusy(for: configuration.busyTimeout) {
+                    try connection.transaction(.immediate, body)
+                }
             }
         }
     }

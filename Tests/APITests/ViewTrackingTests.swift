@@ -80,7 +80,7 @@ import Testing
         let lines = (1...2).map { index in
             ViewRecord(key: "k\(index)", tenantID: tenant.id, invoiceID: invoice.id, linkID: nil, source: .email, ip: "192.0.2.\(index)",
                        userAgent: "Mail\tClient\n2", viewedAt: Date()).journalLine
-        }.joined() + "k3\t\(tenant.id)\t\(invoice.id)\t-\temail\t192.0"
+        }.map { String(decoding: $0, as: UTF8.self) }.joined() + "k3\t\(tenant.id)\t\(invoice.id)\t-\temail\t192.0"
         try Data(lines.utf8).write(to: URL(fileURLWithPath: dir.file("views-999999.journal")))
         let recorder = ViewRecorder(store: store, directory: dir.path, logger: .disabled)
         let shutdown = ShutdownSignal()

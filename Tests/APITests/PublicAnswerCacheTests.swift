@@ -1,0 +1,78 @@
+@testable import API
+import BillportCore
+import Foundation
+import SQLite
+import TestSupport
+import Testing
+
+@Suite struct PublicAnswerCacheTests {
+    struct Answer: LinkAnswer, Equatable {
+        let text: String
+        let linkExpiresAt: Date?
+    }
+
+    @Test func aWriteInThisProcessEndsEveryEntryAtOnce() async throws {
+        let temp = try TemporaryDatabase()
+        let cache = PublicAnswerCache<Answer>(database: temp.database, clock: ManualClock(), maxAge: .seconds(3600))
+        let made = Counter()
+        func lookup() async throws -> Answer? {
+            try await cache.value("t") { made.increment(); return Answer(text: "v\(made.value)", linkExpiresAt: nil) }
+        }
+        #expect(try await lookup()?.text == "v1")
+        #expect(try await lookup()?.text == "v1")
+        try await temp.database.write { db in try db.execute("CREATE TABLE touched (x INTEGER)") }
+        #expect(try await lookup()?.text == "v2")
+    }
+
+    @Test func entriesAgeOutForWritesOfOtherProcesses() async throws {
+        let temp = try TemporaryDatabase()
+        let cache = PublicAnswerCache<Answer>(database: temp.database, clock: ManualClock(), maxAge: .milliseconds(50))
+        let made = Counter()
+        _ = try await cache.value("t") { made.increment(); return Answer(text: "a", linkExpiresAt: nil) }
+        try await eventually(timeout: .seconds(5)) {
+            _ = try await cache.value("t") { made.increment(); return Answer(text: "a", linkExpiresAt: nil) }
+            return made.value == 2
+        }
+    }
+
+    @Test func aLinkStopsAtItsExpiryEvenWhenCached() async throws {
+        let temp = try TemporaryDatabase()
+        let clock = ManualClock()
+        let cache = PublicAnswerCache<Answer>(database: temp.database, clock: clock, maxAge: .seconds(3600))
+        let expiry = clock.now().addingTimeInterval(60)
+        #expect(try await cache.value("t") { Answer(text: "a", linkExpiresAt: expiry) } != nil)
+        clock.advance(by: .seconds(61))
+        #expect(try await cache.value("t") { Answer(text: "fresh", linkExpiresAt: expiry) } == nil)
+    }
+
+    @Test func unknownTokensAreNotCached() async throws {
+        let temp = try TemporaryDatabase()
+        let cache = PublicAnswerCache<Answer>(database: temp.database, clock: ManualClock(), maxAge: .seconds(3600))
+        #expect(try await cache.value("t") { nil } == nil)
+        #expect(try await cache.value("t") { Answer(text: "now", linkExpiresAt: nil) }?.text == "now")
+    }
+
+    @Test func aRevokedLinkStopsAtOnceAndAPaymentShowsAtOnce() async throws {
+        let h = try APIHarness()
+        let acme = try await h.tenant("acme")
+        let id = try await h.invoice(acme)
+        let token = try #require(try await h.send("POST", "/api/invoices/\(id)/share", token: acme.token).json["shareToken"] as? String)
+        #expect(try await h.send("GET", "/invoice/\(token)").text.contains("1,356.60 EUR"))
+        #expect(try await h.send("GET", "/api/invoices/view/\(token)").json["amountDue"] as? Int == 135_660)
+        _ = try await h.send("POST", "/api/invoices/\(id)/credit-notes", token: acme.token, json: ["number": "CN-1", "amount": 35_660])
+        #expect(try await h.send("GET", "/invoice/\(token)").text.contains("1,000.00 EUR"))
+        #expect(try await h.send("GET", "/api/invoices/view/\(token)").json["amountDue"] as? Int == 100_000)
+        _ = try await h.send("DELETE", "/api/invoices/\(id)/share", token: acme.token)
+        #expect(try await h.send("GET", "/invoice/\(token)").status == 404)
+        #expect(try await h.send("GET", "/api/invoices/view/\(token)").status == 404)
+        await h.stop()
+    }
+}
+
+/// A thread-safe count for closures the cache may or may not call.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func increment() { lock.withLock { count += 1 } }
+}
