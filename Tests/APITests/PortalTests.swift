@@ -96,6 +96,27 @@ import Testing
     }
 }
 
+extension PortalTests {
+    @Test func creditNotesAndTheStatementFollowTheirSettings() async throws {
+        let (h, acme, _, token) = try await fixture()
+        let invoices = try #require(try await h.send("GET", "/api/invoices", token: acme.token).json["data"] as? [[String: Any]])
+        let issued = try #require(invoices.first { $0["number"] as? String == "INV-A" }?["id"] as? Int)
+        _ = try await h.send("POST", "/api/invoices/\(issued)/credit-notes", token: acme.token, json: ["number": "CN-1", "amount": 10_000])
+        let shown = try await h.send("GET", "/api/portal/\(token)")
+        #expect((shown.json["creditNotes"] as? [[String: Any]])?.first?["credited"] as? Int == 10_000)
+        #expect(shown.json["statement"] != nil)
+        #expect(try await h.send("GET", "/portal/\(token)").text.contains("Credit notes"))
+
+        _ = try await h.send("PUT", "/api/settings/portal", token: acme.token, json: ["showCreditNotes": false, "showStatement": false])
+        let hidden = try await h.send("GET", "/api/portal/\(token)")
+        #expect(hidden.json["creditNotes"] == nil)
+        #expect(hidden.json["statement"] == nil)
+        let page = try await h.send("GET", "/portal/\(token)").text
+        #expect(!page.contains("Credit notes") && !page.contains("Statement as of"))
+        await h.stop()
+    }
+}
+
 @Suite struct PortalTokenListTests {
     @Test func theTenantSeesItsTokensAsActiveRevokedOrExpiredAndTheJobMarksExpiry() async throws {
         let clock = ManualClock()
