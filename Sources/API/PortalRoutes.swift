@@ -76,7 +76,7 @@ struct PortalRoutes {
             let refusal = APIError.from(error)
             let html: String
             switch refusal.status {
-            case 404: html = InvoicePage.notFound
+            case 400, 404: html = InvoicePage.notFound
             case 403: html = PortalPage.refusal(title: "Access denied", message: refusal.message)
             case 503: html = PortalPage.refusal(title: "Portal not available", message: refusal.message)
             case 409, 422: html = PortalPage.refusal(title: "Your message was not sent", message: refusal.message)

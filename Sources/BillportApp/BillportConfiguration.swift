@@ -116,7 +116,7 @@ public struct BillportConfiguration: Sendable {
     /// `worker.queues`: `{"default": 10, "mail": 4}`, or `default=10,mail=4` in the environment.
     private static func workerQueues(_ reader: inout ConfigReader) throws(ConfigError) -> [String: Int] {
         let key = "worker.queues"
-        guard let (members, source) = try reader.objectOrPairs(key) else { return ["default": 10] }
+        guard let (members, source) = try reader.objectOrPairs(key) else { return WorkerConfiguration().queues }
         var queues: [String: Int] = [:]
         for (name, value) in members {
             guard (try? NewJob(kind: "check", payloadJSON: "{}", queue: name)) != nil else {

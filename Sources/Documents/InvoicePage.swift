@@ -17,7 +17,7 @@ public enum InvoicePage {
         th{font-size:.8rem;color:#60646c;font-weight:600}.totals td{border:0;padding:4px}.totals .due td{font-weight:700;font-size:1.1rem;border-top:2px solid #1a1b1f}
         .actions{display:flex;gap:12px;flex-wrap:wrap}.button{display:inline-block;padding:10px 18px;border-radius:8px;text-decoration:none;font-weight:600;border:2px solid currentColor}
         .button.primary{color:#fff;background:var(--brand);border-color:var(--brand)}.overdue{color:#b42318}h2{font-size:1.1rem;margin:0 0 .5rem}\
-        .notice{background:#e7f6ec;border-radius:8px;padding:10px 14px}label{display:block;font-weight:600;margin-bottom:4px}\
+        .notice{background:#e7f6ec;border-radius:8px;padding:10px 14px}label{display:block;font-weight:600;margin-bottom:4px}label.inline{display:inline;font-weight:400}input[type=checkbox]{width:1.1rem;height:1.1rem;vertical-align:middle}\
         textarea{width:100%;font:inherit;padding:8px;border:1px solid #c9ccd1;border-radius:8px;margin-bottom:12px}button.button{font:inherit;cursor:pointer}.notes{white-space:pre-wrap}footer{text-align:center;color:#8a8d93;font-size:.8rem;padding:8px}
         @media (max-width:560px){.hide-narrow{display:none}td,th{padding:6px 2px;font-size:.9rem}}
         """

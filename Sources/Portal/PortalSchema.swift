@@ -164,5 +164,30 @@ public enum PortalSchema {
             ) STRICT;
             CREATE INDEX customer_messages_tenant ON customer_messages (tenant_id, id);
             """),
+        Migration(id: "portal.008_email", sql: """
+            ALTER TABLE customers ADD COLUMN unsubscribe_token_hash BLOB;
+            CREATE UNIQUE INDEX customers_unsubscribe ON customers (unsubscribe_token_hash) WHERE unsubscribe_token_hash IS NOT NULL;
+            CREATE TABLE email_log (
+                id INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+                invoice_id INTEGER REFERENCES invoices (id) ON DELETE CASCADE,
+                customer_id INTEGER NOT NULL REFERENCES customers (id),
+                category TEXT NOT NULL CHECK (category IN ('document', 'reminder', 'portal', 'marketing')),
+                recipient TEXT NOT NULL,
+                send_key TEXT NOT NULL UNIQUE,
+                status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'suppressed', 'failed')),
+                detail TEXT,
+                message_id TEXT,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX email_log_invoice ON email_log (invoice_id, id);
+            CREATE TABLE reminders_sent (
+                invoice_id INTEGER NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
+                offset_days INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (invoice_id, offset_days)
+            ) STRICT;
+            """),
     ]
 }

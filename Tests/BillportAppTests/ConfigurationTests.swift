@@ -23,7 +23,7 @@ import Testing
         let configuration = try load()
         #expect(configuration.databasePath == "data/billport.sqlite")
         #expect(configuration.database.synchronous == .normal)
-        #expect(configuration.worker.queues == ["default": 10])
+        #expect(configuration.worker.queues == ["default": 10, "mail": 4])
         #expect(configuration.queue.leaseDuration == .seconds(60))
         #expect(configuration.scheduler.schedules.map(\.name) == ["jobs.prune", "links.expire", "views.aggregate"])
     }
