@@ -50,7 +50,7 @@ let package = Package(
                 swiftSettings: swift6),
         .testTarget(name: "BillportCoreTests", dependencies: ["BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "TokensTests", dependencies: ["Tokens", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "PortalTests", dependencies: ["Portal", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "PortalTests", dependencies: ["Portal", "Queue", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "APITests", dependencies: ["API", "BillportApp", "Portal", "Documents", "Tokens", "HTTPServer", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "TestSupport"], swiftSettings: swift6),

@@ -67,6 +67,7 @@ public final class BillportAPI: Sendable {
         router = Router(health + [publicView] + TenantRoutes(store: store, configuration: configuration).routes
                         + SettingsRoutes(store: store, signer: signer, configuration: configuration, clock: clock).routes
                         + PortalRoutes(store: store, clock: clock).routes + CustomerRecordRoutes(store: store).routes + PreferenceRoutes(store: store).routes
+                        + EmailRoutes(store: store).routes
                         + (renderer.map { DocumentRoutes(store: store, pdfs: InvoicePDFService(store: store, renderer: $0), signer: signer, clock: clock,
                                                           tracking: tracking, pages: PublicAnswerCache(database: store.database, clock: clock)).routes } ?? []))
     }

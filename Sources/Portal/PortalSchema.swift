@@ -165,6 +165,7 @@ public enum PortalSchema {
             CREATE INDEX customer_messages_tenant ON customer_messages (tenant_id, id);
             """),
         Migration(id: "portal.008_email", sql: """
+            ALTER TABLE links ADD COLUMN recipient TEXT;
             ALTER TABLE customers ADD COLUMN unsubscribe_token_hash BLOB;
             CREATE UNIQUE INDEX customers_unsubscribe ON customers (unsubscribe_token_hash) WHERE unsubscribe_token_hash IS NOT NULL;
             CREATE TABLE email_log (

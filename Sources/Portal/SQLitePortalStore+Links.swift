@@ -38,6 +38,19 @@ extension SQLitePortalStore {
         }
     }
 
+    /// A link of kind `email` for one recipient of one message: its opens count as source
+    /// `email`. Stopped, like share links, by revoking the invoice's links.
+    public func createEmailLink(tenantID: Int64, invoiceID: Int64, recipient: String) async throws -> String {
+        let token = SecretToken.generate()
+        let now = clock.now()
+        try await database.write { db in
+            try db.execute("""
+                INSERT INTO links (tenant_id, kind, token_hash, invoice_id, recipient, created_at) VALUES (?, 'email', ?, ?, ?, ?)
+                """, tenantID, token.hash, invoiceID, recipient, now)
+        }
+        return token.raw
+    }
+
     /// Revokes every public link to the invoice (share and emailed links) at once.
     public func revokeLinks(tenantID: Int64, invoiceID: Int64) async throws {
         let now = clock.now()

@@ -19,6 +19,7 @@ import Tokens
 final class APIHarness: Sendable {
     let temp: TemporaryDatabase
     let store: SQLitePortalStore
+    let jobs: SQLiteJobStore
     let signer = JWTSigner(key: Array(repeating: 42, count: 32))
     let server: HTTPServer
     let port: Int
@@ -30,7 +31,8 @@ final class APIHarness: Sendable {
          views: ((SQLitePortalStore) -> ViewRecorder)? = nil, rateLimits: (perAddress: Int, perToken: Int) = (0, 0)) throws {
         temp = try TemporaryDatabase(migrations: QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations)
         self.clock = clock
-        store = SQLitePortalStore(database: temp.database, clock: clock)
+        jobs = SQLiteJobStore(database: temp.database, clock: clock)
+        store = SQLitePortalStore(database: temp.database, clock: clock, jobs: jobs)
         let configuration = APIConfiguration(publicBaseURL: base, rateLimitPerIP: rateLimits.perAddress, rateLimitPerToken: rateLimits.perToken)
         let api = BillportAPI(store: store, signer: signer, configuration: configuration, renderer: renderer,
                               views: views?(store), clock: clock, logger: .disabled)

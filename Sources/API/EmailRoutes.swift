@@ -1,0 +1,52 @@
+import BillportCore
+import Foundation
+import HTTPServer
+import Portal
+import Queue
+
+/// Sending invoices by email, the log of what was sent, and the state of queued work.
+struct EmailRoutes {
+    let store: SQLitePortalStore
+
+    var routes: [Route] {
+        [
+            Route(.post, "/api/invoices/{id}/send", .tenant(permission: TenantRoutes.manage)) { context in
+                struct Request: Decodable { let recipients: [String]?; let message: String? }
+                let request = context.request.body.isEmpty ? Request(recipients: nil, message: nil)
+                    : try JSONBody.decode(Request.self, from: context.request)
+                let job = try await store.enqueueInvoiceEmail(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"),
+                                                              recipients: request.recipients, message: request.message)
+                var response = JSONBody.response(status: 202, ["jobId": job])
+                response.headers.set("Location", "/api/jobs/\(job)")
+                return response
+            },
+            Route(.get, "/api/invoices/{id}/emails", .tenant(permission: nil)) { context in
+                let tenantID = try context.tenantID
+                let id = try context.id("id", "invoice")
+                guard try await store.invoice(tenantID: tenantID, id: id) != nil else { throw APIError.notFound("invoice") }
+                struct Entry: Encodable {
+                    let category: String, recipient: String, status: String, detail: String?, messageId: String?, createdAt: String, updatedAt: String
+                }
+                let log = try await store.emailLog(tenantID: tenantID, invoiceID: id).map {
+                    Entry(category: $0.category.rawValue, recipient: $0.recipient, status: $0.status.rawValue, detail: $0.detail,
+                          messageId: $0.messageID, createdAt: ISO8601.format($0.createdAt), updatedAt: ISO8601.format($0.updatedAt))
+                }
+                return JSONBody.response(["data": log])
+            },
+            Route(.get, "/api/jobs/{id}", .tenant(permission: nil)) { context in
+                // Jobs are generic; one is the tenant's when its payload names the tenant.
+                struct Owner: Decodable { let tenantId: Int64? }
+                guard let jobs = store.jobs, let job = try await jobs.job(id: try context.id("id", "job")),
+                      let owner = try? JSONDecoder().decode(Owner.self, from: Data(job.payload.utf8)),
+                      owner.tenantId == (try context.tenantID) else { throw APIError.notFound("job") }
+                struct Body: Encodable {
+                    let id: Int64, kind: String, state: String, attempts: Int, maxAttempts: Int, lastError: String?
+                    let createdAt: String, finishedAt: String?
+                }
+                return JSONBody.response(Body(id: job.id, kind: job.kind, state: job.state.rawValue, attempts: job.attempts,
+                                              maxAttempts: job.maxAttempts, lastError: job.lastError, createdAt: ISO8601.format(job.createdAt),
+                                              finishedAt: job.finishedAt.map { ISO8601.format($0) }))
+            },
+        ]
+    }
+}
