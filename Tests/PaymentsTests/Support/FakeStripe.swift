@@ -61,9 +61,15 @@ final class FakeStripe: Sendable {
         _ = try await call("POST", "/_test/fail_next", options, as: Ignored.self)
     }
 
-    /// Pays the session and returns the signed `checkout.session.completed` delivery.
-    func complete(_ sessionID: String) async throws -> SignedDelivery {
-        try await call("POST", "/_test/complete/\(sessionID)", as: SignedDelivery.self)
+    /// Pays the session and returns the signed `checkout.session.completed` delivery; with a
+    /// `webhookURL`, the fake also POSTs it there (signed with `secret`, dated `timestamp`).
+    func complete(_ sessionID: String, webhookURL: String? = nil, secret: String? = nil,
+                  timestamp: Date? = nil) async throws -> SignedDelivery {
+        var options: [String: Any] = [:]
+        if let webhookURL { options["webhook_url"] = webhookURL }
+        if let secret { options["secret"] = secret }
+        if let timestamp { options["timestamp"] = Int(timestamp.timeIntervalSince1970) }
+        return try await call("POST", "/_test/complete/\(sessionID)", options, as: SignedDelivery.self)
     }
 
     /// Refunds `amount` of the session's charge and returns the signed `charge.refunded` delivery.
@@ -121,8 +127,15 @@ struct RecordedRequest: Decodable {
     var fieldNames: Set<String> { Set(form.map { $0[0] }) }
 }
 
-/// An event delivery built by the fake: the exact body and its `Stripe-Signature` header.
+/// An event delivery built by the fake: the exact body, its `Stripe-Signature` header and,
+/// when it POSTed them to a webhook URL, what that answered.
 struct SignedDelivery: Decodable {
+    struct Delivery: Decodable {
+        let status: Int?
+        let body: String?
+    }
+
     let payload: String
     let signature: String
+    let delivery: Delivery?
 }
