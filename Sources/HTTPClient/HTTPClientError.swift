@@ -41,6 +41,7 @@ public struct HTTPClientError: Error, Sendable, Equatable, CustomStringConvertib
         /// Anything else curl reports.
         public static let other = Kind(.other)
 
+        /// `connection refused`, `timed out`, …
         public var description: String { value.rawValue }
 
         /// Whether trying again later may succeed: the network or the server, not the request,

@@ -7,13 +7,20 @@ public struct HTTPClientRequest: Sendable, Equatable {
         /// Wraps a method token (`"PROPFIND"`).
         public init(rawValue: String) { self.rawValue = rawValue }
 
+        /// Reads; never carries a body here.
         public static let get = Method(rawValue: "GET")
+        /// GET without the body.
         public static let head = Method(rawValue: "HEAD")
+        /// Creates; always sends a body (possibly empty) with its length.
         public static let post = Method(rawValue: "POST")
+        /// Replaces.
         public static let put = Method(rawValue: "PUT")
+        /// Updates in part.
         public static let patch = Method(rawValue: "PATCH")
+        /// Deletes.
         public static let delete = Method(rawValue: "DELETE")
 
+        /// The token.
         public var description: String { rawValue }
     }
 

@@ -21,6 +21,7 @@ public struct ChargeObject: Sendable, Equatable, Decodable {
 
         enum CodingKeys: String, CodingKey { case id, amount, currency, status, reason, created, metadata }
 
+        /// Decodes Stripe's JSON; unknown fields are ignored.
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             id = try container.decode(String.self, forKey: .id)
@@ -60,6 +61,7 @@ public struct ChargeObject: Sendable, Equatable, Decodable {
 
     private struct RefundList: Decodable { let data: [Refund] }
 
+    /// Decodes Stripe's JSON; unknown fields are ignored, `refunds` is read from its list object.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)

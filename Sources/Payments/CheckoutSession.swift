@@ -5,11 +5,17 @@ import Foundation
 public struct CheckoutSession: Sendable, Equatable, Decodable {
     /// The session's lifecycle (`open`, `complete`, `expired`); an open set.
     public struct Status: RawRepresentable, Sendable, Hashable, Decodable {
+        /// Stripe's word for it.
         public let rawValue: String
+        /// Wraps Stripe's word.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// Decodes from a JSON string.
         public init(from decoder: any Decoder) throws { rawValue = try String(from: decoder) }
+        /// The customer can still pay.
         public static let open = Status(rawValue: "open")
+        /// The customer finished the checkout (see `PaymentStatus` for the money).
         public static let complete = Status(rawValue: "complete")
+        /// The session ran out without completing.
         public static let expired = Status(rawValue: "expired")
     }
 
@@ -17,11 +23,17 @@ public struct CheckoutSession: Sendable, Equatable, Decodable {
     /// A completed session can still be `unpaid` for delayed methods (SEPA debit): the
     /// money then arrives with `checkout.session.async_payment_succeeded`.
     public struct PaymentStatus: RawRepresentable, Sendable, Hashable, Decodable {
+        /// Stripe's word for it.
         public let rawValue: String
+        /// Wraps Stripe's word.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// Decodes from a JSON string.
         public init(from decoder: any Decoder) throws { rawValue = try String(from: decoder) }
+        /// The money is in.
         public static let paid = PaymentStatus(rawValue: "paid")
+        /// Not (yet) paid.
         public static let unpaid = PaymentStatus(rawValue: "unpaid")
+        /// Nothing was due (a 100 % discount).
         public static let noPaymentRequired = PaymentStatus(rawValue: "no_payment_required")
     }
 
@@ -63,6 +75,7 @@ public struct CheckoutSession: Sendable, Equatable, Decodable {
 
     private enum DetailsKeys: String, CodingKey { case email }
 
+    /// Decodes Stripe's JSON; unknown fields are ignored, an expanded `payment_intent` gives its id.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)

@@ -9,9 +9,13 @@ public indirect enum FormValue: Sendable, Equatable, ExpressibleByStringLiteral,
     /// An object; its keys are sent sorted, so equal objects encode to equal bodies.
     case object([String: FormValue])
 
+    /// `"payment"`.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// `4200`, sent as its decimal digits.
     public init(integerLiteral value: Int64) { self = .string(String(value)) }
+    /// `[a, b]`, sent as `key[0]`, `key[1]`.
     public init(arrayLiteral elements: FormValue...) { self = .list(elements) }
+    /// `["a": …]`, sent as `key[a]`; a repeated key keeps its last value.
     public init(dictionaryLiteral elements: (String, FormValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }

@@ -39,6 +39,7 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
         /// A response that is not what the API documents (undecodable JSON, a missing field).
         public static let unexpectedResponse = Kind(.unexpectedResponse)
 
+        /// `invalid request`, `rate limited`, …
         public var description: String { value.rawValue }
     }
 

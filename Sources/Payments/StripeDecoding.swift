@@ -64,6 +64,7 @@ public enum ProviderDecodingError: Error, Sendable, Equatable, CustomStringConve
         }
     }
 
+    /// What is wrong, naming the field.
     public var description: String {
         switch self {
         case .malformedJSON: "the body is not valid JSON"

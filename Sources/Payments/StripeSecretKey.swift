@@ -31,7 +31,10 @@ public struct StripeSecretKey: Sendable, Hashable, CustomStringConvertible, Cust
         return prefix + "…"
     }
 
+    /// The redacted form.
     public var description: String { redacted }
+    /// `StripeSecretKey(sk_test_…)`.
     public var debugDescription: String { "StripeSecretKey(\(redacted))" }
+    /// Only the redacted form, so `dump` and debuggers cannot show the key.
     public var customMirror: Mirror { Mirror(self, children: ["redacted": redacted]) }
 }

@@ -116,6 +116,7 @@ public enum WebhookSignatureError: Error, Sendable, Equatable, CustomStringConve
     /// No webhook secret is configured: nothing can verify.
     case noSecretConfigured
 
+    /// One line for the log (never the secret, never the payload).
     public var description: String {
         switch self {
         case .missingHeader: "missing Stripe-Signature header"
