@@ -26,6 +26,8 @@ let package = Package(
         .target(name: "Tokens", dependencies: ["COpenSSL", "BillportCore"], swiftSettings: swift6),
         .target(name: "SQLite", dependencies: ["CSQLite", "BillportCore"], swiftSettings: swift6),
         .target(name: "HTTPServer", dependencies: ["BillportCore"], swiftSettings: swift6),
+        .target(name: "HTTPClient", dependencies: ["CCurl"], swiftSettings: swift6),
+        .target(name: "Payments", dependencies: ["HTTPClient", "Tokens", "BillportCore"], swiftSettings: swift6),
         .target(name: "PDF", swiftSettings: swift6),
         .target(name: "Documents", dependencies: ["PDF", "Portal", "Tokens", "BillportCore"], swiftSettings: swift6),
 
@@ -57,6 +59,9 @@ let package = Package(
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "Portal", "Documents", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Queue", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "HTTPClient", "HTTPServer", "TestSupport"],
+                    exclude: ["Support/fake-stripe.py", "Support/fake_stripe_checkout.py"], swiftSettings: swift6),
         .testTarget(name: "PDFTests", dependencies: ["PDF", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Portal", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "BillportAppTests", dependencies: ["BillportApp", "Queue", "SQLite", "TestSupport"], swiftSettings: swift6),

@@ -1,0 +1,54 @@
+import Dispatch
+
+/// A minimal HTTP/1.1 client over libcurl: one request in, one complete response out.
+///
+/// Each client owns one curl easy handle, confined to a serial dispatch queue of its own that
+/// acts as its lock: requests run one at a time, and consecutive requests to a host reuse the
+/// kept-alive connection. Make one client per remote service (more for parallel requests).
+///
+/// curl blocks while it works, so it never runs on Swift's cooperative pool: `send` hops to
+/// the client's queue and resumes the caller when the response is in; `sendBlocking` is for
+/// callers that are not async (CLI, benchmarks) and blocks the calling thread. Cancelling the
+/// awaiting task does not stop a request in flight; it ends within `configuration.timeout`.
+public final class HTTPClient: @unchecked Sendable {
+    // Safety: `handle` is used only inside blocks on `queue`, a serial queue; everything else
+    // is immutable.
+    /// The configuration the client was made with.
+    public let configuration: HTTPClientConfiguration
+    private let handle: EasyHandle
+    private let queue: DispatchQueue
+
+    /// Makes a client; `label` names its queue in debuggers and thread lists.
+    public init(configuration: HTTPClientConfiguration = HTTPClientConfiguration(),
+                label: String = "billport.http-client") throws(HTTPClientError) {
+        try configuration.validate()
+        self.configuration = configuration
+        handle = try EasyHandle()
+        queue = DispatchQueue(label: label)
+    }
+
+    /// Sends `request` on the client's queue and returns the response, whatever its status.
+    /// Throws only when no response arrived (see `HTTPClientError.Kind`).
+    public func send(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
+        let result: Result<HTTPClientResponse, HTTPClientError> = await withCheckedContinuation { continuation in
+            queue.async {
+                continuation.resume(returning: self.perform(request))
+            }
+        }
+        return try result.get()
+    }
+
+    /// `send` for callers that are not async: blocks the calling thread until the response is in.
+    public func sendBlocking(_ request: HTTPClientRequest) throws(HTTPClientError) -> HTTPClientResponse {
+        dispatchPrecondition(condition: .notOnQueue(queue))
+        return try queue.sync { perform(request) }.get()
+    }
+
+    private func perform(_ request: HTTPClientRequest) -> Result<HTTPClientResponse, HTTPClientError> {
+        do throws(HTTPClientError) {
+            return .success(try handle.perform(request, configuration: configuration))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
