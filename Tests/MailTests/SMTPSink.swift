@@ -22,6 +22,7 @@ final class SMTPSink: Sendable {
             let session: Int
             let login: String?
             let helo: String?
+            let tls: Bool
         }
         let bytes: [UInt8]
         let envelope: Envelope
@@ -63,6 +64,9 @@ final class SMTPSink: Sendable {
 
     /// Connections accepted so far.
     var sessions: Int { process.stdout.split(separator: "\n").filter { $0.hasPrefix("SESSION ") }.count }
+
+    /// Connections closed so far (by either side).
+    var closedSessions: Int { process.stdout.split(separator: "\n").filter { $0.hasPrefix("CLOSED ") }.count }
 
     /// Every stored message, in the order received.
     func received() throws -> [Received] {

@@ -57,6 +57,15 @@ import Glibc
         #expect(sink.sessions == 1)
     }
 
+    @Test func reconnectsWhenTheServerClosedAnIdleConnection() async throws {
+        let sink = try await SMTPSink(["--idle-timeout", "0.3"])
+        let transport = try SMTPTransport(configuration: sink.configuration())
+        #expect(try await offPool { try transport.send(Self.invoice()) }.reply?.hasPrefix("250") == true)
+        try await eventually("the sink to drop the idle connection") { sink.closedSessions == 1 }
+        #expect(try await offPool { try transport.send(Self.invoice()) }.reply?.hasPrefix("250") == true)
+        #expect(try await sink.waitForMessages(2).map(\.envelope.session) == [1, 2])
+    }
+
     @Test func tempfailIsTransientThenSucceedsOnRetry() async throws {
         let sink = try await SMTPSink()
         let transport = try SMTPTransport(configuration: sink.configuration())

@@ -2,7 +2,7 @@
 """A real SMTP server (aiosmtpd, Debian python3-aiosmtpd) for Billport's mail tests and bench.
 
 Listens on 127.0.0.1 on an ephemeral port and prints `PORT <n>` once it accepts connections,
-then `SESSION <n>` for every connection. Each accepted message is stored as `<n>.eml` (the
+then `SESSION <n>` for every connection and `CLOSED <n>` when it ends. Each accepted message is stored as `<n>.eml` (the
 bytes as received, after dot-unstuffing) with `<n>.json` beside it (envelope, session number,
 AUTH login), both renamed into place so that a reader never sees half a file.
 
@@ -13,7 +13,8 @@ Scripted replies, by the recipient's local part, so that tests can check classif
   slow@...         answers RCPT after 5 s (timeouts)
 
 Options: --dir DIR (store messages) or --discard (count only), --auth USER:PASS (require
-AUTH), --tls-cert/--tls-key (offer STARTTLS, or with --implicit-tls speak TLS from the start).
+AUTH), --tls-cert/--tls-key (offer STARTTLS, or with --implicit-tls speak TLS from the start),
+--idle-timeout SECONDS (close idle connections with 421, default 300).
 """
 import argparse
 import asyncio
@@ -60,6 +61,7 @@ class Sink:
                 "session": getattr(session, "number", 0),
                 "login": session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None,
                 "helo": session.host_name,
+                "tls": server.transport.get_extra_info("ssl_object") is not None,
             }
             # The envelope first: a reader that sees the .eml finds its .json.
             self.store(f"{number:06d}.json", json.dumps(meta).encode())
@@ -91,6 +93,7 @@ def main():
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--implicit-tls", action="store_true")
+    parser.add_argument("--idle-timeout", type=float, default=300)
     options = parser.parse_args()
     if not options.discard and not options.dir:
         parser.error("give --dir DIR or --discard")
@@ -101,7 +104,7 @@ def main():
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(options.tls_cert, options.tls_key)
 
-    keywords = {"hostname": "sink.billport.test", "ident": "billport-smtp-sink"}
+    keywords = {"hostname": "sink.billport.test", "ident": "billport-smtp-sink", "timeout": options.idle_timeout}
     if options.auth:
         user, _, password = options.auth.partition(":")
         keywords.update(authenticator=Authenticator(user, password), auth_required=True, auth_require_tls=False)
@@ -111,9 +114,16 @@ def main():
     class CountingSMTP(SMTP):
         def connection_made(self, transport):
             super().connection_made(transport)
+            if getattr(self, "counted", False):
+                return  # STARTTLS calls it again for the same connection
+            self.counted = True
             sink.sessions += 1
             self.session.number = sink.sessions
             print(f"SESSION {sink.sessions}", flush=True)
+
+        def connection_lost(self, error):
+            super().connection_lost(error)
+            print(f"CLOSED {getattr(self.session, 'number', 0)}", flush=True)
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
