@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "Payments", dependencies: ["HTTPClient", "Tokens", "BillportCore"], swiftSettings: swift6),
         .target(name: "PDF", swiftSettings: swift6),
         .target(name: "Documents", dependencies: ["PDF", "Portal", "Tokens", "BillportCore"], swiftSettings: swift6),
+        .target(name: "Mail", dependencies: ["CCurl", "BillportCore"], swiftSettings: swift6),
 
         // The layout the product owner named.
         .target(name: "Queue", dependencies: ["SQLite", "BillportCore"], swiftSettings: swift6),
@@ -44,7 +45,7 @@ let package = Package(
                 swiftSettings: swift6),
         .executableTarget(name: "billport", dependencies: ["BillportApp"], swiftSettings: swift6),
         .executableTarget(name: "billport-bench",
-                          dependencies: ["BillportApp", "BillportCore", "SQLite", "Queue", "Worker", "Documents", "Portal"],
+                          dependencies: ["BillportApp", "BillportCore", "SQLite", "Queue", "Worker", "Documents", "Portal", "Mail"],
                           swiftSettings: swift6),
 
         // Tests.
@@ -64,6 +65,7 @@ let package = Package(
                     exclude: ["Support/fake-stripe.py", "Support/fake_stripe_checkout.py"], swiftSettings: swift6),
         .testTarget(name: "PDFTests", dependencies: ["PDF", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Portal", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"], exclude: ["Support"], swiftSettings: swift6),
         .testTarget(name: "BillportAppTests", dependencies: ["BillportApp", "Queue", "SQLite", "TestSupport"], swiftSettings: swift6),
     ]
 )
