@@ -34,14 +34,14 @@ let package = Package(
 
         // The layout the product owner named.
         .target(name: "Queue", dependencies: ["SQLite", "BillportCore"], swiftSettings: swift6),
-        .target(name: "Worker", dependencies: ["Queue", "Portal", "Documents", "BillportCore"], swiftSettings: swift6),
+        .target(name: "Worker", dependencies: ["Queue", "Portal", "Documents", "Mail", "Tokens", "BillportCore"], swiftSettings: swift6),
         .target(name: "Scheduler", dependencies: ["Queue", "SQLite", "BillportCore"], swiftSettings: swift6),
         .target(name: "Portal", dependencies: ["SQLite", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
         .target(name: "API", dependencies: ["HTTPServer", "Portal", "Documents", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
 
         // The executable: CLI, config, wiring (a library so that tests can reach it).
         .target(name: "BillportApp",
-                dependencies: ["BillportCore", "SQLite", "Queue", "Worker", "Scheduler", "Tokens", "Portal", "API", "HTTPServer"],
+                dependencies: ["BillportCore", "SQLite", "Queue", "Worker", "Scheduler", "Tokens", "Portal", "API", "HTTPServer", "Mail"],
                 swiftSettings: swift6),
         .executableTarget(name: "billport", dependencies: ["BillportApp"], swiftSettings: swift6),
         .executableTarget(name: "billport-bench",
@@ -49,7 +49,7 @@ let package = Package(
                           swiftSettings: swift6),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["BillportCore", "SQLite", "Portal"], path: "Tests/TestSupport",
+        .target(name: "TestSupport", dependencies: ["BillportCore", "SQLite", "Portal", "Mail"], path: "Tests/TestSupport",
                 swiftSettings: swift6),
         .testTarget(name: "BillportCoreTests", dependencies: ["BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "TokensTests", dependencies: ["Tokens", "TestSupport"], swiftSettings: swift6),

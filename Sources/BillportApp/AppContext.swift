@@ -3,6 +3,7 @@ import BillportCore
 import Documents
 import Foundation
 import HTTPServer
+import Mail
 import Portal
 import Queue
 import Scheduler
@@ -51,17 +52,19 @@ struct AppContext {
     }
 
     /// Handlers this build knows. Later modules (email, payments) register theirs here.
-    func handlers(store: SQLiteJobStore, renderer: PDFInvoiceRenderer) -> JobHandlers {
+    func handlers(store: SQLiteJobStore, renderer: PDFInvoiceRenderer) throws -> JobHandlers {
         var handlers = JobHandlers()
         handlers.registerBuiltins(store: store, configuration: configuration.queue)
         handlers.registerDocuments(pdfs: InvoicePDFService(store: portalStore(jobs: store), renderer: renderer))
         handlers.registerViewAggregation(store: portalStore(jobs: store), window: configuration.viewDedupeWindow)
         handlers.registerLinkExpiry(store: portalStore(jobs: store))
+        handlers.registerEmail(store: portalStore(jobs: store), pdfs: InvoicePDFService(store: portalStore(jobs: store), renderer: renderer),
+                               sender: try mailSender(), settings: try emailSettings())
         return handlers
     }
 
-    func workerPool(store: SQLiteJobStore, renderer: PDFInvoiceRenderer) -> WorkerPool {
-        WorkerPool(store: store, handlers: handlers(store: store, renderer: renderer), configuration: configuration.worker,
+    func workerPool(store: SQLiteJobStore, renderer: PDFInvoiceRenderer) throws -> WorkerPool {
+        WorkerPool(store: store, handlers: try handlers(store: store, renderer: renderer), configuration: configuration.worker,
                    retryPolicy: configuration.queue.retry, clock: clock, logger: logger)
     }
 
@@ -74,6 +77,23 @@ struct AppContext {
     /// A portal store for a one-shot command.
     func portalStore(_ database: Database) -> SQLitePortalStore {
         portalStore(jobs: jobStore(database))
+    }
+
+    /// The configured mail transport behind an async sender (one per worker process, so SMTP
+    /// connections are reused across messages).
+    func mailSender() throws -> MailSender {
+        do {
+            return MailSender(transport: try configuration.mail.makeTransport())
+        } catch {
+            throw StartupError("cannot set up mail: \(error)")
+        }
+    }
+
+    /// Who mail comes from and how its links are made; the unsubscribe key is generated once.
+    func emailSettings() throws -> EmailSettings {
+        EmailSettings(from: configuration.mail.defaultFrom, publicBaseURL: configuration.api.publicBaseURL,
+                      unsubscribeTokens: UnsubscribeTokens(key: try Secrets.persistent(name: "unsubscribe.key", in: configuration.dataDirectory)),
+                      unsubscribeMailto: configuration.mail.unsubscribeMailto, reminderOffsets: configuration.reminderOffsets)
     }
 
     /// Signs and verifies API tokens with the server's key (configured, or generated once).

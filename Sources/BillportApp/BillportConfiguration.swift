@@ -2,6 +2,7 @@ import API
 import BillportCore
 import Foundation
 import HTTPServer
+import Mail
 import Queue
 import Scheduler
 import SQLite
@@ -29,9 +30,13 @@ public struct BillportConfiguration: Sendable {
     public var fontDirectory: String
     /// Repeated opens of one link from one address within this window count once.
     public var viewDedupeWindow: Duration
+    /// How mail leaves (SMTP or the outbox folder) and who it is from.
+    public var mail = MailConfiguration()
+    /// Days after the due date at which `reminders.overdue` reminds.
+    public var reminderOffsets = [1, 7, 14]
 
     /// The defaults, used where neither the file nor the environment says otherwise.
-    public static let defaultSchedules = #"{"jobs.prune": {"every": "1h", "kind": "jobs.prune"}, "views.aggregate": {"every": "1m", "kind": "views.aggregate"}, "links.expire": {"every": "15m", "kind": "links.expire"}}"#
+    public static let defaultSchedules = #"{"jobs.prune": {"every": "1h", "kind": "jobs.prune"}, "views.aggregate": {"every": "1m", "kind": "views.aggregate"}, "links.expire": {"every": "15m", "kind": "links.expire"}, "reminders.overdue": {"cron": "0 8 * * *", "kind": "reminders.overdue"}}"#
 
     /// Reads `fileText` (the config file's contents, nil when there is none) with `environment`.
     public static func load(fileText: String?, fileName: String, environment: [String: String]) throws(ConfigError) -> BillportConfiguration {
@@ -98,6 +103,7 @@ public struct BillportConfiguration: Sendable {
         if !jwtSecret.isEmpty, jwtSecret.utf8.count < 32 {
             throw ConfigError(key: "auth.jwtSecret", message: "must be at least 32 characters (or unset, to generate one)", source: "in \(fileName)")
         }
+        let (mail, reminderOffsets) = try Self.mail(&reader, dataDirectory: dataDirectory, fileName: fileName)
         try reader.checkNoUnknownKeys()
         if worker.maxPollInterval < worker.pollInterval {
             throw ConfigError(key: "worker.maxPollInterval", message: "must not be shorter than worker.pollInterval", source: "in \(fileName)")
@@ -105,12 +111,15 @@ public struct BillportConfiguration: Sendable {
         if scheduler.leaseDuration <= scheduler.tickInterval * 2 {
             throw ConfigError(key: "scheduler.lease", message: "must be more than twice scheduler.tick, so the leader renews in time", source: "in \(fileName)")
         }
-        return BillportConfiguration(
+        var configuration = BillportConfiguration(
             dataDirectory: dataDirectory, databasePath: path.isEmpty ? dataDirectory + "/billport.sqlite" : path,
             database: database, logLevel: logLevel, queue: queue, worker: worker, schedulerEnabled: schedulerEnabled,
             scheduler: scheduler, http: http, api: APIConfiguration(publicBaseURL: publicBaseURL, trustedProxies: Set(proxies), rateLimitPerIP: perIP,
                                                               rateLimitPerToken: perToken),
             jwtSecret: jwtSecret.isEmpty ? nil : jwtSecret, fontDirectory: fontDirectory, viewDedupeWindow: viewDedupeWindow)
+        configuration.mail = mail
+        configuration.reminderOffsets = reminderOffsets
+        return configuration
     }
 
     /// `worker.queues`: `{"default": 10, "mail": 4}`, or `default=10,mail=4` in the environment.

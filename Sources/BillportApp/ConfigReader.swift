@@ -48,6 +48,27 @@ struct ConfigReader {
         }
     }
 
+    /// A list of whole numbers: a JSON array, or `1,7,14` in the environment.
+    mutating func integers(_ key: String, default fallback: [Int], range: ClosedRange<Int>) throws(ConfigError) -> [Int] {
+        guard let (value, source) = lookup(key) else { return fallback }
+        let items: [JSONValue]
+        switch value {
+        case .array(let array): items = array
+        case .integer: items = [value]
+        case .string(let text): items = text.split(separator: ",").map { Int64($0.trimmingCharacters(in: .whitespaces)).map(JSONValue.integer) ?? .string(String($0)) }
+        default: items = [value]
+        }
+        var numbers: [Int] = []
+        for item in items {
+            guard case .integer(let number) = item, range.contains(Int(number)) else {
+                throw ConfigError(key: key, message: "must be a list of whole numbers from \(range.lowerBound) to \(range.upperBound) (got \(item))", source: source)
+            }
+            numbers.append(Int(number))
+        }
+        guard !numbers.isEmpty else { throw ConfigError(key: key, message: "must not be empty", source: source) }
+        return Array(Set(numbers)).sorted()
+    }
+
     mutating func int(_ key: String, default fallback: Int, range: ClosedRange<Int>) throws(ConfigError) -> Int {
         guard let (value, source) = lookup(key) else { return fallback }
         guard case .integer(let number) = value, let result = Int(exactly: number), range.contains(result) else {

@@ -57,7 +57,7 @@ enum ServeCommands {
             services.append(views)
             services.append(try context.httpService(jobs: store, renderer: renderer, views: views))
         }
-        if worker, let renderer { services.append(context.workerPool(store: store, renderer: renderer)) }
+        if worker, let renderer { services.append(try context.workerPool(store: store, renderer: renderer)) }
         if scheduler { services.append(context.scheduler(store: store)) }
         let shutdown = ShutdownSignal()
         let trap = SignalTrap(shutdown: shutdown, logger: context.logger)

@@ -1,0 +1,134 @@
+import BillportCore
+import Documents
+import Foundation
+import Mail
+import Portal
+import Queue
+import Tokens
+
+/// Where email links point and who messages come from.
+public struct EmailSettings: Sendable {
+    public var from: MailAddress
+    /// `http.publicBaseURL`: links in messages are built from it, never from a request.
+    public var publicBaseURL: String
+    public var unsubscribeTokens: UnsubscribeTokens
+    /// A `mailto:` for `List-Unsubscribe` beside the HTTPS URL, when the tenant runs one.
+    public var unsubscribeMailto: String?
+    /// Days after the due date at which `reminders.overdue` reminds.
+    public var reminderOffsets: [Int]
+
+    public init(from: MailAddress, publicBaseURL: String, unsubscribeTokens: UnsubscribeTokens, unsubscribeMailto: String? = nil,
+                reminderOffsets: [Int] = [1, 7, 14]) {
+        self.from = from
+        self.publicBaseURL = publicBaseURL
+        self.unsubscribeTokens = unsubscribeTokens
+        self.unsubscribeMailto = unsubscribeMailto
+        self.reminderOffsets = reminderOffsets
+    }
+}
+
+extension JobHandlers {
+    /// `email.send` (see `SQLitePortalStore.SendEmail`) and `reminders.overdue`.
+    ///
+    /// The customer's preference is read again when the job runs, so an opt-out made after
+    /// the tenant pressed "send" still holds. Each recipient has a log line keyed by job and
+    /// address: a retry skips what an earlier attempt sent, so a retried job does not send
+    /// twice once the server accepted a message. (A crash between the server's "250" and the
+    /// log write can still send once more; the message keeps its Message-ID, so mail systems
+    /// can drop the duplicate.)
+    public mutating func registerEmail(store: SQLitePortalStore, pdfs: InvoicePDFService, sender: MailSender, settings: EmailSettings) {
+        register("email.send") { context in
+            try await EmailJob(store: store, pdfs: pdfs, sender: sender, settings: settings, context: context).run()
+        }
+        register("reminders.overdue") { context in
+            let enqueued = try await store.enqueueOverdueReminders(offsets: settings.reminderOffsets)
+            if enqueued > 0 { context.logger.info("overdue reminders enqueued", ["reminders": "\(enqueued)"]) }
+        }
+    }
+}
+
+/// One run of `email.send`.
+struct EmailJob {
+    let store: SQLitePortalStore
+    let pdfs: InvoicePDFService
+    let sender: MailSender
+    let settings: EmailSettings
+    let context: JobContext
+
+    func run() async throws {
+        let payload = try context.payload(as: SQLitePortalStore.SendEmail.self)
+        guard let customer = try await store.customer(tenantID: payload.tenantId, id: payload.customerId) else {
+            throw JobError.discard("customer \(payload.customerId) of tenant \(payload.tenantId) does not exist")
+        }
+        let recipients = payload.recipients ?? [customer.email]
+        let sheet: InvoiceSheet?
+        if let invoiceID = payload.invoiceId {
+            guard let found = try await pdfs.sheet(tenantID: payload.tenantId, invoiceID: invoiceID) else {
+                throw JobError.discard("invoice \(invoiceID) of tenant \(payload.tenantId) does not exist")
+            }
+            sheet = found
+        } else {
+            sheet = nil
+        }
+        let suppression = Self.suppression(payload.category, customer: customer, invoice: sheet?.invoice)
+        var retry: MailError?
+        for recipient in recipients {
+            let entry = try await store.beginEmail(key: "job:\(context.job.id):\(recipient.lowercased())", tenantID: payload.tenantId,
+                                                   invoiceID: payload.invoiceId, customerID: customer.id, category: payload.category,
+                                                   recipient: recipient)
+            guard entry.status == .sending else { continue } // an earlier attempt finished this one
+            if let suppression {
+                try await store.finishEmail(id: entry.id, status: .suppressed, detail: suppression, messageID: nil)
+                continue
+            }
+            guard let sheet else { throw JobError.discard("email.send needs an invoice for category \(payload.category.rawValue)") }
+            do {
+                let message = try await compose(payload, sheet: sheet, customer: customer, recipient: recipient, logID: entry.id)
+                let receipt = try await sender.send(message)
+                try await store.finishEmail(id: entry.id, status: .sent, detail: receipt.reply ?? receipt.path, messageID: receipt.messageID)
+            } catch let error as MailError where error.isTransient && context.job.attempt < context.job.maxAttempts {
+                // Stays `sending`; the next attempt tries again.
+                retry = error
+            } catch let error as MailError {
+                try await store.finishEmail(id: entry.id, status: .failed, detail: error.description, messageID: nil)
+                context.logger.warning("email failed", ["error": error.description])
+            }
+        }
+        if let retry { throw retry }
+    }
+
+    /// Why the message must not go out now, or nil.
+    static func suppression(_ category: EmailCategory, customer: Customer, invoice: Invoice?) -> String? {
+        guard category.isAllowed(by: customer.preferences) else {
+            return "the customer turned off \(category.preferenceKey.rawValue) emails"
+        }
+        if category == .reminder, let invoice, invoice.status != .issued || invoice.amountDue <= 0 {
+            return "the invoice is \(invoice.status == .issued ? "settled" : invoice.status.rawValue); no reminder needed"
+        }
+        return nil
+    }
+
+    private func compose(_ payload: SQLitePortalStore.SendEmail, sheet: InvoiceSheet, customer: Customer, recipient: String,
+                         logID: Int64) async throws -> MailMessage {
+        let base = settings.publicBaseURL
+        let unsubscribe = settings.unsubscribeTokens.token(tenantID: payload.tenantId, customerID: customer.id)
+        try await store.registerUnsubscribeToken(tenantID: payload.tenantId, customerID: customer.id, hash: UnsubscribeTokens.hash(unsubscribe))
+        let link = try await store.createEmailLink(tenantID: payload.tenantId, invoiceID: sheet.invoice.id, recipient: recipient)
+        let words = InvoiceEmail.compose(sheet, category: payload.category, note: payload.message, reminderOffset: payload.reminderOffset,
+                                         invoiceURL: "\(base)/invoice/\(link)", preferencesURL: "\(base)/preferences/\(unsubscribe)")
+        var attachments: [MailAttachment] = []
+        if let pdf = try await pdfs.pdf(tenantID: payload.tenantId, invoiceID: sheet.invoice.id) {
+            attachments.append(MailAttachment(filename: pdf.fileName, contentType: "application/pdf", data: pdf.bytes))
+        }
+        var from = settings.from
+        from.name = sheet.vendorName
+        // The same id on every attempt, so a duplicate after a crash can be recognised.
+        let messageID = "billport.\(context.job.id).\(logID)@\(from.domain)"
+        return MailMessage(from: from, to: [MailAddress(recipient, name: recipient == customer.email ? customer.name : nil)],
+                           subject: words.subject, messageID: messageID,
+                           extraHeaders: [("X-Billport-Invoice", sheet.invoice.number)], text: words.text, html: words.html,
+                           attachments: attachments,
+                           listUnsubscribe: ListUnsubscribe(url: "\(base)/unsubscribe/\(unsubscribe)?category=\(payload.category.rawValue)",
+                                                            mailto: settings.unsubscribeMailto))
+    }
+}
