@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "APITests", dependencies: ["API", "BillportApp", "Portal", "Documents", "Tokens", "HTTPServer", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "Portal", "Documents", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "Portal", "Documents", "Mail", "Tokens", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Queue", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer", "TestSupport"], swiftSettings: swift6),

@@ -102,9 +102,18 @@ import Glibc
         let transport = try SMTPTransport(configuration: MailConfiguration(
             transport: .smtp, url: "smtp://127.0.0.1:\(port)", username: "billing", password: "s3cret-Pa55word!",
             startTLS: .off, connectTimeout: .seconds(2), timeout: .seconds(5)))
-        let start = ContinuousClock.now
-        let error = try await #require(throws: MailError.self) { try await offPool { try transport.send(Self.invoice()) } }
-        #expect(ContinuousClock.now - start < .seconds(3))
+        // Timed inside the blocking call, so that a busy test machine's queueing does not count.
+        let (failure, elapsed) = try await offPool { () -> (MailError?, Duration) in
+            let start = ContinuousClock.now
+            do {
+                _ = try transport.send(Self.invoice())
+                return (nil, ContinuousClock.now - start)
+            } catch {
+                return (error as? MailError, ContinuousClock.now - start)
+            }
+        }
+        #expect(elapsed < .seconds(3))
+        let error = try #require(failure)
         guard case .transient(nil, let reply) = error else {
             Issue.record("expected transient without a code, got \(String(describing: error))")
             return
