@@ -27,6 +27,7 @@ run: build
 	@echo ""
 	@echo "Billport is starting on data/billport.sqlite (Ctrl-C drains and stops)."
 	@echo "  Inspect the queue:      .build/debug/billport jobs stats"
+	@echo "  Emails (no SMTP set):   data/outbox/*.eml"
 	@echo "  See the schedules:      .build/debug/billport schedules"
 	@echo ""
 	.build/debug/billport serve
