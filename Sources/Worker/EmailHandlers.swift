@@ -108,6 +108,13 @@ struct EmailJob {
         return nil
     }
 
+    /// RFC 8058 allows one-click only over HTTPS: with a plain-http base URL (a local
+    /// `make run`) the header is left out and the body's preference link remains.
+    private func listUnsubscribe(token: String, category: EmailCategory) -> ListUnsubscribe? {
+        guard settings.publicBaseURL.lowercased().hasPrefix("https://") else { return nil }
+        return ListUnsubscribe(url: "\(settings.publicBaseURL)/unsubscribe/\(token)?category=\(category.rawValue)", mailto: settings.unsubscribeMailto)
+    }
+
     private func compose(_ payload: SQLitePortalStore.SendEmail, sheet: InvoiceSheet, customer: Customer, recipient: String,
                          logID: Int64) async throws -> MailMessage {
         let base = settings.publicBaseURL
@@ -127,8 +134,6 @@ struct EmailJob {
         return MailMessage(from: from, to: [MailAddress(recipient, name: recipient == customer.email ? customer.name : nil)],
                            subject: words.subject, messageID: messageID,
                            extraHeaders: [("X-Billport-Invoice", sheet.invoice.number)], text: words.text, html: words.html,
-                           attachments: attachments,
-                           listUnsubscribe: ListUnsubscribe(url: "\(base)/unsubscribe/\(unsubscribe)?category=\(payload.category.rawValue)",
-                                                            mailto: settings.unsubscribeMailto))
+                           attachments: attachments, listUnsubscribe: listUnsubscribe(token: unsubscribe, category: payload.category))
     }
 }
