@@ -23,7 +23,7 @@ final class EmailRig: Sendable {
     let unsubscribe = UnsubscribeTokens(key: Array(repeating: 3, count: 32))
     private let task: Task<Void, any Error>
 
-    init(maxAttempts: Int = 3) async throws {
+    init(maxAttempts: Int = 3, publicBaseURL: String = "https://pay.example.com") async throws {
         temp = try TemporaryDatabase(migrations: QueueSchema.migrations + PortalSchema.migrations)
         jobs = SQLiteJobStore(database: temp.database, configuration: .init(defaultMaxAttempts: maxAttempts))
         store = SQLitePortalStore(database: temp.database, jobs: jobs)
@@ -33,7 +33,7 @@ final class EmailRig: Sendable {
         invoice = try await store.issue(tenantID: fixture.tenant.id, id: fixture.invoice.id)
         var handlers = JobHandlers()
         handlers.registerEmail(store: store, pdfs: pdfs, sender: MailSender(transport: try SMTPTransport(configuration: sink.configuration())),
-                               settings: EmailSettings(from: MailAddress("billing@billport.example"), publicBaseURL: "https://pay.example.com",
+                               settings: EmailSettings(from: MailAddress("billing@billport.example"), publicBaseURL: publicBaseURL,
                                                        unsubscribeTokens: unsubscribe, unsubscribeMailto: "unsubscribe@billport.example"))
         let pool = WorkerPool(store: jobs, handlers: handlers, configuration: .init(queues: ["mail": 2, "default": 2]),
                               retryPolicy: .init(base: .milliseconds(20), maximum: .milliseconds(20), jitter: 0), logger: .disabled)
@@ -124,6 +124,15 @@ final class EmailRig: Sendable {
         try await rig.waitForJob(try await remind(14), .done)
         #expect(try await rig.log().map(\.status) == [.suppressed, .sent])
         #expect(try rig.sink.received().count == 1)
+        try await rig.stop()
+    }
+
+    @Test func aPlainHTTPBaseLeavesOutOneClickButKeepsThePreferenceLink() async throws {
+        let rig = try await EmailRig(publicBaseURL: "http://127.0.0.1:8080")
+        try await rig.waitForJob(try await rig.send(), .done)
+        let mail = try await ParsedMail.parse(try await rig.sink.waitForMessages(1)[0].bytes)
+        #expect(mail.header("List-Unsubscribe") == nil && mail.header("List-Unsubscribe-Post") == nil)
+        #expect(mail.parts.first { $0.content_type == "text/plain" }?.text?.contains("http://127.0.0.1:8080/preferences/") == true)
         try await rig.stop()
     }
 
