@@ -66,6 +66,15 @@ import Glibc
         #expect(try await sink.waitForMessages(2).map(\.envelope.session) == [1, 2])
     }
 
+    @Test func retriesOnceWhenAKeptConnectionIsClosedUnderIt() async throws {
+        let sink = try await SMTPSink(["--close-reused"])
+        let transport = try SMTPTransport(configuration: sink.configuration())
+        for _ in 0..<3 {
+            #expect(try await offPool { try transport.send(Self.invoice()) }.reply?.hasPrefix("250") == true)
+        }
+        #expect(try await sink.waitForMessages(3).map(\.envelope.session) == [1, 2, 3])
+    }
+
     @Test func tempfailIsTransientThenSucceedsOnRetry() async throws {
         let sink = try await SMTPSink()
         let transport = try SMTPTransport(configuration: sink.configuration())
