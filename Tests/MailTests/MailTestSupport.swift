@@ -27,6 +27,21 @@ func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
     }
 }
 
+/// Sends `message` off the pool and times the send alone (not the wait for a dispatch thread,
+/// which a loaded test run can stretch).
+func timedSend(_ transport: any MailTransport, _ message: MailMessage) async throws -> (MailError?, Duration) {
+    let rendered = try message.render()
+    return try await offPool {
+        let start = ContinuousClock.now
+        do throws(MailError) {
+            _ = try transport.send(rendered, envelope: MailEnvelope(for: rendered))
+            return (nil, ContinuousClock.now - start)
+        } catch {
+            return (error, ContinuousClock.now - start)
+        }
+    }
+}
+
 /// What Python's `email` package makes of a message (see Support/parse-eml.py).
 struct ParsedMail: Decodable {
     struct Address: Decodable, Equatable {

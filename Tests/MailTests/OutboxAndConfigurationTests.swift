@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// The outbox folder transport and the configuration struct.
-@Suite struct OutboxAndConfigurationTests {
+@Suite(.serialized) struct OutboxAndConfigurationTests {
     struct FixedClock: WallClock {
         let date: Date
         func now() -> Date { date }
