@@ -11,6 +11,8 @@ final class CurlSMTPSession {
     private let handle: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
     let endpoint: SMTPEndpoint
+    /// Whether the last transfer succeeded, so that libcurl probably keeps its connection.
+    private(set) var mayHoldConnection = false
 
     /// What the callbacks of one transfer read from and write to.
     final class Transfer {
@@ -101,6 +103,7 @@ final class CurlSMTPSession {
         var responseCode = 0, connects = 0
         _ = bp_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode)
         _ = bp_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects)
+        mayHoldConnection = code == CURLE_OK
         let detail = String(cString: errorBuffer)
         let summary = String(cString: curl_easy_strerror(code))
         let errorText = code == CURLE_OK ? "" : (detail.isEmpty ? summary : "\(summary): \(detail)") + " (curl error \(code.rawValue))"

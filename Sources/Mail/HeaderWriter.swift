@@ -55,6 +55,7 @@ struct HeaderWriter {
         let words = text.split(separator: " ", omittingEmptySubsequences: false)
         let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } && !text.contains("=?")
             && words.allSatisfy { $0.utf8.count < Self.softLimit - 1 }
+            && (currentHasToken || words[0].utf8.count <= available)
         if plain {
             for word in words { add(String(word)) }
         } else {
@@ -74,7 +75,7 @@ struct HeaderWriter {
         let bytes = Array(name.utf8)
         if !bytes.isEmpty, bytes.allSatisfy({ Self.isAtext($0) || $0 == 0x20 }), !name.contains("=?"),
            bytes.first != 0x20, bytes.last != 0x20, !name.contains("  "),
-           name.split(separator: " ").allSatisfy({ $0.utf8.count < Self.softLimit - 1 }) {
+           name.split(separator: " ").allSatisfy({ $0.utf8.count <= 60 }) {
             for word in name.split(separator: " ") { add(String(word)) }
         } else if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }), !name.contains("=?"), bytes.count <= 60 {
             add(Self.quoted(name))

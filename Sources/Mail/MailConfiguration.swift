@@ -117,13 +117,21 @@ public struct MailConfiguration: Sendable, Equatable {
     }
 }
 
-extension MailConfiguration: CustomStringConvertible {
+extension MailConfiguration: CustomStringConvertible, CustomReflectable {
     /// Every setting, with the password replaced by `<redacted>`.
     public var description: String {
-        "MailConfiguration(transport: \(transport.rawValue), url: \(url), username: \(username ?? "nil"), "
-            + "password: \(password == nil ? "nil" : "<redacted>"), startTLS: \(startTLS.rawValue), "
-            + "connectTimeout: \(connectTimeout), timeout: \(timeout), heloName: \(heloName ?? "nil"), "
-            + "caFile: \(caFile ?? "nil"), insecureSkipVerify: \(insecureSkipVerify), from: \(fromAddress), "
-            + "outboxDirectory: \(outboxDirectory))"
+        "MailConfiguration(" + customMirror.children.map { "\($0.label ?? ""): \($0.value)" }.joined(separator: ", ") + ")"
+    }
+
+    /// What `dump` and debuggers show: the password redacted here too.
+    public var customMirror: Mirror {
+        func text(_ value: String?) -> String { value ?? "nil" }
+        return Mirror(self, children: [
+            "transport": transport.rawValue, "url": url, "username": text(username),
+            "password": password == nil ? "nil" : "<redacted>", "startTLS": startTLS.rawValue,
+            "connectTimeout": "\(connectTimeout)", "timeout": "\(timeout)", "heloName": text(heloName),
+            "caFile": text(caFile), "insecureSkipVerify": "\(insecureSkipVerify)", "fromAddress": fromAddress,
+            "fromName": text(fromName), "outboxDirectory": outboxDirectory, "unsubscribeMailto": text(unsubscribeMailto),
+        ], displayStyle: .struct)
     }
 }

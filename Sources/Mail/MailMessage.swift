@@ -100,4 +100,12 @@ public struct RenderedMail: Sendable {
     public let headerRecipients: [String]
     /// The `From` address, the default envelope sender.
     public let fromAddress: String
+
+    /// Wraps bytes rendered earlier (kept in an outbox or a job payload) to send them again.
+    public init(messageID: String, bytes: [UInt8], headerRecipients: [String], fromAddress: String) {
+        self.messageID = messageID
+        self.bytes = bytes
+        self.headerRecipients = headerRecipients
+        self.fromAddress = fromAddress
+    }
 }

@@ -16,8 +16,9 @@ struct SMTPReplies {
 
     /// Takes one line as libcurl delivered it (with its CRLF).
     mutating func consume(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var line = String(decoding: bytes, as: UTF8.self)
-        while line.last == "\n" || line.last == "\r" { line.removeLast() }
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+        let line = String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self)
         let utf8 = Array(line.utf8.prefix(4))
         guard utf8.count >= 3, utf8[0..<3].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return }
         pendingLines.append(line)

@@ -28,11 +28,10 @@ public final class SMTPTransport: MailTransport {
     public func send(_ message: RenderedMail, envelope: MailEnvelope) throws(MailError) -> MailReceipt {
         try envelope.validate()
         let result: Result<String?, MailError> = session.withLock { session in
+            let reused = session.mayHoldConnection
             var outcome = session.perform(bytes: message.bytes, from: envelope.from, recipients: envelope.recipients,
                                           freshConnection: false)
-            // A kept connection the server closed while idle fails before the server said
-            // anything about this message; once more on a new connection cannot duplicate it.
-            if outcome.code != CURLE_OK.rawValue, outcome.newConnections == 0, outcome.replies.last == nil {
+            if reused, Self.lostKeptConnection(outcome) {
                 outcome = session.perform(bytes: message.bytes, from: envelope.from, recipients: envelope.recipients,
                                           freshConnection: true)
             }
@@ -44,6 +43,16 @@ public final class SMTPTransport: MailTransport {
         case .failure(let error):
             throw redacted(error)
         }
+    }
+
+    /// Whether a transfer on a kept connection failed because the server had closed it while
+    /// idle: no new connection, and no reply at all or only `421` (closing) and the `221` to
+    /// libcurl's QUIT. The server has then accepted nothing of this message, so one more try
+    /// on a new connection cannot deliver it twice.
+    static func lostKeptConnection(_ outcome: CurlSMTPSession.Outcome) -> Bool {
+        let lost: Set<CURLcode> = [CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR]
+        return outcome.newConnections == 0 && lost.contains(CURLcode(rawValue: UInt32(outcome.code)))
+            && outcome.replies.replies.allSatisfy { $0.code == 421 || $0.code == 221 }
     }
 
     /// Maps a finished transfer to the final reply or a classified error.

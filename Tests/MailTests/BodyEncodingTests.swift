@@ -4,7 +4,7 @@ import Mail
 import Testing
 
 /// Quoted-printable text parts and base64 attachments: line lengths and exact round trips.
-@Suite struct BodyEncodingTests {
+@Suite(.serialized) struct BodyEncodingTests {
     /// The body lines of the part whose headers contain `marker`.
     static func bodyLines(_ text: String, after marker: String) -> [String] {
         let start = text.range(of: marker)!.upperBound

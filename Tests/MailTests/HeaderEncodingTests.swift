@@ -4,7 +4,7 @@ import Mail
 import Testing
 
 /// RFC 2047 words, folding, display names and filenames, round-tripped through Python.
-@Suite struct HeaderEncodingTests {
+@Suite(.serialized) struct HeaderEncodingTests {
     static func message(subject: String, name: String? = "Zoë", filename: String? = nil) -> MailMessage {
         MailMessage(from: MailAddress("billing@demo.example", name: "Demo"), to: [MailAddress("zoe@example.com", name: name)],
                     subject: subject, text: "Hi",

@@ -4,7 +4,7 @@ import Mail
 import Testing
 
 /// The MIME tree, parts and top-level headers, checked with Python's `email` parser.
-@Suite struct MIMEStructureTests {
+@Suite(.serialized) struct MIMEStructureTests {
     static let november = Date(timeIntervalSince1970: 1_793_491_200)   // Sun 2026-11-01 00:00 UTC
 
     static func message(html: String? = nil, attachments: [MailAttachment] = []) -> MailMessage {

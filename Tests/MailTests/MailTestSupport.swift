@@ -4,6 +4,21 @@ import Mail
 import TestSupport
 import Testing
 
+/// Sends `message` off the pool and times the send alone (not the wait for a dispatch thread,
+/// which a loaded test run can stretch).
+func timedSend(_ transport: any MailTransport, _ message: MailMessage) async throws -> (MailError?, Duration) {
+    let rendered = try message.render()
+    return try await offPool {
+        let start = ContinuousClock.now
+        do throws(MailError) {
+            _ = try transport.send(rendered, envelope: MailEnvelope(for: rendered))
+            return (nil, ContinuousClock.now - start)
+        } catch {
+            return (error, ContinuousClock.now - start)
+        }
+    }
+}
+
 /// Checks the wire rules every rendered message must keep: CRLF only, lines under 998
 /// octets, header lines at most 78 (folded), and returns the header block's lines.
 @discardableResult

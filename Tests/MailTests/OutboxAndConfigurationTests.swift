@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// The outbox folder transport and the configuration struct.
-@Suite struct OutboxAndConfigurationTests {
+@Suite(.serialized) struct OutboxAndConfigurationTests {
     struct FixedClock: WallClock {
         let date: Date
         func now() -> Date { date }
@@ -87,6 +87,9 @@ import Testing
                                               password: "correct horse battery staple")
         #expect(!configuration.description.contains("correct horse"))
         #expect(!"\(configuration)".contains("battery"))
-        #expect(configuration.description.contains("billing"))
+        #expect(configuration.description.contains("username: billing"))
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        #expect(!dumped.contains("correct horse") && dumped.contains("<redacted>"))
     }
 }

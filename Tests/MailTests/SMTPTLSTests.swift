@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// STARTTLS and implicit TLS against the sink with a certificate made for the test.
-@Suite struct SMTPTLSTests {
+@Suite(.serialized) struct SMTPTLSTests {
     /// A self-signed certificate for localhost and 127.0.0.1 (`openssl req`), in a temporary directory.
     struct Certificate {
         let directory = TemporaryDirectory()

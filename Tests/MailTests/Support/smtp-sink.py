@@ -14,7 +14,9 @@ Scripted replies, by the recipient's local part, so that tests can check classif
 
 Options: --dir DIR (store messages) or --discard (count only), --auth USER:PASS (require
 AUTH), --tls-cert/--tls-key (offer STARTTLS, or with --implicit-tls speak TLS from the start),
---idle-timeout SECONDS (close idle connections with 421, default 300).
+--idle-timeout SECONDS (close idle connections with 421, default 300), --close-reused
+(answer 421 to MAIL on a connection that already carried a message, then close it: a
+server that timed the connection out just as the client reused it).
 """
 import argparse
 import asyncio
@@ -28,11 +30,20 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Sink:
-    def __init__(self, directory):
+    def __init__(self, directory, close_reused=False):
         self.directory = directory
+        self.close_reused = close_reused
         self.sessions = 0
         self.messages = 0
         self.tempfails = {}
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.close_reused and getattr(session, "messages", 0) >= 1:
+            asyncio.get_running_loop().call_later(0.05, server.transport.close)
+            return "421 4.4.2 sink.billport.test Error: timeout exceeded, closing"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@")[0].lower()
@@ -53,6 +64,7 @@ class Sink:
         if any(r.split("@")[0].lower() == "reject-data" for r in envelope.rcpt_tos):
             return "554 5.6.0 Message content rejected"
         self.messages += 1
+        session.messages = getattr(session, "messages", 0) + 1
         number = self.messages
         if self.directory:
             meta = {
@@ -94,10 +106,11 @@ def main():
     parser.add_argument("--tls-key")
     parser.add_argument("--implicit-tls", action="store_true")
     parser.add_argument("--idle-timeout", type=float, default=300)
+    parser.add_argument("--close-reused", action="store_true")
     options = parser.parse_args()
     if not options.discard and not options.dir:
         parser.error("give --dir DIR or --discard")
-    sink = Sink(None if options.discard else options.dir)
+    sink = Sink(None if options.discard else options.dir, close_reused=options.close_reused)
 
     context = None
     if options.tls_cert:
