@@ -20,18 +20,26 @@ struct EmailRoutes {
                 response.headers.set("Location", "/api/jobs/\(job)")
                 return response
             },
+            Route(.post, "/api/customers/{id}/email", .tenant(permission: TenantRoutes.manage)) { context in
+                struct Request: Decodable { let category: EmailCategory; let subject: String?; let message: String? }
+                let request = try JSONBody.decode(Request.self, from: context.request)
+                let job = try await store.enqueueCustomerEmail(tenantID: try context.tenantID, customerID: try context.id("id", "customer"),
+                                                               category: request.category, subject: request.subject, message: request.message)
+                var response = JSONBody.response(status: 202, ["jobId": job])
+                response.headers.set("Location", "/api/jobs/\(job)")
+                return response
+            },
             Route(.get, "/api/invoices/{id}/emails", .tenant(permission: nil)) { context in
                 let tenantID = try context.tenantID
                 let id = try context.id("id", "invoice")
                 guard try await store.invoice(tenantID: tenantID, id: id) != nil else { throw APIError.notFound("invoice") }
-                struct Entry: Encodable {
-                    let category: String, recipient: String, status: String, detail: String?, messageId: String?, createdAt: String, updatedAt: String
-                }
-                let log = try await store.emailLog(tenantID: tenantID, invoiceID: id).map {
-                    Entry(category: $0.category.rawValue, recipient: $0.recipient, status: $0.status.rawValue, detail: $0.detail,
-                          messageId: $0.messageID, createdAt: ISO8601.format($0.createdAt), updatedAt: ISO8601.format($0.updatedAt))
-                }
-                return JSONBody.response(["data": log])
+                return JSONBody.response(["data": try await store.emailLog(tenantID: tenantID, invoiceID: id).map(EmailLogBody.init)])
+            },
+            Route(.get, "/api/customers/{id}/emails", .tenant(permission: nil)) { context in
+                let tenantID = try context.tenantID
+                let id = try context.id("id", "customer")
+                guard try await store.customer(tenantID: tenantID, id: id) != nil else { throw APIError.notFound("customer") }
+                return JSONBody.response(["data": try await store.emailLog(tenantID: tenantID, customerID: id).map(EmailLogBody.init)])
             },
             Route(.get, "/api/jobs/{id}", .tenant(permission: nil)) { context in
                 // Jobs are generic; one is the tenant's when its payload names the tenant.
@@ -48,5 +56,20 @@ struct EmailRoutes {
                                               finishedAt: job.finishedAt.map { ISO8601.format($0) }))
             },
         ]
+    }
+}
+
+/// One line of the email log as the tenant sees it.
+struct EmailLogBody: Encodable {
+    let category: String, recipient: String, status: String, detail: String?, messageId: String?, createdAt: String, updatedAt: String
+
+    init(_ entry: EmailLogEntry) {
+        category = entry.category.rawValue
+        recipient = entry.recipient
+        status = entry.status.rawValue
+        detail = entry.detail
+        messageId = entry.messageID
+        createdAt = ISO8601.format(entry.createdAt)
+        updatedAt = ISO8601.format(entry.updatedAt)
     }
 }

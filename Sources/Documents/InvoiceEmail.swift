@@ -54,4 +54,28 @@ public enum InvoiceEmail {
             """
         return ComposedEmail(subject: subject, text: text, html: html)
     }
+
+    /// A message about the customer rather than one invoice: the portal link (`portalURL`), or
+    /// the tenant's own marketing text (`subject`, `note`).
+    public static func composeForCustomer(vendorName: String, customerName: String, category: EmailCategory, subject: String?,
+                                          note: String?, portalURL: String?, preferencesURL: String) -> ComposedEmail {
+        let title = subject ?? (category == .portal ? "Your account with \(vendorName)" : "News from \(vendorName)")
+        var paragraphs = ["Hello \(customerName),"]
+        if let note, !note.isEmpty { paragraphs.append(note) }
+        if let portalURL {
+            paragraphs.append("Your invoices, balance and statement are here (the link is personal; please do not forward it):")
+        }
+        let text = paragraphs.joined(separator: "\n\n") + (portalURL.map { "\n\($0)" } ?? "")
+            + "\n\n\(vendorName)\n\n--\nChoose which emails you receive: \(preferencesURL)\n"
+        let html = """
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>\(HTML.escape(title))</title></head>
+            <body style="font-family:sans-serif;color:#1a1b1f;line-height:1.5">
+            \(paragraphs.map { "<p style=\"white-space:pre-wrap\">\(HTML.escape($0))</p>" }.joined())
+            \(portalURL.map { "<p><a href=\"\(HTML.escape($0))\">Open your account</a></p>" } ?? "")
+            <p>\(HTML.escape(vendorName))</p>
+            <p style="color:#8a8d93;font-size:12px"><a href="\(HTML.escape(preferencesURL))" style="color:#8a8d93">Choose which emails you receive</a></p>
+            </body></html>
+            """
+        return ComposedEmail(subject: title, text: text, html: html)
+    }
 }

@@ -18,9 +18,11 @@ extension SQLitePortalStore {
         public let message: String?
         /// For reminders: days after the due date.
         public let reminderOffset: Int?
+        /// For marketing: the tenant's subject line.
+        public let subject: String?
 
         public init(tenantId: Int64, customerId: Int64, invoiceId: Int64?, category: EmailCategory, recipients: [String]? = nil,
-                    message: String? = nil, reminderOffset: Int? = nil) {
+                    message: String? = nil, reminderOffset: Int? = nil, subject: String? = nil) {
             self.tenantId = tenantId
             self.customerId = customerId
             self.invoiceId = invoiceId
@@ -28,6 +30,34 @@ extension SQLitePortalStore {
             self.recipients = recipients
             self.message = message
             self.reminderOffset = reminderOffset
+            self.subject = subject
+        }
+    }
+
+    /// Enqueues a message to a customer about their account: the portal link (a fresh portal
+    /// token is made when the job runs), or the tenant's marketing text. The job id.
+    public func enqueueCustomerEmail(tenantID: Int64, customerID: Int64, category: EmailCategory, subject: String?,
+                                     message: String?) async throws -> Int64 {
+        guard category == .portal || category == .marketing else {
+            throw PortalError.invalid(FieldError("category", "must be portal or marketing (invoices and reminders go per invoice)"))
+        }
+        if category == .marketing {
+            guard let subject, (1...200).contains(subject.count), !subject.contains(where: \.isNewline) else {
+                throw PortalError.invalid(FieldError("subject", "must be 1 to 200 characters on one line"))
+            }
+            guard let message, (1...5000).contains(message.count) else { throw PortalError.invalid(FieldError("message", "must be 1 to 5000 characters")) }
+        } else if let message, message.count > 2000 {
+            throw PortalError.invalid(FieldError("message", "must be at most 2000 characters"))
+        }
+        guard let jobs else { throw PortalError.unprocessable(code: "no_queue", message: "this process cannot enqueue jobs") }
+        return try await database.write { db in
+            guard try Self.customer(db, tenantID: tenantID, id: customerID) != nil else { throw PortalError.notFound("customer") }
+            let payload = SendEmail(tenantId: tenantID, customerId: customerID, invoiceId: nil, category: category, message: message,
+                                    subject: category == .marketing ? subject : nil)
+            guard let id = try jobs.enqueue([NewJob(kind: "email.send", payload: payload, queue: "mail")], in: db).first?.id else {
+                throw PortalError.conflict(code: "not_enqueued", message: "the email could not be queued")
+            }
+            return id
         }
     }
 
@@ -124,6 +154,11 @@ extension SQLitePortalStore {
     /// An invoice's email log, newest first.
     public func emailLog(tenantID: Int64, invoiceID: Int64) async throws -> [EmailLogEntry] {
         try await database.read { db in try Self.emailLog(db, where: "tenant_id = ? AND invoice_id = ?", tenantID, invoiceID) }
+    }
+
+    /// A customer's email log (every category), newest first.
+    public func emailLog(tenantID: Int64, customerID: Int64) async throws -> [EmailLogEntry] {
+        try await database.read { db in try Self.emailLog(db, where: "tenant_id = ? AND customer_id = ?", tenantID, customerID) }
     }
 
     private static func emailLog(_ db: Connection, where condition: String, _ values: any SQLValueConvertible...) throws -> [EmailLogEntry] {

@@ -81,7 +81,6 @@ struct EmailJob {
                 try await store.finishEmail(id: entry.id, status: .suppressed, detail: suppression, messageID: nil)
                 continue
             }
-            guard let sheet else { throw JobError.discard("email.send needs an invoice for category \(payload.category.rawValue)") }
             do {
                 let message = try await compose(payload, sheet: sheet, customer: customer, recipient: recipient, logID: entry.id)
                 let receipt = try await sender.send(message)
@@ -115,25 +114,41 @@ struct EmailJob {
         return ListUnsubscribe(url: "\(settings.publicBaseURL)/unsubscribe/\(token)?category=\(category.rawValue)", mailto: settings.unsubscribeMailto)
     }
 
-    private func compose(_ payload: SQLitePortalStore.SendEmail, sheet: InvoiceSheet, customer: Customer, recipient: String,
+    /// The message for one recipient: about an invoice (with its PDF and a link of their own),
+    /// or about the customer's account (a fresh portal link, or the tenant's marketing text).
+    private func compose(_ payload: SQLitePortalStore.SendEmail, sheet: InvoiceSheet?, customer: Customer, recipient: String,
                          logID: Int64) async throws -> MailMessage {
         let base = settings.publicBaseURL
         let unsubscribe = settings.unsubscribeTokens.token(tenantID: payload.tenantId, customerID: customer.id)
         try await store.registerUnsubscribeToken(tenantID: payload.tenantId, customerID: customer.id, hash: UnsubscribeTokens.hash(unsubscribe))
-        let link = try await store.createEmailLink(tenantID: payload.tenantId, invoiceID: sheet.invoice.id, recipient: recipient)
-        let words = InvoiceEmail.compose(sheet, category: payload.category, note: payload.message, reminderOffset: payload.reminderOffset,
-                                         invoiceURL: "\(base)/invoice/\(link)", preferencesURL: "\(base)/preferences/\(unsubscribe)")
+        let preferencesURL = "\(base)/preferences/\(unsubscribe)"
+        let words: ComposedEmail
         var attachments: [MailAttachment] = []
-        if let pdf = try await pdfs.pdf(tenantID: payload.tenantId, invoiceID: sheet.invoice.id) {
-            attachments.append(MailAttachment(filename: pdf.fileName, contentType: "application/pdf", data: pdf.bytes))
+        let vendorName: String
+        if let sheet {
+            vendorName = sheet.vendorName
+            let link = try await store.createEmailLink(tenantID: payload.tenantId, invoiceID: sheet.invoice.id, recipient: recipient)
+            words = InvoiceEmail.compose(sheet, category: payload.category, note: payload.message, reminderOffset: payload.reminderOffset,
+                                         invoiceURL: "\(base)/invoice/\(link)", preferencesURL: preferencesURL)
+            if let pdf = try await pdfs.pdf(tenantID: payload.tenantId, invoiceID: sheet.invoice.id) {
+                attachments.append(MailAttachment(filename: pdf.fileName, contentType: "application/pdf", data: pdf.bytes))
+            }
+        } else {
+            guard let tenant = try await store.tenant(id: payload.tenantId) else { throw JobError.discard("tenant \(payload.tenantId) does not exist") }
+            vendorName = tenant.name
+            let portal = payload.category == .portal
+                ? try await store.createPortalToken(tenantID: payload.tenantId, customerID: customer.id).token.map { "\(base)/portal/\($0)" }
+                : nil
+            words = InvoiceEmail.composeForCustomer(vendorName: tenant.name, customerName: customer.name, category: payload.category,
+                                                    subject: payload.subject, note: payload.message, portalURL: portal, preferencesURL: preferencesURL)
         }
         var from = settings.from
-        from.name = sheet.vendorName
+        from.name = vendorName
         // The same id on every attempt, so a duplicate after a crash can be recognised.
         let messageID = "billport.\(context.job.id).\(logID)@\(from.domain)"
         return MailMessage(from: from, to: [MailAddress(recipient, name: recipient == customer.email ? customer.name : nil)],
                            subject: words.subject, messageID: messageID,
-                           extraHeaders: [("X-Billport-Invoice", sheet.invoice.number)], text: words.text, html: words.html,
+                           extraHeaders: sheet.map { [("X-Billport-Invoice", $0.invoice.number)] } ?? [], text: words.text, html: words.html,
                            attachments: attachments, listUnsubscribe: listUnsubscribe(token: unsubscribe, category: payload.category))
     }
 }

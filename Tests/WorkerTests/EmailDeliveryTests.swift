@@ -136,6 +136,38 @@ final class EmailRig: Sendable {
         try await rig.stop()
     }
 
+    @Test func thePortalLinkAndMarketingGoPerCustomerAndMarketingNeedsTheOptIn() async throws {
+        let rig = try await EmailRig()
+        let tenant = rig.fixture.tenant.id, customer = rig.fixture.customer.id
+        let portalJob = try await rig.store.enqueueCustomerEmail(tenantID: tenant, customerID: customer, category: .portal, subject: nil, message: nil)
+        try await rig.waitForJob(portalJob, .done)
+        let mail = try await ParsedMail.parse(try await rig.sink.waitForMessages(1)[0].bytes)
+        #expect(mail.header("Subject") == "Your account with Acme")
+        let text = try #require(mail.parts.first { $0.content_type == "text/plain" }?.text)
+        let token = try #require(text.split(separator: "\n").first { $0.hasPrefix("https://pay.example.com/portal/") }?.split(separator: "/").last)
+        let hash = try #require(SecretToken.hash(ofPresented: token))
+        #expect(try await rig.store.portalCustomer(tokenHash: hash)?.customerID == customer)
+
+        // Marketing is off by default: suppressed; on after the customer opts in.
+        func marketing() async throws -> Int64 {
+            try await rig.store.enqueueCustomerEmail(tenantID: tenant, customerID: customer, category: .marketing, subject: "Winter offer", message: "20 % off")
+        }
+        try await rig.waitForJob(try await marketing(), .done)
+        var preferences = rig.fixture.customer.preferences
+        preferences.marketing = true
+        _ = try await rig.store.setPreferences(tenantID: tenant, customerID: customer, preferences)
+        try await rig.waitForJob(try await marketing(), .done)
+        let all = try await rig.sink.waitForMessages(2)
+        #expect(try await ParsedMail.parse(all[1].bytes).header("Subject") == "Winter offer")
+        let log = try await rig.store.emailLog(tenantID: tenant, customerID: customer)
+        #expect(log.map(\.category) == [.marketing, .marketing, .portal])
+        #expect(log.map(\.status) == [.sent, .suppressed, .sent])
+        await #expect(throws: PortalError.self) {
+            _ = try await rig.store.enqueueCustomerEmail(tenantID: tenant, customerID: customer, category: .marketing, subject: nil, message: "x")
+        }
+        try await rig.stop()
+    }
+
     @Test func a451IsRetriedThenSentOnce() async throws {
         let rig = try await EmailRig()
         let job = try await rig.send(to: ["tempfail-1@example.com"])
