@@ -128,15 +128,7 @@ struct EmailBench {
         let port: Int
 
         static func start(python: String, log: String) async throws -> Sink {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = [EmailBench.sinkScript, "--discard"]
-            guard FileManager.default.createFile(atPath: log, contents: nil) else { throw BenchFailure("cannot create \(log)") }
-            let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-            process.standardOutput = output
-            process.standardError = output
-            try HTTPBench.launch(process)
-            try? output.close()
+            let process = try HTTPBench.launchLogged(python, [EmailBench.sinkScript, "--discard"], log: log)
             let start = ContinuousClock.now
             while true {
                 let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""

@@ -183,16 +183,7 @@ struct HTTPBench {
         /// Starts `executable` with output to `log` and polls `GET /healthz` until it answers 200.
         static func start(_ executable: String, _ arguments: [String], environment: [String: String],
                           port: Int, log: String, deadline: Duration = .seconds(30)) async throws -> Server {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            process.environment = environment
-            guard FileManager.default.createFile(atPath: log, contents: nil) else { throw BenchFailure("cannot create \(log)") }
-            let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-            process.standardOutput = output
-            process.standardError = output
-            try HTTPBench.launch(process)
-            try? output.close()
+            let process = try HTTPBench.launchLogged(executable, arguments, environment: environment, log: log)
             let server = Server(process: process, log: log)
             let start = ContinuousClock.now
             while HTTPBench.httpStatus(port: port, path: "/healthz") != 200 {
@@ -268,6 +259,22 @@ struct HTTPBench {
     /// Starts `process` with no signal blocked. The threads Swift concurrency runs on block most
     /// signals and a child inherits its parent thread's mask, so SIGTERM would stay pending in a
     /// child that does not unblock it itself (swiftlang/swift-corelibs-foundation#4772).
+    /// Starts `executable` with stdout and stderr going to the file `log`.
+    static func launchLogged(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                             log: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        guard FileManager.default.createFile(atPath: log, contents: nil) else { throw BenchFailure("cannot create \(log)") }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = output
+        process.standardError = output
+        try launch(process)
+        try? output.close()
+        return process
+    }
+
     static func launch(_ process: Process) throws {
         var none = sigset_t(), previous = sigset_t()
         sigemptyset(&none)
