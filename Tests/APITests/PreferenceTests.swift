@@ -8,8 +8,8 @@ import Tokens
 @Suite struct PreferenceTests {
     let tokens = UnsubscribeTokens(key: Array(repeating: 7, count: 32))
 
-    func fixture() async throws -> (APIHarness, APIHarness.Tenant, String) {
-        let h = try APIHarness()
+    func fixture(rateLimits: (perAddress: Int, perToken: Int) = (0, 0)) async throws -> (APIHarness, APIHarness.Tenant, String) {
+        let h = try APIHarness(rateLimits: rateLimits)
         let acme = try await h.tenant("acme")
         let tenantID = try #require(try await h.store.tenant(slug: "acme")).id
         let token = tokens.token(tenantID: tenantID, customerID: acme.customerID)
@@ -93,6 +93,15 @@ import Tokens
         #expect(try await preferences(h, acme) == ["document": false, "reminder": false, "marketing": false])
         let malformed = try await h.send("GET", "/preferences/abc")
         #expect(malformed.status == 400 && malformed.text.contains("This link is not valid"))
+        await h.stop()
+    }
+
+    @Test func preferencesAreRateLimitedPerAddress() async throws {
+        let (h, _, token) = try await fixture(rateLimits: (perAddress: 3, perToken: 0))
+        for _ in 0..<3 { #expect(try await h.send("GET", "/api/preferences/\(token)").status == 200) }
+        let limited = try await h.send("PUT", "/api/preferences/\(token)", json: ["marketing": true])
+        #expect(limited.status == 429)
+        #expect(limited.header("Retry-After") != nil)
         await h.stop()
     }
 }
