@@ -1,4 +1,5 @@
 import Foundation
+import Portal
 import SQLite
 import Glibc
 
@@ -49,10 +50,18 @@ struct HTTPBench {
         }
         await serve.stop()
         // Every open of the page and the JSON view must be in the log once serve has drained.
-        let recorded = try Database(path: data + "/billport.sqlite").readBlocking { db in
+        let database = try Database(path: data + "/billport.sqlite")
+        let recorded = try database.readBlocking { db in
             try db.queryOne("SELECT count(*) FROM views") { $0.int(0) } ?? 0
         }
         let served = page.totalRequests + view.totalRequests
+        // And every counted view is in the stats once `views.aggregate` has caught up.
+        let store = SQLitePortalStore(database: database)
+        while try await store.aggregateViews(window: .seconds(1800)) > 0 {}
+        let (counted, inStats) = try database.readBlocking { db in
+            (try db.queryOne("SELECT count(*) FROM views WHERE counted = 1") { $0.int(0) } ?? 0,
+             try db.queryOne("SELECT coalesce(sum(view_count), 0) FROM view_stats") { $0.int(0) } ?? 0)
+        }
 
         let peerBinary = try Self.buildPeer(script: FileManager.default.currentDirectoryPath + "/bench/hummingbird-peer.sh")
         let peerPort = try Self.freePort()
@@ -78,6 +87,7 @@ struct HTTPBench {
                    meets: page.requestsPerSecond >= 0.5 * healthz.requestsPerSecond)
         report.add("http.page.p99_ms", page.p99Milliseconds, "ms", target: "< 10", meets: page.p99Milliseconds < 10)
         report.add("http.views.recorded", Double(recorded), "views", target: ">= \(served) served", meets: recorded >= served)
+        report.add("http.views.in_stats", Double(inStats), "views", target: "= \(counted) counted", meets: inStats == counted)
         report.add("http.rss_mb", rssMB, "MB", target: "< 64", meets: rssMB < 64)
         report.add("http.peer.healthz.rps", peer.requestsPerSecond, "req/s", target: "Hummingbird 2 reference")
         report.add("http.peer.healthz.p99_ms", peer.p99Milliseconds, "ms", target: "Hummingbird 2 reference")
