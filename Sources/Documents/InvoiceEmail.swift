@@ -62,7 +62,7 @@ public enum InvoiceEmail {
         let title = subject ?? (category == .portal ? "Your account with \(vendorName)" : "News from \(vendorName)")
         var paragraphs = ["Hello \(customerName),"]
         if let note, !note.isEmpty { paragraphs.append(note) }
-        if let portalURL {
+        if portalURL != nil {
             paragraphs.append("Your invoices, balance and statement are here (the link is personal; please do not forward it):")
         }
         let text = paragraphs.joined(separator: "\n\n") + (portalURL.map { "\n\($0)" } ?? "")
