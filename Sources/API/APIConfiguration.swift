@@ -11,8 +11,12 @@ public struct APIConfiguration: Sendable, Equatable {
     public var rateLimitPerIP: Int
     public var rateLimitPerToken: Int
 
+    /// The payment provider's API origin (`payments.stripeBaseURL`); tests point it at a local fake.
+    public var stripeBaseURL: String
+
     public init(publicBaseURL: String = "http://127.0.0.1:8080", trustedProxies: Set<String> = [], rateLimitPerIP: Int = 0,
-                rateLimitPerToken: Int = 0) {
+                rateLimitPerToken: Int = 0, stripeBaseURL: String = "https://api.stripe.com") {
+        self.stripeBaseURL = stripeBaseURL
         self.publicBaseURL = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
         self.trustedProxies = trustedProxies
         self.rateLimitPerIP = rateLimitPerIP

@@ -25,7 +25,7 @@ public final class BillportAPI: Sendable {
         ("X-Robots-Tag", "noindex"),
         ("Referrer-Policy", "no-referrer"),
         ("X-Content-Type-Options", "nosniff"),
-        ("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+        ("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self' https://checkout.stripe.com"),
     ]
 
     /// `/healthz` answers the same bytes every time; built once.
@@ -64,12 +64,22 @@ public final class BillportAPI: Sendable {
                 }
             },
         ]
+        let documents = renderer.map {
+            DocumentRoutes(store: store, pdfs: InvoicePDFService(store: store, renderer: $0), signer: signer, clock: clock,
+                           tracking: tracking, pages: PublicAnswerCache(database: store.database, clock: clock))
+        }
+        let payments = PaymentRoutes(store: store, configuration: configuration, clients: CheckoutClients(baseURL: configuration.stripeBaseURL),
+                                     pdf: { tenantID, invoiceID in
+                                         guard let documents else { throw APIError.linkNotFound }
+                                         return try await documents.pdfResponse(tenantID: tenantID, invoiceID: invoiceID, notFound: .linkNotFound)
+                                     }, clock: clock)
         router = Router(health + [publicView] + TenantRoutes(store: store, configuration: configuration).routes
                         + SettingsRoutes(store: store, signer: signer, configuration: configuration, clock: clock).routes
                         + PortalRoutes(store: store, clock: clock).routes + CustomerRecordRoutes(store: store).routes + PreferenceRoutes(store: store).routes
-                        + EmailRoutes(store: store).routes
-                        + (renderer.map { DocumentRoutes(store: store, pdfs: InvoicePDFService(store: store, renderer: $0), signer: signer, clock: clock,
-                                                          tracking: tracking, pages: PublicAnswerCache(database: store.database, clock: clock)).routes } ?? []))
+                        + EmailRoutes(store: store).routes + payments.routes
+                        + WebhookRoutes(store: store, clock: clock, logger: self.logger).routes
+                        + PaymentSettingsRoutes(store: store, configuration: configuration).routes
+                        + (documents?.routes ?? []))
     }
 
     /// The handler to give the HTTP server.

@@ -38,7 +38,9 @@ struct DocumentRoutes {
                     guard let sheet = try await pdfs.sheet(tenantID: session.tenant.id, invoiceID: invoice) else { throw APIError.linkNotFound }
                     await tracking.note(context.request, tenantID: session.tenant.id, invoiceID: invoice, linkID: nil, source: .portal)
                     let base = "/portal/\(context.parameters["token"] ?? "")"
-                    return InvoicePage.render(sheet, pdfPath: "\(base)/invoices/\(sheet.invoice.publicID)/pdf", backPath: base)
+                    let path = "\(base)/invoices/\(sheet.invoice.publicID)"
+                    return InvoicePage.render(sheet, pdfPath: path + "/pdf", backPath: base,
+                                              payPath: try await payPath(sheet, tenantID: session.tenant.id, path + "/pay"))
                 }
             },
             Route(.get, "/portal/{token}/invoices/{publicId}/pdf", .publicLink) { context in
@@ -64,12 +66,21 @@ struct DocumentRoutes {
             guard let hash = SecretToken.hash(ofPresented: token), let link = try await store.linkedInvoice(tokenHash: hash),
                   let sheet = try await pdfs.sheet(tenantID: link.tenantID, invoiceID: link.invoiceID) else { return nil }
             return RenderedPage(tenantID: link.tenantID, invoiceID: link.invoiceID, linkID: link.linkID, source: link.emailed ? .email : .link,
-                                linkExpiresAt: link.expiresAt, html: Array(InvoicePage.render(sheet, pdfPath: "/invoice/\(token)/pdf").utf8))
+                                linkExpiresAt: link.expiresAt,
+                                html: Array(InvoicePage.render(sheet, pdfPath: "/invoice/\(token)/pdf",
+                                                               payPath: try await payPath(sheet, tenantID: link.tenantID, "/invoice/\(token)/pay")).utf8))
         }
         guard let rendered else { return Self.pageNotFound }
         await tracking.note(context.request, tenantID: rendered.tenantID, invoiceID: rendered.invoiceID, linkID: rendered.linkID,
                             source: rendered.source)
         return HTTPResponse(status: 200, headers: ["Content-Type": "text/html; charset=utf-8"], body: rendered.html)
+    }
+
+    /// `path` when the buyer can pay online now: the tenant takes payments and something is due.
+    private func payPath(_ sheet: InvoiceSheet, tenantID: Int64, _ path: String) async throws -> String? {
+        guard sheet.invoice.status == .issued, sheet.invoice.amountDue > 0,
+              try await store.paymentSettings(tenantID: tenantID).acceptsOnlinePayments else { return nil }
+        return path
     }
 
     private func linkPDF(_ context: RequestContext) async throws -> HTTPResponse {
@@ -104,7 +115,7 @@ struct DocumentRoutes {
         return response
     }
 
-    private func pdfResponse(tenantID: Int64, invoiceID: Int64, notFound: APIError) async throws -> HTTPResponse {
+    func pdfResponse(tenantID: Int64, invoiceID: Int64, notFound: APIError) async throws -> HTTPResponse {
         let document: (bytes: [UInt8], fileName: String)?
         do {
             document = try await pdfs.pdf(tenantID: tenantID, invoiceID: invoiceID)

@@ -96,12 +96,6 @@ enum PortalPage {
 
     /// "Access denied" (an expired link), "Portal not available" (switched off), or a refused message.
     static func refusal(title: String, message: String) -> String {
-        """
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-        <meta name="robots" content="noindex,nofollow"><title>\(HTML.escape(title))</title><link rel="stylesheet" href="/assets/billport.css"></head>
-        <body><main><section class="card"><h1>\(HTML.escape(title))</h1><p>\(HTML.escape(message))</p></section>
-        <footer>Powered by Billport</footer></main></body></html>
-        """
+        PlainPage.render(title: title, body: "<h1>\(HTML.escape(title))</h1><p>\(HTML.escape(message))</p>")
     }
 }

@@ -15,8 +15,15 @@ struct RequestContext: Sendable {
     /// The authenticated tenant; tenant routes always have one.
     var tenantID: Int64 {
         get throws {
+            try tenantValue.id
+        }
+    }
+
+    /// The authenticated tenant itself.
+    var tenantValue: Tenant {
+        get throws {
             guard let tenant else { throw APIError.unauthorized }
-            return tenant.id
+            return tenant
         }
     }
 

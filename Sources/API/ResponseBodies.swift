@@ -59,6 +59,8 @@ struct InvoiceBody: Encodable {
     let issuedAt: String?
     /// Only on `GET /api/invoices/{id}`.
     var views: ViewStatsBody?
+    /// Only on `GET /api/invoices/{id}`: online payments, oldest first.
+    var payments: [PaymentBody]?
 
     init(_ invoice: Invoice) {
         id = invoice.id

@@ -39,6 +39,7 @@ struct TenantRoutes {
                 }
                 var body = InvoiceBody(invoice)
                 body.views = ViewStatsBody(try await store.viewStats(tenantID: tenantID, invoiceID: invoice.id), now: store.clock.now())
+                body.payments = try await store.payments(tenantID: tenantID, invoiceID: invoice.id).map(PaymentBody.init)
                 return JSONBody.response(body)
             },
             Route(.get, "/api/invoices/{id}/views", .tenant(permission: nil)) { context in

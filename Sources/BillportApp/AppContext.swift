@@ -60,7 +60,16 @@ struct AppContext {
         handlers.registerLinkExpiry(store: portalStore(jobs: store))
         handlers.registerEmail(store: portalStore(jobs: store), pdfs: InvoicePDFService(store: portalStore(jobs: store), renderer: renderer),
                                sender: try mailSender(), settings: try emailSettings())
+        handlers.registerPayments(store: portalStore(jobs: store), beforeCommit: Self.diagnosticApplyPause())
         return handlers
+    }
+
+    /// `BILLPORT_DIAG_PAYMENT_APPLY_PAUSE` (a duration such as `30s`): for the crash test only,
+    /// the worker holds each payment event's transaction open that long before committing, so
+    /// a test can kill it mid-apply. Unset in any real deployment.
+    static func diagnosticApplyPause(environment: [String: String] = ProcessInfo.processInfo.environment) -> (@Sendable () -> Void)? {
+        guard let text = environment["BILLPORT_DIAG_PAYMENT_APPLY_PAUSE"], let pause = DurationText.parse(text) else { return nil }
+        return { Thread.sleep(forTimeInterval: pause.timeInterval) }
     }
 
     func workerPool(store: SQLiteJobStore, renderer: PDFInvoiceRenderer) throws -> WorkerPool {

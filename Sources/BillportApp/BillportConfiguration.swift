@@ -103,6 +103,11 @@ public struct BillportConfiguration: Sendable {
         if !jwtSecret.isEmpty, jwtSecret.utf8.count < 32 {
             throw ConfigError(key: "auth.jwtSecret", message: "must be at least 32 characters (or unset, to generate one)", source: "in \(fileName)")
         }
+        let stripeBaseURL = try reader.string("payments.stripeBaseURL", default: "https://api.stripe.com")
+        guard let stripe = URL(string: stripeBaseURL), ["http", "https"].contains(stripe.scheme ?? ""), stripe.host != nil,
+              !stripeBaseURL.hasSuffix("/") else {
+            throw ConfigError(key: "payments.stripeBaseURL", message: "must be an http(s) origin without a trailing slash like https://api.stripe.com (got \"\(stripeBaseURL)\")", source: "in \(fileName)")
+        }
         let (mail, reminderOffsets) = try Self.mail(&reader, dataDirectory: dataDirectory, fileName: fileName)
         try reader.checkNoUnknownKeys()
         if worker.maxPollInterval < worker.pollInterval {
@@ -115,7 +120,7 @@ public struct BillportConfiguration: Sendable {
             dataDirectory: dataDirectory, databasePath: path.isEmpty ? dataDirectory + "/billport.sqlite" : path,
             database: database, logLevel: logLevel, queue: queue, worker: worker, schedulerEnabled: schedulerEnabled,
             scheduler: scheduler, http: http, api: APIConfiguration(publicBaseURL: publicBaseURL, trustedProxies: Set(proxies), rateLimitPerIP: perIP,
-                                                              rateLimitPerToken: perToken),
+                                                              rateLimitPerToken: perToken, stripeBaseURL: stripeBaseURL),
             jwtSecret: jwtSecret.isEmpty ? nil : jwtSecret, fontDirectory: fontDirectory, viewDedupeWindow: viewDedupeWindow)
         configuration.mail = mail
         configuration.reminderOffsets = reminderOffsets

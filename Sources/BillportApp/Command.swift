@@ -12,7 +12,7 @@ struct Command: Sendable {
         try await action(arguments, context, console)
     }
 
-    static let all: [Command] = ServeCommands.all + JobsCommands.all + TenantCommands.all + DocumentCommands.all
+    static let all: [Command] = ServeCommands.all + JobsCommands.all + TenantCommands.all + PaymentCommands.all + DocumentCommands.all
 
     /// The command named by the leading words of `arguments`, and the arguments after them.
     static func resolve(_ arguments: [String]) throws(UsageError) -> (Command, [String]) {

@@ -18,12 +18,14 @@ public enum InvoicePage {
         .actions{display:flex;gap:12px;flex-wrap:wrap}.button{display:inline-block;padding:10px 18px;border-radius:8px;text-decoration:none;font-weight:600;border:2px solid currentColor}
         .button.primary{color:#fff;background:var(--brand);border-color:var(--brand)}.overdue{color:#b42318}h2{font-size:1.1rem;margin:0 0 .5rem}\
         .notice{background:#e7f6ec;border-radius:8px;padding:10px 14px}label{display:block;font-weight:600;margin-bottom:4px}label.inline{display:inline;font-weight:400}input[type=checkbox]{width:1.1rem;height:1.1rem;vertical-align:middle}\
+        .pay{display:flex;flex-wrap:wrap;gap:8px;align-items:center}.pay label{flex-basis:100%;margin:0}.pay input{font:inherit;padding:8px;border:1px solid #c9ccd1;border-radius:8px;width:10em}\
         textarea{width:100%;font:inherit;padding:8px;border:1px solid #c9ccd1;border-radius:8px;margin-bottom:12px}button.button{font:inherit;cursor:pointer}.notes{white-space:pre-wrap}footer{text-align:center;color:#8a8d93;font-size:.8rem;padding:8px}
         @media (max-width:560px){.hide-narrow{display:none}td,th{padding:6px 2px;font-size:.9rem}}
         """
 
-    /// The page for `sheet`, reached with `token` (used only to link the PDF on the same path).
-    public static func render(_ sheet: InvoiceSheet, pdfPath: String, backPath: String? = nil) -> String {
+    /// The page for `sheet`; "Pay now" posts to `payPath` when one is given (the tenant takes
+    /// online payments and something is due).
+    public static func render(_ sheet: InvoiceSheet, pdfPath: String, backPath: String? = nil, payPath: String? = nil) -> String {
         let invoice = sheet.invoice
         let brand = sheet.branding.brandColor.flatMap { Branding.isValidColor($0) ? $0 : nil } ?? defaultBrand
         let money = { (amount: Int64) in HTML.escape(Money(minorUnits: amount, currency: invoice.currency).formatted) }
@@ -60,13 +62,31 @@ public enum InvoicePage {
             <dl class="meta"><div><dt>Billed to</dt><dd>\(HTML.escape(sheet.customerName))</dd></div>
             <div><dt>Issue date</dt><dd>\(invoice.issueDate)</dd></div><div><dt>Due date</dt><dd>\(invoice.dueDate)</dd></div>
             <div><dt>Amount due</dt><dd>\(money(invoice.amountDue))</dd></div></dl>
-            <div class="actions"><a class="button primary" href="\(HTML.escape(pdfPath))" download>Download PDF</a></div></section>
+            <div class="actions">\(payPath.map { payForm(invoice, action: $0) } ?? "")\
+            <a class="button\(payPath == nil ? " primary" : "")" href="\(HTML.escape(pdfPath))" download>Download PDF</a></div></section>
             <section class="card" aria-label="Lines"><table><thead><tr><th scope="col">Description</th><th scope="col" class="hide-narrow">Qty</th>\
             <th scope="col" class="hide-narrow">Unit price</th><th scope="col" class="hide-narrow">Tax</th><th scope="col">Amount</th></tr></thead>
             <tbody>\(rows)</tbody></table>
             <table class="totals">\(totals.joined())</table>\(notes)</section>
             <footer>Powered by Billport</footer></main></body></html>
             """
+    }
+
+    /// "Pay now" as a plain form (no JavaScript); with partial payments allowed, an amount
+    /// field prefilled with the amount due.
+    static func payForm(_ invoice: Invoice, action: String) -> String {
+        var field = ""
+        if invoice.allowPartialPayments {
+            let due = Money(minorUnits: invoice.amountDue, currency: invoice.currency).formatted.dropLast(invoice.currency.code.count + 1)
+            let minimum = invoice.minimumPaymentAmount.map {
+                " (at least \(HTML.escape(Money(minorUnits: $0, currency: invoice.currency).formatted)))"
+            } ?? ""
+            field = """
+                <label for="amount">Amount to pay in \(invoice.currency.code)\(minimum)</label>\
+                <input id="amount" name="amount" inputmode="decimal" autocomplete="off" value="\(HTML.escape(String(due)))">
+                """
+        }
+        return "<form class=\"pay\" method=\"post\" action=\"\(HTML.escape(action))\">\(field)<button class=\"button primary\" type=\"submit\">Pay now</button></form>"
     }
 
     /// The brand colour of tenants who chose none.

@@ -80,3 +80,22 @@ public struct Money: Sendable, Hashable, Codable {
         return text + " " + currency.code
     }
 }
+
+extension Money {
+    /// The minor units a person typed in major units (`50`, `50.5`, `1,250.00` for EUR): nil
+    /// for anything else or for more decimals than the currency has.
+    public static func minorUnits(parsing text: String, currency: Currency) -> Int64? {
+        let cleaned = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
+        let parts = cleaned.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let whole = parts.first, !whole.isEmpty, whole.count <= 12,
+              whole.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        let fraction = parts.count == 2 ? parts[1] : ""
+        guard fraction.count <= currency.exponent, fraction.allSatisfy({ $0.isASCII && $0.isNumber }),
+              parts.count == 1 || !fraction.isEmpty else { return nil }
+        var scale: Int64 = 1
+        for _ in 0..<currency.exponent { scale *= 10 }
+        let padded = fraction + String(repeating: "0", count: currency.exponent - fraction.count)
+        guard let major = Int64(whole), let minor = Int64(padded.isEmpty ? "0" : padded) else { return nil }
+        return major * scale + minor
+    }
+}

@@ -190,5 +190,74 @@ public enum PortalSchema {
                 PRIMARY KEY (invoice_id, offset_days)
             ) STRICT;
             """),
+        Migration(id: "portal.009_payments", sql: """
+            ALTER TABLE invoices ADD COLUMN paid_at INTEGER;
+            CREATE TABLE tenant_payment_settings (
+                tenant_id INTEGER PRIMARY KEY REFERENCES tenants (id),
+                secret_key TEXT,
+                webhook_secrets TEXT NOT NULL DEFAULT '[]',
+                updated_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE TABLE checkout_sessions (
+                id INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+                invoice_id INTEGER NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
+                session_id TEXT NOT NULL UNIQUE,
+                amount INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE TABLE provider_events (
+                id INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+                provider TEXT NOT NULL,
+                event_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                payload BLOB NOT NULL,
+                received_at INTEGER NOT NULL,
+                applied_at INTEGER,
+                outcome TEXT,
+                UNIQUE (provider, event_id)
+            ) STRICT;
+            CREATE TABLE payments (
+                id INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+                invoice_id INTEGER NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
+                provider TEXT NOT NULL,
+                session_id TEXT NOT NULL,
+                payment_intent TEXT,
+                amount INTEGER NOT NULL CHECK (amount >= 0),
+                currency TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('pending', 'succeeded', 'failed')),
+                excess INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                UNIQUE (provider, session_id)
+            ) STRICT;
+            CREATE INDEX payments_invoice ON payments (invoice_id, id);
+            CREATE INDEX payments_intent ON payments (payment_intent);
+            CREATE TABLE charge_refunds (
+                provider TEXT NOT NULL,
+                charge_id TEXT NOT NULL,
+                tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+                payment_intent TEXT NOT NULL,
+                refunded_total INTEGER NOT NULL CHECK (refunded_total >= 0),
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (provider, charge_id)
+            ) STRICT;
+            CREATE INDEX charge_refunds_intent ON charge_refunds (payment_intent);
+            CREATE TABLE payment_audit (
+                id INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+                invoice_id INTEGER NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
+                at INTEGER NOT NULL,
+                event_id TEXT NOT NULL,
+                action TEXT NOT NULL,
+                amount INTEGER,
+                detail TEXT
+            ) STRICT;
+            CREATE INDEX payment_audit_invoice ON payment_audit (invoice_id, id);
+            """),
     ]
 }

@@ -1,0 +1,163 @@
+import BillportCore
+import Documents
+import Foundation
+import HTTPServer
+import Payments
+import Portal
+import Tokens
+
+/// The buyer's side of online payment: "Pay now" (from a link or the portal) opens the
+/// provider's hosted checkout; the provider sends the buyer back to a confirmation page; a
+/// guest who just paid may download the invoice with the checkout's id for a day.
+///
+/// The redirect never marks anything paid: only a verified webhook event does (`WebhookRoutes`).
+struct PaymentRoutes {
+    let store: SQLitePortalStore
+    let configuration: APIConfiguration
+    let clients: CheckoutClients
+    let pdf: @Sendable (_ tenantID: Int64, _ invoiceID: Int64) async throws -> HTTPResponse
+    let clock: any WallClock
+
+    /// How long after paying a guest may fetch the PDF with the checkout session id.
+    static let guestPDFWindow: TimeInterval = 24 * 3600
+
+    var routes: [Route] {
+        [
+            Route(.post, "/invoice/{token}/pay", .publicLink) { context in
+                try await pay(context) {
+                    guard let hash = SecretToken.hash(ofPresented: context.parameters["token"] ?? ""),
+                          let link = try await store.linkedInvoice(tokenHash: hash) else { throw APIError.linkNotFound }
+                    return (link.tenantID, link.invoiceID, "/invoice/\(context.parameters["token"] ?? "")")
+                }
+            },
+            Route(.post, "/portal/{token}/invoices/{publicId}/pay", .publicLink) { context in
+                try await pay(context) {
+                    let session = try await PortalGate(store: store).open(context.parameters["token"])
+                    let publicID = context.parameters["publicId"] ?? ""
+                    guard let invoice = try await store.customerInvoice(tenantSlug: session.tenant.slug, customerID: session.customer.id,
+                                                                        publicID: publicID) else { throw APIError.linkNotFound }
+                    return (invoice.tenantID, invoice.invoiceID, "/portal/\(context.parameters["token"] ?? "")/invoices/\(publicID)")
+                }
+            },
+            Route(.get, "/pay/complete", .publicLink) { context in
+                let id = context.request.queryValue("session_id") ?? ""
+                let record = Self.isSessionID(id) ? try await store.checkoutSession(id) : nil
+                return Self.html(200, PaymentPage.confirmation(record, sessionID: id))
+            },
+            Route(.get, "/api/public/billing/invoices/{publicId}/pdfByToken", .publicLink) { context in
+                try await guestPDF(context)
+            },
+        ]
+    }
+
+    /// Where the invoice is and where "back" goes, resolved from the route's token.
+    typealias Target = (tenantID: Int64, invoiceID: Int64, backPath: String)
+
+    /// Validates, opens a checkout session, and answers 303 to it (JSON for API callers).
+    private func pay(_ context: RequestContext, target: () async throws -> Target) async throws -> HTTPResponse {
+        let request = context.request
+        let wantsJSON = (request.headers["Accept"] ?? "").contains("application/json")
+            || (request.headers["Content-Type"] ?? "").lowercased().contains("json")
+        do {
+            let (tenantID, invoiceID, backPath) = try await target()
+            guard let invoice = try await store.invoice(tenantID: tenantID, id: invoiceID),
+                  let tenant = try await store.tenant(id: tenantID),
+                  let customer = try await store.customer(tenantID: tenantID, id: invoice.customerID) else { throw APIError.linkNotFound }
+            let settings = try await store.paymentSettings(tenantID: tenantID)
+            guard settings.acceptsOnlinePayments, let key = settings.secretKey else {
+                throw APIError(status: 409, code: "payments_unavailable", message: "\(tenant.name) does not take online payments")
+            }
+            let requested = try Self.requestedAmount(request, currency: invoice.currency)
+            let amount: Int64
+            switch PaymentAmountRule.amount(requested: requested, invoice: invoice,
+                                            providerMinimum: StripeMinimumCharge.minorUnits(currency: invoice.currency.code)) {
+            case .success(let value): amount = value
+            case .failure(.notPayable(let message)): throw APIError(status: 409, code: "invoice_not_payable", message: message)
+            case .failure(.invalidAmount(let message)): throw APIError(status: 422, code: "invalid_field", message: message, field: "amount")
+            }
+            let session = try await openCheckout(key: key, tenant: tenant, invoice: invoice, email: customer.email, amount: amount,
+                                                 backPath: backPath)
+            if wantsJSON {
+                struct Body: Encodable { let checkoutUrl: String; let amount: Int64; let currency: String }
+                return JSONBody.response(Body(checkoutUrl: session, amount: amount, currency: invoice.currency.code))
+            }
+            return HTTPResponse(status: 303, headers: ["Location": session])
+        } catch let error as APIError where !wantsJSON {
+            let html = error.status == 404 ? InvoicePage.notFound : PaymentPage.refusal(error.message)
+            return Self.html(error.status, html, retryAfter: error.retryAfter)
+        }
+    }
+
+    /// The amount asked for: JSON `{"amount": minor units}` or a form's `amount` in major units
+    /// (`50.00`); nil (the whole amount due) when absent or empty.
+    static func requestedAmount(_ request: HTTPRequest, currency: Currency) throws -> Int64? {
+        let invalid = APIError(status: 422, code: "invalid_field", message: "amount must be an amount in \(currency.code) like 50.00",
+                               field: "amount")
+        if (request.headers["Content-Type"] ?? "").lowercased().contains("json") {
+            guard !request.body.isEmpty else { return nil }
+            struct Body: Decodable { let amount: Int64? }
+            return try JSONBody.decode(Body.self, from: request).amount
+        }
+        guard let text = request.formValue("amount"), !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        guard let amount = Money.minorUnits(parsing: text, currency: currency) else { throw invalid }
+        return amount
+    }
+
+    /// Creates the provider's checkout session and remembers it; its URL.
+    private func openCheckout(key: String, tenant: Tenant, invoice: Invoice, email: String, amount: Int64,
+                              backPath: String) async throws -> String {
+        let base = configuration.publicBaseURL
+        // One key per invoice, amount and balance in a ten-minute window: a double click or a
+        // retried request reuses the same session instead of opening a second one.
+        let window = Int64(clock.now().timeIntervalSince1970) / 600
+        let idempotencyKey = "billport-" + Digest.sha256("\(tenant.slug)|\(invoice.publicID)|\(amount)|\(invoice.amountPaid)|\(window)").hex
+        let request = CheckoutSessionRequest(
+            amount: amount, currency: invoice.currency.code, invoiceNumber: invoice.number, customerEmail: email,
+            successURL: base + "/pay/complete?session_id={CHECKOUT_SESSION_ID}", cancelURL: base + backPath,
+            tenant: tenant.slug, invoice: invoice.publicID, idempotencyKey: idempotencyKey)
+        let session: CheckoutSession
+        do {
+            session = try await clients.client(key: key).createCheckoutSession(request)
+        } catch {
+            throw Self.apiError(error)
+        }
+        guard let url = session.url else {
+            throw APIError(status: 502, code: "provider_error", message: "the payment provider returned no checkout page; try again")
+        }
+        try await store.recordCheckoutSession(tenantID: tenant.id, invoiceID: invoice.id, sessionID: session.id, amount: amount,
+                                              currency: invoice.currency.code, expiresAt: session.expiresAt)
+        return url
+    }
+
+    /// A provider failure in the buyer's terms; never the key.
+    static func apiError(_ error: ProviderError) -> APIError {
+        switch error.kind {
+        case .invalidRequest:
+            return APIError(status: 422, code: "payment_refused", message: "the payment provider refused this payment: \(error.message)")
+        case .authentication:
+            return APIError(status: 502, code: "provider_error", message: "online payment is not set up correctly; please tell the sender")
+        default:
+            return APIError(status: 502, code: "provider_unavailable", message: "the payment provider is not reachable; try again in a minute")
+        }
+    }
+
+    /// The PDF for a guest who paid: only the invoice that session paid, only once the payment
+    /// is confirmed, only within `guestPDFWindow` of the checkout. Anything else is one 404.
+    private func guestPDF(_ context: RequestContext) async throws -> HTTPResponse {
+        guard let sessionID = context.request.queryValue("token"), Self.isSessionID(sessionID),
+              let record = try await store.checkoutSession(sessionID),
+              record.invoicePublicID == context.parameters["publicId"], record.paymentState == .succeeded,
+              clock.now().timeIntervalSince(record.createdAt) < Self.guestPDFWindow else { throw APIError.linkNotFound }
+        return try await pdf(record.tenantID, record.invoiceID)
+    }
+
+    static func isSessionID(_ id: String) -> Bool {
+        id.hasPrefix("cs_") && id.count <= 255 && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+    }
+
+    static func html(_ status: Int, _ page: String, retryAfter: Int? = nil) -> HTTPResponse {
+        var response = HTTPResponse(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(page.utf8))
+        if let retryAfter { response.headers.set("Retry-After", String(retryAfter)) }
+        return response
+    }
+}

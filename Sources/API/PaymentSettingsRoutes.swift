@@ -1,0 +1,97 @@
+import BillportCore
+import Foundation
+import HTTPServer
+import Payments
+import Portal
+
+/// The tenant's side of payments: plan and provider keys (never returned in full), and each
+/// invoice's payments with their history.
+struct PaymentSettingsRoutes {
+    let store: SQLitePortalStore
+    let configuration: APIConfiguration
+
+    struct SettingsBody: Encodable {
+        let plan: String
+        let provider = "stripe"
+        let connected: Bool
+        let acceptsOnlinePayments: Bool
+        let secretKey: String?
+        let webhookSecrets: [String]
+        let webhookUrl: String
+    }
+
+    var routes: [Route] {
+        [
+            Route(.get, "/api/settings/payments", .tenant(permission: nil)) { context in
+                let tenant = try context.tenantValue
+                return JSONBody.response(body(try await store.paymentSettings(tenantID: tenant.id), slug: tenant.slug))
+            },
+            Route(.put, "/api/settings/payments", .tenant(permission: SettingsRoutes.settings)) { context in
+                let tenant = try context.tenantValue
+                let update = try JSONBody.decode(PaymentSettingsUpdate.self, from: context.request)
+                let current = try await store.paymentSettings(tenantID: tenant.id)
+                let next = try update.applied(to: current)
+                return JSONBody.response(body(try await store.updatePaymentSettings(tenantID: tenant.id, next), slug: tenant.slug))
+            },
+            Route(.get, "/api/invoices/{id}/payments", .tenant(permission: nil)) { context in
+                let (tenantID, invoiceID) = (try context.tenantID, try context.id("id", "invoice"))
+                guard try await store.invoice(tenantID: tenantID, id: invoiceID) != nil else { throw APIError.notFound("invoice") }
+                struct Body: Encodable { let data: [PaymentBody]; let history: [AuditBody] }
+                let payments = try await store.payments(tenantID: tenantID, invoiceID: invoiceID).map(PaymentBody.init)
+                let history = try await store.paymentAudit(tenantID: tenantID, invoiceID: invoiceID).map(AuditBody.init)
+                return JSONBody.response(Body(data: payments, history: history))
+            },
+        ]
+    }
+
+    private func body(_ settings: PaymentSettings, slug: String) -> SettingsBody {
+        SettingsBody(plan: settings.plan.rawValue, connected: settings.secretKey != nil, acceptsOnlinePayments: settings.acceptsOnlinePayments,
+                     secretKey: settings.secretKey.map(PaymentSettings.masked), webhookSecrets: settings.webhookSecrets.map(PaymentSettings.masked),
+                     webhookUrl: "\(configuration.publicBaseURL)/webhooks/stripe/\(slug)")
+    }
+
+}
+
+/// A payment as the tenant API shows it.
+struct PaymentBody: Encodable {
+    let provider = "stripe"
+    let checkoutSessionId: String
+    let paymentIntentId: String?
+    let amount: Int64
+    let currency: String
+    let state: String
+    let refunded: Int64
+    /// Money beyond what was due; the tenant should refund it.
+    let excess: Int64
+    let createdAt: String
+    let updatedAt: String
+
+    init(_ payment: PaymentRecord) {
+        checkoutSessionId = payment.sessionID
+        paymentIntentId = payment.paymentIntent
+        amount = payment.amount
+        currency = payment.currency.uppercased()
+        state = payment.state.rawValue
+        refunded = payment.refunded
+        excess = payment.excess
+        createdAt = ISO8601.format(payment.createdAt)
+        updatedAt = ISO8601.format(payment.updatedAt)
+    }
+}
+
+/// One line of an invoice's payment history.
+struct AuditBody: Encodable {
+    let at: String
+    let eventId: String
+    let action: String
+    let amount: Int64?
+    let detail: String?
+
+    init(_ entry: PaymentAuditEntry) {
+        at = ISO8601.format(entry.at)
+        eventId = entry.eventID
+        action = entry.action
+        amount = entry.amount
+        detail = entry.detail
+    }
+}

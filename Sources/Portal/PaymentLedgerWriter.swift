@@ -1,0 +1,120 @@
+import Foundation
+import SQLite
+
+/// Applies one event's `LedgerChange` inside the caller's transaction: records the payment or
+/// refund once (unique by the provider's ids), derives the invoice's amount paid and status
+/// again from every row (`PaymentLedger.balance`), and writes an audit line for each change.
+struct Ledger {
+    let db: Connection
+    let tenantID: Int64
+    let eventID: String
+    let now: Date
+    /// The invoice the change touched, once found.
+    private(set) var invoiceID: Int64?
+
+    init(db: Connection, tenantID: Int64, eventID: String, now: Date) {
+        self.db = db
+        self.tenantID = tenantID
+        self.eventID = eventID
+        self.now = now
+    }
+
+    private struct InvoiceRow {
+        let id: Int64, currency: String, total: Int64, credited: Int64, status: InvoiceStatus, paid: Int64
+    }
+
+    mutating func apply(_ change: LedgerChange, invoicePublicID: String) throws -> SQLitePortalStore.EventOutcome {
+        guard let invoice = try invoiceRow(publicID: invoicePublicID) else {
+            return .unchanged("no invoice \(invoicePublicID) for this tenant")
+        }
+        invoiceID = invoice.id
+        let recorded: Bool
+        switch change {
+        case let .payment(sessionID, paymentIntent, amount, currency, state):
+            guard currency.uppercased() == invoice.currency else {
+                return .unchanged("currency \(currency.uppercased()) does not match the invoice's \(invoice.currency)")
+            }
+            recorded = try recordPayment(invoice: invoice.id, sessionID: sessionID, paymentIntent: paymentIntent, amount: amount,
+                                         currency: invoice.currency, state: state)
+        case let .refund(chargeID, paymentIntent, refundedTotal, _):
+            recorded = try recordRefund(invoice: invoice.id, chargeID: chargeID, paymentIntent: paymentIntent, total: refundedTotal)
+        }
+        guard recorded else { return .unchanged("nothing new") }
+        return .applied(try settle(invoice))
+    }
+
+    private func invoiceRow(publicID: String) throws -> InvoiceRow? {
+        try db.queryOne("""
+            SELECT id, currency, total, amount_credited, status, amount_paid FROM invoices WHERE tenant_id = ? AND public_id = ?
+            """, tenantID, publicID) { row in
+            InvoiceRow(id: row.int64(0), currency: row.string(1), total: row.int64(2), credited: row.int64(3),
+                       status: InvoiceStatus(rawValue: row.string(4)) ?? .draft, paid: row.int64(5))
+        }
+    }
+
+    /// Inserts the payment or moves it to a later state; false when it already was there.
+    private func recordPayment(invoice: Int64, sessionID: String, paymentIntent: String?, amount: Int64, currency: String,
+                               state: PaymentState) throws -> Bool {
+        let existing = try db.queryOne("SELECT id, state FROM payments WHERE provider = ? AND session_id = ?",
+                                       SQLitePortalStore.provider, sessionID) { (id: $0.int64(0), state: PaymentState(rawValue: $0.string(1))) }
+        if let existing {
+            let merged = PaymentLedger.merge(existing.state, state)
+            guard merged != existing.state else { return false }
+            try db.execute("UPDATE payments SET state = ?, payment_intent = COALESCE(payment_intent, ?), updated_at = ? WHERE id = ?",
+                           merged.rawValue, paymentIntent, now, existing.id)
+        } else {
+            try db.execute("""
+                INSERT INTO payments (tenant_id, invoice_id, provider, session_id, payment_intent, amount, currency, state, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, tenantID, invoice, SQLitePortalStore.provider, sessionID, paymentIntent, amount, currency, state.rawValue, now, now)
+        }
+        try audit(invoice, "payment_\(state.rawValue)", amount, "checkout \(sessionID)")
+        return true
+    }
+
+    /// Raises the charge's refunded total to `total`; false when it was that high already.
+    private func recordRefund(invoice: Int64, chargeID: String, paymentIntent: String, total: Int64) throws -> Bool {
+        let before = try db.queryOne("SELECT refunded_total FROM charge_refunds WHERE provider = ? AND charge_id = ?",
+                                     SQLitePortalStore.provider, chargeID) { $0.int64(0) } ?? 0
+        guard total > before else { return false }
+        try db.execute("""
+            INSERT INTO charge_refunds (provider, charge_id, tenant_id, payment_intent, refunded_total, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (provider, charge_id) DO UPDATE SET refunded_total = excluded.refunded_total, updated_at = excluded.updated_at
+            """, SQLitePortalStore.provider, chargeID, tenantID, paymentIntent, total, now)
+        try audit(invoice, "refund", total - before, "charge \(chargeID), \(total) refunded in all")
+        return true
+    }
+
+    /// Derives the invoice's balance from its rows and writes it; a description of the result.
+    private func settle(_ invoice: InvoiceRow) throws -> String {
+        let payments = try SQLitePortalStore.payments(db, tenantID: tenantID, invoiceID: invoice.id)
+        let nets = payments.map { PaymentLedger.net(amount: $0.amount, state: $0.state, refunded: $0.refunded) }
+        let balance = PaymentLedger.balance(total: invoice.total, credited: invoice.credited, status: invoice.status, netPayments: nets)
+        let paidAt: Date? = balance.status == .paid ? now : nil
+        try db.execute("""
+            UPDATE invoices SET amount_paid = ?, status = ?,
+                paid_at = CASE WHEN ? = 'paid' THEN COALESCE(paid_at, ?) ELSE NULL END WHERE id = ?
+            """, balance.amountPaid, balance.status.rawValue, balance.status.rawValue, paidAt, invoice.id)
+        // The excess sits on the newest payments: they are the ones that went beyond what was due.
+        var excess = balance.excess
+        for (payment, net) in zip(payments, nets).reversed() {
+            let share = min(net, excess)
+            excess -= share
+            if share != payment.excess { try db.execute("UPDATE payments SET excess = ? WHERE id = ?", share, payment.id) }
+        }
+        let previousExcess = payments.reduce(0) { $0 + $1.excess }
+        if balance.excess > previousExcess {
+            let why = invoice.status == .cancelled ? "payment to a cancelled invoice; refund it" : "paid more than was due; refund the excess"
+            try audit(invoice.id, "excess", balance.excess - previousExcess, why)
+        }
+        if balance.status != invoice.status {
+            try audit(invoice.id, "status", nil, "\(invoice.status.rawValue) → \(balance.status.rawValue)")
+        }
+        return "amount paid \(invoice.paid) → \(balance.amountPaid), status \(balance.status.rawValue)"
+    }
+
+    private func audit(_ invoice: Int64, _ action: String, _ amount: Int64?, _ detail: String) throws {
+        try db.execute("INSERT INTO payment_audit (tenant_id, invoice_id, at, event_id, action, amount, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       tenantID, invoice, now, eventID, action, amount, detail)
+    }
+}

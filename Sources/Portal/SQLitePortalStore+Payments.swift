@@ -1,0 +1,219 @@
+import BillportCore
+import Foundation
+import Queue
+import SQLite
+
+/// Online payments: the tenant's provider settings, checkout sessions, provider events stored
+/// with their `payment.event` job, and the per-invoice ledger those events feed.
+extension SQLitePortalStore {
+    /// The payload of `payment.event`: the stored event to apply.
+    public struct ApplyPaymentEvent: Codable, Sendable, Equatable {
+        public let eventRowId: Int64
+        public init(eventRowId: Int64) { self.eventRowId = eventRowId }
+    }
+
+    /// A stored provider event, as the worker reads it back.
+    public struct StoredProviderEvent: Sendable {
+        public let rowID: Int64
+        public let tenantID: Int64
+        public let tenantSlug: String
+        public let provider: String
+        public let eventID: String
+        public let type: String
+        public let payload: [UInt8]
+        public let applied: Bool
+    }
+
+    /// A checkout session Billport opened, with whether its payment has arrived.
+    public struct CheckoutRecord: Sendable, Equatable {
+        public let tenantID: Int64
+        public let invoiceID: Int64
+        public let invoicePublicID: String
+        public let invoiceNumber: String
+        public let vendorName: String
+        public let amount: Int64
+        public let currency: String
+        public let createdAt: Date
+        public let paymentState: PaymentState?
+    }
+
+    /// What applying an event did.
+    public enum EventOutcome: Sendable, Equatable {
+        /// Changed the ledger; the text says how (for the log and the event row).
+        case applied(String)
+        /// Nothing to change: a repeat, an older state, or an event about nothing we know.
+        case unchanged(String)
+        /// An earlier run already applied it.
+        case alreadyApplied
+    }
+
+    static let provider = "stripe"
+
+    // MARK: Settings
+
+    /// The tenant's plan and provider keys.
+    public func paymentSettings(tenantID: Int64) async throws -> PaymentSettings {
+        try await database.read { db in try Self.paymentSettings(db, tenantID: tenantID) }
+    }
+
+    /// The tenant with `slug` and its payment settings, for a webhook delivery.
+    public func paymentSettings(tenantSlug: String) async throws -> (tenantID: Int64, settings: PaymentSettings)? {
+        try await database.read { db in
+            guard let id = try db.queryOne("SELECT id FROM tenants WHERE slug = ?", tenantSlug, map: { $0.int64(0) }) else { return nil }
+            return (id, try Self.paymentSettings(db, tenantID: id))
+        }
+    }
+
+    static func paymentSettings(_ db: Connection, tenantID: Int64) throws -> PaymentSettings {
+        let plan = try db.queryOne("SELECT plan FROM tenants WHERE id = ?", tenantID) { Plan(rawValue: $0.string(0)) ?? .free } ?? .free
+        let keys = try db.queryOne("SELECT secret_key, webhook_secrets FROM tenant_payment_settings WHERE tenant_id = ?", tenantID) {
+            (key: $0.optionalString(0), secrets: (try? JSONDecoder().decode([String].self, from: Data($0.string(1).utf8))) ?? [])
+        }
+        return PaymentSettings(plan: plan, secretKey: keys?.key, webhookSecrets: keys?.secrets ?? [])
+    }
+
+    /// Replaces the tenant's payment settings (the caller validated the keys' shapes).
+    public func updatePaymentSettings(tenantID: Int64, _ settings: PaymentSettings) async throws -> PaymentSettings {
+        let now = clock.now()
+        let secrets = String(decoding: try JSONEncoder().encode(settings.webhookSecrets), as: UTF8.self)
+        return try await database.write { db in
+            try db.execute("UPDATE tenants SET plan = ? WHERE id = ?", settings.plan.rawValue, tenantID)
+            guard db.changes == 1 else { throw PortalError.notFound("tenant") }
+            try db.execute("""
+                INSERT INTO tenant_payment_settings (tenant_id, secret_key, webhook_secrets, updated_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (tenant_id) DO UPDATE SET secret_key = excluded.secret_key, webhook_secrets = excluded.webhook_secrets,
+                    updated_at = excluded.updated_at
+                """, tenantID, settings.secretKey, secrets, now)
+            return try Self.paymentSettings(db, tenantID: tenantID)
+        }
+    }
+
+    // MARK: Checkout sessions
+
+    /// Remembers a checkout session opened for an invoice (for the confirmation page and the
+    /// paid-guest PDF).
+    public func recordCheckoutSession(tenantID: Int64, invoiceID: Int64, sessionID: String, amount: Int64, currency: String,
+                                      expiresAt: Date) async throws {
+        let now = clock.now()
+        try await database.write { db in
+            try db.execute("""
+                INSERT INTO checkout_sessions (tenant_id, invoice_id, session_id, amount, currency, created_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING
+                """, tenantID, invoiceID, sessionID, amount, currency, now, expiresAt)
+        }
+    }
+
+    /// The checkout session `sessionID` Billport opened, nil for any other.
+    public func checkoutSession(_ sessionID: String) async throws -> CheckoutRecord? {
+        try await database.read { db in
+            try db.queryOne("""
+                SELECT c.tenant_id, c.invoice_id, i.public_id, i.number, t.name, c.amount, c.currency, c.created_at,
+                       (SELECT state FROM payments p WHERE p.provider = ? AND p.session_id = c.session_id)
+                FROM checkout_sessions c JOIN invoices i ON i.id = c.invoice_id JOIN tenants t ON t.id = c.tenant_id
+                WHERE c.session_id = ?
+                """, Self.provider, sessionID) { row in
+                CheckoutRecord(tenantID: row.int64(0), invoiceID: row.int64(1), invoicePublicID: row.string(2), invoiceNumber: row.string(3),
+                               vendorName: row.string(4), amount: row.int64(5), currency: row.string(6), createdAt: row.date(7),
+                               paymentState: row.optionalString(8).flatMap(PaymentState.init(rawValue:)))
+            }
+        }
+    }
+
+    // MARK: Provider events
+
+    /// Stores a verified event and enqueues its `payment.event` job in the same transaction;
+    /// false (and nothing written) when the event id was stored before.
+    public func receiveProviderEvent(tenantID: Int64, eventID: String, type: String, payload: [UInt8]) async throws -> Bool {
+        let now = clock.now()
+        return try await database.write { [jobs] db in
+            try db.execute("""
+                INSERT INTO provider_events (tenant_id, provider, event_id, type, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (provider, event_id) DO NOTHING
+                """, tenantID, Self.provider, eventID, type, payload, now)
+            guard db.changes == 1 else { return false }
+            let row = db.lastInsertRowID
+            _ = try jobs?.enqueue([NewJob(kind: "payment.event", payload: ApplyPaymentEvent(eventRowId: row))], in: db)
+            return true
+        }
+    }
+
+    /// The stored event `rowID`.
+    public func providerEvent(rowID: Int64) async throws -> StoredProviderEvent? {
+        try await database.read { db in
+            try db.queryOne("""
+                SELECT e.id, e.tenant_id, t.slug, e.provider, e.event_id, e.type, e.payload, e.applied_at IS NOT NULL
+                FROM provider_events e JOIN tenants t ON t.id = e.tenant_id WHERE e.id = ?
+                """, rowID) { row in
+                StoredProviderEvent(rowID: row.int64(0), tenantID: row.int64(1), tenantSlug: row.string(2), provider: row.string(3),
+                                    eventID: row.string(4), type: row.string(5), payload: row.blob(6), applied: row.bool(7))
+            }
+        }
+    }
+
+    /// Marks an event done without touching any invoice (a type Billport ignores, an event
+    /// about another system's checkout).
+    public func settleProviderEvent(rowID: Int64, outcome: String) async throws {
+        let now = clock.now()
+        try await database.write { db in
+            try db.execute("UPDATE provider_events SET applied_at = ?, outcome = ? WHERE id = ? AND applied_at IS NULL", now, outcome, rowID)
+        }
+    }
+
+    /// Applies `change` to the invoice `invoicePublicID` and marks the event applied, in one
+    /// transaction: a crash before the commit leaves nothing, so the retried job applies it
+    /// once. `beforeCommit` runs inside the transaction (tests use it to crash there).
+    public func applyLedgerChange(eventRowID: Int64, invoicePublicID: String, _ change: LedgerChange,
+                                  beforeCommit: (@Sendable () -> Void)? = nil) async throws -> EventOutcome {
+        let now = clock.now()
+        return try await database.write { [self] db in
+            guard let event = try db.queryOne("SELECT tenant_id, event_id, applied_at FROM provider_events WHERE id = ?", eventRowID, map: {
+                (tenantID: $0.int64(0), eventID: $0.string(1), applied: !$0.isNull(2))
+            }) else { throw PortalError.notFound("provider event") }
+            if event.applied { return .alreadyApplied }
+            var ledger = Ledger(db: db, tenantID: event.tenantID, eventID: event.eventID, now: now)
+            let outcome = try ledger.apply(change, invoicePublicID: invoicePublicID)
+            if case .applied = outcome, let invoiceID = ledger.invoiceID { try enqueueRender(db, tenantID: event.tenantID, invoiceID: invoiceID) }
+            let text: String
+            switch outcome {
+            case .applied(let detail), .unchanged(let detail): text = detail
+            case .alreadyApplied: text = "already applied"
+            }
+            try db.execute("UPDATE provider_events SET applied_at = ?, outcome = ? WHERE id = ?", now, text, eventRowID)
+            beforeCommit?()
+            return outcome
+        }
+    }
+
+    // MARK: Reading the ledger
+
+    /// The invoice's payments, oldest first.
+    public func payments(tenantID: Int64, invoiceID: Int64) async throws -> [PaymentRecord] {
+        try await database.read { db in try Self.payments(db, tenantID: tenantID, invoiceID: invoiceID) }
+    }
+
+    static func payments(_ db: Connection, tenantID: Int64, invoiceID: Int64) throws -> [PaymentRecord] {
+        try db.query("""
+            SELECT p.id, p.invoice_id, p.session_id, p.payment_intent, p.amount, p.currency, p.state,
+                   COALESCE((SELECT SUM(r.refunded_total) FROM charge_refunds r
+                             WHERE r.payment_intent = p.payment_intent AND r.tenant_id = p.tenant_id), 0),
+                   p.excess, p.created_at, p.updated_at
+            FROM payments p WHERE p.tenant_id = ? AND p.invoice_id = ? ORDER BY p.id
+            """, tenantID, invoiceID) { row in
+            PaymentRecord(id: row.int64(0), invoiceID: row.int64(1), sessionID: row.string(2), paymentIntent: row.optionalString(3),
+                          amount: row.int64(4), currency: row.string(5), state: PaymentState(rawValue: row.string(6)) ?? .pending,
+                          refunded: row.int64(7), excess: row.int64(8), createdAt: row.date(9), updatedAt: row.date(10))
+        }
+    }
+
+    /// The invoice's payment history: every change an event made, oldest first.
+    public func paymentAudit(tenantID: Int64, invoiceID: Int64) async throws -> [PaymentAuditEntry] {
+        try await database.read { db in
+            try db.query("""
+                SELECT at, event_id, action, amount, detail FROM payment_audit WHERE tenant_id = ? AND invoice_id = ? ORDER BY id
+                """, tenantID, invoiceID) { row in
+                PaymentAuditEntry(at: row.date(0), eventID: row.string(1), action: row.string(2), amount: row.optionalInt64(3),
+                                  detail: row.optionalString(4))
+            }
+        }
+    }
+}
