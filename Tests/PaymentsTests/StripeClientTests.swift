@@ -1,5 +1,6 @@
 import Foundation
 import Payments
+import TestSupport
 import Testing
 
 /// The client against `fake-stripe.py`, a real HTTP server speaking Stripe's wire format.

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import Payments
+import TestSupport
 import Testing
 
 /// The fake provider POSTs signed events to a live webhook endpoint (an `HTTPServer` on an

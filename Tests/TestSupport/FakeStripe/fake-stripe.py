@@ -24,6 +24,8 @@ A control API (no authentication) lets tests look inside and drive it:
                                     `checkout.session.completed` event
   POST /_test/refund/{id}           JSON {"amount": 500}: builds `charge.refunded` for the
                                     session's charge
+  POST /_test/async/{id}            JSON {"succeeded": true}: ends a delayed payment (completed
+                                    with {"async": true}) with `checkout.session.async_payment_…`
 
 The two event routes answer {"event": …, "payload": "<exact body>", "signature": "t=…,v1=…"},
 signed with --webhook-secret, and POST the payload with a `Stripe-Signature` header to
@@ -213,11 +215,21 @@ class Handler(BaseHTTPRequestHandler):
             with self.state.lock:
                 if session["payment_intent"] is None:
                     session["payment_intent"] = random_id("pi_3", 23)
-                session.update({"status": "complete", "payment_status": "paid", "url": None,
+                session.update({"status": "complete", "payment_status": "unpaid" if options.get("async") else "paid", "url": None,
                                 "customer_details": {"email": session["customer_email"] or "payer@example.com",
                                                      "name": "Jenny Rosen", "phone": None, "tax_exempt": "none"}})
                 obj = public(session)
             self.deliver(event("checkout.session.completed", obj), options)
+        elif method == "POST" and path.startswith("/_test/async/"):
+            session = self.session_for(path)
+            succeeded = bool(options.get("succeeded", True))
+            with self.state.lock:
+                if session["payment_intent"] is None:
+                    raise StripeError(400, "The session has not been completed")
+                session["payment_status"] = "paid" if succeeded else "unpaid"
+                obj = public(session)
+            kind = "succeeded" if succeeded else "failed"
+            self.deliver(event("checkout.session.async_payment_" + kind, obj), options)
         elif method == "POST" and path.startswith("/_test/refund/"):
             session = self.session_for(path)
             with self.state.lock:

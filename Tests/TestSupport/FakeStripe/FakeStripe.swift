@@ -1,22 +1,21 @@
 import Foundation
 import HTTPClient
 import Payments
-import TestSupport
 
 /// The fake Stripe API (`fake-stripe.py`, beside this file) in a child process on an
 /// ephemeral port of 127.0.0.1, with its control API.
-final class FakeStripe: Sendable {
-    static let apiKey = "sk_test_51BillportFakeKey0123456789"
-    static let webhookSecret = "whsec_BillportFakeWebhookSecret42"
+public final class FakeStripe: Sendable {
+    public static let apiKey = "sk_test_51BillportFakeKey0123456789"
+    public static let webhookSecret = "whsec_BillportFakeWebhookSecret42"
 
     private let directory: TemporaryDirectory
     private let process: ChildProcess
     private let control: HTTPClient
     /// The port it listens on.
-    let port: Int
+    public let port: Int
 
     /// Starts the fake and waits (up to `timeout`) for its `PORT <n>` line.
-    static func start(timeout: Duration = .seconds(20)) async throws -> FakeStripe {
+    public static func start(timeout: Duration = .seconds(20)) async throws -> FakeStripe {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fake-stripe.py").path
         let directory = TemporaryDirectory()
         let process = try ChildProcess("/usr/bin/env", ["python3", script, "--api-key", apiKey, "--webhook-secret", webhookSecret],
@@ -41,21 +40,21 @@ final class FakeStripe: Sendable {
     }
 
     /// The origin to configure as `StripeConfiguration.baseURL`.
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// A client of the fake with the key it accepts (or `key`).
-    func client(key: String = FakeStripe.apiKey) throws -> StripeClient {
+    public func client(key: String = FakeStripe.apiKey) throws -> StripeClient {
         try StripeClient(configuration: StripeConfiguration(secretKey: StripeSecretKey(key), baseURL: baseURL,
                                                             timeout: .seconds(15)))
     }
 
     /// Every API request received so far, oldest first.
-    func requests() async throws -> [RecordedRequest] {
+    public func requests() async throws -> [RecordedRequest] {
         try await call("GET", "/_test/requests", as: RecordedRequests.self).requests
     }
 
     /// Makes the next `count` API requests answer `status` (with `Stripe-Should-Retry` if given).
-    func failNext(status: Int, count: Int = 1, shouldRetry: Bool? = nil) async throws {
+    public func failNext(status: Int, count: Int = 1, shouldRetry: Bool? = nil) async throws {
         var options: [String: Any] = ["status": status, "count": count]
         if let shouldRetry { options["should_retry"] = shouldRetry }
         _ = try await call("POST", "/_test/fail_next", options, as: Ignored.self)
@@ -63,9 +62,11 @@ final class FakeStripe: Sendable {
 
     /// Pays the session and returns the signed `checkout.session.completed` delivery; with a
     /// `webhookURL`, the fake also POSTs it there (signed with `secret`, dated `timestamp`).
-    func complete(_ sessionID: String, webhookURL: String? = nil, secret: String? = nil,
-                  timestamp: Date? = nil) async throws -> SignedDelivery {
-        var options: [String: Any] = [:]
+    /// With `delayed`, the checkout completes unpaid (a bank debit): the money follows with
+    /// `settleDelayed`.
+    public func complete(_ sessionID: String, webhookURL: String? = nil, secret: String? = nil,
+                  timestamp: Date? = nil, delayed: Bool = false) async throws -> SignedDelivery {
+        var options: [String: Any] = ["async": delayed]
         if let webhookURL { options["webhook_url"] = webhookURL }
         if let secret { options["secret"] = secret }
         if let timestamp { options["timestamp"] = Int(timestamp.timeIntervalSince1970) }
@@ -73,12 +74,21 @@ final class FakeStripe: Sendable {
     }
 
     /// Refunds `amount` of the session's charge and returns the signed `charge.refunded` delivery.
-    func refund(_ sessionID: String, amount: Int64) async throws -> SignedDelivery {
-        try await call("POST", "/_test/refund/\(sessionID)", ["amount": amount], as: SignedDelivery.self)
+    public func refund(_ sessionID: String, amount: Int64, webhookURL: String? = nil) async throws -> SignedDelivery {
+        var options: [String: Any] = ["amount": amount]
+        if let webhookURL { options["webhook_url"] = webhookURL }
+        return try await call("POST", "/_test/refund/\(sessionID)", options, as: SignedDelivery.self)
+    }
+
+    /// Ends a delayed payment: `checkout.session.async_payment_succeeded` or `…_failed`.
+    public func settleDelayed(_ sessionID: String, succeeded: Bool, webhookURL: String? = nil) async throws -> SignedDelivery {
+        var options: [String: Any] = ["succeeded": succeeded]
+        if let webhookURL { options["webhook_url"] = webhookURL }
+        return try await call("POST", "/_test/async/\(sessionID)", options, as: SignedDelivery.self)
     }
 
     /// Kills the fake and waits for it to be gone: the "provider down" case.
-    func stop() async throws {
+    public func stop() async throws {
         process.send(SIGKILL)
         _ = try await process.waitForExit(timeout: .seconds(10))
     }
@@ -93,8 +103,8 @@ final class FakeStripe: Sendable {
     }
 }
 
-struct FakeStripeError: Error, CustomStringConvertible {
-    let description: String
+public struct FakeStripeError: Error, CustomStringConvertible {
+    public let description: String
     init(_ description: String) { self.description = description }
 }
 
@@ -102,40 +112,40 @@ private struct Ignored: Decodable {}
 private struct RecordedRequests: Decodable { let requests: [RecordedRequest] }
 
 /// One API request as the fake received it.
-struct RecordedRequest: Decodable {
-    let method: String
-    let path: String
-    let clientPort: Int
-    let headers: [[String]]
+public struct RecordedRequest: Decodable, Sendable {
+    public let method: String
+    public let path: String
+    public let clientPort: Int
+    public let headers: [[String]]
     /// The raw form body, exactly as sent.
-    let body: String
+    public let body: String
     /// The body's pairs as Python's `parse_qsl` decoded them (how a server sees them).
-    let form: [[String]]
+    public let form: [[String]]
 
     enum CodingKeys: String, CodingKey { case method, path, headers, body, form, clientPort = "client_port" }
 
-    func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         headers.first { $0[0].lowercased() == name.lowercased() }?[1]
     }
 
     /// The decoded value of a form field; nil when absent.
-    func field(_ name: String) -> String? {
+    public func field(_ name: String) -> String? {
         form.first { $0[0] == name }?[1]
     }
 
     /// Every decoded field name.
-    var fieldNames: Set<String> { Set(form.map { $0[0] }) }
+    public var fieldNames: Set<String> { Set(form.map { $0[0] }) }
 }
 
 /// An event delivery built by the fake: the exact body, its `Stripe-Signature` header and,
 /// when it POSTed them to a webhook URL, what that answered.
-struct SignedDelivery: Decodable {
-    struct Delivery: Decodable {
-        let status: Int?
-        let body: String?
+public struct SignedDelivery: Decodable, Sendable {
+    public struct Delivery: Decodable, Sendable {
+        public let status: Int?
+        public let body: String?
     }
 
-    let payload: String
-    let signature: String
-    let delivery: Delivery?
+    public let payload: String
+    public let signature: String
+    public let delivery: Delivery?
 }
