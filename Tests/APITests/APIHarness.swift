@@ -25,15 +25,19 @@ final class APIHarness: Sendable {
     let port: Int
     let base = "https://billing.example.com"
     let session: URLSession
+    /// A client that shows a redirect instead of following it.
+    let unredirected: URLSession
     let clock: any WallClock
 
     init(limits: HTTPParserLimits = .init(), renderer: (any InvoiceRenderer)? = StubRenderer(), clock: any WallClock = SystemClock(),
-         views: ((SQLitePortalStore) -> ViewRecorder)? = nil, rateLimits: (perAddress: Int, perToken: Int) = (0, 0)) throws {
+         views: ((SQLitePortalStore) -> ViewRecorder)? = nil, rateLimits: (perAddress: Int, perToken: Int) = (0, 0),
+         stripeBaseURL: String = "https://api.stripe.com") throws {
         temp = try TemporaryDatabase(migrations: QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations)
         self.clock = clock
         jobs = SQLiteJobStore(database: temp.database, clock: clock)
         store = SQLitePortalStore(database: temp.database, clock: clock, jobs: jobs)
-        let configuration = APIConfiguration(publicBaseURL: base, rateLimitPerIP: rateLimits.perAddress, rateLimitPerToken: rateLimits.perToken)
+        let configuration = APIConfiguration(publicBaseURL: base, rateLimitPerIP: rateLimits.perAddress, rateLimitPerToken: rateLimits.perToken,
+                                             stripeBaseURL: stripeBaseURL)
         let api = BillportAPI(store: store, signer: signer, configuration: configuration, renderer: renderer,
                               views: views?(store), clock: clock, logger: .disabled)
         var serverConfiguration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
@@ -45,6 +49,7 @@ final class APIHarness: Sendable {
         let sessionConfiguration = URLSessionConfiguration.ephemeral
         sessionConfiguration.timeoutIntervalForRequest = 10
         session = URLSession(configuration: sessionConfiguration)
+        unredirected = URLSession(configuration: sessionConfiguration, delegate: RefuseRedirects(), delegateQueue: nil)
     }
 
     func stop() async {
@@ -72,7 +77,7 @@ final class APIHarness: Sendable {
 
     /// Sends one request; `json` is encoded as the body, `rawBody` sent as is.
     func send(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, rawBody: String? = nil,
-              bytes: [UInt8]? = nil, headers: [String: String] = [:]) async throws -> Reply {
+              bytes: [UInt8]? = nil, headers: [String: String] = [:], followRedirects: Bool = true) async throws -> Reply {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
@@ -86,7 +91,7 @@ final class APIHarness: Sendable {
         }
         if let bytes { request.httpBody = Data(bytes) }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await session.data(for: request)
+        let (data, response) = try await (followRedirects ? session : unredirected).data(for: request)
         let http = response as! HTTPURLResponse
         var fields: [String: String] = [:]
         for (key, value) in http.allHeaderFields { fields["\(key)"] = "\(value)" }
@@ -123,6 +128,14 @@ final class APIHarness: Sendable {
             guard issued.status == 200 else { throw HarnessFailure("issue: \(issued.status) \(issued.text)") }
         }
         return Int64(id)
+    }
+}
+
+/// Answers every redirect with "don't", so a test sees the 303 itself.
+final class RefuseRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        completionHandler(nil)
     }
 }
 
