@@ -17,14 +17,14 @@ final class PaymentRig: Sendable {
     private let task: Task<Void, any Error>
 
     /// A tenant on the pro plan with the fake's key and webhook secret (unless `connect` is false).
-    init(connect: Bool = true, applyPause: (@Sendable () -> Void)? = nil) async throws {
+    init(connect: Bool = true, logger: Logger = .disabled) async throws {
         fake = try await FakeStripe.start()
-        api = try APIHarness(stripeBaseURL: fake.baseURL)
+        api = try APIHarness(stripeBaseURL: fake.baseURL, logger: logger)
         tenant = try await api.tenant("acme")
         var handlers = JobHandlers()
-        handlers.registerPayments(store: api.store, beforeCommit: applyPause)
+        handlers.registerPayments(store: api.store)
         let pool = WorkerPool(store: api.jobs, handlers: handlers, configuration: .init(queues: ["default": 4]),
-                              retryPolicy: .init(base: .milliseconds(20), maximum: .milliseconds(20), jitter: 0), logger: .disabled)
+                              retryPolicy: .init(base: .milliseconds(20), maximum: .milliseconds(20), jitter: 0), logger: logger)
         let shutdown = self.shutdown
         task = Task { try await pool.run(until: shutdown) }
         if connect {
