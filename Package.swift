@@ -65,6 +65,6 @@ let package = Package(
         .testTarget(name: "PDFTests", dependencies: ["PDF", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Portal", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"], exclude: ["Support"], swiftSettings: swift6),
-        .testTarget(name: "BillportAppTests", dependencies: ["BillportApp", "Queue", "SQLite", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "BillportAppTests", dependencies: ["BillportApp", "Queue", "SQLite", "Scheduler", "Portal", "TestSupport"], swiftSettings: swift6),
     ]
 )

@@ -1,0 +1,75 @@
+import BillportCore
+import Foundation
+import Portal
+import Queue
+import Scheduler
+import SQLite
+import TestSupport
+import Testing
+
+/// A real `billport worker` killed while it applies a payment event: the next worker applies
+/// it, and the payment counts exactly once.
+@Suite(.serialized) struct PaymentCrashTests {
+    let billport = ChildProcess.builtProduct("billport")
+
+    static func completedEvent(invoice: String, amount: Int64) -> String {
+        """
+        {"id": "evt_crash_1", "object": "event", "type": "checkout.session.completed", "created": 1764000000, "livemode": false,
+         "data": {"object": {"id": "cs_test_crash", "object": "checkout.session", "payment_status": "paid", "status": "complete",
+          "amount_total": \(amount), "currency": "eur", "metadata": {"tenant": "acme", "invoice": "\(invoice)"},
+          "payment_intent": "pi_crash", "created": 1764000000, "expires_at": 1764086400, "livemode": false, "url": null}}}
+        """
+    }
+
+    @Test func aWorkerKilledMidApplyLeavesNothingAndTheRetryCountsThePaymentOnce() async throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("billport.sqlite")
+        let database = try Database(path: path)
+        try Migrator.migrate(database, migrations: QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations)
+        let jobs = SQLiteJobStore(database: database)
+        let store = SQLitePortalStore(database: database, jobs: jobs)
+        let fixture = try await PortalFixture(store: store)
+        let invoice = try await store.issue(tenantID: fixture.tenant.id, id: fixture.invoice.id)
+        let payload = Array(Self.completedEvent(invoice: invoice.publicID, amount: invoice.totals.total).utf8)
+        #expect(try await store.receiveProviderEvent(tenantID: fixture.tenant.id, eventID: "evt_crash_1", type: "checkout.session.completed",
+                                                     payload: payload))
+
+        let environment = ["BILLPORT_DATABASE_PATH": path, "BILLPORT_LOG_LEVEL": "info", "BILLPORT_QUEUE_LEASE": "2s",
+                           "BILLPORT_WORKER_QUEUES": "default=2"]
+        let paused = try ChildProcess(billport, ["worker"], directory: dir.path,
+                                      environment: environment.merging(["BILLPORT_DIAG_PAYMENT_APPLY_PAUSE": "60s"]) { $1 }, name: "paused")
+        // Inside the transaction: the job is running and the worker holds the write lock.
+        let probe = try Database(path: path, configuration: .init(busyTimeout: .milliseconds(50)))
+        try await eventually(timeout: .seconds(20), "the worker to be inside the payment transaction") {
+            let running = try await database.read { db in
+                try db.queryOne("SELECT count(*) FROM jobs WHERE kind = 'payment.event' AND state = 'running'") { $0.int(0) } ?? 0
+            }
+            guard running == 1 else { return false }
+            do {
+                try await probe.write { db in try db.execute("UPDATE tenants SET name = name WHERE id = -1") }
+                return false
+            } catch {
+                return true
+            }
+        }
+        paused.send(SIGKILL)
+        _ = try await paused.waitForExit(timeout: .seconds(10))
+
+        func count(_ sql: String) async throws -> Int { try await database.read { db in try db.queryOne(sql) { $0.int(0) } ?? -1 } }
+        #expect(try await count("SELECT count(*) FROM payments") == 0, "the killed transaction left nothing")
+        #expect(try await count("SELECT count(*) FROM provider_events WHERE applied_at IS NULL") == 1)
+
+        let survivor = try ChildProcess(billport, ["worker"], directory: dir.path, environment: environment, name: "survivor")
+        try await eventually(timeout: .seconds(30), "the event to be applied after the lease ran out") {
+            try await count("SELECT count(*) FROM provider_events WHERE applied_at IS NOT NULL") == 1
+        }
+        let settled = try #require(try await store.invoice(tenantID: fixture.tenant.id, id: invoice.id))
+        #expect(settled.status == .paid)
+        #expect(settled.amountPaid == invoice.totals.total)
+        #expect(try await count("SELECT count(*) FROM payments") == 1)
+        #expect(try await count("SELECT count(*) FROM payment_audit WHERE action = 'payment_succeeded'") == 1)
+        #expect(try await count("SELECT attempts FROM jobs WHERE kind = 'payment.event'") == 2)
+        survivor.send(SIGTERM)
+        #expect(try await survivor.waitForExit(timeout: .seconds(30)) == 0)
+    }
+}
