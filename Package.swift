@@ -45,7 +45,8 @@ let package = Package(
                 swiftSettings: swift6),
         .executableTarget(name: "billport", dependencies: ["BillportApp"], swiftSettings: swift6),
         .executableTarget(name: "billport-bench",
-                          dependencies: ["BillportApp", "BillportCore", "SQLite", "Queue", "Worker", "Documents", "Portal", "Mail"],
+                          dependencies: ["BillportApp", "BillportCore", "SQLite", "Queue", "Scheduler", "Worker", "Documents", "Portal", "Mail",
+                                         "HTTPClient", "Payments"],
                           swiftSettings: swift6),
 
         // Tests.

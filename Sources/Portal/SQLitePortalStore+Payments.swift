@@ -172,7 +172,9 @@ extension SQLitePortalStore {
             if event.applied { return .alreadyApplied }
             var ledger = Ledger(db: db, tenantID: event.tenantID, eventID: event.eventID, now: now)
             let outcome = try ledger.apply(change, invoicePublicID: invoicePublicID)
-            if case .applied = outcome, let invoiceID = ledger.invoiceID { try enqueueRender(db, tenantID: event.tenantID, invoiceID: invoiceID) }
+            if case .applied = outcome, let invoiceID = ledger.invoiceID {
+                try enqueueRender(db, tenantID: event.tenantID, invoiceID: invoiceID, after: 5)
+            }
             let text: String
             switch outcome {
             case .applied(let detail), .unchanged(let detail): text = detail

@@ -25,10 +25,12 @@ public final class SQLitePortalStore: Sendable {
     }
 
     /// Enqueues a (re)render of the invoice's PDF in the caller's transaction, so the cache is
-    /// warm when a buyer opens the link. One pending render per invoice.
-    func enqueueRender(_ db: Connection, tenantID: Int64, invoiceID: Int64) throws {
+    /// warm when a buyer opens the link. One pending render per invoice; `after` delays it, so
+    /// that a burst of changes (payment events) renders once.
+    func enqueueRender(_ db: Connection, tenantID: Int64, invoiceID: Int64, after delay: TimeInterval = 0) throws {
         guard let jobs else { return }
         _ = try jobs.enqueue([NewJob(kind: "pdf.render", payload: RenderPDF(tenantId: tenantID, invoiceId: invoiceID),
+                                     runAt: delay > 0 ? clock.now().addingTimeInterval(delay) : nil,
                                      uniqueKey: "pdf.render:\(invoiceID)")], in: db)
     }
 

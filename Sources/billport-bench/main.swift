@@ -1,9 +1,9 @@
 import Foundation
 
-// billport-bench [--only GROUP]: release-build benchmarks. Groups: pdf, queue, http, email (later: webhook).
+// billport-bench [--only GROUP]: release-build benchmarks. Groups: pdf, queue, http, email, webhook.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let only: String? = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
-let groups = ["pdf", "queue", "http", "email"]
+let groups = ["pdf", "queue", "http", "email", "webhook"]
 if let only, !groups.contains(only) {
     FileHandle.standardError.write(Data("billport-bench: unknown group '\(only)'; groups: \(groups.joined(separator: ", "))\n".utf8))
     exit(64)
@@ -33,6 +33,9 @@ func runGroups(only: String?) async throws -> BenchReport {
     }
     if only == nil || only == "email" {
         try await EmailBench(directory: directory).run(&report)
+    }
+    if only == nil || only == "webhook" {
+        try await WebhookBench(billport: billport, directory: directory).run(&report)
     }
     return report
 }
