@@ -64,6 +64,8 @@ enum TenantCommands {
                       Tenant API (token valid 30 days):
                         export TOKEN=\(demo.apiToken)
                         curl -H "Authorization: Bearer $TOKEN" \(context.configuration.api.publicBaseURL)/api/invoices/\(demo.invoiceId)
+                      Online payments ("Pay now"), with a Stripe test key:
+                        billport tenant payments demo --plan pro --stripe-key - --webhook-secret -
                     """)
             }
             return 0
