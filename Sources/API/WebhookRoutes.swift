@@ -43,6 +43,10 @@ struct WebhookRoutes {
             throw APIError(status: 400, code: "invalid_event", message: "the body is not a provider event (id and type are required)")
         }
         let stored = try await store.receiveProviderEvent(tenantID: tenantID, eventID: envelope.id, type: envelope.type, payload: body)
-        return JSONBody.response(["received": true, "duplicate": !stored])
+        return stored ? Self.received : Self.duplicate
     }
+
+    /// The two answers, encoded once.
+    private static let received = JSONBody.response(["received": true, "duplicate": false])
+    private static let duplicate = JSONBody.response(["received": true, "duplicate": true])
 }

@@ -41,6 +41,15 @@ public enum Digest {
 }
 
 extension Array where Element == UInt8 {
-    /// Lowercase hex, for logs and ids.
-    public var hex: String { map { String(format: "%02x", $0) }.joined() }
+    /// Lowercase hex, for logs, ids and signatures (on every webhook, so no `String(format:)`).
+    public var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(count * 2)
+        for byte in self {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
 }

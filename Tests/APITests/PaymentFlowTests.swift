@@ -5,7 +5,7 @@ import Testing
 
 /// Online payment end to end: the real server opens checkouts at the fake provider, the fake
 /// sends signed events to the real webhook, the real worker applies them through the queue.
-@Suite struct PaymentFlowTests {
+@Suite(.serialized) struct PaymentFlowTests {
     func amountDue(_ body: [String: Any]) -> Int64? { (body["amountDue"] as? Int).map(Int64.init) }
     func payments(_ body: [String: Any]) -> [[String: Any]] { body["payments"] as? [[String: Any]] ?? [] }
 

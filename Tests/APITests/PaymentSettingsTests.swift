@@ -6,7 +6,7 @@ import Testing
 
 /// The tenant's payment settings, who sees "Pay now", the portal's pay route, and what never
 /// reaches a response or a log line.
-@Suite struct PaymentSettingsTests {
+@Suite(.serialized) struct PaymentSettingsTests {
     @Test func keysAreValidatedAndNeverReturnedInFull() async throws {
         let rig = try await PaymentRig(connect: false)
         let token = rig.tenant.token
