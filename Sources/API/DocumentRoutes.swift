@@ -78,8 +78,7 @@ struct DocumentRoutes {
 
     /// `path` when the buyer can pay online now: the tenant takes payments and something is due.
     private func payPath(_ sheet: InvoiceSheet, tenantID: Int64, _ path: String) async throws -> String? {
-        guard sheet.invoice.status == .issued, sheet.invoice.amountDue > 0,
-              try await store.paymentSettings(tenantID: tenantID).acceptsOnlinePayments else { return nil }
+        guard sheet.invoice.isPayable, try await store.paymentSettings(tenantID: tenantID).acceptsOnlinePayments else { return nil }
         return path
     }
 

@@ -22,7 +22,8 @@ enum PortalPage {
             let path = "\(base)/invoices/\(HTML.escape(line.publicId))"
             return """
                 <tr><td><a class="nowrap" href="\(path)">\(HTML.escape(line.number))</a>\(line.overdue ? " <span class=\"status overdue\">OVERDUE</span>" : "")\
-                <br><small>\(HTML.escape(line.status)) · <a href="\(path)/pdf" download aria-label="PDF of \(HTML.escape(line.number))">PDF</a></small></td>\
+                <br><small>\(HTML.escape(line.status)) · <a href="\(path)/pdf" download aria-label="PDF of \(HTML.escape(line.number))">PDF</a>\
+                \(line.payable ? " · <a href=\"\(path)\" aria-label=\"Pay \(HTML.escape(line.number))\">Pay</a>" : "")</small></td>\
                 <td class="hide-narrow">\(line.issueDate)</td><td>\(line.dueDate)</td>\
                 <td class="hide-narrow">\(money(line.total, line.currency))</td><td>\(money(line.amountDue, line.currency))</td></tr>
                 """

@@ -94,12 +94,14 @@ struct PortalRoutes {
         let invoices = try await store.portalInvoices(tenantID: tenantID, customerID: customerID)
         let today = CalendarDate(utc: clock.now())
         let balances = PortalBalance.of(invoices, today: today)
+        let online = try await store.paymentSettings(tenantID: tenantID).acceptsOnlinePayments
         let lines = invoices.dropFirst(start).prefix(limit).map { invoice in
             PortalBody.Line(publicId: invoice.publicID, number: invoice.number, issueDate: invoice.issueDate.description,
                             dueDate: invoice.dueDate.description, status: invoice.status.rawValue, currency: invoice.currency.code,
                             total: invoice.totals.total, amountDue: invoice.amountDue,
                             overdue: invoice.status == .issued && invoice.amountDue > 0 && invoice.dueDate < today,
-                            pdfUrl: "/api/public/billing/invoices/\(invoice.publicID)/pdf")
+                            pdfUrl: "/api/public/billing/invoices/\(invoice.publicID)/pdf",
+                            payable: online && invoice.isPayable)
         }
         let credits = settings.showCreditNotes
             ? invoices.filter { $0.amountCredited > 0 }.map { PortalBody.CreditLine(invoiceNumber: $0.number, currency: $0.currency.code, credited: $0.amountCredited) }
@@ -127,6 +129,8 @@ struct PortalBody: Encodable {
     struct Line: Encodable {
         let publicId: String, number: String, issueDate: String, dueDate: String, status: String, currency: String
         let total: Int64, amountDue: Int64, overdue: Bool, pdfUrl: String
+        /// Whether "Pay now" is offered on its page (the tenant takes online payments, something is due).
+        let payable: Bool
     }
     struct Balance: Encodable { let currency: String; let outstanding: Int64; let overdue: Int64 }
     struct CreditLine: Encodable { let invoiceNumber: String; let currency: String; let credited: Int64 }

@@ -15,7 +15,7 @@ public enum InvoicePage {
         .meta{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px 16px;margin:12px 0}.meta dt{font-size:.8rem;color:#60646c}.meta dd{margin:0;font-weight:600}
         table{width:100%;border-collapse:collapse}th,td{padding:8px 4px;border-bottom:1px solid #e6e7ea;text-align:right;vertical-align:top}th:first-child,td:first-child{text-align:left}td:not(:first-child),.nowrap{white-space:nowrap}h3{font-size:1rem;margin:.75rem 0 0}
         th{font-size:.8rem;color:#60646c;font-weight:600}.totals td{border:0;padding:4px}.totals .due td{font-weight:700;font-size:1.1rem;border-top:2px solid #1a1b1f}
-        .actions{display:flex;gap:12px;flex-wrap:wrap}.button{display:inline-block;padding:10px 18px;border-radius:8px;text-decoration:none;font-weight:600;border:2px solid currentColor}
+        .actions{display:flex;gap:12px;flex-wrap:wrap}.button{display:inline-block;padding:10px 18px;border-radius:8px;text-decoration:none;font-weight:600;border:2px solid currentColor;color:var(--brand)}
         .button.primary{color:#fff;background:var(--brand);border-color:var(--brand)}.overdue{color:#b42318}h2{font-size:1.1rem;margin:0 0 .5rem}\
         .notice{background:#e7f6ec;border-radius:8px;padding:10px 14px}label{display:block;font-weight:600;margin-bottom:4px}label.inline{display:inline;font-weight:400}input[type=checkbox]{width:1.1rem;height:1.1rem;vertical-align:middle}\
         .pay{display:flex;flex-wrap:wrap;gap:8px;align-items:center}.pay label{flex-basis:100%;margin:0}.pay input{font:inherit;padding:8px;border:1px solid #c9ccd1;border-radius:8px;width:10em}\

@@ -114,6 +114,11 @@ public enum PaymentLedger {
     }
 }
 
+extension Invoice {
+    /// Whether a buyer can be offered "Pay now" for it (with a tenant that takes payments).
+    public var isPayable: Bool { status == .issued && amountDue > 0 }
+}
+
 /// Whether a buyer may pay `requested` (nil: the whole amount due) now, and how much.
 public enum PaymentAmountRule {
     /// The amount to charge, or why not. `providerMinimum` is the provider's smallest charge

@@ -70,6 +70,9 @@ import Testing
         let publicID = try #require(body["publicId"] as? String)
         let portal = try #require(try await rig.api.send("POST", "/api/customers/\(rig.tenant.customerID)/portal-token",
                                                          token: rig.tenant.token).json["token"] as? String)
+        let listed = try await rig.api.send("GET", "/api/portal/\(portal)")
+        #expect((listed.json["invoices"] as? [[String: Any]])?.first?["payable"] as? Bool == true)
+        #expect(try await rig.api.send("GET", "/portal/\(portal)").text.contains(#">Pay</a>"#))
         let page = try await rig.api.send("GET", "/portal/\(portal)/invoices/\(publicID)")
         #expect(page.text.contains(#"action="/portal/\#(portal)/invoices/\#(publicID)/pay""#))
         #expect(page.text.contains(#"<input id="amount" name="amount" inputmode="decimal" autocomplete="off" value="1,356.60">"#))
