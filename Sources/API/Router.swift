@@ -52,23 +52,22 @@ struct Router: Sendable {
         self.routes = routes
     }
 
+    /// Literal segments are compared before any parameter is captured, and without Foundation
+    /// string searches: this runs on every request.
     func match(_ method: HTTPMethod, path: String) -> Match {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map { part in
-            part.contains("%") ? part.removingPercentEncoding ?? String(part) : String(part)
+        let parts: [Substring] = path.split(separator: "/").map { part in
+            part.utf8.contains(UInt8(ascii: "%")) ? Substring(part.removingPercentEncoding ?? String(part)) : part
         }
         var allowed: [HTTPMethod] = []
         for route in routes where route.segments.count == parts.count {
-            var parameters: [String: String] = [:]
             let matches = zip(route.segments, parts).allSatisfy { segment, part in
-                switch segment {
-                case .literal(let text): return text == part
-                case .parameter(let name):
-                    parameters[name] = part
-                    return !part.isEmpty
-                }
+                if case .literal(let text) = segment { return text == part }
+                return !part.isEmpty
             }
             guard matches else { continue }
             if route.method == method || (method == .head && route.method == .get) {
+                var parameters: [String: String] = [:]
+                for case (.parameter(let name), let part) in zip(route.segments, parts) { parameters[name] = String(part) }
                 return .found(route, parameters: parameters)
             }
             allowed.append(route.method)
