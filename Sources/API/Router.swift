@@ -47,9 +47,20 @@ struct Router: Sendable {
     }
 
     private let routes: [Route]
+    /// Routes by their first segment, in declaration order, when every route starts with a
+    /// literal (Billport's do): a request is compared with a handful of routes, not all of them.
+    private let byFirstSegment: [Substring: [Route]]?
 
     init(_ routes: [Route]) {
         self.routes = routes
+        let literalFirst = routes.allSatisfy { route in
+            if case .parameter = route.segments.first { return false }
+            return true
+        }
+        byFirstSegment = literalFirst ? Dictionary(grouping: routes) { route -> Substring in
+            if case .literal(let text) = route.segments.first { return Substring(text) }
+            return ""
+        } : nil
     }
 
     /// Literal segments are compared before any parameter is captured, and without Foundation
@@ -59,7 +70,8 @@ struct Router: Sendable {
             part.utf8.contains(UInt8(ascii: "%")) ? Substring(part.removingPercentEncoding ?? String(part)) : part
         }
         var allowed: [HTTPMethod] = []
-        for route in routes where route.segments.count == parts.count {
+        let candidates = byFirstSegment.map { $0[parts.first ?? ""] ?? [] } ?? routes
+        for route in candidates where route.segments.count == parts.count {
             let matches = zip(route.segments, parts).allSatisfy { segment, part in
                 if case .literal(let text) = segment { return text == part }
                 return !part.isEmpty
