@@ -25,13 +25,19 @@ struct ConfigReader {
         self.fileName = fileName
     }
 
-    /// `BILLPORT_` and the key in upper snake case.
+    /// `BILLPORT_` and the key in upper snake case; an acronym stays one word
+    /// (`http.publicBaseURL` → `BILLPORT_HTTP_PUBLIC_BASE_URL`, `mail.startTLS` → `BILLPORT_MAIL_START_TLS`).
     static func environmentName(for key: String) -> String {
         var name = "BILLPORT"
         for part in key.split(separator: ".") {
             name += "_"
-            for character in part {
-                if character.isUppercase { name += "_" }
+            let characters = Array(part)
+            for (index, character) in characters.enumerated() {
+                if character.isUppercase, index > 0 {
+                    let previous = characters[index - 1]
+                    let next = index + 1 < characters.count ? characters[index + 1] : nil
+                    if !previous.isUppercase || next?.isLowercase == true { name += "_" }
+                }
                 name += character.uppercased()
             }
         }

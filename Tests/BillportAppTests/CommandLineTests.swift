@@ -88,4 +88,31 @@ final class CapturedConsole: Sendable {
         let (_, stats, _) = await run("jobs", "stats")
         #expect(stats.contains("default  0          0      0        0     0     1"))
     }
+
+    @Test func tenantPaymentsSetsThePlanAndKeysAndPrintsThemMasked() async throws {
+        let dir = TemporaryDirectory()
+        let environment = ["BILLPORT_DATABASE_PATH": dir.file("cli.sqlite"), "BILLPORT_DATA_DIRECTORY": dir.path, "BILLPORT_LOG_LEVEL": "warning",
+                           "BILLPORT_HTTP_PUBLIC_BASE_URL": "https://billing.example.com"]
+        func run(_ arguments: String...) async -> (Int32, String, String) {
+            let captured = CapturedConsole()
+            let status = await BillportCLI.run(arguments, environment: environment, console: captured.console)
+            return (status, captured.out, captured.err)
+        }
+        #expect(await run("tenant", "create", "acme", "--name", "Acme").0 == 0)
+        let key = "sk_test_51CommandLineKey0000abcd"
+        let (status, out, _) = await run("tenant", "payments", "acme", "--plan", "pro", "--stripe-key", key,
+                                         "--webhook-secret", "whsec_commandLineSecret9876")
+        #expect(status == 0)
+        #expect(out.contains("plan pro, Stripe key sk_test_…abcd, webhook secrets whsec_…9876"))
+        #expect(out.contains("online payments: on"))
+        #expect(out.contains("webhook endpoint for Stripe: https://billing.example.com/webhooks/stripe/acme"))
+        #expect(!out.contains(key))
+        let (_, rolled, _) = await run("tenant", "payments", "acme", "--add-webhook-secret", "whsec_nextSecret00001111")
+        #expect(rolled.contains("webhook secrets whsec_…9876 whsec_…1111"))
+        let (_, disconnected, _) = await run("tenant", "payments", "acme", "--disconnect")
+        #expect(disconnected.contains("online payments: off (needs plan pro and a Stripe key)"))
+        #expect(await run("tenant", "payments", "acme", "--stripe-key", "pk_live_nope")
+                == (64, "", "billport tenant payments: --stripe-key: must be a Stripe secret key (sk_live_…, sk_test_…, rk_live_… or rk_test_…) (see 'billport tenant payments --help')"))
+        #expect(await run("tenant", "payments", "nobody").0 == 1)
+    }
 }

@@ -59,6 +59,10 @@ import Testing
     @Test func environmentNamesFollowTheKeys() {
         #expect(ConfigReader.environmentName(for: "worker.jobTimeout") == "BILLPORT_WORKER_JOB_TIMEOUT")
         #expect(ConfigReader.environmentName(for: "dataDirectory") == "BILLPORT_DATA_DIRECTORY")
+        #expect(ConfigReader.environmentName(for: "http.publicBaseURL") == "BILLPORT_HTTP_PUBLIC_BASE_URL")
+        #expect(ConfigReader.environmentName(for: "mail.startTLS") == "BILLPORT_MAIL_START_TLS")
+        #expect(ConfigReader.environmentName(for: "payments.stripeBaseURL") == "BILLPORT_PAYMENTS_STRIPE_BASE_URL")
+        #expect(ConfigReader.environmentName(for: "http.rateLimitPerAddress") == "BILLPORT_HTTP_RATE_LIMIT_PER_ADDRESS")
     }
 
     @Test func badValuesGiveOneLineNamingTheKeyAndItsSource() {
