@@ -144,6 +144,15 @@ def main():
         lambda: CountingSMTP(sink, **keywords), host="127.0.0.1", port=0,
         ssl=context if options.implicit_tls else None))
     print(f"PORT {server.sockets[0].getsockname()[1]}", flush=True)
+    parent = os.getppid()
+
+    def watch_parent():
+        """Exits when the process that started the sink goes away, so no test leaves it behind."""
+        if os.getppid() != parent:
+            os._exit(0)
+        loop.call_later(0.5, watch_parent)
+
+    loop.call_later(0.5, watch_parent)
     try:
         loop.run_forever()
     except KeyboardInterrupt:
