@@ -50,6 +50,9 @@ public struct TrueTypeFont: Sendable {
     let tables: [UInt32: TableRecord]
     /// The chosen Unicode subtable of `cmap`.
     let characterMap: CharacterMap
+    /// `characterMap` for U+0000–U+07FF (Latin, Greek, Cyrillic) looked up once at load: text
+    /// layout asks for every character of every string, and a binary search each time showed.
+    let lowGlyphs: [UInt16]
     /// Advance widths from `hmtx`, one per long metric (`hhea.numberOfHMetrics` entries, at least one).
     let advances: [UInt16]
     /// Absolute byte offsets of each glyph's data in `data`: glyph `g` is `glyphOffsets[g]..<glyphOffsets[g + 1]`.
@@ -124,6 +127,11 @@ public struct TrueTypeFont: Sendable {
 
         // cmap
         characterMap = try readCharacterMap(try required("cmap"))
+        let glyphCount = numberOfGlyphs
+        lowGlyphs = (0..<0x800).map { [characterMap] code in
+            let glyph = characterMap.glyph(for: UInt32(code))
+            return glyph < glyphCount ? UInt16(glyph) : 0
+        }
 
         // post (optional): italicAngle is a signed 16.16 fixed-point number.
         if let post = table("post") {
@@ -158,6 +166,10 @@ public struct TrueTypeFont: Sendable {
     /// The glyph the font's `cmap` assigns to `scalar`, or nil when it has none (maps to glyph 0,
     /// or to an id past `numberOfGlyphs`).
     public func glyphID(for scalar: Unicode.Scalar) -> UInt16? {
+        if scalar.value < 0x800 {
+            let glyph = lowGlyphs[Int(scalar.value)]
+            return glyph == 0 ? nil : glyph
+        }
         let glyph = characterMap.glyph(for: scalar.value)
         guard glyph != 0, glyph < numberOfGlyphs else { return nil }
         return UInt16(glyph)
