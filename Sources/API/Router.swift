@@ -66,8 +66,9 @@ struct Router: Sendable {
     /// Literal segments are compared before any parameter is captured, and without Foundation
     /// string searches: this runs on every request.
     func match(_ method: HTTPMethod, path: String) -> Match {
-        let parts: [Substring] = path.split(separator: "/").map { part in
-            part.utf8.contains(UInt8(ascii: "%")) ? Substring(part.removingPercentEncoding ?? String(part)) : part
+        let parts: [Substring] = path.utf8.split(separator: UInt8(ascii: "/")).map { bytes in
+            let part = Substring(bytes)
+            return bytes.contains(UInt8(ascii: "%")) ? Substring(part.removingPercentEncoding ?? String(part)) : part
         }
         var allowed: [HTTPMethod] = []
         let candidates = byFirstSegment.map { $0[parts.first ?? ""] ?? [] } ?? routes
