@@ -39,8 +39,8 @@ struct DocumentRoutes {
                     await tracking.note(context.request, tenantID: session.tenant.id, invoiceID: invoice, linkID: nil, source: .portal)
                     let base = "/portal/\(context.parameters["token"] ?? "")"
                     let path = "\(base)/invoices/\(sheet.invoice.publicID)"
-                    return InvoicePage.render(sheet, pdfPath: path + "/pdf", backPath: base,
-                                              payPath: try await payPath(sheet, tenantID: session.tenant.id, path + "/pay"))
+                    let payment = try await payment(sheet, tenantID: session.tenant.id, path + "/pay")
+                    return InvoicePage.render(sheet, pdfPath: path + "/pdf", backPath: base, payPath: payment.path, pending: payment.pending)
                 }
             },
             Route(.get, "/portal/{token}/invoices/{publicId}/pdf", .publicLink) { context in
@@ -65,10 +65,11 @@ struct DocumentRoutes {
         let rendered = try await pages.value(token) { () async throws -> RenderedPage? in
             guard let hash = SecretToken.hash(ofPresented: token), let link = try await store.linkedInvoice(tokenHash: hash),
                   let sheet = try await pdfs.sheet(tenantID: link.tenantID, invoiceID: link.invoiceID) else { return nil }
+            let payment = try await payment(sheet, tenantID: link.tenantID, "/invoice/\(token)/pay")
             return RenderedPage(tenantID: link.tenantID, invoiceID: link.invoiceID, linkID: link.linkID, source: link.emailed ? .email : .link,
                                 linkExpiresAt: link.expiresAt,
-                                html: Array(InvoicePage.render(sheet, pdfPath: "/invoice/\(token)/pdf",
-                                                               payPath: try await payPath(sheet, tenantID: link.tenantID, "/invoice/\(token)/pay")).utf8))
+                                html: Array(InvoicePage.render(sheet, pdfPath: "/invoice/\(token)/pdf", payPath: payment.path,
+                                                               pending: payment.pending).utf8))
         }
         guard let rendered else { return Self.pageNotFound }
         await tracking.note(context.request, tenantID: rendered.tenantID, invoiceID: rendered.invoiceID, linkID: rendered.linkID,
@@ -76,10 +77,12 @@ struct DocumentRoutes {
         return HTTPResponse(status: 200, headers: ["Content-Type": "text/html; charset=utf-8"], body: rendered.html)
     }
 
-    /// `path` when the buyer can pay online now: the tenant takes payments and something is due.
-    private func payPath(_ sheet: InvoiceSheet, tenantID: Int64, _ path: String) async throws -> String? {
-        guard sheet.invoice.isPayable, try await store.paymentSettings(tenantID: tenantID).acceptsOnlinePayments else { return nil }
-        return path
+    /// `path` when the buyer can pay online (the tenant takes payments and something is due),
+    /// and the money already on its way.
+    private func payment(_ sheet: InvoiceSheet, tenantID: Int64, _ path: String) async throws -> (path: String?, pending: Int64) {
+        guard sheet.invoice.isPayable else { return (nil, 0) }
+        let pending = try await store.pendingPayments(tenantID: tenantID, invoiceID: sheet.invoice.id)
+        return (try await store.paymentSettings(tenantID: tenantID).acceptsOnlinePayments ? path : nil, pending)
     }
 
     private func linkPDF(_ context: RequestContext) async throws -> HTTPResponse {

@@ -69,7 +69,8 @@ struct PaymentRoutes {
             }
             let requested = try Self.requestedAmount(request, currency: invoice.currency)
             let amount: Int64
-            switch PaymentAmountRule.amount(requested: requested, invoice: invoice,
+            let pending = try await store.pendingPayments(tenantID: tenantID, invoiceID: invoiceID)
+            switch PaymentAmountRule.amount(requested: requested, invoice: invoice, pending: pending,
                                             providerMinimum: StripeMinimumCharge.minorUnits(currency: invoice.currency.code)) {
             case .success(let value): amount = value
             case .failure(.notPayable(let message)): throw APIError(status: 409, code: "invoice_not_payable", message: message)

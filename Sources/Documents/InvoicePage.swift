@@ -24,8 +24,10 @@ public enum InvoicePage {
         """
 
     /// The page for `sheet`; "Pay now" posts to `payPath` when one is given (the tenant takes
-    /// online payments and something is due).
-    public static func render(_ sheet: InvoiceSheet, pdfPath: String, backPath: String? = nil, payPath: String? = nil) -> String {
+    /// online payments and something is due) for what is due beyond `pending`, money already on
+    /// its way (a bank debit being confirmed), which the page mentions.
+    public static func render(_ sheet: InvoiceSheet, pdfPath: String, backPath: String? = nil, payPath: String? = nil,
+                              pending: Int64 = 0) -> String {
         let invoice = sheet.invoice
         let brand = sheet.branding.brandColor.flatMap { Branding.isValidColor($0) ? $0 : nil } ?? defaultBrand
         let money = { (amount: Int64) in HTML.escape(Money(minorUnits: amount, currency: invoice.currency).formatted) }
@@ -47,6 +49,7 @@ public enum InvoicePage {
         if invoice.amountPaid > 0 { totals.append("<tr><td>Paid</td><td>−\(money(invoice.amountPaid))</td></tr>") }
         if invoice.amountCredited > 0 { totals.append("<tr><td>Credited</td><td>−\(money(invoice.amountCredited))</td></tr>") }
         totals.append("<tr class=\"due\"><td>Amount due</td><td>\(money(invoice.amountDue))</td></tr>")
+        let payable = invoice.amountDue - pending > 0 ? payPath : nil
         let notes = [invoice.notes, sheet.branding.paymentInstructions].compactMap { $0 }.filter { !$0.isEmpty }
             .map { "<p class=\"notes\">\(HTML.escape($0))</p>" }.joined()
         return """
@@ -62,8 +65,9 @@ public enum InvoicePage {
             <dl class="meta"><div><dt>Billed to</dt><dd>\(HTML.escape(sheet.customerName))</dd></div>
             <div><dt>Issue date</dt><dd>\(invoice.issueDate)</dd></div><div><dt>Due date</dt><dd>\(invoice.dueDate)</dd></div>
             <div><dt>Amount due</dt><dd>\(money(invoice.amountDue))</dd></div></dl>
-            <div class="actions">\(payPath.map { payForm(invoice, action: $0) } ?? "")\
-            <a class="button\(payPath == nil ? " primary" : "")" href="\(HTML.escape(pdfPath))" download>Download PDF</a></div></section>
+            \(pending > 0 ? "<p class=\"notice\" role=\"status\">A payment of \(money(pending)) is being processed; it shows here once the bank confirms it.</p>" : "")\
+            <div class="actions">\(payable.map { payForm(invoice, action: $0, amount: invoice.amountDue - pending) } ?? "")\
+            <a class="button\(payable == nil ? " primary" : "")" href="\(HTML.escape(pdfPath))" download>Download PDF</a></div></section>
             <section class="card" aria-label="Lines"><table><thead><tr><th scope="col">Description</th><th scope="col" class="hide-narrow">Qty</th>\
             <th scope="col" class="hide-narrow">Unit price</th><th scope="col" class="hide-narrow">Tax</th><th scope="col">Amount</th></tr></thead>
             <tbody>\(rows)</tbody></table>
@@ -74,10 +78,10 @@ public enum InvoicePage {
 
     /// "Pay now" as a plain form (no JavaScript); with partial payments allowed, an amount
     /// field prefilled with the amount due.
-    static func payForm(_ invoice: Invoice, action: String) -> String {
+    static func payForm(_ invoice: Invoice, action: String, amount: Int64) -> String {
         var field = ""
         if invoice.allowPartialPayments {
-            let due = Money(minorUnits: invoice.amountDue, currency: invoice.currency).formatted.dropLast(invoice.currency.code.count + 1)
+            let due = Money(minorUnits: amount, currency: invoice.currency).formatted.dropLast(invoice.currency.code.count + 1)
             let minimum = invoice.minimumPaymentAmount.map {
                 " (at least \(HTML.escape(Money(minorUnits: $0, currency: invoice.currency).formatted)))"
             } ?? ""

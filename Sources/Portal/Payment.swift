@@ -121,21 +121,29 @@ extension Invoice {
 
 /// Whether a buyer may pay `requested` (nil: the whole amount due) now, and how much.
 public enum PaymentAmountRule {
-    /// The amount to charge, or why not. `providerMinimum` is the provider's smallest charge
-    /// in the currency (nil when unknown).
-    public static func amount(requested: Int64?, invoice: Invoice, providerMinimum: Int64?) -> Result<Int64, PaymentRefusal> {
+    /// The amount to charge, or why not. `pending` is money on its way (a bank debit not yet
+    /// confirmed), which the buyer is not asked to pay twice; `providerMinimum` is the
+    /// provider's smallest charge in the currency (nil when unknown).
+    public static func amount(requested: Int64?, invoice: Invoice, pending: Int64 = 0,
+                              providerMinimum: Int64?) -> Result<Int64, PaymentRefusal> {
         switch invoice.status {
         case .draft: return .failure(.notPayable("this invoice has not been issued"))
         case .cancelled: return .failure(.notPayable("this invoice was cancelled"))
         case .paid: return .failure(.notPayable("this invoice is already paid"))
         case .issued: break
         }
-        let due = invoice.amountDue
-        guard due > 0 else { return .failure(.notPayable("nothing is due on this invoice")) }
         let money = { (amount: Int64) in Money(minorUnits: amount, currency: invoice.currency).formatted }
+        guard invoice.amountDue > 0 else { return .failure(.notPayable("nothing is due on this invoice")) }
+        let due = invoice.amountDue - max(0, pending)
+        guard due > 0 else {
+            return .failure(.notPayable("a payment of \(money(pending)) is already being processed for this invoice"))
+        }
         let amount = requested ?? due
         if amount <= 0 { return .failure(.invalidAmount("amount must be greater than 0")) }
-        if amount > due { return .failure(.invalidAmount("amount must not exceed the amount due (\(money(due)))")) }
+        if amount > due {
+            let limit = pending > 0 ? "the amount left to pay (\(money(due)); \(money(pending)) is being processed)" : "the amount due (\(money(due)))"
+            return .failure(.invalidAmount("amount must not exceed \(limit)"))
+        }
         if amount < due {
             guard invoice.allowPartialPayments else {
                 return .failure(.invalidAmount("this invoice must be paid in full (\(money(due)))"))

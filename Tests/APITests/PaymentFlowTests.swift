@@ -159,6 +159,13 @@ import Testing
         #expect(payments(pending).map { $0["state"] as? String } == ["pending"])
         #expect(amountDue(pending) == PaymentRig.total)
         #expect(try await rig.api.send("GET", "/pay/complete?session_id=\(session)").text.contains("being confirmed"))
+        // The buyer is not asked to pay what is already on its way.
+        let processing = try await rig.api.send("GET", "/invoice/\(invoice.token)")
+        #expect(processing.text.contains("A payment of 1,356.60 EUR is being processed"))
+        #expect(!processing.text.contains("Pay now"))
+        let twice = try await rig.pay(invoice.token)
+        #expect(twice.reply.status == 409)
+        #expect(twice.reply.text.contains("already being processed"))
 
         _ = try await rig.fake.settleDelayed(session, succeeded: false, webhookURL: rig.webhookURL)
         let failed = try await rig.settled(invoice.id)
@@ -166,6 +173,7 @@ import Testing
         #expect(failed["status"] as? String == "issued")
         #expect(amountDue(failed) == PaymentRig.total)
         #expect(try await rig.api.send("GET", "/pay/complete?session_id=\(session)").text.contains("did not go through"))
+        #expect(try await rig.api.send("GET", "/invoice/\(invoice.token)").text.contains("Pay now"))
         try await rig.stop()
     }
 

@@ -67,6 +67,14 @@ import Testing
                 == .success(1000))
     }
 
+    @Test func moneyBeingProcessedIsNotAskedForTwice() {
+        #expect(PaymentAmountRule.amount(requested: nil, invoice: invoice(partial: true), pending: 4000, providerMinimum: 50) == .success(6000))
+        #expect(PaymentAmountRule.amount(requested: 7000, invoice: invoice(partial: true), pending: 4000, providerMinimum: 50)
+                == .failure(.invalidAmount("amount must not exceed the amount left to pay (60.00 EUR; 40.00 EUR is being processed)")))
+        #expect(PaymentAmountRule.amount(requested: nil, invoice: invoice(), pending: 10_000, providerMinimum: 50)
+                == .failure(.notPayable("a payment of 100.00 EUR is already being processed for this invoice")))
+    }
+
     @Test func neverAboveTheAmountDueNorOnAnInvoiceThatCannotBePaid() {
         #expect(PaymentAmountRule.amount(requested: 10_001, invoice: invoice(partial: true), providerMinimum: nil)
                 == .failure(.invalidAmount("amount must not exceed the amount due (100.00 EUR)")))
