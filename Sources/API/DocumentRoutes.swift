@@ -56,7 +56,7 @@ struct DocumentRoutes {
     }
 
     static let stylesheet = HTTPResponse(status: 200, headers: ["Content-Type": "text/css; charset=utf-8"], body: Array(InvoicePage.stylesheet.utf8))
-    static let pageNotFound = HTTPResponse(status: 404, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(InvoicePage.notFound.utf8))
+    static let pageNotFound = HTMLBody.response(status: 404, InvoicePage.notFound)
 
     /// The buyer's HTML page; every bad link gets the same 404 page. Rendered pages are kept
     /// while nothing changed (`PublicAnswerCache`), so a busy link costs no database read.
@@ -74,7 +74,7 @@ struct DocumentRoutes {
         guard let rendered else { return Self.pageNotFound }
         await tracking.note(context.request, tenantID: rendered.tenantID, invoiceID: rendered.invoiceID, linkID: rendered.linkID,
                             source: rendered.source)
-        return HTTPResponse(status: 200, headers: ["Content-Type": "text/html; charset=utf-8"], body: rendered.html)
+        return HTMLBody.response(bytes: rendered.html)
     }
 
     /// `path` when the buyer can pay online (the tenant takes payments and something is due),

@@ -41,8 +41,8 @@ struct PaymentRoutes {
             },
             Route(.get, "/pay/complete", .publicLink) { context in
                 let id = context.request.queryValue("session_id") ?? ""
-                let record = Self.isSessionID(id) ? try await store.checkoutSession(id) : nil
-                return Self.html(200, PaymentPage.confirmation(record, sessionID: id))
+                let record = CheckoutSession.isWellFormedID(id) ? try await store.checkoutSession(id) : nil
+                return HTMLBody.response(PaymentPage.confirmation(record, sessionID: id))
             },
             Route(.get, "/api/public/billing/invoices/{publicId}/pdfByToken", .publicLink) { context in
                 try await guestPDF(context)
@@ -56,8 +56,8 @@ struct PaymentRoutes {
     /// Validates, opens a checkout session, and answers 303 to it (JSON for API callers).
     private func pay(_ context: RequestContext, target: () async throws -> Target) async throws -> HTTPResponse {
         let request = context.request
-        let wantsJSON = (request.headers["Accept"] ?? "").contains("application/json")
-            || (request.headers["Content-Type"] ?? "").lowercased().contains("json")
+        let jsonBody = (request.headers["Content-Type"] ?? "").lowercased().contains("json")
+        let wantsJSON = jsonBody || (request.headers["Accept"] ?? "").contains("application/json")
         do {
             let (tenantID, invoiceID, backPath) = try await target()
             guard let invoice = try await store.invoice(tenantID: tenantID, id: invoiceID),
@@ -67,7 +67,7 @@ struct PaymentRoutes {
             guard settings.acceptsOnlinePayments, let key = settings.secretKey else {
                 throw APIError(status: 409, code: "payments_unavailable", message: "\(tenant.name) does not take online payments")
             }
-            let requested = try Self.requestedAmount(request, currency: invoice.currency)
+            let requested = try Self.requestedAmount(request, json: jsonBody, currency: invoice.currency)
             let amount: Int64
             let pending = try await store.pendingPayments(tenantID: tenantID, invoiceID: invoiceID)
             switch PaymentAmountRule.amount(requested: requested, invoice: invoice, pending: pending,
@@ -84,17 +84,16 @@ struct PaymentRoutes {
             }
             return HTTPResponse(status: 303, headers: ["Location": session])
         } catch let error as APIError where !wantsJSON {
-            let html = error.status == 404 ? InvoicePage.notFound : PaymentPage.refusal(error.message)
-            return Self.html(error.status, html, retryAfter: error.retryAfter)
+            return HTMLBody.response(status: error.status, error.status == 404 ? InvoicePage.notFound : PaymentPage.refusal(error.message))
         }
     }
 
     /// The amount asked for: JSON `{"amount": minor units}` or a form's `amount` in major units
     /// (`50.00`); nil (the whole amount due) when absent or empty.
-    static func requestedAmount(_ request: HTTPRequest, currency: Currency) throws -> Int64? {
+    static func requestedAmount(_ request: HTTPRequest, json: Bool, currency: Currency) throws -> Int64? {
         let invalid = APIError(status: 422, code: "invalid_field", message: "amount must be an amount in \(currency.code) like 50.00",
                                field: "amount")
-        if (request.headers["Content-Type"] ?? "").lowercased().contains("json") {
+        if json {
             guard !request.body.isEmpty else { return nil }
             struct Body: Decodable { let amount: Int64? }
             return try JSONBody.decode(Body.self, from: request).amount
@@ -145,20 +144,11 @@ struct PaymentRoutes {
     /// The PDF for a guest who paid: only the invoice that session paid, only once the payment
     /// is confirmed, only within `guestPDFWindow` of the checkout. Anything else is one 404.
     private func guestPDF(_ context: RequestContext) async throws -> HTTPResponse {
-        guard let sessionID = context.request.queryValue("token"), Self.isSessionID(sessionID),
+        guard let sessionID = context.request.queryValue("token"), CheckoutSession.isWellFormedID(sessionID),
               let record = try await store.checkoutSession(sessionID),
               record.invoicePublicID == context.parameters["publicId"], record.paymentState == .succeeded,
               clock.now().timeIntervalSince(record.createdAt) < Self.guestPDFWindow else { throw APIError.linkNotFound }
         return try await pdf(record.tenantID, record.invoiceID)
     }
 
-    static func isSessionID(_ id: String) -> Bool {
-        id.hasPrefix("cs_") && id.count <= 255 && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
-    }
-
-    static func html(_ status: Int, _ page: String, retryAfter: Int? = nil) -> HTTPResponse {
-        var response = HTTPResponse(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(page.utf8))
-        if let retryAfter { response.headers.set("Retry-After", String(retryAfter)) }
-        return response
-    }
 }

@@ -49,7 +49,6 @@ struct PaymentSettingsRoutes {
                      secretKey: settings.secretKey.map(PaymentSettings.masked), webhookSecrets: settings.webhookSecrets.map(PaymentSettings.masked),
                      webhookUrl: "\(configuration.publicBaseURL)/webhooks/stripe/\(slug)")
     }
-
 }
 
 /// A payment as the tenant API shows it.
@@ -70,7 +69,7 @@ struct PaymentBody: Encodable {
         checkoutSessionId = payment.sessionID
         paymentIntentId = payment.paymentIntent
         amount = payment.amount
-        currency = payment.currency.uppercased()
+        currency = payment.currency
         state = payment.state.rawValue
         refunded = payment.refunded
         excess = payment.excess

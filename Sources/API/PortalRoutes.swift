@@ -71,7 +71,7 @@ struct PortalRoutes {
             guard let html = try await render() else {
                 return HTTPResponse(status: 303, headers: ["Location": redirect()])
             }
-            return HTTPResponse(status: 200, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(html.utf8))
+            return HTMLBody.response(html)
         } catch {
             let refusal = APIError.from(error)
             let html: String
@@ -82,7 +82,7 @@ struct PortalRoutes {
             case 409, 422: html = PortalPage.refusal(title: "Your message was not sent", message: refusal.message)
             default: throw error
             }
-            return HTTPResponse(status: refusal.status, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(html.utf8))
+            return HTMLBody.response(status: refusal.status, html)
         }
     }
 

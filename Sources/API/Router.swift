@@ -73,9 +73,10 @@ struct Router: Sendable {
         var allowed: [HTTPMethod] = []
         let candidates = byFirstSegment.map { $0[parts.first ?? ""] ?? [] } ?? routes
         for route in candidates where route.segments.count == parts.count {
+            // Parts are never empty (the split drops them), so a parameter matches any part.
             let matches = zip(route.segments, parts).allSatisfy { segment, part in
-                if case .literal(let text) = segment { return text == part }
-                return !part.isEmpty
+                guard case .literal(let text) = segment else { return true }
+                return text == part
             }
             guard matches else { continue }
             if route.method == method || (method == .head && route.method == .get) {

@@ -97,6 +97,12 @@ public struct CheckoutSession: Sendable, Equatable, Decodable {
         livemode = try container.decodeIfPresent(Bool.self, forKey: .livemode) ?? false
     }
 
+    /// Whether `id` has the shape of a Checkout Session id (`cs_` and letters, digits and
+    /// underscores): anything else is refused before it reaches a URL path or a query.
+    public static func isWellFormedID(_ id: String) -> Bool {
+        id.hasPrefix("cs_") && id.count <= 255 && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+    }
+
     /// Decodes a session from a JSON object (an API response body).
     public static func decode(_ bytes: [UInt8]) throws(ProviderDecodingError) -> CheckoutSession {
         try StripeDecoding.decode(CheckoutSession.self, from: bytes)

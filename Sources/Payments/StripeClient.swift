@@ -44,8 +44,7 @@ public struct StripeClient: Sendable {
     /// `GET /v1/checkout/sessions/{id}`: the session as it is now (status, payment status).
     public func retrieveCheckoutSession(id: String) async throws(ProviderError) -> CheckoutSession {
         // Stripe ids are letters, digits and underscores; anything else could change the path.
-        guard id.hasPrefix("cs_"), id.count <= 255,
-              id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+        guard CheckoutSession.isWellFormedID(id) else {
             throw ProviderError(kind: .invalidRequest, param: "id", message: "not a Checkout Session id")
         }
         let response = try await send(HTTPClientRequest(method: .get, url: configuration.baseURL + "/v1/checkout/sessions/" + id,

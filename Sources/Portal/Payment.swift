@@ -74,6 +74,13 @@ public enum LedgerChange: Sendable, Equatable {
     /// The charge behind `paymentIntent` has had `refundedTotal` refunded so far (cumulative,
     /// as the provider reports it, so a late or repeated event can only confirm a total).
     case refund(chargeID: String, paymentIntent: String, refundedTotal: Int64, currency: String)
+
+    /// The ISO 4217 code the provider reports, any case.
+    public var currency: String {
+        switch self {
+        case .payment(_, _, _, let currency, _), .refund(_, _, _, let currency): return currency
+        }
+    }
 }
 
 /// The ledger's pure rules: how states merge and what an invoice's payments add up to.

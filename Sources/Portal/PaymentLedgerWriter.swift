@@ -28,12 +28,12 @@ struct Ledger {
             return .unchanged("no invoice \(invoicePublicID) for this tenant")
         }
         invoiceID = invoice.id
+        guard change.currency.uppercased() == invoice.currency else {
+            return .unchanged("currency \(change.currency.uppercased()) does not match the invoice's \(invoice.currency)")
+        }
         let recorded: Bool
         switch change {
-        case let .payment(sessionID, paymentIntent, amount, currency, state):
-            guard currency.uppercased() == invoice.currency else {
-                return .unchanged("currency \(currency.uppercased()) does not match the invoice's \(invoice.currency)")
-            }
+        case let .payment(sessionID, paymentIntent, amount, _, state):
             recorded = try recordPayment(invoice: invoice.id, sessionID: sessionID, paymentIntent: paymentIntent, amount: amount,
                                          currency: invoice.currency, state: state)
         case let .refund(chargeID, paymentIntent, refundedTotal, _):
@@ -90,11 +90,7 @@ struct Ledger {
         let payments = try SQLitePortalStore.payments(db, tenantID: tenantID, invoiceID: invoice.id)
         let nets = payments.map { PaymentLedger.net(amount: $0.amount, state: $0.state, refunded: $0.refunded) }
         let balance = PaymentLedger.balance(total: invoice.total, credited: invoice.credited, status: invoice.status, netPayments: nets)
-        let paidAt: Date? = balance.status == .paid ? now : nil
-        try db.execute("""
-            UPDATE invoices SET amount_paid = ?, status = ?,
-                paid_at = CASE WHEN ? = 'paid' THEN COALESCE(paid_at, ?) ELSE NULL END WHERE id = ?
-            """, balance.amountPaid, balance.status.rawValue, balance.status.rawValue, paidAt, invoice.id)
+        try db.execute("UPDATE invoices SET amount_paid = ?, status = ? WHERE id = ?", balance.amountPaid, balance.status.rawValue, invoice.id)
         // The excess sits on the newest payments: they are the ones that went beyond what was due.
         var excess = balance.excess
         for (payment, net) in zip(payments, nets).reversed() {

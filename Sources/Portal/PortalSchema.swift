@@ -191,7 +191,6 @@ public enum PortalSchema {
             ) STRICT;
             """),
         Migration(id: "portal.009_payments", sql: """
-            ALTER TABLE invoices ADD COLUMN paid_at INTEGER;
             CREATE TABLE tenant_payment_settings (
                 tenant_id INTEGER PRIMARY KEY REFERENCES tenants (id),
                 secret_key TEXT,

@@ -61,7 +61,7 @@ struct WebhookBench {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        let applySeconds = (ContinuousClock.now - started).seconds
+        let applySeconds = seconds(since: started)
         let payments = try count("SELECT count(*) FROM payments WHERE state = 'succeeded'")
         let dead = try count("SELECT count(*) FROM jobs WHERE kind = 'payment.event' AND state = 'dead'")
 
@@ -121,7 +121,7 @@ struct WebhookBench {
                             "Content-Type": "application/json", "Stripe-Signature": deliveries[index].signature,
                         ], body: deliveries[index].body))
                         guard response.status == 200 else { throw BenchFailure("webhook answered \(response.status): \(response.text)") }
-                        latencies.append((ContinuousClock.now - sent).seconds * 1000)
+                        latencies.append(seconds(since: sent) * 1000)
                     }
                     return latencies
                 }
@@ -129,11 +129,6 @@ struct WebhookBench {
             return try await group.reduce(into: []) { $0 += $1 }
         }
         let sorted = latencies.sorted()
-        return ((ContinuousClock.now - started).seconds, sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
+        return (seconds(since: started), sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
     }
-}
-
-extension Duration {
-    /// The duration in seconds, as a Double.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
