@@ -82,6 +82,9 @@ public final class BillportAPI: Sendable {
                         + (documents?.routes ?? []))
     }
 
+    /// Every route the API serves, for tests that check rules over all of them.
+    var routes: [Route] { router.routes }
+
     /// The handler to give the HTTP server.
     public var handler: HTTPHandler {
         { request in await self.respond(to: request) }
