@@ -70,7 +70,9 @@ public final class BillportAPI: Sendable {
         }
         let payments = PaymentRoutes(store: store, configuration: configuration, clients: CheckoutClients(baseURL: configuration.stripeBaseURL),
                                      pdf: { tenantID, invoiceID in
-                                         guard let documents else { throw APIError.linkNotFound }
+                                         guard let documents, try await store.isBuyerVisible(tenantID: tenantID, invoiceID: invoiceID) else {
+                                             throw APIError.linkNotFound
+                                         }
                                          return try await documents.pdfResponse(tenantID: tenantID, invoiceID: invoiceID, notFound: .linkNotFound)
                                      }, clock: clock)
         router = Router(health + [publicView] + TenantRoutes(store: store, configuration: configuration).routes
