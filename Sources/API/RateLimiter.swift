@@ -73,7 +73,7 @@ public final class RateLimiter: Sendable {
             buckets = draining
             return
         }
-        let emptiest = draining.sorted { level($0.value, now: now, rate: rate, capacity: capacity) < level($1.value, now: now, rate: rate, capacity: capacity) }
-        buckets = Dictionary(uniqueKeysWithValues: emptiest.prefix(keep).map { ($0.key, $0.value) })
+        let emptiest = draining.map { (entry: $0, level: level($0.value, now: now, rate: rate, capacity: capacity)) }.sorted { $0.level < $1.level }
+        buckets = Dictionary(uniqueKeysWithValues: emptiest.prefix(keep).map { ($0.entry.key, $0.entry.value) })
     }
 }
