@@ -10,6 +10,8 @@ public struct APIConfiguration: Sendable, Equatable {
     /// Public requests a minute per client address and per link token (0: no limit).
     public var rateLimitPerIP: Int
     public var rateLimitPerToken: Int
+    /// Most keys each public rate limiter keeps (fixed-size entries, so a bound in bytes).
+    public var rateLimitMaxKeys: Int = 100_000
 
     /// The payment provider's API origin (`payments.stripeBaseURL`); tests point it at a local fake.
     public var stripeBaseURL: String

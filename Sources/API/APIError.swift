@@ -32,10 +32,7 @@ struct APIError: Error, Sendable, Equatable {
             case .unprocessable(let code, let message): return APIError(status: 422, code: code, message: message)
             case .invalid(let field): return APIError(status: 422, code: "invalid_field", message: field.description, field: field.field)
             }
-        case let error as DecodingError:
-            let field = DecodingErrorText.field(error)
-            if field.isEmpty { return APIError(status: 400, code: "invalid_json", message: "the body is not valid JSON") }
-            return APIError(status: 422, code: "invalid_field", message: DecodingErrorText.describe(error), field: field)
+        case let error as DecodingError: return DecodingAnswer.apiError(error)
         default:
             return APIError(status: 500, code: "internal_error", message: "something went wrong on our side; the request id is in X-Request-Id")
         }
@@ -65,13 +62,22 @@ enum JSONBody {
         return HTTPResponse(status: status, headers: ["Content-Type": "application/json; charset=utf-8"], body: Array(body))
     }
 
-    /// Decodes the request body as `T`; 415 for a non-JSON content type, 400 for broken JSON,
-    /// 422 naming the field for a wrong or missing one.
+    /// Decodes the request body as `T`; 415 for a non-JSON content type, 400 only for a body
+    /// that is not JSON at all, 422 naming the field for a wrong or missing one (`DecodingAnswer`).
     static func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest) throws -> T {
         if let contentType = request.headers["Content-Type"], !contentType.lowercased().contains("json") {
             throw APIError(status: 415, code: "unsupported_media_type", message: "send the body as application/json")
         }
         guard !request.body.isEmpty else { throw APIError(status: 400, code: "invalid_json", message: "a JSON body is required") }
-        return try JSONDecoder().decode(T.self, from: Data(request.body))
+        let data = Data(request.body)
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            // Syntax is checked only once decoding failed, so a good body is parsed once.
+            guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
+                throw APIError(status: 400, code: "invalid_json", message: "the body is not valid JSON")
+            }
+            throw DecodingAnswer.apiError(error, bodyIsJSON: true)
+        }
     }
 }

@@ -15,8 +15,9 @@ public final class BillportAPI: Sendable {
     private let clock: any WallClock
     private let logger: Logger
     private let requestIDs = RequestIDs()
-    private let perIP: RateLimiter
-    private let perToken: RateLimiter
+    /// The public routes' buckets per client address and per link token (internal for tests).
+    let perIP: RateLimiter
+    let perToken: RateLimiter
     private let trustedProxies: Set<String>
 
     /// Every public page and response carries these (DESIGN.md, HTTP contract).
@@ -38,8 +39,8 @@ public final class BillportAPI: Sendable {
         self.signer = signer
         self.clock = clock
         self.logger = logger.labelled("http")
-        perIP = RateLimiter(perMinute: configuration.rateLimitPerIP, clock: clock)
-        perToken = RateLimiter(perMinute: configuration.rateLimitPerToken, clock: clock)
+        perIP = RateLimiter(perMinute: configuration.rateLimitPerIP, maxEntries: configuration.rateLimitMaxKeys, clock: clock)
+        perToken = RateLimiter(perMinute: configuration.rateLimitPerToken, maxEntries: configuration.rateLimitMaxKeys, clock: clock)
         trustedProxies = configuration.trustedProxies
         let tracking = ViewTracking(recorder: views, signer: signer, store: store, clock: clock, trustedProxies: configuration.trustedProxies)
         let views = PublicAnswerCache<PublicViewAnswer>(database: store.database, clock: clock)
@@ -70,7 +71,9 @@ public final class BillportAPI: Sendable {
         }
         let payments = PaymentRoutes(store: store, configuration: configuration, clients: CheckoutClients(baseURL: configuration.stripeBaseURL),
                                      pdf: { tenantID, invoiceID in
-                                         guard let documents else { throw APIError.linkNotFound }
+                                         guard let documents, try await store.isBuyerVisible(tenantID: tenantID, invoiceID: invoiceID) else {
+                                             throw APIError.linkNotFound
+                                         }
                                          return try await documents.pdfResponse(tenantID: tenantID, invoiceID: invoiceID, notFound: .linkNotFound)
                                      }, clock: clock)
         router = Router(health + [publicView] + TenantRoutes(store: store, configuration: configuration).routes
@@ -81,6 +84,9 @@ public final class BillportAPI: Sendable {
                         + PaymentSettingsRoutes(store: store, configuration: configuration).routes
                         + (documents?.routes ?? []))
     }
+
+    /// Every route the API serves, for tests that check rules over all of them.
+    var routes: [Route] { router.routes }
 
     /// The handler to give the HTTP server.
     public var handler: HTTPHandler {
@@ -130,11 +136,11 @@ public final class BillportAPI: Sendable {
         return response
     }
 
-    /// Public routes: one bucket per client address and one per link token; 429 with
-    /// `Retry-After` when either is empty.
+    /// Public routes: one bucket per client address and one per well-formed link token (a
+    /// malformed one gets none, and the link 404); 429 with `Retry-After` when either is empty.
     private func limit(_ request: HTTPRequest, token: String?) throws {
         let address = ViewTracking.clientAddress(request, trustedProxies: trustedProxies)
-        let wait = perIP.take("ip:" + address) ?? token.flatMap { perToken.take("token:" + $0) }
+        let wait = perIP.take(.address(address)) ?? token.flatMap(RateLimitKey.token).flatMap { perToken.take($0) }
         guard let wait else { return }
         let seconds = max(1, Int((Double(wait.milliseconds) / 1000).rounded(.up)))
         throw APIError(status: 429, code: "rate_limited", message: "too many requests; try again in \(seconds) s", retryAfter: seconds)

@@ -32,7 +32,8 @@ struct CustomerRecordRoutes {
                 let messages = try await store.customerMessages(tenantID: try context.tenantID, unreadOnly: try context.queryBool("unread"), limit: limit)
                 return JSONBody.response(["data": messages.map(MessageBody.init)])
             },
-            Route(.post, "/api/messages/{id}/read", .tenant(permission: nil)) { context in
+            // Marking read changes the inbox every user of the tenant shares: a write like any other.
+            Route(.post, "/api/messages/{id}/read", .tenant(permission: TenantRoutes.write)) { context in
                 try await store.markMessageRead(tenantID: try context.tenantID, id: try context.id("id", "message"))
                 return HTTPResponse(status: 204)
             },

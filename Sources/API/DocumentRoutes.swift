@@ -103,12 +103,10 @@ struct DocumentRoutes {
         return (session, invoice.invoiceID)
     }
 
-    /// `?t=` must be a live media token; the invoice must be its customer's.
+    /// `?t=` must be a live media token whose portal still opens; the invoice must be its customer's.
     private func mediaPDF(_ context: RequestContext) async throws -> HTTPResponse {
-        let unauthorized = APIError(status: 401, code: "unauthorized", message: "a valid media token is required (?t=…)")
-        guard let jwt = context.request.queryValue("t"), let claims = try? signer.verify(jwt, now: clock.now()),
-              claims.scope == "media", let customer = claims.customer else { throw unauthorized }
-        guard let invoice = try await store.customerInvoice(tenantSlug: claims.tenant, customerID: customer,
+        let session = try await MediaTokens(signer: signer, gate: PortalGate(store: store), clock: clock).open(context.request.queryValue("t"))
+        guard let invoice = try await store.customerInvoice(tenantSlug: session.tenant.slug, customerID: session.customer.id,
                                                             publicID: context.parameters["publicId"] ?? "") else {
             throw APIError.notFound("invoice")
         }

@@ -8,25 +8,40 @@ struct PortalSession: Sendable {
     let tenant: Tenant
     let customer: Customer
     let settings: PortalSettings
+    /// The portal token's link id (media tokens are tied to it).
+    let linkID: Int64
 }
 
-/// The one check every portal route makes, in the order DESIGN.md gives: unknown or revoked
-/// token → the link 404; portal switched off → 503 whatever the token; expired → 403.
+/// The one check every portal-derived route makes — the portal pages, its invoices and PDFs,
+/// messages, payments, media-token issuance and media-token downloads: unknown or revoked token
+/// → the link 404; portal switched off → 503 whatever the token; expired → 403.
 struct PortalGate: Sendable {
     let store: SQLitePortalStore
 
     static let unavailable = APIError(status: 503, code: "portal_unavailable", message: "Portal not available.")
 
+    /// The portal a raw portal token (from a URL or a Bearer header) opens.
     func open(_ token: String?) async throws -> PortalSession {
-        guard let hash = SecretToken.hash(ofPresented: token ?? ""),
-              let access = try await store.portalCustomer(tokenHash: hash),
-              let tenant = try await store.tenant(id: access.tenantID) else { throw APIError.linkNotFound }
+        guard let hash = SecretToken.hash(ofPresented: token ?? ""), let access = try await store.portalCustomer(tokenHash: hash) else {
+            throw APIError.linkNotFound
+        }
+        return try await open(access)
+    }
+
+    /// The portal the portal token with `linkID` opens (a media token's origin), checked now.
+    func open(linkID: Int64) async throws -> PortalSession {
+        guard let access = try await store.portalCustomer(linkID: linkID) else { throw APIError.linkNotFound }
+        return try await open(access)
+    }
+
+    private func open(_ access: PortalAccess) async throws -> PortalSession {
+        guard let tenant = try await store.tenant(id: access.tenantID) else { throw APIError.linkNotFound }
         let settings = try await store.portalSettings(tenantID: access.tenantID)
         guard settings.enabled else { throw Self.unavailable }
         guard !access.expired else {
             throw APIError(status: 403, code: "access_denied", message: "Access denied: this portal link has expired. Ask \(tenant.name) for a new one.")
         }
         guard let customer = try await store.customer(tenantID: access.tenantID, id: access.customerID) else { throw APIError.linkNotFound }
-        return PortalSession(tenant: tenant, customer: customer, settings: settings)
+        return PortalSession(tenant: tenant, customer: customer, settings: settings, linkID: access.linkID)
     }
 }

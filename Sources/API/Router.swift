@@ -37,6 +37,18 @@ struct Route: Sendable {
     }
 }
 
+extension Route {
+    /// Whether the route only reads (GET, HEAD): any valid token may call it.
+    var isRead: Bool { method == .get || method == .head }
+
+    /// The rule for tenant routes: every write names the permission it needs, so a read-only
+    /// token can never change data. Public and operations routes have no tenant permissions.
+    var declaresItsPermission: Bool {
+        guard case .tenant(let permission) = audience, !isRead else { return true }
+        return permission != nil
+    }
+}
+
 /// Routes frozen at start; matching splits the path once and compares segments.
 struct Router: Sendable {
     enum Match {
@@ -46,12 +58,13 @@ struct Router: Sendable {
         case notFound
     }
 
-    private let routes: [Route]
+    let routes: [Route]
     /// Routes by their first segment, in declaration order, when every route starts with a
     /// literal (Billport's do): a request is compared with a handful of routes, not all of them.
     private let byFirstSegment: [Substring: [Route]]?
 
     init(_ routes: [Route]) {
+        for route in routes { precondition(route.declaresItsPermission, "\(route.method.rawValue) \(route.pattern) changes data but names no permission") }
         self.routes = routes
         let literalFirst = routes.allSatisfy { route in
             if case .parameter = route.segments.first { return false }

@@ -69,24 +69,15 @@ struct SettingsRoutes {
                 }
                 return JSONBody.response(["data": tokens])
             },
-            Route(.get, "/api/auth/media/customer", .publicLink) { context in try await mediaToken(context) },
+            Route(.get, "/api/auth/media/customer", .publicLink) { context in
+                let tokens = MediaTokens(signer: signer, gate: PortalGate(store: store), clock: clock)
+                return JSONBody.response(["jwt": try await tokens.issue(authorization: context.request.headers["Authorization"])])
+            },
         ]
     }
 
     static func body(_ branding: Branding) -> BrandingBody {
         BrandingBody(brandColor: branding.brandColor, pageSize: branding.pageSize.rawValue,
                      paymentInstructions: branding.paymentInstructions, hasLogo: branding.logo != nil)
-    }
-
-    /// A portal token as Bearer → a 60-second JWT that opens that customer's PDFs and nothing else.
-    private func mediaToken(_ context: RequestContext) async throws -> HTTPResponse {
-        let unauthorized = APIError(status: 401, code: "unauthorized", message: "a valid portal token is required (Authorization: Bearer …)")
-        guard let header = context.request.headers["Authorization"], header.lowercased().hasPrefix("bearer "),
-              let hash = SecretToken.hash(ofPresented: header.dropFirst(7).trimmingCharacters(in: .whitespaces)),
-              let access = try await store.portalCustomer(tokenHash: hash), !access.expired,
-              let tenant = try await store.tenant(id: access.tenantID) else { throw unauthorized }
-        let now = Int64(clock.now().timeIntervalSince1970)
-        let jwt = signer.sign(APIClaims(tenant: tenant.slug, perms: [], exp: now + 60, nbf: now, iat: now, scope: "media", customer: access.customerID))
-        return JSONBody.response(["jwt": jwt])
     }
 }

@@ -67,7 +67,16 @@ struct TenantRoutes {
                 JSONBody.response(InvoiceBody(try await store.cancel(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
             },
             Route(.post, "/api/invoices/{id}/credit-notes", .tenant(permission: Self.write)) { context in
-                struct Request: Decodable { let number: String; let amount: Int64; let reason: String? }
+                struct Request: Decodable {
+                    let number: String, amount: Int64, reason: String?
+                    enum CodingKeys: String, CodingKey { case number, amount, reason }
+                    init(from decoder: any Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        number = try container.decode(String.self, forKey: .number)
+                        amount = try container.decodeMinorUnits(forKey: .amount)
+                        reason = try container.decodeIfPresent(String.self, forKey: .reason)
+                    }
+                }
                 let body = try JSONBody.decode(Request.self, from: context.request)
                 let note = try await store.createCreditNote(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"),
                                                             number: body.number, amount: body.amount, reason: body.reason)

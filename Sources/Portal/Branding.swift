@@ -23,9 +23,16 @@ public struct Branding: Sendable, Hashable {
         self.paymentInstructions = paymentInstructions
     }
 
-    /// Whether `text` is a `#RRGGBB` colour.
+    /// Whether `text` is a `#RRGGBB` colour in ASCII hex digits. Checked on bytes: `Character`'s
+    /// `isHexDigit` also accepts full-width digits (`#１２３４５６`), which no stylesheet or PDF reads.
     public static func isValidColor(_ text: String) -> Bool {
-        text.count == 7 && text.first == "#" && text.dropFirst().allSatisfy(\.isHexDigit)
+        let bytes = Array(text.utf8)
+        return bytes.count == 7 && bytes[0] == UInt8(ascii: "#") && bytes.dropFirst().allSatisfy(isASCIIHexDigit)
+    }
+
+    private static func isASCIIHexDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
     }
 
     /// Whether `bytes` start like a PNG or a JPEG (the PDF writer checks the rest).

@@ -1,3 +1,4 @@
+import BillportCore
 /// An ISO 4217 currency with its minor-unit exponent: EUR 2 (cents), JPY 0, KWD 3 (fils).
 public struct Currency: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The three-letter code.
@@ -18,7 +19,7 @@ public struct Currency: Sendable, Hashable, Codable, CustomStringConvertible {
     public init(from decoder: any Decoder) throws {
         let code = try decoder.singleValueContainer().decode(String.self)
         guard let currency = Currency(code: code) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown currency \"\(code)\""))
+            throw DecodingRule("must be an ISO 4217 currency code such as EUR (got \"\(code)\")").error(at: decoder.codingPath)
         }
         self = currency
     }

@@ -6,6 +6,8 @@ import Foundation
 public enum EmailCategory: String, Sendable, Hashable, Codable, CaseIterable {
     case document, reminder, portal, marketing
 
+    public init(from decoder: any Decoder) throws { self = try decoder.decodeChoice() }
+
     /// Whether a customer with `preferences` accepts this category now.
     public func isAllowed(by preferences: Customer.Preferences) -> Bool {
         switch self {

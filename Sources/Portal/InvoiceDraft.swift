@@ -21,6 +21,17 @@ public struct CreateInvoiceRequest: Sendable, Decodable {
         public var quantity: Double
         public var unitPrice: Int64
         public var taxRate: Double?
+
+        enum CodingKeys: String, CodingKey { case description, quantity, unitPrice, taxRate }
+
+        /// As synthesized, except that `unitPrice` must be an integer amount in minor units.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            description = try container.decode(String.self, forKey: .description)
+            quantity = try container.decode(Double.self, forKey: .quantity)
+            unitPrice = try container.decodeMinorUnits(forKey: .unitPrice)
+            taxRate = try container.decodeIfPresent(Double.self, forKey: .taxRate)
+        }
     }
 
     public var customerId: Int64
@@ -33,6 +44,25 @@ public struct CreateInvoiceRequest: Sendable, Decodable {
     public var allowPartialPayments: Bool?
     public var minimumPaymentAmount: Int64?
     public var lines: [Line]
+
+    enum CodingKeys: String, CodingKey {
+        case customerId, type, number, currency, issueDate, dueDate, notes, allowPartialPayments, minimumPaymentAmount, lines
+    }
+
+    /// As synthesized, except that `minimumPaymentAmount` must be an integer amount in minor units.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        customerId = try container.decode(Int64.self, forKey: .customerId)
+        type = try container.decodeIfPresent(String.self, forKey: .type)
+        number = try container.decode(String.self, forKey: .number)
+        currency = try container.decode(String.self, forKey: .currency)
+        issueDate = try container.decode(String.self, forKey: .issueDate)
+        dueDate = try container.decode(String.self, forKey: .dueDate)
+        notes = try container.decodeIfPresent(String.self, forKey: .notes)
+        allowPartialPayments = try container.decodeIfPresent(Bool.self, forKey: .allowPartialPayments)
+        minimumPaymentAmount = try container.decodeMinorUnitsIfPresent(forKey: .minimumPaymentAmount)
+        lines = try container.decode([Line].self, forKey: .lines)
+    }
 }
 
 /// A validated invoice ready to store: every rule about a new invoice, without I/O.

@@ -15,6 +15,14 @@ extension SQLitePortalStore {
         }
     }
 
+    /// Whether the buyer of the tenant's invoice may see it (`BuyerVisibility`).
+    public func isBuyerVisible(tenantID: Int64, invoiceID: Int64) async throws -> Bool {
+        try await database.readStatement { db in
+            try db.queryOne("SELECT 1 FROM invoices i WHERE i.tenant_id = ? AND i.id = ? AND \(BuyerVisibility.condition("i"))",
+                            tenantID, invoiceID) { _ in true } ?? false
+        }
+    }
+
     /// A cached PDF for the invoice with this content hash.
     public func cachedPDF(invoiceID: Int64, contentHash: String) async throws -> [UInt8]? {
         try await database.readStatement { db in
@@ -40,18 +48,19 @@ extension SQLitePortalStore {
         let now = clock.now()
         return try await database.readStatement { db in
             try db.queryOne("""
-                SELECT tenant_id, invoice_id, id, kind, expires_at FROM links
-                WHERE token_hash = ? AND kind IN ('share', 'email') AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
+                SELECT l.tenant_id, l.invoice_id, l.id, l.kind, l.expires_at FROM links l JOIN invoices i ON i.id = l.invoice_id
+                WHERE l.token_hash = ? AND l.kind IN ('share', 'email') AND l.revoked_at IS NULL AND (l.expires_at IS NULL OR l.expires_at > ?)
+                  AND \(BuyerVisibility.condition("i"))
                 """, tokenHash, now) { ($0.int64(0), $0.int64(1), $0.int64(2), $0.string(3) == "email", $0.optionalDate(4)) }
         }
     }
 
-    /// The non-draft invoice with `publicID` if it belongs to this tenant's customer.
+    /// The invoice with `publicID` if it belongs to this tenant's customer and its buyer may see it.
     public func customerInvoice(tenantSlug: String, customerID: Int64, publicID: String) async throws -> (tenantID: Int64, invoiceID: Int64)? {
         try await database.readStatement { db in
             try db.queryOne("""
                 SELECT i.tenant_id, i.id FROM invoices i JOIN tenants t ON t.id = i.tenant_id
-                WHERE i.public_id = ? AND t.slug = ? AND i.customer_id = ? AND i.status != 'draft'
+                WHERE i.public_id = ? AND t.slug = ? AND i.customer_id = ? AND \(BuyerVisibility.condition("i"))
                 """, publicID, tenantSlug, customerID) { ($0.int64(0), $0.int64(1)) }
         }
     }

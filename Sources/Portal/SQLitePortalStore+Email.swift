@@ -73,9 +73,7 @@ extension SQLitePortalStore {
         guard let jobs else { throw PortalError.unprocessable(code: "no_queue", message: "this process cannot enqueue jobs") }
         return try await database.write { db in
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw PortalError.notFound("invoice") }
-            guard invoice.status != .draft else {
-                throw PortalError.conflict(code: "invoice_draft", message: "issue the invoice before sending it")
-            }
+            if let refusal = BuyerVisibility.refusal(invoice, verb: "sent") { throw refusal }
             guard invoice.status != .cancelled else {
                 throw PortalError.conflict(code: "invoice_cancelled", message: "a cancelled invoice is not sent")
             }

@@ -6,7 +6,7 @@ import Tokens
 /// Share links (the seed contract): one active share link per invoice; the raw token is
 /// returned once and only its SHA-256 is stored.
 extension SQLitePortalStore {
-    /// Shares an issued AR invoice. With an active link and no `regenerate`, answers
+    /// Shares an issued AR invoice (`BuyerVisibility`; anything else is a 409). With an active link and no `regenerate`, answers
     /// `alreadyShared` with the original time and no token; with `regenerate`, the old link dies
     /// in the same transaction as the new one is made.
     public func share(tenantID: Int64, invoiceID: Int64, regenerate: Bool) async throws -> ShareResult {
@@ -14,12 +14,7 @@ extension SQLitePortalStore {
         let token = SecretToken.generate()
         return try await database.write { db in
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw PortalError.notFound("invoice") }
-            guard invoice.type == .ar else {
-                throw PortalError.unprocessable(code: "not_shareable", message: "only AR invoices can be shared; this one is AP")
-            }
-            guard invoice.status != .draft else {
-                throw PortalError.conflict(code: "invoice_draft", message: "issue the invoice before sharing it")
-            }
+            if let refusal = BuyerVisibility.refusal(invoice, verb: "shared") { throw refusal }
             guard invoice.status != .cancelled else {
                 throw PortalError.conflict(code: "invoice_cancelled", message: "a cancelled invoice cannot be shared")
             }
@@ -72,7 +67,7 @@ extension SQLitePortalStore {
                        i.tenant_id, i.id, l.id, l.kind, l.expires_at
                 FROM links l JOIN invoices i ON i.id = l.invoice_id JOIN tenants t ON t.id = i.tenant_id
                 WHERE l.token_hash = ? AND l.kind IN ('share', 'email') AND l.revoked_at IS NULL
-                  AND (l.expires_at IS NULL OR l.expires_at > ?)
+                  AND (l.expires_at IS NULL OR l.expires_at > ?) AND \(BuyerVisibility.condition("i"))
                 """, tokenHash, now) { row in
                 let status = InvoiceStatus(rawValue: row.string(7)) ?? .issued
                 return PublicInvoiceView(

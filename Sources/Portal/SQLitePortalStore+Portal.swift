@@ -35,12 +35,12 @@ extension SQLitePortalStore {
         }
     }
 
-    /// One customer's portal: every non-draft invoice (for balances) and one page of them,
-    /// newest first, strictly scoped to that customer.
+    /// One customer's portal: every invoice its buyer may see (`BuyerVisibility`), for balances
+    /// and pages, newest first, strictly scoped to that customer.
     public func portalInvoices(tenantID: Int64, customerID: Int64) async throws -> [Invoice] {
         try await database.read { db in
             let ids = try db.query("""
-                SELECT id FROM invoices WHERE tenant_id = ? AND customer_id = ? AND status != 'draft' ORDER BY id DESC
+                SELECT i.id FROM invoices i WHERE i.tenant_id = ? AND i.customer_id = ? AND \(BuyerVisibility.condition("i")) ORDER BY i.id DESC
                 """, tenantID, customerID) { $0.int64(0) }
             return try ids.compactMap { try Self.invoice(db, tenantID: tenantID, id: $0) }
         }

@@ -97,16 +97,38 @@ extension SQLitePortalStore {
         }
     }
 
-    /// The customer a live portal token belongs to, with its tenant; nil for unknown, revoked or
-    /// expired tokens. `expired` tells the portal page to say "access denied" rather than "not found".
-    public func portalCustomer(tokenHash: [UInt8]) async throws -> (tenantID: Int64, customerID: Int64, expired: Bool)? {
+    /// The customer a portal token belongs to, with its tenant and the token's link id; nil for
+    /// unknown or revoked tokens. `expired` tells the portal page to say "access denied" rather
+    /// than "not found".
+    public func portalCustomer(tokenHash: [UInt8]) async throws -> PortalAccess? {
         let now = clock.now()
         return try await database.readStatement { db in
             try db.queryOne("""
-                SELECT tenant_id, customer_id, expires_at FROM links WHERE token_hash = ? AND kind = 'portal' AND revoked_at IS NULL
+                SELECT tenant_id, customer_id, expires_at, id FROM links WHERE token_hash = ? AND kind = 'portal' AND revoked_at IS NULL
                 """, tokenHash) { row in
-                (row.int64(0), row.int64(1), row.date(2) <= now)
+                PortalAccess(tenantID: row.int64(0), customerID: row.int64(1), expired: row.date(2) <= now, linkID: row.int64(3))
             }
         }
     }
+
+    /// The same for the portal token with link id `linkID` (what a media token names).
+    public func portalCustomer(linkID: Int64) async throws -> PortalAccess? {
+        let now = clock.now()
+        return try await database.readStatement { db in
+            try db.queryOne("""
+                SELECT tenant_id, customer_id, expires_at, id FROM links WHERE id = ? AND kind = 'portal' AND revoked_at IS NULL
+                """, linkID) { row in
+                PortalAccess(tenantID: row.int64(0), customerID: row.int64(1), expired: row.date(2) <= now, linkID: row.int64(3))
+            }
+        }
+    }
+}
+
+/// Whose portal a portal token opens, and whether it has expired.
+public struct PortalAccess: Sendable, Hashable {
+    public let tenantID: Int64
+    public let customerID: Int64
+    public let expired: Bool
+    /// The token's row in `links`: media tokens name it, so they die with it.
+    public let linkID: Int64
 }

@@ -73,13 +73,15 @@ public final class SQLitePortalStore: Sendable {
 
     // MARK: Customers
 
-    /// Creates a customer of `tenantID`.
+    /// Creates a customer of `tenantID`; the name and email must pass `CustomerName` and
+    /// `EmailAddress` (422 naming the field otherwise).
     public func createCustomer(tenantID: Int64, name: String, email: String, preferences: Customer.Preferences) async throws -> Customer {
-        let trimmedName = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...200).contains(trimmedName.count) else { throw PortalError.invalid(FieldError("name", "must be 1 to 200 characters")) }
-        let trimmedEmail = email.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard EmailAddress.isPlausible(trimmedEmail) else {
-            throw PortalError.invalid(FieldError("email", "must be an email address like name@example.com"))
+        let trimmedName: String, trimmedEmail: String
+        do {
+            trimmedName = try CustomerName(name).value
+            trimmedEmail = try EmailAddress(email).value
+        } catch {
+            throw PortalError.invalid(error)
         }
         let now = clock.now()
         return try await database.write { db in
@@ -104,17 +106,5 @@ public final class SQLitePortalStore: Sendable {
             Customer(id: $0.int64(0), name: $0.string(1), email: $0.string(2),
                      preferences: .init(document: $0.bool(3), reminder: $0.bool(4), marketing: $0.bool(5)), createdAt: $0.date(6))
         }
-    }
-}
-
-/// The loosest check that still catches typos: one @, something on each side, a dot after it.
-enum EmailAddress {
-    static func isPlausible(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard text.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              !text.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," || $0 == ";" })
-        else { return false }
-        return true
     }
 }

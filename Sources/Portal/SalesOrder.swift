@@ -4,6 +4,8 @@ import Foundation
 /// Where a sales order stands; the portal shows it, the tenant moves it along.
 public enum SalesOrderStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case open, confirmed, fulfilled, cancelled
+
+    public init(from decoder: any Decoder) throws { self = try decoder.decodeChoice() }
 }
 
 /// An order the customer placed that is not (yet) an invoice, shown in the portal when the
@@ -29,6 +31,20 @@ public struct SalesOrderDraft: Sendable, Hashable, Decodable {
     public var total: Int64
     public var orderDate: CalendarDate
     public var expectedDate: CalendarDate?
+
+    enum CodingKeys: String, CodingKey { case customerId, number, status, currency, total, orderDate, expectedDate }
+
+    /// As synthesized, except that `total` must be an integer amount in minor units.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        customerId = try container.decode(Int64.self, forKey: .customerId)
+        number = try container.decode(String.self, forKey: .number)
+        status = try container.decodeIfPresent(SalesOrderStatus.self, forKey: .status)
+        currency = try container.decode(Currency.self, forKey: .currency)
+        total = try container.decodeMinorUnits(forKey: .total)
+        orderDate = try container.decode(CalendarDate.self, forKey: .orderDate)
+        expectedDate = try container.decodeIfPresent(CalendarDate.self, forKey: .expectedDate)
+    }
 
     public init(customerId: Int64, number: String, status: SalesOrderStatus? = nil, currency: Currency, total: Int64,
                 orderDate: CalendarDate, expectedDate: CalendarDate? = nil) {

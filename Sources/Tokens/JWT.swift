@@ -15,9 +15,13 @@ public struct APIClaims: Sendable, Equatable, Codable {
     public var scope: String?
     /// For media tokens: the customer whose documents it opens.
     public var customer: Int64?
+    /// For media tokens: the portal token (its link id) it was issued from; it works only while
+    /// that one still opens the portal.
+    public var portalLink: Int64?
 
     public init(tenant: String, perms: [String], exp: Int64, nbf: Int64? = nil, iat: Int64? = nil, scope: String? = nil,
-                customer: Int64? = nil) {
+                customer: Int64? = nil, portalLink: Int64? = nil) {
+        self.portalLink = portalLink
         self.tenant = tenant
         self.perms = perms
         self.exp = exp
@@ -52,7 +56,7 @@ public enum JWTError: Error, Sendable, Equatable, CustomStringConvertible {
 /// HS256 JSON Web Tokens (RFC 7519, RFC 7515) signed with the server's secret.
 public struct JWTSigner: Sendable {
     private let key: [UInt8]
-    /// Tolerated clock difference for `exp` and `nbf`.
+    /// Tolerated clock difference for `exp` and `nbf`, unless a verification names its own.
     public var leeway: Int64 = 30
 
     /// A signer over `key` (at least 32 bytes).
@@ -72,8 +76,10 @@ public struct JWTSigner: Sendable {
     }
 
     /// The claims of a valid token: signature checked in constant time, `alg` must be HS256,
-    /// `exp` and `nbf` honoured at `now`.
-    public func verify(_ token: String, now: Date) throws(JWTError) -> APIClaims {
+    /// `exp` and `nbf` honoured at `now` give or take `leeway` seconds (default `self.leeway`).
+    /// A short-lived token passes a short leeway: 30 s on a 60 s token would make it live 90 s.
+    public func verify(_ token: String, now: Date, leeway: Int64? = nil) throws(JWTError) -> APIClaims {
+        let leeway = max(0, leeway ?? self.leeway)
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, token.utf8.count < 8192,
               let headerBytes = Base64URL.decode(String(parts[0])),

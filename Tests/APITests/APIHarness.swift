@@ -28,17 +28,21 @@ final class APIHarness: Sendable {
     /// A client that shows a redirect instead of following it.
     let unredirected: URLSession
     let clock: any WallClock
+    /// The API itself, for tests that look at its routes or its rate limiters.
+    let api: BillportAPI
 
     init(limits: HTTPParserLimits = .init(), renderer: (any InvoiceRenderer)? = StubRenderer(), clock: any WallClock = SystemClock(),
          views: ((SQLitePortalStore) -> ViewRecorder)? = nil, rateLimits: (perAddress: Int, perToken: Int) = (0, 0),
-         stripeBaseURL: String = "https://api.stripe.com", logger: Logger = .disabled) throws {
+         stripeBaseURL: String = "https://api.stripe.com", logger: Logger = .disabled,
+         configure: (inout APIConfiguration) -> Void = { _ in }) throws {
         temp = try TemporaryDatabase(migrations: QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations)
         self.clock = clock
         jobs = SQLiteJobStore(database: temp.database, clock: clock)
         store = SQLitePortalStore(database: temp.database, clock: clock, jobs: jobs)
-        let configuration = APIConfiguration(publicBaseURL: base, rateLimitPerIP: rateLimits.perAddress, rateLimitPerToken: rateLimits.perToken,
+        var configuration = APIConfiguration(publicBaseURL: base, rateLimitPerIP: rateLimits.perAddress, rateLimitPerToken: rateLimits.perToken,
                                              stripeBaseURL: stripeBaseURL)
-        let api = BillportAPI(store: store, signer: signer, configuration: configuration, renderer: renderer,
+        configure(&configuration)
+        api = BillportAPI(store: store, signer: signer, configuration: configuration, renderer: renderer,
                               views: views?(store), clock: clock, logger: logger)
         var serverConfiguration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
         serverConfiguration.limits = limits

@@ -37,4 +37,61 @@ import Testing
         #expect(try await perAddress.send("GET", "/invoice/\(String(repeating: "b", count: 43))").status == 429)
         await perAddress.stop()
     }
+
+    @Test func moreKeysThanTheTableHoldsLeaveItBoundedInBytes() {
+        let limiter = RateLimiter(perMinute: 60, maxEntries: 10_000, clock: ManualClock())
+        #expect(RateLimiter.bytesPerEntry == 32)
+        for index in 0..<25_000 { _ = limiter.take("client-\(index)") }
+        #expect(limiter.entryCount <= 10_000)
+        #expect(limiter.tableBytes <= 10_000 * RateLimiter.bytesPerEntry)
+        #expect(limiter.entryCount >= 5_000) // evicts a quarter at a time, not everything
+    }
+
+    @Test func aHundredThousandDistinctJunkTokensGetNoKeyAtAll() {
+        var keyed = 0
+        for index in 0..<100_000 where RateLimitKey.token("junk.\(index)-" + String(repeating: "z", count: index % 97)) != nil { keyed += 1 }
+        #expect(keyed == 0)
+    }
+
+    @Test func evictionDropsTheFullestBucketsFirst() {
+        let clock = ManualClock()
+        let limiter = RateLimiter(perMinute: 10, maxEntries: 4, clock: clock)
+        for _ in 0..<10 { _ = limiter.take("busy") } // drained
+        for key in ["b", "c", "d"] { _ = limiter.take(key) }
+        _ = limiter.take("e") // the table is full: the fullest go, the drained one stays
+        #expect(limiter.entryCount <= 4)
+        #expect(limiter.take("busy") != nil)
+    }
+
+    @Test func onlyWellFormedTokensGetAKey() {
+        let token = String(repeating: "A", count: 43)
+        #expect(RateLimitKey.token(token) != nil)
+        #expect(RateLimitKey.token("inv_" + String(repeating: "x", count: 16)) != nil)
+        #expect(RateLimitKey.token(String(repeating: "A", count: 8000)) == nil)
+        #expect(RateLimitKey.token(String(repeating: "A", count: 42)) == nil)
+        #expect(RateLimitKey.token(String(repeating: "%", count: 43)) == nil)
+        #expect(RateLimitKey.token("inv_short") == nil)
+        #expect(RateLimitKey.token(token) == RateLimitKey.token(token))
+        #expect(RateLimitKey.token(token) != RateLimitKey.token(String(repeating: "B", count: 43)))
+    }
+
+    @Test func junkTokensGetNoBucketAndWellFormedOnesABoundedTable() async throws {
+        let h = try APIHarness(rateLimits: (perAddress: 0, perToken: 1000)) { $0.rateLimitMaxKeys = 40 }
+        var bodies = Set<Data>()
+        for index in 0..<150 {
+            let junk = String(repeating: "x", count: 44 + index * 13)
+            let reply = try await h.send("GET", "/invoice/\(junk)")
+            #expect(reply.status == 404)
+            bodies.insert(reply.body)
+        }
+        #expect(bodies.count == 1) // the identical bad-link page
+        #expect(h.api.perToken.entryCount == 0)
+        for index in 0..<120 {
+            let wellFormed = String(format: "%043d", index)
+            #expect(try await h.send("GET", "/api/invoices/view/\(wellFormed)").status == 404)
+        }
+        #expect(h.api.perToken.entryCount <= 40)
+        #expect(h.api.perToken.tableBytes <= 40 * RateLimiter.bytesPerEntry)
+        await h.stop()
+    }
 }

@@ -56,6 +56,15 @@ import Tokens
         #expect(throws: JWTError.badSignature) { try signer.verify(other.sign(claims()), now: now) }
     }
 
+    @Test func aVerificationMayNarrowTheLeewayForShortLivedTokens() throws {
+        // Expired 10 s ago: inside the default 30 s leeway, outside a media token's 5 s.
+        let recent = signer.sign(claims(exp: 1_795_341_590))
+        #expect(try signer.verify(recent, now: now).tenant == "acme")
+        #expect(throws: JWTError.expired) { try signer.verify(recent, now: now, leeway: 5) }
+        #expect(try signer.verify(signer.sign(claims(exp: 1_795_341_596)), now: now, leeway: 5).tenant == "acme")
+        #expect(throws: JWTError.notYetValid) { try signer.verify(signer.sign(claims(nbf: 1_795_341_610)), now: now, leeway: 5) }
+    }
+
     @Test func refusesAlgNoneAndOtherAlgorithms() {
         let token = signer.sign(claims())
         let parts = token.split(separator: ".")
