@@ -58,6 +58,7 @@ struct AppContext {
         handlers.registerDocuments(pdfs: InvoicePDFService(store: portalStore(jobs: store), renderer: renderer))
         handlers.registerViewAggregation(store: portalStore(jobs: store), window: configuration.viewDedupeWindow)
         handlers.registerLinkExpiry(store: portalStore(jobs: store))
+        handlers.registerViewRetention(store: portalStore(jobs: store), retention: configuration.viewRetention)
         handlers.registerEmail(store: portalStore(jobs: store), pdfs: InvoicePDFService(store: portalStore(jobs: store), renderer: renderer),
                                sender: try mailSender(), settings: try emailSettings())
         handlers.registerPayments(store: portalStore(jobs: store), beforeCommit: Self.diagnosticApplyPause())
