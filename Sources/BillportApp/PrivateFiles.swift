@@ -14,9 +14,9 @@ enum PrivateFiles {
         umask(0o077)
     }
 
-    /// Tightens the data directory and everything in it to 0700 (folders) and 0600 (files), and
-    /// the database's files and the outbox wherever they are configured. Modes already private are
-    /// left alone; symbolic links are not followed below the folders named here. Returns what
+    /// Tightens the data directory and everything in it (a 0755 folder becomes 0700, a 0644 file
+    /// 0600), and the database's files and the outbox wherever they are configured. Modes already
+    /// private are left alone; symbolic links are not followed below the folders named here. Returns what
     /// could not be tightened, one line each.
     static func tighten(dataDirectory: String, databasePath: String, outboxDirectory: String?) -> [String] {
         var failures: [String] = []
@@ -54,10 +54,11 @@ enum PrivateFiles {
         tighten(path, mode: info.st_mode, failures: &failures)
     }
 
+    /// Takes group and other access away and leaves the owner's bits as they were (a 0644 file
+    /// becomes 0600, a 0755 folder 0700), so nothing the owner could run stops running.
     private static func tighten(_ path: String, mode: mode_t, failures: inout [String]) {
         guard mode & 0o077 != 0 else { return }
-        let wanted: mode_t = mode & S_IFMT == S_IFDIR ? 0o700 : 0o600
-        if chmod(path, wanted) != 0 {
+        if chmod(path, mode & 0o700) != 0 {
             failures.append("\(path): \(String(cString: strerror(errno)))")
         }
     }

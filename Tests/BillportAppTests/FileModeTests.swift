@@ -38,6 +38,7 @@ import Testing
         try write(String(repeating: "k", count: 43), to: data + "/secrets/jwt.key", mode: 0o644)
         try write("journal line\n", to: data + "/views-1.journal", mode: 0o644)
         try write("Subject: hello\r\n\r\nhi\r\n", to: data + "/outbox/20261203T000000Z-a.eml", mode: 0o644)
+        try write("#!/bin/sh\n", to: data + "/backup.sh", mode: 0o755)
 
         let migrate = try ChildProcess(billport, ["migrate"], directory: dir.path, environment: ["BILLPORT_DATA_DIRECTORY": "data"])
         #expect(try await migrate.waitForExit() == 0, "\(migrate.stderr)")
@@ -48,6 +49,7 @@ import Testing
         for file in files + [data + "/secrets/jwt.key", data + "/views-1.journal", data + "/outbox/20261203T000000Z-a.eml"] {
             #expect(mode(file) == 0o600, "\(file) is \(String(mode(file), radix: 8))")
         }
+        #expect(mode(data + "/backup.sh") == 0o700, "the owner's bits stay; only group and other lose access")
         _ = database
     }
 
