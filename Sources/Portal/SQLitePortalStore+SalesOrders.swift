@@ -78,7 +78,8 @@ extension SQLitePortalStore {
     }
 
     /// Throws when the customer's `quota.perDay`th newest message of the window is still inside
-    /// it; `retryAfter` is when it leaves, freeing a place.
+    /// it (`retryAfter`: when it leaves, freeing a place), or when `quota.unread` of its messages
+    /// wait unread (`retryAfter`: a day; only the tenant's reading frees a place).
     static func checkMessageQuota(_ db: Connection, tenantID: Int64, customerID: Int64, quota: MessageQuota, now: Date) throws {
         let windowStart = now.unixMilliseconds - MessageQuota.window.milliseconds
         let blocking = try db.queryOne("""
@@ -86,9 +87,16 @@ extension SQLitePortalStore {
             WHERE tenant_id = ? AND customer_id = ? AND created_at > ?
             ORDER BY created_at DESC LIMIT 1 OFFSET ?
             """, tenantID, customerID, windowStart, quota.perDay - 1) { $0.int64(0) }
-        guard let blocking else { return }
-        let wait = max(1000, blocking - windowStart)
-        throw MessageQuotaExceeded(limit: quota.perDay, retryAfter: .milliseconds(wait))
+        if let blocking {
+            throw MessageQuotaExceeded(bound: .perDay, limit: quota.perDay, retryAfter: .milliseconds(max(1000, blocking - windowStart)))
+        }
+        let unread = try db.queryOne("""
+            SELECT count(*) FROM (SELECT 1 FROM customer_messages
+                WHERE tenant_id = ? AND customer_id = ? AND read_at IS NULL LIMIT ?)
+            """, tenantID, customerID, quota.unread) { $0.int(0) } ?? 0
+        if unread >= quota.unread {
+            throw MessageQuotaExceeded(bound: .unread, limit: quota.unread, retryAfter: MessageQuota.window)
+        }
     }
 
     /// The tenant's inbox, newest first; `unreadOnly` hides what was marked read.

@@ -63,8 +63,27 @@ import Testing
         clock.advance(by: .seconds(3600))
         try await leave()
         clock.advance(by: .seconds(3600))
-        await #expect(throws: MessageQuotaExceeded(limit: 2, retryAfter: .seconds(22 * 3600))) { try await leave() }
+        await #expect(throws: MessageQuotaExceeded(bound: .perDay, limit: 2, retryAfter: .seconds(22 * 3600))) { try await leave() }
         clock.advance(by: .seconds(22 * 3600 + 1))
         try await leave()
+    }
+
+    @Test func unreadMessagesAreBoundedPerCustomerAndReadingFreesAPlace() async throws {
+        let temp = try TemporaryDatabase(migrations: PortalSchema.migrations)
+        let store = SQLitePortalStore(database: temp.database)
+        let fixture = try await PortalFixture(store: store)
+        var settings = try await store.portalSettings(tenantID: fixture.tenant.id)
+        settings.allowMessages = true
+        _ = try await store.updatePortalSettings(tenantID: fixture.tenant.id, settings)
+        let quota = MessageQuota(perDay: 100, unread: 3)
+        func leave() async throws -> CustomerMessage {
+            try await store.addCustomerMessage(tenantID: fixture.tenant.id, customerID: fixture.customer.id, text: "hi", quota: quota)
+        }
+        let first = try await leave()
+        for _ in 0..<2 { _ = try await leave() }
+        await #expect(throws: MessageQuotaExceeded(bound: .unread, limit: 3, retryAfter: .seconds(86_400))) { _ = try await leave() }
+        #expect(try await store.customerMessages(tenantID: fixture.tenant.id, unreadOnly: false, limit: 100).count == 3)
+        try await store.markMessageRead(tenantID: fixture.tenant.id, id: first.id)
+        _ = try await leave()
     }
 }
