@@ -1,4 +1,5 @@
 import Foundation
+import Portal
 
 /// What the API needs to know about where it is served.
 public struct APIConfiguration: Sendable, Equatable {
@@ -15,6 +16,9 @@ public struct APIConfiguration: Sendable, Equatable {
 
     /// The payment provider's API origin (`payments.stripeBaseURL`); tests point it at a local fake.
     public var stripeBaseURL: String
+
+    /// Portal messages one customer may leave (`portal.messagesPerCustomerPerDay`).
+    public var messageQuota = MessageQuota()
 
     public init(publicBaseURL: String = "http://127.0.0.1:8080", trustedProxies: Set<String> = [], rateLimitPerIP: Int = 0,
                 rateLimitPerToken: Int = 0, stripeBaseURL: String = "https://api.stripe.com") {

@@ -32,6 +32,9 @@ struct APIError: Error, Sendable, Equatable {
             case .unprocessable(let code, let message): return APIError(status: 422, code: code, message: message)
             case .invalid(let field): return APIError(status: 422, code: "invalid_field", message: field.description, field: field.field)
             }
+        case let error as MessageQuotaExceeded:
+            let seconds = (error.retryAfter.milliseconds + 999) / 1000
+            return APIError(status: 429, code: "message_quota_exceeded", message: error.description, retryAfter: Int(seconds))
         case let error as DecodingError: return DecodingAnswer.apiError(error)
         default:
             return APIError(status: 500, code: "internal_error", message: "something went wrong on our side; the request id is in X-Request-Id")

@@ -78,7 +78,7 @@ public final class BillportAPI: Sendable {
                                      }, clock: clock)
         router = Router(health + [publicView] + TenantRoutes(store: store, configuration: configuration).routes
                         + SettingsRoutes(store: store, signer: signer, configuration: configuration, clock: clock).routes
-                        + PortalRoutes(store: store, clock: clock).routes + CustomerRecordRoutes(store: store).routes + PreferenceRoutes(store: store).routes
+                        + PortalRoutes(store: store, clock: clock, messageQuota: configuration.messageQuota).routes + CustomerRecordRoutes(store: store).routes + PreferenceRoutes(store: store).routes
                         + EmailRoutes(store: store).routes + payments.routes
                         + WebhookRoutes(store: store, clock: clock, logger: self.logger).routes
                         + PaymentSettingsRoutes(store: store, configuration: configuration).routes

@@ -8,6 +8,7 @@ import Portal
 struct PortalRoutes {
     let store: SQLitePortalStore
     let clock: any WallClock
+    var messageQuota = MessageQuota()
     var gate: PortalGate { PortalGate(store: store) }
 
     var routes: [Route] {
@@ -60,7 +61,8 @@ struct PortalRoutes {
 
     private func leaveMessage(_ context: RequestContext, text: String) async throws -> CustomerMessage {
         let session = try await gate.open(context.parameters["token"])
-        return try await store.addCustomerMessage(tenantID: session.tenant.id, customerID: session.customer.id, text: text)
+        return try await store.addCustomerMessage(tenantID: session.tenant.id, customerID: session.customer.id, text: text,
+                                                  quota: messageQuota)
     }
 
     /// An HTML portal response: the page `render` makes (or a 303 to `redirect`), or the page for
@@ -79,10 +81,12 @@ struct PortalRoutes {
             case 400, 404: html = InvoicePage.notFound
             case 403: html = PortalPage.refusal(title: "Access denied", message: refusal.message)
             case 503: html = PortalPage.refusal(title: "Portal not available", message: refusal.message)
-            case 409, 422: html = PortalPage.refusal(title: "Your message was not sent", message: refusal.message)
+            case 409, 422, 429: html = PortalPage.refusal(title: "Your message was not sent", message: refusal.message)
             default: throw error
             }
-            return HTMLBody.response(status: refusal.status, html)
+            var response = HTMLBody.response(status: refusal.status, html)
+            if let retryAfter = refusal.retryAfter { response.headers.set("Retry-After", String(retryAfter)) }
+            return response
         }
     }
 

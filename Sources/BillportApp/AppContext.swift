@@ -21,7 +21,8 @@ struct AppContext {
     /// Every module's migrations, in the order they apply.
     static let migrations = QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations
 
-    /// Opens the database file, creating the data directory (mode 0700: it will hold secrets).
+    /// Opens the database file, creating the data directory (mode 0700: it will hold secrets) and
+    /// tightening the modes of what is already there.
     func openDatabase() throws -> Database {
         let directory = (configuration.databasePath as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
@@ -32,6 +33,7 @@ struct AppContext {
                 throw StartupError("cannot create the data directory \(directory): \(error.localizedDescription)")
             }
         }
+        tightenFileModes()
         let database: Database
         do {
             database = try Database(path: configuration.databasePath, configuration: configuration.database)
@@ -47,6 +49,16 @@ struct AppContext {
         return database
     }
 
+    /// Narrows files that existed before with wider modes (see `PrivateFiles`); what cannot be
+    /// narrowed (another owner's file) is logged and does not stop the start.
+    func tightenFileModes() {
+        let outbox = configuration.mail.transport == .outbox ? configuration.mail.outboxDirectory : nil
+        for failure in PrivateFiles.tighten(dataDirectory: configuration.dataDirectory, databasePath: configuration.databasePath,
+                                            outboxDirectory: outbox) {
+            logger.warning("cannot make a file private to billport", ["file": failure])
+        }
+    }
+
     func jobStore(_ database: Database) -> SQLiteJobStore {
         SQLiteJobStore(database: database, configuration: configuration.queue, clock: clock)
     }
@@ -58,6 +70,7 @@ struct AppContext {
         handlers.registerDocuments(pdfs: InvoicePDFService(store: portalStore(jobs: store), renderer: renderer))
         handlers.registerViewAggregation(store: portalStore(jobs: store), window: configuration.viewDedupeWindow)
         handlers.registerLinkExpiry(store: portalStore(jobs: store))
+        handlers.registerViewRetention(store: portalStore(jobs: store), retention: configuration.viewRetention)
         handlers.registerEmail(store: portalStore(jobs: store), pdfs: InvoicePDFService(store: portalStore(jobs: store), renderer: renderer),
                                sender: try mailSender(), settings: try emailSettings())
         handlers.registerPayments(store: portalStore(jobs: store), beforeCommit: Self.diagnosticApplyPause())

@@ -28,6 +28,7 @@ public enum BillportCLI {
 
     /// Runs `arguments` (without the program name).
     public static func run(_ arguments: [String], environment: [String: String], console: Console = .standard) async -> Int32 {
+        PrivateFiles.restrictNewFiles()
         guard let first = arguments.first, !["help", "--help", "-h"].contains(first) else {
             console.out(usage)
             return 0

@@ -3,6 +3,7 @@ import BillportCore
 import Foundation
 import HTTPServer
 import Mail
+import Portal
 import Queue
 import Scheduler
 import SQLite
@@ -34,9 +35,11 @@ public struct BillportConfiguration: Sendable {
     public var mail = MailConfiguration()
     /// Days after the due date at which `reminders.overdue` reminds.
     public var reminderOffsets = [1, 7, 14]
+    /// How long raw views and their addresses are kept (`views.retainRaw`, `views.retainAddresses`).
+    public var viewRetention = ViewRetention()
 
     /// The defaults, used where neither the file nor the environment says otherwise.
-    public static let defaultSchedules = #"{"jobs.prune": {"every": "1h", "kind": "jobs.prune"}, "views.aggregate": {"every": "1m", "kind": "views.aggregate"}, "links.expire": {"every": "15m", "kind": "links.expire"}, "reminders.overdue": {"cron": "0 8 * * *", "kind": "reminders.overdue"}}"#
+    public static let defaultSchedules = #"{"jobs.prune": {"every": "1h", "kind": "jobs.prune"}, "views.aggregate": {"every": "1m", "kind": "views.aggregate"}, "links.expire": {"every": "15m", "kind": "links.expire"}, "views.prune": {"every": "1h", "kind": "views.prune"}, "reminders.overdue": {"cron": "0 8 * * *", "kind": "reminders.overdue"}}"#
 
     /// Reads `fileText` (the config file's contents, nil when there is none) with `environment`.
     public static func load(fileText: String?, fileName: String, environment: [String: String]) throws(ConfigError) -> BillportConfiguration {
@@ -109,6 +112,7 @@ public struct BillportConfiguration: Sendable {
             throw ConfigError(key: "payments.stripeBaseURL", message: "must be an http(s) origin without a trailing slash like https://api.stripe.com (got \"\(stripeBaseURL)\")", source: "in \(fileName)")
         }
         let (mail, reminderOffsets) = try Self.mail(&reader, dataDirectory: dataDirectory, fileName: fileName)
+        let (viewRetention, messageQuota) = try Self.retention(&reader)
         try reader.checkNoUnknownKeys()
         if worker.maxPollInterval < worker.pollInterval {
             throw ConfigError(key: "worker.maxPollInterval", message: "must not be shorter than worker.pollInterval", source: "in \(fileName)")
@@ -124,6 +128,8 @@ public struct BillportConfiguration: Sendable {
             jwtSecret: jwtSecret.isEmpty ? nil : jwtSecret, fontDirectory: fontDirectory, viewDedupeWindow: viewDedupeWindow)
         configuration.mail = mail
         configuration.reminderOffsets = reminderOffsets
+        configuration.viewRetention = viewRetention
+        configuration.api.messageQuota = messageQuota
         return configuration
     }
 

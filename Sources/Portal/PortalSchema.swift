@@ -258,5 +258,19 @@ public enum PortalSchema {
             ) STRICT;
             CREATE INDEX payment_audit_invoice ON payment_audit (invoice_id, id);
             """),
+        Migration(id: "portal.011_retention", sql: """
+            -- Views past their retention, oldest first; addresses still to blank.
+            CREATE INDEX views_age ON views (viewed_at) WHERE processed = 1;
+            CREATE INDEX views_addressed ON views (viewed_at) WHERE processed = 1 AND ip != '';
+            -- Whether an address already counted for an invoice (unique visitors).
+            CREATE INDEX views_invoice_ip ON views (invoice_id, ip) WHERE counted = 1;
+            -- A customer's messages of the last 24 hours, and its unread ones (the message quota).
+            CREATE INDEX customer_messages_customer ON customer_messages (tenant_id, customer_id, created_at);
+            CREATE INDEX customer_messages_unread ON customer_messages (tenant_id, customer_id) WHERE read_at IS NULL;
+            -- The email log showed outbox file paths to tenants.
+            UPDATE email_log SET detail = 'written to the outbox' WHERE status = 'sent' AND detail LIKE '/%';
+            UPDATE email_log SET detail = 'mail: the server could not write the message to its outbox'
+                WHERE status = 'failed' AND detail LIKE 'mail: cannot write %';
+            """),
     ]
 }

@@ -58,8 +58,10 @@ extension SQLitePortalStore {
         }.compactMap { $0 }
     }
 
-    /// Stores a portal message; refused unless the tenant allows messages.
-    public func addCustomerMessage(tenantID: Int64, customerID: Int64, text: String) async throws -> CustomerMessage {
+    /// Stores a portal message; refused unless the tenant allows messages, and with
+    /// `MessageQuotaExceeded` once the customer left `quota.perDay` in the last 24 hours.
+    public func addCustomerMessage(tenantID: Int64, customerID: Int64, text: String,
+                                   quota: MessageQuota = .init()) async throws -> CustomerMessage {
         let body: String
         do { body = try CustomerMessage.validated(text) } catch { throw PortalError.invalid(error) }
         let now = clock.now()
@@ -68,9 +70,32 @@ extension SQLitePortalStore {
                 throw PortalError.conflict(code: "messages_disabled", message: "this portal does not take messages")
             }
             guard let customer = try Self.customer(db, tenantID: tenantID, id: customerID) else { throw PortalError.notFound("customer") }
+            try Self.checkMessageQuota(db, tenantID: tenantID, customerID: customerID, quota: quota, now: now)
             try db.execute("INSERT INTO customer_messages (tenant_id, customer_id, body, created_at) VALUES (?, ?, ?, ?)",
                            tenantID, customerID, body, now)
             return CustomerMessage(id: db.lastInsertRowID, customerID: customerID, customerName: customer.name, body: body, createdAt: now, readAt: nil)
+        }
+    }
+
+    /// Throws when the customer's `quota.perDay`th newest message of the window is still inside
+    /// it (`retryAfter`: when it leaves, freeing a place), or when `quota.unread` of its messages
+    /// wait unread (`retryAfter`: a day; only the tenant's reading frees a place).
+    static func checkMessageQuota(_ db: Connection, tenantID: Int64, customerID: Int64, quota: MessageQuota, now: Date) throws {
+        let windowStart = now.unixMilliseconds - MessageQuota.window.milliseconds
+        let blocking = try db.queryOne("""
+            SELECT created_at FROM customer_messages
+            WHERE tenant_id = ? AND customer_id = ? AND created_at > ?
+            ORDER BY created_at DESC LIMIT 1 OFFSET ?
+            """, tenantID, customerID, windowStart, quota.perDay - 1) { $0.int64(0) }
+        if let blocking {
+            throw MessageQuotaExceeded(bound: .perDay, limit: quota.perDay, retryAfter: .milliseconds(max(1000, blocking - windowStart)))
+        }
+        let unread = try db.queryOne("""
+            SELECT count(*) FROM (SELECT 1 FROM customer_messages
+                WHERE tenant_id = ? AND customer_id = ? AND read_at IS NULL LIMIT ?)
+            """, tenantID, customerID, quota.unread) { $0.int(0) } ?? 0
+        if unread >= quota.unread {
+            throw MessageQuotaExceeded(bound: .unread, limit: quota.unread, retryAfter: MessageQuota.window)
         }
     }
 

@@ -21,33 +21,69 @@ extension SQLitePortalStore {
 
     /// Folds unprocessed views into `view_stats`, oldest first. A view counts unless the same IP
     /// opened the same link of the same invoice within `window` before it (a refresh); the
-    /// first view time is set once and never overwritten. Returns how many views it processed.
+    /// first view time is set once and never overwritten. The stats grow by each view as it is
+    /// folded in, never recounted from the raw rows, so that pruning those rows (`pruneViews`)
+    /// keeps them; an address counts as new unless a counted view of the invoice still holds
+    /// it. Returns how many views it processed.
     @discardableResult
     public func aggregateViews(window: Duration, batch: Int = 5000) async throws -> Int {
         try await database.write { db in
             let pending = try db.query("""
                 SELECT id, invoice_id, coalesce(link_id, -1), ip, viewed_at FROM views WHERE processed = 0 ORDER BY viewed_at, id LIMIT ?
                 """, batch) { ($0.int64(0), $0.int64(1), $0.int64(2), $0.string(3), $0.int64(4)) }
-            var touched: Set<Int64> = []
             for (id, invoice, link, ip, at) in pending {
                 let recent = try db.queryOne("""
                     SELECT 1 FROM views WHERE counted = 1 AND invoice_id = ? AND coalesce(link_id, -1) = ? AND ip = ? AND viewed_at > ? AND viewed_at <= ?
                     """, invoice, link, ip, at - window.milliseconds, at) { _ in true } ?? false
                 try db.execute("UPDATE views SET processed = 1, counted = ? WHERE id = ?", !recent, id)
-                if !recent { touched.insert(invoice) }
-            }
-            for invoice in touched {
+                guard !recent else { continue }
+                let known = try db.queryOne("""
+                    SELECT 1 FROM views WHERE counted = 1 AND invoice_id = ? AND ip = ? AND id != ? LIMIT 1
+                    """, invoice, ip, id) { _ in true } ?? false
                 try db.execute("""
-                    INSERT INTO view_stats (invoice_id, view_count, first_viewed_at, last_viewed_at, unique_ips)
-                    SELECT ?1, count(*), min(viewed_at), max(viewed_at), count(DISTINCT ip) FROM views WHERE invoice_id = ?1 AND counted = 1
-                    ON CONFLICT (invoice_id) DO UPDATE SET view_count = excluded.view_count,
+                    INSERT INTO view_stats (invoice_id, view_count, first_viewed_at, last_viewed_at, unique_ips) VALUES (?1, 1, ?2, ?2, ?3)
+                    ON CONFLICT (invoice_id) DO UPDATE SET view_count = view_stats.view_count + 1,
                         first_viewed_at = coalesce(view_stats.first_viewed_at, excluded.first_viewed_at),
                         last_viewed_at = max(coalesce(view_stats.last_viewed_at, 0), excluded.last_viewed_at),
-                        unique_ips = excluded.unique_ips
-                    """, invoice)
+                        unique_ips = view_stats.unique_ips + excluded.unique_ips
+                    """, invoice, at, known ? 0 : 1)
             }
             return pending.count
         }
+    }
+
+    /// Applies `retention` to views already folded into the stats: deletes the old raw rows and
+    /// blanks the addresses of younger ones, `batch` rows per transaction so that pruning never
+    /// holds the write lock for long.
+    @discardableResult
+    public func pruneViews(retention: ViewRetention, batch: Int = 2000) async throws -> ViewPruning {
+        let now = clock.now().unixMilliseconds
+        let rawBefore = now - retention.raw.milliseconds
+        let addressesBefore = now - retention.addresses.milliseconds
+        var done = ViewPruning()
+        while true {
+            let deleted = try await database.write { db -> Int in
+                try db.execute("""
+                    DELETE FROM views WHERE id IN (
+                        SELECT id FROM views WHERE processed = 1 AND viewed_at < ? ORDER BY viewed_at LIMIT ?)
+                    """, rawBefore, batch)
+                return db.changes
+            }
+            done.deleted += deleted
+            if deleted < batch { break }
+        }
+        while true {
+            let blanked = try await database.write { db -> Int in
+                try db.execute("""
+                    UPDATE views SET ip = '' WHERE id IN (
+                        SELECT id FROM views WHERE processed = 1 AND ip != '' AND viewed_at < ? ORDER BY viewed_at LIMIT ?)
+                    """, addressesBefore, batch)
+                return db.changes
+            }
+            done.anonymised += blanked
+            if blanked < batch { break }
+        }
+        return done
     }
 
     /// The invoice's stats (zero when never opened).

@@ -35,5 +35,10 @@ public enum QueueSchema {
             CREATE UNIQUE INDEX jobs_unique_active ON jobs (unique_key)
                 WHERE unique_key IS NOT NULL AND state IN ('scheduled', 'ready', 'running');
             """),
+        // Attempts in a row that ended with the worker gone (lease expired, no acknowledgement),
+        // so that a job that kills its worker stops being handed to the next one.
+        Migration(id: "queue.002_lease_losses", sql: """
+            ALTER TABLE jobs ADD COLUMN lease_losses INTEGER NOT NULL DEFAULT 0;
+            """),
     ]
 }

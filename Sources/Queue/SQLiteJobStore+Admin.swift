@@ -64,7 +64,8 @@ extension SQLiteJobStore {
             }
             do {
                 try db.execute("""
-                    UPDATE jobs SET state = 'ready', run_at = ?, max_attempts = max(max_attempts, attempts + 1), finished_at = NULL
+                    UPDATE jobs SET state = 'ready', run_at = ?, max_attempts = max(max_attempts, attempts + 1), finished_at = NULL,
+                        lease_losses = 0
                     WHERE id = ?
                     """, now, id)
             } catch let error as SQLiteError where error.isConstraintViolation {

@@ -75,11 +75,12 @@ public final class SQLiteJobStore: JobStore {
         let now = clock.now()
         let leaseExpiresAt = now.addingTimeInterval(configuration.leaseDuration.timeInterval)
         let notifier = self.notifier
+        let maxLeaseLosses = configuration.maxLeaseLosses
         return try await database.write { db in
             try Self.apply(acknowledgements, db, now: now, notifier: notifier)
             guard limit > 0 else { return [] }
             try Self.promoteDueJobs(db, now: now)
-            try Self.rescueExpiredLeases(db, now: now)
+            try Self.rescueExpiredLeases(db, now: now, maxLeaseLosses: maxLeaseLosses)
             let claimed = try db.query("""
                 UPDATE jobs
                 SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?, started_at = ?
@@ -107,16 +108,21 @@ public final class SQLiteJobStore: JobStore {
     }
 
     /// Takes back jobs whose worker stopped renewing its lease (it crashed or hung): ready again,
-    /// or dead when that was their last attempt.
-    static func rescueExpiredLeases(_ db: Connection, now: Date) throws {
+    /// or dead when that was their last attempt or the `maxLeaseLosses`th attempt in a row whose
+    /// worker vanished — a job that crashes its process is not handed to the next one for ever.
+    static func rescueExpiredLeases(_ db: Connection, now: Date, maxLeaseLosses: Int) throws {
         try db.execute("""
             UPDATE jobs
-            SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'ready' END,
-                finished_at = CASE WHEN attempts >= max_attempts THEN ?1 ELSE NULL END,
-                last_error = 'lease expired: worker ' || coalesce(lease_owner, '?') || ' stopped without finishing attempt ' || attempts,
+            SET state = CASE WHEN attempts >= max_attempts OR lease_losses + 1 >= ?2 THEN 'dead' ELSE 'ready' END,
+                finished_at = CASE WHEN attempts >= max_attempts OR lease_losses + 1 >= ?2 THEN ?1 ELSE NULL END,
+                last_error = CASE WHEN lease_losses + 1 >= ?2
+                    THEN 'worker died while running this job ' || (lease_losses + 1) || ' times'
+                    ELSE 'lease expired: worker ' || coalesce(lease_owner, '?') || ' stopped without finishing attempt ' || attempts
+                END,
+                lease_losses = lease_losses + 1,
                 lease_owner = NULL, lease_expires_at = NULL
             WHERE id IN (SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < ?1 LIMIT 1000)
-            """, now)
+            """, now, maxLeaseLosses)
     }
 
     // MARK: Acknowledge
@@ -128,7 +134,8 @@ public final class SQLiteJobStore: JobStore {
         try await database.write { db in try Self.apply(acknowledgements, db, now: now, notifier: notifier) }
     }
 
-    /// Records each outcome if its lease is still held (same attempt, still running).
+    /// Records each outcome if its lease is still held (same attempt, still running). Any
+    /// acknowledged outcome means the worker survived the attempt: the run of vanished workers ends.
     static func apply(_ acknowledgements: [Acknowledgement], _ db: Connection, now: Date, notifier: JobNotifier) throws {
         var releasedQueues: Set<String> = []
         for ack in acknowledgements {
@@ -137,27 +144,27 @@ public final class SQLiteJobStore: JobStore {
             switch ack.outcome {
             case .completed:
                 try db.execute("""
-                    UPDATE jobs SET state = 'done', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL
+                    UPDATE jobs SET state = 'done', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL, lease_losses = 0
                     WHERE id = ? AND attempts = ? AND state = 'running'
                     """, now, id, attempt)
             case .retry(let error, let at):
                 try db.execute("""
-                    UPDATE jobs SET state = 'scheduled', run_at = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL
+                    UPDATE jobs SET state = 'scheduled', run_at = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL, lease_losses = 0
                     WHERE id = ? AND attempts = ? AND state = 'running'
                     """, at, error, id, attempt)
             case .dead(let error):
                 try db.execute("""
-                    UPDATE jobs SET state = 'dead', finished_at = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL
+                    UPDATE jobs SET state = 'dead', finished_at = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL, lease_losses = 0
                     WHERE id = ? AND attempts = ? AND state = 'running'
                     """, now, error, id, attempt)
             case .snoozed(let until):
                 try db.execute("""
-                    UPDATE jobs SET state = 'scheduled', run_at = ?, attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL
+                    UPDATE jobs SET state = 'scheduled', run_at = ?, attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL, lease_losses = 0
                     WHERE id = ? AND attempts = ? AND state = 'running'
                     """, until, id, attempt)
             case .released:
                 let queue = try db.queryOne("""
-                    UPDATE jobs SET state = 'ready', attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL
+                    UPDATE jobs SET state = 'ready', attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL, lease_losses = 0
                     WHERE id = ? AND attempts = ? AND state = 'running'
                     RETURNING queue
                     """, id, attempt) { $0.string(0) }

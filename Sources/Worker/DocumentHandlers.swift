@@ -40,6 +40,17 @@ extension JobHandlers {
 }
 
 extension JobHandlers {
+    /// `views.prune`: deletes raw views and blanks their addresses past `retention`, in
+    /// bounded batches; the per-invoice stats stay.
+    public mutating func registerViewRetention(store: SQLitePortalStore, retention: ViewRetention) {
+        register("views.prune") { context in
+            let pruned = try await store.pruneViews(retention: retention)
+            if pruned != ViewPruning() {
+                context.logger.info("views pruned", ["deleted": "\(pruned.deleted)", "anonymised": "\(pruned.anonymised)"])
+            }
+        }
+    }
+
     /// `links.expire`: marks portal tokens past their expiry (idempotent).
     public mutating func registerLinkExpiry(store: SQLitePortalStore) {
         register("links.expire") { context in

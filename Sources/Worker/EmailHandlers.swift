@@ -84,12 +84,13 @@ struct EmailJob {
             do {
                 let message = try await compose(payload, sheet: sheet, customer: customer, recipient: recipient, logID: entry.id)
                 let receipt = try await sender.send(message)
-                try await store.finishEmail(id: entry.id, status: .sent, detail: receipt.reply ?? receipt.path, messageID: receipt.messageID)
+                try await store.finishEmail(id: entry.id, status: .sent, detail: receipt.logDetail, messageID: receipt.messageID)
+                if let path = receipt.path { context.logger.debug("email written to the outbox", ["path": path]) }
             } catch let error as MailError where error.isTransient && context.job.attempt < context.job.maxAttempts {
                 // Stays `sending`; the next attempt tries again.
                 retry = error
             } catch let error as MailError {
-                try await store.finishEmail(id: entry.id, status: .failed, detail: error.description, messageID: nil)
+                try await store.finishEmail(id: entry.id, status: .failed, detail: error.logDetail, messageID: nil)
                 context.logger.warning("email failed", ["error": error.description])
             }
         }

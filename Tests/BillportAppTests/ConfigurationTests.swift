@@ -25,7 +25,7 @@ import Testing
         #expect(configuration.database.synchronous == .normal)
         #expect(configuration.worker.queues == ["default": 10, "mail": 4])
         #expect(configuration.queue.leaseDuration == .seconds(60))
-        #expect(configuration.scheduler.schedules.map(\.name) == ["jobs.prune", "links.expire", "reminders.overdue", "views.aggregate"])
+        #expect(configuration.scheduler.schedules.map(\.name) == ["jobs.prune", "links.expire", "reminders.overdue", "views.aggregate", "views.prune"])
     }
 
     @Test func theShippedConfigFileLoadsAndMatchesTheDefaults() throws {

@@ -66,6 +66,33 @@ import Testing
         for survivor in workers { #expect(try await survivor.waitForExit() == 0) }
     }
 
+    @Test func aJobWhoseWorkerDiesThreeTimesInARowGoesDeadUntilAnOperatorRetriesIt() async throws {
+        let cluster = try Cluster(["BILLPORT_QUEUE_LEASE": "2s", "BILLPORT_WORKER_QUEUES": "default=2"])
+        let id = try await cluster.store.enqueue(NewJob(kind: "diag.sleep", payloadJSON: #"{"ms": 600000}"#)).id
+        // Each worker takes the job and dies with it, as a process that traps on a tenant's data would.
+        for round in 1...3 {
+            let victim = try worker(cluster, "victim\(round)")
+            try await eventually(timeout: .seconds(30), "attempt \(round) to run on worker \(victim.pid)") {
+                try await cluster.runningJobs(of: victim) == 1
+            }
+            victim.send(SIGKILL)
+            _ = try await victim.waitForExit(timeout: .seconds(10))
+        }
+        let bystander = try worker(cluster, "bystander")
+        try await eventually(timeout: .seconds(30), "the job to go dead") { try await cluster.store.job(id: id)?.state == .dead }
+        let dead = try #require(try await cluster.store.job(id: id))
+        #expect(dead.lastError == "worker died while running this job 3 times")
+        #expect(dead.attempts == 3, "it was never claimed a fourth time")
+        #expect(try await cluster.runningJobs(of: bystander) == 0)
+
+        let retry = try ChildProcess(billport, ["jobs", "retry", "\(id)"], directory: cluster.dir.path, environment: cluster.environment)
+        #expect(try await retry.waitForExit() == 0)
+        try await eventually(timeout: .seconds(30), "the retried job to run again") { try await cluster.runningJobs(of: bystander) == 1 }
+        #expect(try await cluster.store.job(id: id)?.attempts == 4)
+        bystander.send(SIGKILL)
+        _ = try await bystander.waitForExit(timeout: .seconds(10))
+    }
+
     @Test func fourWorkerProcessesShareTenThousandJobsEachCompletedOnce() async throws {
         let cluster = try Cluster(["BILLPORT_WORKER_QUEUES": "default=16"])
         let jobs = try (0..<10_000).map { try NewJob(kind: "diag.noop", payloadJSON: #"{"n": \#($0)}"#) }
