@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "BillportCoreTests", dependencies: ["BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "TokensTests", dependencies: ["Tokens", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PortalTests", dependencies: ["Portal", "Queue", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "APITests", dependencies: ["API", "BillportApp", "Portal", "Documents", "Payments", "Worker", "Queue", "Tokens", "HTTPServer", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "APITests", dependencies: ["API", "BillportApp", "Portal", "Documents", "Payments", "Worker", "Queue", "Tokens", "HTTPServer", "Mail", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "Portal", "Documents", "Mail", "Payments", "Tokens", "TestSupport"], swiftSettings: swift6),
