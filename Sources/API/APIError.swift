@@ -32,6 +32,8 @@ struct APIError: Error, Sendable, Equatable {
             case .unprocessable(let code, let message): return APIError(status: 422, code: code, message: message)
             case .invalid(let field): return APIError(status: 422, code: "invalid_field", message: field.description, field: field.field)
             }
+        case let error as MoneyOverflow:
+            return APIError(status: 422, code: "amount_overflow", message: "\(error.description); no total can be shown")
         case let error as DecodingError:
             let field = DecodingErrorText.field(error)
             if field.isEmpty { return APIError(status: 400, code: "invalid_json", message: "the body is not valid JSON") }

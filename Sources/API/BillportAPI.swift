@@ -72,7 +72,7 @@ public final class BillportAPI: Sendable {
                                      pdf: { tenantID, invoiceID in
                                          guard let documents else { throw APIError.linkNotFound }
                                          return try await documents.pdfResponse(tenantID: tenantID, invoiceID: invoiceID, notFound: .linkNotFound)
-                                     }, clock: clock)
+                                     }, clock: clock, logger: self.logger)
         router = Router(health + [publicView] + TenantRoutes(store: store, configuration: configuration).routes
                         + SettingsRoutes(store: store, signer: signer, configuration: configuration, clock: clock).routes
                         + PortalRoutes(store: store, clock: clock).routes + CustomerRecordRoutes(store: store).routes + PreferenceRoutes(store: store).routes

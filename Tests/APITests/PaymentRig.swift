@@ -28,11 +28,20 @@ final class PaymentRig: Sendable {
         let shutdown = self.shutdown
         task = Task { try await pool.run(until: shutdown) }
         if connect {
+            try await setPlan(.pro)
             let settings = try await api.send("PUT", "/api/settings/payments", token: tenant.token, json: [
-                "plan": "pro", "secretKey": FakeStripe.apiKey, "webhookSecrets": [FakeStripe.webhookSecret],
+                "secretKey": FakeStripe.apiKey, "webhookSecrets": [FakeStripe.webhookSecret],
             ])
             guard settings.status == 200 else { throw HarnessFailure("settings: \(settings.status) \(settings.text)") }
         }
+    }
+
+    /// The operator's side: sets the tenant's plan in the store, as `billport tenant payments --plan` does.
+    func setPlan(_ plan: Plan, slug: String? = nil) async throws {
+        guard let found = try await api.store.tenant(slug: slug ?? tenant.slug) else { throw HarnessFailure("no tenant") }
+        var settings = try await api.store.paymentSettings(tenantID: found.id)
+        settings.plan = plan
+        _ = try await api.store.updatePaymentSettings(tenantID: found.id, settings)
     }
 
     func stop() async throws {
