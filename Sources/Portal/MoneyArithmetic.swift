@@ -17,12 +17,10 @@ public enum MoneyArithmetic {
 
     /// `amounts` added up, or `MoneyOverflow` naming `quantity`.
     public static func sum(_ amounts: some Sequence<Int64>, _ quantity: String) throws(MoneyOverflow) -> Int64 {
-        var total: Int128 = 0
-        for amount in amounts {
-            total += Int128(amount)
-            // Checked per term: an Int128 holds 2^63 terms of any Int64, but stop early anyway.
-            guard total.magnitude <= UInt128(largestSum) else { throw MoneyOverflow(quantity) }
-        }
+        // An Int128 holds the sum of 2^64 Int64 terms, more than any collection has: only the
+        // result needs checking, and a step beyond Int64 on the way is harmless.
+        let total = amounts.reduce(Int128(0)) { $0 + Int128($1) }
+        guard total.magnitude <= UInt128(largestSum) else { throw MoneyOverflow(quantity) }
         return Int64(total)
     }
 

@@ -22,8 +22,8 @@ A control API (no authentication) lets tests look inside and drive it:
   POST /_test/fail_next             JSON {"status": 500, "count": 1, "should_retry": null}:
                                     the next API requests answer that status (api_error)
   POST /_test/complete/{id}         marks the session complete and paid; builds the
-                                    `checkout.session.completed` event (400 unless it is open,
-                                    as a buyer cannot pay an expired or completed session)
+                                    `checkout.session.completed` event (again for a completed
+                                    one; 400 for an expired one, which a buyer cannot pay)
   POST /_test/refund/{id}           JSON {"amount": 500}: builds `charge.refunded` for the
                                     session's charge
   POST /_test/async/{id}            JSON {"succeeded": true}: ends a delayed payment (completed
@@ -228,8 +228,8 @@ class Handler(BaseHTTPRequestHandler):
         elif method == "POST" and path.startswith("/_test/complete/"):
             session = self.session_for(path)
             with self.state.lock:
-                if session["status"] != "open":
-                    raise StripeError(400, "This Checkout Session is %s and can no longer be paid." % session["status"])
+                if session["status"] == "expired":
+                    raise StripeError(400, "This Checkout Session is expired and can no longer be paid.")
                 if session["payment_intent"] is None:
                     session["payment_intent"] = random_id("pi_3", 23)
                 session.update({"status": "complete", "payment_status": "unpaid" if options.get("async") else "paid", "url": None,
