@@ -239,11 +239,12 @@ extension SQLitePortalStore {
     /// Money on its way to the invoice: checkouts completed with a delayed method (a bank debit)
     /// whose payment is not confirmed yet.
     public func pendingPayments(tenantID: Int64, invoiceID: Int64) async throws -> Int64 {
-        try await database.read { db in
-            try db.queryOne("""
-                SELECT COALESCE(SUM(amount), 0) FROM payments WHERE tenant_id = ? AND invoice_id = ? AND state = 'pending'
-                """, tenantID, invoiceID) { $0.int64(0) } ?? 0
+        let amounts = try await database.read { db in
+            try db.query("SELECT amount FROM payments WHERE tenant_id = ? AND invoice_id = ? AND state = 'pending'", tenantID, invoiceID) {
+                $0.int64(0)
+            }
         }
+        return try MoneyArithmetic.sum(amounts, "money being processed")
     }
 
     /// The invoice's payment history: every change an event made, oldest first.
