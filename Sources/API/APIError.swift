@@ -35,6 +35,8 @@ struct APIError: Error, Sendable, Equatable {
         case let error as MessageQuotaExceeded:
             let seconds = (error.retryAfter.milliseconds + 999) / 1000
             return APIError(status: 429, code: "message_quota_exceeded", message: error.description, retryAfter: Int(seconds))
+        case let error as MoneyOverflow:
+            return APIError(status: 422, code: "amount_overflow", message: "\(error.description); no total can be shown")
         case let error as DecodingError: return DecodingAnswer.apiError(error)
         default:
             return APIError(status: 500, code: "internal_error", message: "something went wrong on our side; the request id is in X-Request-Id")

@@ -75,7 +75,7 @@ public final class BillportAPI: Sendable {
                                              throw APIError.linkNotFound
                                          }
                                          return try await documents.pdfResponse(tenantID: tenantID, invoiceID: invoiceID, notFound: .linkNotFound)
-                                     }, clock: clock)
+                                     }, clock: clock, logger: self.logger)
         router = Router(health + [publicView] + TenantRoutes(store: store, configuration: configuration).routes
                         + SettingsRoutes(store: store, signer: signer, configuration: configuration, clock: clock).routes
                         + PortalRoutes(store: store, clock: clock, messageQuota: configuration.messageQuota).routes + CustomerRecordRoutes(store: store).routes + PreferenceRoutes(store: store).routes

@@ -5,12 +5,13 @@ import Portal
 /// The pages around the hosted checkout: the confirmation a buyer lands on after paying, and
 /// why a payment could not start.
 enum PaymentPage {
-    /// "Thank you": the payment is being confirmed until the provider's event arrives; never
-    /// "paid" on the redirect alone. With a known session it names the invoice and amount and,
-    /// once the payment is confirmed, links the PDF.
-    static func confirmation(_ record: SQLitePortalStore.CheckoutRecord?, sessionID: String) -> String {
+    /// "Thank you" for a checkout Billport opened (any other id gets the bad-link page): the
+    /// payment is being confirmed until the provider's event arrives; never "paid" on the
+    /// redirect alone. It names the invoice and amount and, once the payment is confirmed,
+    /// links the PDF.
+    static func confirmation(_ record: SQLitePortalStore.CheckoutRecord, sessionID: String) -> String {
         var body = "<h1>Thank you</h1>"
-        if let record, let currency = Currency(code: record.currency) {
+        if let currency = Currency(code: record.currency) {
             let amount = HTML.escape(Money(minorUnits: record.amount, currency: currency).formatted)
             let invoice = HTML.escape(record.invoiceNumber)
             switch record.paymentState {

@@ -17,6 +17,7 @@ struct PaymentRoutes {
     let clients: CheckoutClients
     let pdf: @Sendable (_ tenantID: Int64, _ invoiceID: Int64) async throws -> HTTPResponse
     let clock: any WallClock
+    let logger: Logger
 
     /// How long after paying a guest may fetch the PDF with the checkout session id.
     static let guestPDFWindow: TimeInterval = 24 * 3600
@@ -40,8 +41,11 @@ struct PaymentRoutes {
                 }
             },
             Route(.get, "/pay/complete", .publicLink) { context in
+                // Only a checkout Billport opened gets "thank you": any other id is a bad link.
                 let id = context.request.queryValue("session_id") ?? ""
-                let record = CheckoutSession.isWellFormedID(id) ? try await store.checkoutSession(id) : nil
+                guard CheckoutSession.isWellFormedID(id), let record = try await store.checkoutSession(id) else {
+                    return HTMLBody.response(status: 404, InvoicePage.notFound)
+                }
                 return HTMLBody.response(PaymentPage.confirmation(record, sessionID: id))
             },
             Route(.get, "/api/public/billing/invoices/{publicId}/pdfByToken", .publicLink) { context in
@@ -126,7 +130,29 @@ struct PaymentRoutes {
         }
         try await store.recordCheckoutSession(tenantID: tenant.id, invoiceID: invoice.id, sessionID: session.id, amount: amount,
                                               currency: invoice.currency.code, expiresAt: session.expiresAt)
+        await expireEarlierCheckouts(key: key, tenantID: tenant.id, invoiceID: invoice.id, keeping: session.id)
         return url
+    }
+
+    /// Ends the invoice's other open checkouts at the provider, so that a buyer who opened
+    /// several cannot pay the invoice several times over. Runs after the new session exists: a
+    /// repeated request gets the same session back (idempotency) and must not expire it. A
+    /// session the provider will not expire was completed meanwhile; its money is still
+    /// recorded (any excess shows as overpaid). Provider trouble is logged, never the buyer's.
+    private func expireEarlierCheckouts(key: String, tenantID: Int64, invoiceID: Int64, keeping current: String) async {
+        guard let earlier = try? await store.openCheckoutSessions(tenantID: tenantID, invoiceID: invoiceID, except: current),
+              !earlier.isEmpty, let client = try? clients.client(key: key) else { return }
+        for sessionID in earlier {
+            do {
+                let expired = try await client.expireCheckoutSession(id: sessionID)
+                try? await store.closeCheckoutSession(tenantID: tenantID, sessionID: sessionID, completed: expired.status == .complete)
+            } catch {
+                if error.kind == .invalidRequest {
+                    try? await store.closeCheckoutSession(tenantID: tenantID, sessionID: sessionID, completed: true)
+                }
+                logger.notice("earlier checkout not expired", ["session": sessionID, "error": error.message])
+            }
+        }
     }
 
     /// A provider failure in the buyer's terms; never the key.

@@ -31,6 +31,12 @@ struct PaymentSettingsRoutes {
                 let update = try JSONBody.decode(PaymentSettingsUpdate.self, from: context.request)
                 let current = try await store.paymentSettings(tenantID: tenant.id)
                 let next = try update.applied(to: current)
+                // The plan is what the tenant pays the operator for: shown here, changed only
+                // with `billport tenant payments SLUG --plan …`. Sending the current plan back is fine.
+                guard next.plan == current.plan else {
+                    throw APIError(status: 403, code: "forbidden", message: "the plan is set by the operator of this Billport; ask them to change it",
+                                   field: "plan")
+                }
                 return JSONBody.response(body(try await store.updatePaymentSettings(tenantID: tenant.id, next), slug: tenant.slug))
             },
             Route(.get, "/api/invoices/{id}/payments", .tenant(permission: nil)) { context in

@@ -23,7 +23,8 @@ enum PortalPage {
             return """
                 <tr><td><a class="nowrap" href="\(path)">\(HTML.escape(line.number))</a>\(line.overdue ? " <span class=\"status overdue\">OVERDUE</span>" : "")\
                 <br><small>\(HTML.escape(line.status)) · <a href="\(path)/pdf" download aria-label="PDF of \(HTML.escape(line.number))">PDF</a>\
-                \(line.payable ? " · <a href=\"\(path)\" aria-label=\"Pay \(HTML.escape(line.number))\">Pay</a>" : "")</small></td>\
+                \(line.payable ? " · <a href=\"\(path)\" aria-label=\"Pay \(HTML.escape(line.number))\">Pay</a>" : "")\
+                \(line.amountOverpaid > 0 ? " · overpaid \(money(line.amountOverpaid, line.currency)), to be refunded" : "")</small></td>\
                 <td class="hide-narrow">\(line.issueDate)</td><td>\(line.dueDate)</td>\
                 <td class="hide-narrow">\(money(line.total, line.currency))</td><td>\(money(line.amountDue, line.currency))</td></tr>
                 """

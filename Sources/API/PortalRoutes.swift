@@ -80,6 +80,8 @@ struct PortalRoutes {
             switch refusal.status {
             case 400, 404: html = InvoicePage.notFound
             case 403: html = PortalPage.refusal(title: "Access denied", message: refusal.message)
+            case 422 where refusal.code == "amount_overflow":
+                html = PortalPage.refusal(title: "Statement not available", message: refusal.message)
             case 503: html = PortalPage.refusal(title: "Portal not available", message: refusal.message)
             case 409, 422, 429: html = PortalPage.refusal(title: "Your message was not sent", message: refusal.message)
             default: throw error
@@ -97,12 +99,12 @@ struct PortalRoutes {
         let start = Int(try context.queryInt("offset", default: 0, range: 0...1_000_000) ?? 0)
         let invoices = try await store.portalInvoices(tenantID: tenantID, customerID: customerID)
         let today = CalendarDate(utc: clock.now())
-        let balances = PortalBalance.of(invoices, today: today)
+        let balances = try PortalBalance.of(invoices, today: today)
         let online = try await store.paymentSettings(tenantID: tenantID).acceptsOnlinePayments
         let lines = invoices.dropFirst(start).prefix(limit).map { invoice in
             PortalBody.Line(publicId: invoice.publicID, number: invoice.number, issueDate: invoice.issueDate.description,
                             dueDate: invoice.dueDate.description, status: invoice.status.rawValue, currency: invoice.currency.code,
-                            total: invoice.totals.total, amountDue: invoice.amountDue,
+                            total: invoice.totals.total, amountDue: invoice.amountDue, amountOverpaid: invoice.amountOverpaid,
                             overdue: invoice.status == .issued && invoice.amountDue > 0 && invoice.dueDate < today,
                             pdfUrl: "/api/public/billing/invoices/\(invoice.publicID)/pdf",
                             payable: online && invoice.isPayable)
@@ -132,7 +134,10 @@ struct PortalRoutes {
 struct PortalBody: Encodable {
     struct Line: Encodable {
         let publicId: String, number: String, issueDate: String, dueDate: String, status: String, currency: String
-        let total: Int64, amountDue: Int64, overdue: Bool, pdfUrl: String
+        let total: Int64, amountDue: Int64
+        /// Money received beyond the total, which the tenant refunds; never negative.
+        let amountOverpaid: Int64
+        let overdue: Bool, pdfUrl: String
         /// Whether "Pay now" is offered on its page (the tenant takes online payments, something is due).
         let payable: Bool
     }

@@ -55,6 +55,8 @@ struct InvoiceBody: Encodable {
     let amountPaid: Int64
     let amountCredited: Int64
     let amountDue: Int64
+    /// Money received beyond what was due, to refund; 0 normally, never negative.
+    let amountOverpaid: Int64
     let createdAt: String
     let issuedAt: String?
     /// Only on `GET /api/invoices/{id}`.
@@ -86,6 +88,7 @@ struct InvoiceBody: Encodable {
         amountPaid = invoice.amountPaid
         amountCredited = invoice.amountCredited
         amountDue = invoice.amountDue
+        amountOverpaid = invoice.amountOverpaid
         createdAt = ISO8601.format(invoice.createdAt)
         issuedAt = invoice.issuedAt.map { ISO8601.format($0) }
     }

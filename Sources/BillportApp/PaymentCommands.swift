@@ -17,7 +17,8 @@ enum PaymentCommands {
             when the plan is pro and a Stripe secret key is set. --webhook-secret replaces the
             signing secrets; --add-webhook-secret adds one while the old one still verifies
             (rolling a secret); --disconnect removes the key. A value of "-" reads it from standard
-            input, so a key need not appear in the shell history. Keys are printed masked.
+            input, so a key need not appear in the shell history. Keys are printed masked. The plan
+            changes only here: the tenant API shows it and refuses a change (403).
             """) { arguments, context, console in
             let command = "billport tenant payments"
             let slug = arguments.positionals[0]

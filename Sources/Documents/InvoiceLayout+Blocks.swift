@@ -17,9 +17,7 @@ extension InvoiceLayout {
             rows.append(("Tax \(Formatting.rate(tax.rate)) on \(money(tax.base))", money(tax.amount), false))
         }
         rows.append(("Total", money(invoice.totals.total), true))
-        if invoice.amountPaid > 0 { rows.append(("Amount paid", money(-invoice.amountPaid), false)) }
-        if invoice.amountCredited > 0 { rows.append(("Credited", money(-invoice.amountCredited), false)) }
-        rows.append(("Amount due", money(invoice.amountDue), true))
+        for row in PaymentSummary.rows(of: invoice) { rows.append((row.label, money(row.amount), row.emphasised)) }
         let labelRight = taxRight
         return Block(height: Double(rows.count) * (leading + 2) + 8) { top in
             var ops: [DrawOp] = []

@@ -46,9 +46,9 @@ public enum InvoicePage {
         var totals = ["<tr><td>Subtotal</td><td>\(money(invoice.totals.subtotal))</td></tr>"]
         totals += invoice.totals.taxes.map { "<tr><td>Tax \(Formatting.rate($0.rate))</td><td>\(money($0.amount))</td></tr>" }
         totals.append("<tr><td>Total</td><td>\(money(invoice.totals.total))</td></tr>")
-        if invoice.amountPaid > 0 { totals.append("<tr><td>Paid</td><td>−\(money(invoice.amountPaid))</td></tr>") }
-        if invoice.amountCredited > 0 { totals.append("<tr><td>Credited</td><td>−\(money(invoice.amountCredited))</td></tr>") }
-        totals.append("<tr class=\"due\"><td>Amount due</td><td>\(money(invoice.amountDue))</td></tr>")
+        totals += PaymentSummary.rows(of: invoice).map { row in
+            "<tr\(row.emphasised ? " class=\"due\"" : "")><td>\(row.label)</td><td>\(money(row.amount))</td></tr>"
+        }
         let payable = invoice.amountDue - pending > 0 ? payPath : nil
         let notes = [invoice.notes, sheet.branding.paymentInstructions].compactMap { $0 }.filter { !$0.isEmpty }
             .map { "<p class=\"notes\">\(HTML.escape($0))</p>" }.joined()

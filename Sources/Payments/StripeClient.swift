@@ -52,6 +52,20 @@ public struct StripeClient: Sendable {
         return try decodeSession(response)
     }
 
+    /// `POST /v1/checkout/sessions/{id}/expire`: the customer can no longer pay on that session.
+    /// Only an `open` session can be expired; for any other the provider answers an
+    /// invalid-request error (a session completed meanwhile is paid and stays so).
+    public func expireCheckoutSession(id: String) async throws(ProviderError) -> CheckoutSession {
+        guard CheckoutSession.isWellFormedID(id) else {
+            throw ProviderError(kind: .invalidRequest, param: "id", message: "not a Checkout Session id")
+        }
+        var headers = baseHeaders()
+        headers.add("Content-Type", "application/x-www-form-urlencoded")
+        let response = try await send(HTTPClientRequest(method: .post, url: configuration.baseURL + "/v1/checkout/sessions/" + id + "/expire",
+                                                        headers: headers, body: []))
+        return try decodeSession(response)
+    }
+
     private func baseHeaders() -> HTTPClientHeaders {
         var headers: HTTPClientHeaders = ["Authorization": "Bearer " + configuration.secretKey.raw,
                                           "Accept": "application/json"]

@@ -159,10 +159,22 @@ public struct Invoice: Sendable, Hashable {
     /// What the buyer still owes.
     public var amountDue: Int64 { Self.amountDue(total: totals.total, paid: amountPaid, credited: amountCredited, status: status) }
 
+    /// Money received beyond what was due (checkouts paid in parallel, a payment to a cancelled
+    /// invoice): the tenant refunds it. Shown as its own positive line, never folded into
+    /// "amount paid" as a negative amount due.
+    public var amountOverpaid: Int64 {
+        Self.overpaid(total: totals.total, paid: amountPaid, credited: amountCredited, status: status)
+    }
+
     /// What is owed on `total` after payments and credit notes: nothing on a cancelled invoice,
-    /// never negative.
+    /// never negative, never a trap.
     public static func amountDue(total: Int64, paid: Int64, credited: Int64, status: InvoiceStatus) -> Int64 {
-        status == .cancelled ? 0 : max(0, total - paid - credited)
+        status == .cancelled ? 0 : MoneyArithmetic.remainder(of: total, less: paid, credited)
+    }
+
+    /// What payments exceed on `total` after credit notes; all of it on a cancelled invoice.
+    public static func overpaid(total: Int64, paid: Int64, credited: Int64, status: InvoiceStatus) -> Int64 {
+        status == .cancelled ? max(0, paid) : MoneyArithmetic.remainder(of: paid, less: MoneyArithmetic.remainder(of: total, less: credited))
     }
 }
 

@@ -48,11 +48,12 @@ public enum InvoiceMath {
 
     /// Tax per rate, lowest rate first: the rule above, for lines whose nets are known.
     public static func taxes(for lines: [InvoiceLine]) -> [TaxLine] {
-        var bases: [TaxRate: Int64] = [:]
-        for line in lines { bases[line.taxRate, default: 0] += line.net }
+        // Summed wide: `compute` caps the subtotal, but this is also called on stored lines.
+        var bases: [TaxRate: Int128] = [:]
+        for line in lines { bases[line.taxRate, default: 0] += Int128(line.net) }
         return bases.keys.sorted().map { rate in
-            let amount = roundedDivision(Int128(bases[rate]!) * Int128(rate.hundredthsOfPercent), by: 10_000)
-            return TaxLine(rate: rate, base: bases[rate]!, amount: Int64(amount))
+            let amount = roundedDivision(bases[rate]! * Int128(rate.hundredthsOfPercent), by: 10_000)
+            return TaxLine(rate: rate, base: Int64(clamping: bases[rate]!), amount: Int64(clamping: amount))
         }
     }
 }

@@ -108,15 +108,16 @@ public enum PaymentLedger {
     /// another order gives the same result. Paid when nothing is left due; an issued invoice
     /// again when a refund opens a balance; drafts and cancelled invoices keep their status
     /// (money on a cancelled invoice is all excess).
-    public static func balance(total: Int64, credited: Int64, status: InvoiceStatus, netPayments: [Int64]) -> Balance {
-        let paid = netPayments.reduce(0, +)
+    /// Payments that add up beyond Int64 throw `MoneyOverflow` instead of trapping.
+    public static func balance(total: Int64, credited: Int64, status: InvoiceStatus, netPayments: [Int64]) throws(MoneyOverflow) -> Balance {
+        let paid = try MoneyArithmetic.sum(netPayments, "amount paid")
         switch status {
         case .draft, .cancelled:
             return Balance(amountPaid: paid, status: status, excess: status == .cancelled ? paid : 0)
         case .issued, .paid:
             let due = Invoice.amountDue(total: total, paid: paid, credited: credited, status: .issued)
             let next: InvoiceStatus = due == 0 && paid > 0 ? .paid : (due > 0 ? .issued : status)
-            return Balance(amountPaid: paid, status: next, excess: max(0, paid + credited - total))
+            return Balance(amountPaid: paid, status: next, excess: Invoice.overpaid(total: total, paid: paid, credited: credited, status: .issued))
         }
     }
 }

@@ -258,6 +258,83 @@ public enum PortalSchema {
             ) STRICT;
             CREATE INDEX payment_audit_invoice ON payment_audit (invoice_id, id);
             """),
+        // Every key of the payment ledger includes the tenant, so one tenant's session, event or
+        // charge id can never reach another's rows. SQLite cannot alter a UNIQUE constraint:
+        // each table is rebuilt and its rows copied. Checkout sessions also record their status,
+        // so Billport knows which ones it opened are still open at the provider.
+        Migration(id: "portal.010_payments_tenant_scoped_keys", sql: """
+            CREATE TABLE checkout_sessions_scoped (
+                id INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+                invoice_id INTEGER NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
+                session_id TEXT NOT NULL,
+                amount INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'expired', 'complete')),
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                UNIQUE (tenant_id, session_id)
+            ) STRICT;
+            INSERT INTO checkout_sessions_scoped (id, tenant_id, invoice_id, session_id, amount, currency, created_at, expires_at)
+                SELECT id, tenant_id, invoice_id, session_id, amount, currency, created_at, expires_at FROM checkout_sessions;
+            DROP TABLE checkout_sessions;
+            ALTER TABLE checkout_sessions_scoped RENAME TO checkout_sessions;
+            CREATE INDEX checkout_sessions_invoice ON checkout_sessions (tenant_id, invoice_id, status);
+            CREATE INDEX checkout_sessions_session ON checkout_sessions (session_id);
+
+            CREATE TABLE provider_events_scoped (
+                id INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+                provider TEXT NOT NULL,
+                event_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                payload BLOB NOT NULL,
+                received_at INTEGER NOT NULL,
+                applied_at INTEGER,
+                outcome TEXT,
+                UNIQUE (tenant_id, provider, event_id)
+            ) STRICT;
+            INSERT INTO provider_events_scoped SELECT id, tenant_id, provider, event_id, type, payload, received_at, applied_at, outcome
+                FROM provider_events;
+            DROP TABLE provider_events;
+            ALTER TABLE provider_events_scoped RENAME TO provider_events;
+
+            CREATE TABLE payments_scoped (
+                id INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+                invoice_id INTEGER NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
+                provider TEXT NOT NULL,
+                session_id TEXT NOT NULL,
+                payment_intent TEXT,
+                amount INTEGER NOT NULL CHECK (amount >= 0),
+                currency TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('pending', 'succeeded', 'failed')),
+                excess INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                UNIQUE (tenant_id, provider, session_id)
+            ) STRICT;
+            INSERT INTO payments_scoped SELECT id, tenant_id, invoice_id, provider, session_id, payment_intent, amount, currency, state, excess,
+                created_at, updated_at FROM payments;
+            DROP TABLE payments;
+            ALTER TABLE payments_scoped RENAME TO payments;
+            CREATE INDEX payments_invoice ON payments (invoice_id, id);
+            CREATE INDEX payments_intent ON payments (tenant_id, payment_intent);
+
+            CREATE TABLE charge_refunds_scoped (
+                tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+                provider TEXT NOT NULL,
+                charge_id TEXT NOT NULL,
+                payment_intent TEXT NOT NULL,
+                refunded_total INTEGER NOT NULL CHECK (refunded_total >= 0),
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, provider, charge_id)
+            ) STRICT;
+            INSERT INTO charge_refunds_scoped SELECT tenant_id, provider, charge_id, payment_intent, refunded_total, updated_at FROM charge_refunds;
+            DROP TABLE charge_refunds;
+            ALTER TABLE charge_refunds_scoped RENAME TO charge_refunds;
+            CREATE INDEX charge_refunds_intent ON charge_refunds (tenant_id, payment_intent);
+            """),
         Migration(id: "portal.011_retention", sql: """
             -- Views past their retention, oldest first; addresses still to blank.
             CREATE INDEX views_age ON views (viewed_at) WHERE processed = 1;

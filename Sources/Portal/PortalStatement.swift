@@ -53,23 +53,26 @@ public struct PortalBalance: Sendable, Hashable, Encodable {
     public init(currency: String) { self.currency = currency }
 
     /// Balances per currency (sorted by code) of `invoices` on `today`; drafts, paid and
-    /// cancelled invoices owe nothing.
-    public static func of(_ invoices: [Invoice], today: CalendarDate) -> [PortalBalance] {
+    /// cancelled invoices owe nothing. Many large invoices can add up beyond Int64: that is a
+    /// `MoneyOverflow` naming the currency, never a trap.
+    public static func of(_ invoices: [Invoice], today: CalendarDate) throws(MoneyOverflow) -> [PortalBalance] {
         var byCurrency: [String: PortalBalance] = [:]
         for invoice in invoices where invoice.status == .issued && invoice.amountDue > 0 {
-            var balance = byCurrency[invoice.currency.code] ?? PortalBalance(currency: invoice.currency.code)
+            let code = invoice.currency.code
+            var balance = byCurrency[code] ?? PortalBalance(currency: code)
             let due = invoice.amountDue
-            balance.outstanding += due
+            let add = { (sum: Int64) throws(MoneyOverflow) -> Int64 in try MoneyArithmetic.add(sum, due, "the amount owed in \(code)") }
+            balance.outstanding = try add(balance.outstanding)
             let late = today.daysSinceEpoch - invoice.dueDate.daysSinceEpoch
             switch late {
-            case ...0: balance.current += due
-            case 1...30: balance.days1to30 += due
-            case 31...60: balance.days31to60 += due
-            case 61...90: balance.days61to90 += due
-            default: balance.over90 += due
+            case ...0: balance.current = try add(balance.current)
+            case 1...30: balance.days1to30 = try add(balance.days1to30)
+            case 31...60: balance.days31to60 = try add(balance.days31to60)
+            case 61...90: balance.days61to90 = try add(balance.days61to90)
+            default: balance.over90 = try add(balance.over90)
             }
-            if late > 0 { balance.overdue += due }
-            byCurrency[invoice.currency.code] = balance
+            if late > 0 { balance.overdue = try add(balance.overdue) }
+            byCurrency[code] = balance
         }
         return byCurrency.keys.sorted().map { byCurrency[$0]! }
     }

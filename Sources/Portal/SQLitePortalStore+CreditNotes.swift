@@ -18,7 +18,7 @@ extension SQLitePortalStore {
             guard invoice.status == .issued || invoice.status == .paid else {
                 throw PortalError.conflict(code: "invalid_status", message: "credit notes need an issued invoice; this one is \(invoice.status.rawValue)")
             }
-            let creditable = invoice.totals.total - invoice.amountCredited
+            let creditable = MoneyArithmetic.remainder(of: invoice.totals.total, less: invoice.amountCredited)
             guard amount <= creditable else {
                 throw PortalError.invalid(FieldError("amount", "must be at most \(creditable), what is left of the invoice total"))
             }

@@ -41,8 +41,11 @@ extension SQLitePortalStore {
     public enum EventOutcome: Sendable, Equatable {
         /// Changed the ledger; the text says how (for the log and the event row).
         case applied(String)
-        /// Nothing to change: a repeat, an older state, or an event about nothing we know.
+        /// Nothing to change: a repeat or an older state.
         case unchanged(String)
+        /// Refused, with the reason: the event names a checkout, charge, invoice, amount or
+        /// currency Billport did not record for this tenant. It never changes an invoice.
+        case ignored(String)
         /// An earlier run already applied it.
         case alreadyApplied
     }
@@ -98,24 +101,46 @@ extension SQLitePortalStore {
         try await database.write { db in
             try db.execute("""
                 INSERT INTO checkout_sessions (tenant_id, invoice_id, session_id, amount, currency, created_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, session_id) DO NOTHING
                 """, tenantID, invoiceID, sessionID, amount, currency, now, expiresAt)
         }
     }
 
-    /// The checkout session `sessionID` Billport opened, nil for any other.
+    /// The checkout session `sessionID` Billport opened, nil for any other. The buyer's page has
+    /// no tenant to scope by, so an id two tenants recorded answers nil rather than either one;
+    /// the payment state is read from the same tenant's ledger only.
     public func checkoutSession(_ sessionID: String) async throws -> CheckoutRecord? {
         try await database.read { db in
-            try db.queryOne("""
+            let matches = try db.query("""
                 SELECT c.tenant_id, c.invoice_id, i.public_id, i.number, t.name, c.amount, c.currency, c.created_at,
-                       (SELECT state FROM payments p WHERE p.provider = ? AND p.session_id = c.session_id)
-                FROM checkout_sessions c JOIN invoices i ON i.id = c.invoice_id JOIN tenants t ON t.id = c.tenant_id
-                WHERE c.session_id = ?
+                       (SELECT state FROM payments p WHERE p.tenant_id = c.tenant_id AND p.provider = ? AND p.session_id = c.session_id)
+                FROM checkout_sessions c JOIN invoices i ON i.id = c.invoice_id AND i.tenant_id = c.tenant_id JOIN tenants t ON t.id = c.tenant_id
+                WHERE c.session_id = ? LIMIT 2
                 """, Self.provider, sessionID) { row in
                 CheckoutRecord(tenantID: row.int64(0), invoiceID: row.int64(1), invoicePublicID: row.string(2), invoiceNumber: row.string(3),
                                vendorName: row.string(4), amount: row.int64(5), currency: row.string(6), createdAt: row.date(7),
                                paymentState: row.optionalString(8).flatMap(PaymentState.init(rawValue:)))
             }
+            return matches.count == 1 ? matches[0] : nil
+        }
+    }
+
+    /// The invoice's checkouts still open at the provider as far as Billport knows, oldest
+    /// first, other than `except` (the one just opened).
+    public func openCheckoutSessions(tenantID: Int64, invoiceID: Int64, except: String) async throws -> [String] {
+        try await database.read { db in
+            try db.query("""
+                SELECT session_id FROM checkout_sessions WHERE tenant_id = ? AND invoice_id = ? AND status = 'open' AND session_id != ? ORDER BY id
+                """, tenantID, invoiceID, except) { $0.string(0) }
+        }
+    }
+
+    /// Records that the provider no longer accepts payment on checkout `sessionID`: expired by
+    /// Billport, or found complete when Billport tried to expire it.
+    public func closeCheckoutSession(tenantID: Int64, sessionID: String, completed: Bool) async throws {
+        try await database.write { db in
+            try db.execute("UPDATE checkout_sessions SET status = ? WHERE tenant_id = ? AND session_id = ? AND status = 'open'",
+                           completed ? "complete" : "expired", tenantID, sessionID)
         }
     }
 
@@ -128,7 +153,7 @@ extension SQLitePortalStore {
         return try await database.write { [jobs] db in
             try db.execute("""
                 INSERT INTO provider_events (tenant_id, provider, event_id, type, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (provider, event_id) DO NOTHING
+                ON CONFLICT (tenant_id, provider, event_id) DO NOTHING
                 """, tenantID, Self.provider, eventID, type, payload, now)
             guard db.changes == 1 else { return false }
             let row = db.lastInsertRowID
@@ -149,6 +174,9 @@ extension SQLitePortalStore {
             }
         }
     }
+
+    /// The stored outcome of an event refused for `reason`: `ignored: …`, one form for every refusal.
+    public static func ignoredOutcome(_ reason: String) -> String { "ignored: " + reason }
 
     /// Marks an event done without touching any invoice (a type Billport ignores, an event
     /// about another system's checkout).
@@ -178,6 +206,7 @@ extension SQLitePortalStore {
             let text: String
             switch outcome {
             case .applied(let detail), .unchanged(let detail): text = detail
+            case .ignored(let reason): text = Self.ignoredOutcome(reason)
             case .alreadyApplied: text = "already applied"
             }
             try db.execute("UPDATE provider_events SET applied_at = ?, outcome = ? WHERE id = ?", now, text, eventRowID)
@@ -210,11 +239,12 @@ extension SQLitePortalStore {
     /// Money on its way to the invoice: checkouts completed with a delayed method (a bank debit)
     /// whose payment is not confirmed yet.
     public func pendingPayments(tenantID: Int64, invoiceID: Int64) async throws -> Int64 {
-        try await database.read { db in
-            try db.queryOne("""
-                SELECT COALESCE(SUM(amount), 0) FROM payments WHERE tenant_id = ? AND invoice_id = ? AND state = 'pending'
-                """, tenantID, invoiceID) { $0.int64(0) } ?? 0
+        let amounts = try await database.read { db in
+            try db.query("SELECT amount FROM payments WHERE tenant_id = ? AND invoice_id = ? AND state = 'pending'", tenantID, invoiceID) {
+                $0.int64(0)
+            }
         }
+        return try MoneyArithmetic.sum(amounts, "money being processed")
     }
 
     /// The invoice's payment history: every change an event made, oldest first.

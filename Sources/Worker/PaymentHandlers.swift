@@ -34,6 +34,7 @@ public enum PaymentEventMapping {
                 return .ignore("charge \(charge.id) was not made by Billport for this tenant")
             }
             guard let intent = charge.paymentIntent else { return .ignore("charge \(charge.id) has no payment intent") }
+            if let refusal = outOfRange(charge.amountRefunded, "charge \(charge.id) refunded") { return refusal }
             return .apply(invoicePublicID: invoice, .refund(chargeID: charge.id, paymentIntent: intent,
                                                             refundedTotal: charge.amountRefunded, currency: charge.currency))
         case .other(let type):
@@ -48,8 +49,16 @@ public enum PaymentEventMapping {
         guard let amount = session.amountTotal, let currency = session.currency else {
             return .ignore("checkout \(session.id) has no amount")
         }
+        if let refusal = outOfRange(amount, "checkout \(session.id)") { return refusal }
         return .apply(invoicePublicID: invoice, .payment(sessionID: session.id, paymentIntent: session.paymentIntent, amount: amount,
                                                          currency: currency, state: state))
+    }
+
+    /// No single amount can be beyond what one invoice may total: such an event is refused
+    /// before it reaches a ledger, whoever signed it.
+    static func outOfRange(_ amount: Int64, _ what: String) -> Decision? {
+        let range: ClosedRange<Int64> = 0...InvoiceMath.maximumAmount
+        return range.contains(amount) ? nil : .ignore("\(what): amount \(amount) is outside \(range.lowerBound)…\(range.upperBound)")
     }
 }
 
@@ -76,10 +85,18 @@ extension JobHandlers {
             }
             switch PaymentEventMapping.decide(decoded, tenantSlug: event.tenantSlug) {
             case .ignore(let reason):
-                try await store.settleProviderEvent(rowID: event.rowID, outcome: reason)
+                try await store.settleProviderEvent(rowID: event.rowID, outcome: SQLitePortalStore.ignoredOutcome(reason))
             case .apply(let invoice, let change):
-                let outcome = try await store.applyLedgerChange(eventRowID: event.rowID, invoicePublicID: invoice, change,
+                let outcome: SQLitePortalStore.EventOutcome
+                do {
+                    outcome = try await store.applyLedgerChange(eventRowID: event.rowID, invoicePublicID: invoice, change,
                                                                 beforeCommit: beforeCommit)
+                } catch let overflow as MoneyOverflow {
+                    // Retrying gives the same sum: refuse the event for good, with the reason.
+                    try await store.settleProviderEvent(rowID: event.rowID, outcome: "refused: \(overflow)")
+                    context.logger.error("payment event refused", ["event": event.eventID, "error": "\(overflow)"])
+                    return
+                }
                 if case .applied(let detail) = outcome {
                     context.logger.info("payment event applied", ["event": event.eventID, "type": event.type, "result": detail])
                 }

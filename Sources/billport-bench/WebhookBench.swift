@@ -72,7 +72,9 @@ struct WebhookBench {
         report.add("webhook.payments", Double(payments), "rows", target: "= \(events) events, 0 dead", meets: payments == events && dead == 0)
     }
 
-    /// A fresh database: tenant `bench` with the webhook secret, one customer, issued invoices.
+    /// A fresh database: tenant `bench` with the webhook secret, one customer, issued invoices,
+    /// and the checkout session each event reports, as Billport records it when a buyer pays
+    /// (events for sessions Billport did not open are ignored).
     private func prepare(path: String) async throws -> [String] {
         let database = try Database(path: path)
         try Migrator.migrate(database, migrations: QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations)
@@ -82,6 +84,7 @@ struct WebhookBench {
                                                                                         webhookSecrets: [Self.secret]))
         let customer = try await store.createCustomer(tenantID: tenant.id, name: "Buyer", email: "buyer@example.com", preferences: .init())
         var publicIDs: [String] = []
+        var ids: [Int64] = []
         for index in 0..<invoices {
             let request = try JSONDecoder().decode(CreateInvoiceRequest.self, from: Data("""
                 {"customerId": \(customer.id), "number": "B-\(index)", "currency": "EUR", "issueDate": "2026-11-01", "dueDate": "2026-12-01",
@@ -89,6 +92,15 @@ struct WebhookBench {
                 """.utf8))
             let invoice = try await store.createInvoice(tenantID: tenant.id, draft: try InvoiceDraft.validate(request))
             publicIDs.append(try await store.issue(tenantID: tenant.id, id: invoice.id).publicID)
+            ids.append(invoice.id)
+        }
+        try await database.write { [events, ids] db in
+            for index in 0..<events {
+                try db.execute("""
+                    INSERT INTO checkout_sessions (tenant_id, invoice_id, session_id, amount, currency, created_at, expires_at)
+                    VALUES (?, ?, ?, 1000, 'EUR', 0, 0)
+                    """, tenant.id, ids[index % ids.count], "cs_test_bench_\(index)")
+            }
         }
         return publicIDs
     }

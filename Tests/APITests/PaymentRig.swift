@@ -1,4 +1,5 @@
 import BillportCore
+import Documents
 import Foundation
 import Payments
 import Portal
@@ -17,9 +18,9 @@ final class PaymentRig: Sendable {
     private let task: Task<Void, any Error>
 
     /// A tenant on the pro plan with the fake's key and webhook secret (unless `connect` is false).
-    init(connect: Bool = true, logger: Logger = .disabled) async throws {
+    init(connect: Bool = true, renderer: (any InvoiceRenderer)? = StubRenderer(), logger: Logger = .disabled) async throws {
         fake = try await FakeStripe.start()
-        api = try APIHarness(stripeBaseURL: fake.baseURL, logger: logger)
+        api = try APIHarness(renderer: renderer, stripeBaseURL: fake.baseURL, logger: logger)
         tenant = try await api.tenant("acme")
         var handlers = JobHandlers()
         handlers.registerPayments(store: api.store)
@@ -28,11 +29,20 @@ final class PaymentRig: Sendable {
         let shutdown = self.shutdown
         task = Task { try await pool.run(until: shutdown) }
         if connect {
+            try await setPlan(.pro)
             let settings = try await api.send("PUT", "/api/settings/payments", token: tenant.token, json: [
-                "plan": "pro", "secretKey": FakeStripe.apiKey, "webhookSecrets": [FakeStripe.webhookSecret],
+                "secretKey": FakeStripe.apiKey, "webhookSecrets": [FakeStripe.webhookSecret],
             ])
             guard settings.status == 200 else { throw HarnessFailure("settings: \(settings.status) \(settings.text)") }
         }
+    }
+
+    /// The operator's side: sets the tenant's plan in the store, as `billport tenant payments --plan` does.
+    func setPlan(_ plan: Plan, slug: String? = nil) async throws {
+        guard let found = try await api.store.tenant(slug: slug ?? tenant.slug) else { throw HarnessFailure("no tenant") }
+        var settings = try await api.store.paymentSettings(tenantID: found.id)
+        settings.plan = plan
+        _ = try await api.store.updatePaymentSettings(tenantID: found.id, settings)
     }
 
     func stop() async throws {
@@ -58,6 +68,20 @@ final class PaymentRig: Sendable {
     }
 
     static let total: Int64 = 135_660
+
+    /// An issued, shared invoice of exactly `amount` minor units (EUR, no tax) that may be paid
+    /// in parts; its id and share token.
+    func invoice(number: String, totalling amount: Int64) async throws -> (id: Int64, token: String) {
+        var json = api.invoiceJSON(customer: tenant.customerID, number: number,
+                                   lines: [["description": "Work", "quantity": 1, "unitPrice": amount, "taxRate": 0]])
+        json["allowPartialPayments"] = true
+        let created = try await api.send("POST", "/api/invoices", token: tenant.token, json: json)
+        guard created.status == 201, let id = created.json["id"] as? Int else { throw HarnessFailure("create: \(created.text)") }
+        _ = try await api.send("POST", "/api/invoices/\(id)/issue", token: tenant.token)
+        let share = try await api.send("POST", "/api/invoices/\(id)/share", token: tenant.token)
+        guard let token = share.json["shareToken"] as? String else { throw HarnessFailure("share: \(share.text)") }
+        return (Int64(id), token)
+    }
 
     /// `POST /invoice/{token}/pay` as an API caller; the reply and the checkout session id.
     func pay(_ token: String, amount: Int64? = nil) async throws -> (reply: APIHarness.Reply, session: String?) {

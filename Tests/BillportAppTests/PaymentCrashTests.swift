@@ -30,6 +30,8 @@ import Testing
         let store = SQLitePortalStore(database: database, jobs: jobs)
         let fixture = try await PortalFixture(store: store)
         let invoice = try await store.issue(tenantID: fixture.tenant.id, id: fixture.invoice.id)
+        try await store.recordCheckoutSession(tenantID: fixture.tenant.id, invoiceID: invoice.id, sessionID: "cs_test_crash",
+                                              amount: invoice.totals.total, currency: "EUR", expiresAt: Date().addingTimeInterval(86_400))
         let payload = Array(Self.completedEvent(invoice: invoice.publicID, amount: invoice.totals.total).utf8)
         #expect(try await store.receiveProviderEvent(tenantID: fixture.tenant.id, eventID: "evt_crash_1", type: "checkout.session.completed",
                                                      payload: payload))

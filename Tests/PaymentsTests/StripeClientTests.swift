@@ -99,6 +99,34 @@ import Testing
         #expect(sent?.header("Idempotency-Key") == nil)
     }
 
+    @Test func anOpenSessionCanBeExpiredOnceAndThenNeitherPaidNorExpiredAgain() async throws {
+        let fake = try await FakeStripe.start()
+        let client = try fake.client()
+        let created = try await client.createCheckoutSession(request())
+        let expired = try await client.expireCheckoutSession(id: created.id)
+        #expect(expired.status == .expired)
+        #expect(expired.url == nil)
+        let sent = try await fake.requests().last
+        #expect(sent?.method == "POST")
+        #expect(sent?.path == "/v1/checkout/sessions/\(created.id)/expire")
+        #expect(sent?.body == "")
+
+        let again = await #expect(throws: ProviderError.self) { try await client.expireCheckoutSession(id: created.id) }
+        #expect(again?.kind == .invalidRequest)
+        #expect(again?.code == "checkout_session_not_open")
+        await #expect(throws: FakeStripeError.self) { try await fake.complete(created.id) }
+        #expect(try await client.retrieveCheckoutSession(id: created.id).status == .expired)
+
+        let completed = try await client.createCheckoutSession(request(key: "pay-inv_7Hq2ZkP-3"))
+        _ = try await fake.complete(completed.id)
+        let late = await #expect(throws: ProviderError.self) { try await client.expireCheckoutSession(id: completed.id) }
+        #expect(late?.kind == .invalidRequest)
+        #expect(try await client.retrieveCheckoutSession(id: completed.id).status == .complete)
+        let malformed = await #expect(throws: ProviderError.self) { try await client.expireCheckoutSession(id: "cs_../../v1/charges") }
+        #expect(malformed?.param == "id")
+        try await fake.stop()
+    }
+
     @Test func anUnknownSessionIsAnInvalidRequestNamingTheResource() async throws {
         let fake = try await FakeStripe.start()
         let error = await #expect(throws: ProviderError.self) {

@@ -32,20 +32,20 @@ import Testing
         #expect(PaymentLedger.net(amount: 5000, state: .failed, refunded: 0) == 0)
     }
 
-    @Test func balanceIsPaidWhenNothingIsDueAndIssuedAgainAfterARefund() {
-        let paid = PaymentLedger.balance(total: 10_000, credited: 0, status: .issued, netPayments: [4000, 6000])
+    @Test func balanceIsPaidWhenNothingIsDueAndIssuedAgainAfterARefund() throws {
+        let paid = try PaymentLedger.balance(total: 10_000, credited: 0, status: .issued, netPayments: [4000, 6000])
         #expect(paid == .init(amountPaid: 10_000, status: .paid, excess: 0))
-        let partial = PaymentLedger.balance(total: 10_000, credited: 0, status: .issued, netPayments: [4000])
+        let partial = try PaymentLedger.balance(total: 10_000, credited: 0, status: .issued, netPayments: [4000])
         #expect(partial == .init(amountPaid: 4000, status: .issued, excess: 0))
-        let refunded = PaymentLedger.balance(total: 10_000, credited: 0, status: .paid, netPayments: [0])
+        let refunded = try PaymentLedger.balance(total: 10_000, credited: 0, status: .paid, netPayments: [0])
         #expect(refunded == .init(amountPaid: 0, status: .issued, excess: 0))
-        let credited = PaymentLedger.balance(total: 10_000, credited: 3000, status: .issued, netPayments: [7000])
+        let credited = try PaymentLedger.balance(total: 10_000, credited: 3000, status: .issued, netPayments: [7000])
         #expect(credited.status == .paid)
     }
 
-    @Test func moneyBeyondTheTotalOrOnACancelledInvoiceIsExcess() {
-        #expect(PaymentLedger.balance(total: 10_000, credited: 0, status: .issued, netPayments: [10_000, 2500]).excess == 2500)
-        let cancelled = PaymentLedger.balance(total: 10_000, credited: 0, status: .cancelled, netPayments: [10_000])
+    @Test func moneyBeyondTheTotalOrOnACancelledInvoiceIsExcess() throws {
+        #expect(try PaymentLedger.balance(total: 10_000, credited: 0, status: .issued, netPayments: [10_000, 2500]).excess == 2500)
+        let cancelled = try PaymentLedger.balance(total: 10_000, credited: 0, status: .cancelled, netPayments: [10_000])
         #expect(cancelled == .init(amountPaid: 10_000, status: .cancelled, excess: 10_000))
     }
 

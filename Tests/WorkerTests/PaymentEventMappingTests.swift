@@ -72,4 +72,17 @@ import Worker
             #expect(!reason.isEmpty)
         }
     }
+
+    @Test func amountsBeyondWhatAnInvoiceCanTotalAreRefusedBeforeAnyLedger() {
+        #expect(PaymentEventMapping.decide(Self.session(type: "checkout.session.completed", amount: "5000000000000000000"), tenantSlug: "acme")
+                == .ignore("checkout cs_test_1: amount 5000000000000000000 is outside 0…1000000000000000"))
+        #expect(PaymentEventMapping.decide(Self.session(type: "checkout.session.completed", amount: "-1"), tenantSlug: "acme")
+                == .ignore("checkout cs_test_1: amount -1 is outside 0…1000000000000000"))
+        #expect(PaymentEventMapping.decide(Self.charge(refunded: 1_000_000_000_000_001), tenantSlug: "acme")
+                == .ignore("charge ch_1 refunded: amount 1000000000000001 is outside 0…1000000000000000"))
+        if case .apply = PaymentEventMapping.decide(Self.session(type: "checkout.session.completed", amount: "1000000000000000"), tenantSlug: "acme") {
+        } else {
+            Issue.record("the invoice maximum itself is a valid amount")
+        }
+    }
 }

@@ -5,6 +5,7 @@ It speaks the subset of Stripe's wire format Billport uses, as Stripe documents 
 
   POST /v1/checkout/sessions        form-encoded, nested keys (line_items[0][price_data][currency])
   GET  /v1/checkout/sessions/{id}
+  POST /v1/checkout/sessions/{id}/expire   only an `open` session; it becomes `expired` (url null)
 
 with Bearer (or Basic) authentication, Stripe's error envelope
 ({"error": {"type", "code", "message", "param"}}), unknown/missing parameter errors, the
@@ -21,7 +22,8 @@ A control API (no authentication) lets tests look inside and drive it:
   POST /_test/fail_next             JSON {"status": 500, "count": 1, "should_retry": null}:
                                     the next API requests answer that status (api_error)
   POST /_test/complete/{id}         marks the session complete and paid; builds the
-                                    `checkout.session.completed` event
+                                    `checkout.session.completed` event (again for a completed
+                                    one; 400 for an expired one, which a buyer cannot pay)
   POST /_test/refund/{id}           JSON {"amount": 500}: builds `charge.refunded` for the
                                     session's charge
   POST /_test/async/{id}            JSON {"succeeded": true}: ends a delayed payment (completed
@@ -139,6 +141,19 @@ class Handler(BaseHTTPRequestHandler):
             return
         if method == "POST" and path == "/v1/checkout/sessions":
             self.create(key, raw, pairs)
+        elif method == "POST" and re.fullmatch(r"/v1/checkout/sessions/[^/]+/expire", path):
+            session_id = urllib.parse.unquote(path.split("/")[4])
+            with self.state.lock:
+                session = self.state.sessions.get(session_id)
+                if session is None:
+                    raise StripeError(404, "No such checkout.session: '%s'" % session_id, code="resource_missing",
+                                      param="session")
+                if session["status"] != "open":
+                    raise StripeError(400, "Only Checkout Sessions with a status in [\"open\"] can be expired.",
+                                      code="checkout_session_not_open")
+                session.update({"status": "expired", "url": None})
+                body = public(session)
+            self.send_json(200, body)
         elif method == "GET" and re.fullmatch(r"/v1/checkout/sessions/[^/]+", path):
             session_id = urllib.parse.unquote(path.rsplit("/", 1)[1])
             with self.state.lock:
@@ -213,6 +228,8 @@ class Handler(BaseHTTPRequestHandler):
         elif method == "POST" and path.startswith("/_test/complete/"):
             session = self.session_for(path)
             with self.state.lock:
+                if session["status"] == "expired":
+                    raise StripeError(400, "This Checkout Session is expired and can no longer be paid.")
                 if session["payment_intent"] is None:
                     session["payment_intent"] = random_id("pi_3", 23)
                 session.update({"status": "complete", "payment_status": "unpaid" if options.get("async") else "paid", "url": None,
