@@ -81,11 +81,7 @@ import Testing
         let dir = TemporaryDirectory()
         let path = dir.file("invoice.pdf")
         try pdf.write(to: URL(fileURLWithPath: path))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        process.arguments = ["-layout", path, dir.file("invoice.txt")]
-        try process.run()
-        process.waitUntilExit()
+        _ = try Spawn.run("/usr/bin/pdftotext", ["-layout", path, dir.file("invoice.txt")])
         return try String(contentsOfFile: dir.file("invoice.txt"), encoding: .utf8)
     }
 }

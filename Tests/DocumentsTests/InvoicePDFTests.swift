@@ -10,16 +10,8 @@ import Testing
     static let renderer = Result { try PDFInvoiceRenderer() }
 
     func tool(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/" + name)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let output = try Spawn.run("/usr/bin/" + name, arguments)
+        return (output.status, output.text + String(decoding: output.stderr, as: UTF8.self))
     }
 
     func write(_ bytes: [UInt8], _ dir: TemporaryDirectory, _ name: String = "invoice.pdf") throws -> String {

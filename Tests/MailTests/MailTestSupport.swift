@@ -96,14 +96,7 @@ func pythonSHA256(_ bytes: [UInt8]) async throws -> String {
     let file = directory.file("blob")
     try Data(bytes).write(to: URL(fileURLWithPath: file))
     return try await offPool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Scripts.python)
-        process.arguments = ["-c", "import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],'rb').read()).hexdigest())", file]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try Spawn.run(Scripts.python, ["-c", "import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],'rb').read()).hexdigest())", file])
+            .text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

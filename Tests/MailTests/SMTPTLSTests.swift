@@ -14,16 +14,9 @@ import Testing
         init() async throws {
             let (cert, key) = (directory.file("cert.pem"), directory.file("key.pem"))
             let status = try await offPool { () throws -> Int32 in
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-                process.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                                     "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
-                                     "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                process.waitUntilExit()
-                return process.terminationStatus
+                try Spawn.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                                                   "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+                                                   "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]).status
             }
             try #require(status == 0, "openssl req failed")
         }

@@ -1,5 +1,6 @@
 @testable import PDF
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct DeflateTests {
@@ -22,14 +23,7 @@ import Testing
         let path = NSTemporaryDirectory() + "deflate-\(UUID().uuidString).z"
         try Data(Deflate.zlib(data)).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys,zlib; sys.stdout.buffer.write(zlib.decompress(open(sys.argv[1],'rb').read()))", path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let output = try Spawn.run("/usr/bin/env", ["python3", "-c", "import sys,zlib; sys.stdout.buffer.write(zlib.decompress(open(sys.argv[1],'rb').read()))", path]).stdout
         #expect([UInt8](output) == data)
     }
 

@@ -2,8 +2,11 @@ import Foundation
 
 /// A real `billport` process for end-to-end tests, its output kept in files.
 public final class ChildProcess: @unchecked Sendable {
-    // Safety: `process` is only started in init and then read; Foundation's Process is thread-safe for that.
-    private let process: Process
+    // Safety: `exitStatus` is only touched under `lock`; everything else is set in init.
+    /// The process id.
+    public let pid: pid_t
+    private let lock = NSLock()
+    private var exitStatus: Int32?
     /// Where its standard error goes (logs).
     public let stderrPath: String
     /// Where its standard output goes.
@@ -12,41 +15,41 @@ public final class ChildProcess: @unchecked Sendable {
     /// Starts `executable` with `arguments` in `directory`, with `environment` added to a minimal one.
     public init(_ executable: String, _ arguments: [String], directory: String, environment: [String: String] = [:],
                 name: String = UUID().uuidString) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
         env.merge(environment) { $1 }
-        process.environment = env
         stdoutPath = directory + "/\(name).out"
         stderrPath = directory + "/\(name).err"
         _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        pid = try Spawn.start(executable, arguments, directory: directory, environment: env, stdout: stdoutPath, stderr: stderrPath)
     }
 
-    /// The process id.
-    public var pid: Int32 { process.processIdentifier }
+    /// Whether it still runs (reaps it once it has ended).
+    public var isRunning: Bool { status == nil }
 
-    /// Whether it still runs.
-    public var isRunning: Bool { process.isRunning }
+    /// Its exit status (128 + signal when a signal ended it), or nil while it runs.
+    private var status: Int32? {
+        lock.withLock {
+            if exitStatus == nil {
+                var raw: Int32 = 0
+                if waitpid(pid, &raw, WNOHANG) == pid { exitStatus = Spawn.decode(raw) }
+            }
+            return exitStatus
+        }
+    }
 
     /// Sends `signal` (SIGKILL, SIGTERM, …).
     public func send(_ signal: Int32) {
-        kill(process.processIdentifier, signal)
+        if isRunning { kill(pid, signal) }
     }
 
     /// Waits for the exit, at most `timeout`; returns the status, or nil if it still runs.
     public func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32? {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline {
+        while isRunning, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
-        return process.isRunning ? nil : process.terminationStatus
+        return status
     }
 
     /// What it wrote to standard error so far.
@@ -55,7 +58,10 @@ public final class ChildProcess: @unchecked Sendable {
     public var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if isRunning {
+            kill(pid, SIGKILL)
+            _ = Spawn.waitBlocking(pid)
+        }
     }
 
     /// The path of a product built beside the test bundle (`billport`, `billport-bench`).

@@ -72,16 +72,9 @@ public struct ParsedMail: Decodable {
     /// Parses the file at `path` with Python.
     public static func parse(file path: String) async throws -> ParsedMail {
         let output = try await offPool { () throws -> Data in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Scripts.python)
-            process.arguments = [Scripts.parser, path]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw ParseFailure(status: process.terminationStatus) }
-            return data
+            let output = try Spawn.run(Scripts.python, [Scripts.parser, path])
+            guard output.status == 0 else { throw ParseFailure(status: output.status) }
+            return output.stdout
         }
         return try JSONDecoder().decode(ParsedMail.self, from: output)
     }
