@@ -9,7 +9,7 @@ extension EventLoop {
             return "connection limit \(configuration.maxConnections) reached"
         }
         if connectionsByAddress[address, default: 0] >= configuration.maxConnectionsPerAddress {
-            return "connection limit per address \(configuration.maxConnectionsPerAddress) reached for \(address)"
+            return "connection limit per address \(configuration.maxConnectionsPerAddress) reached"
         }
         return nil
     }
@@ -55,14 +55,4 @@ extension EventLoop {
         peakHeldBytes = held
         statistics.withLock { $0.peakBytesHeldByOneConnection = held }
     }
-}
-
-/// Figures about what the server has held, for tests and monitoring.
-public struct HTTPServerStatistics: Sendable, Equatable {
-    /// The most bytes one connection has held at once since start: unsent output, unparsed
-    /// input, a body being received and parsed requests not yet dispatched.
-    public var peakBytesHeldByOneConnection = 0
-
-    /// No figures yet.
-    public init() {}
 }

@@ -25,9 +25,9 @@ import Glibc
                 var firstWrong: Int?
                 while answered < count {
                     for response in try client.readResponses(min(1000, count - answered), timeout: .seconds(20)) {
-                        let expected = "\(answered);"
-                        if firstWrong == nil, response.status != 200 || !response.text.hasPrefix(expected)
-                            || response.body.count != expected.utf8.count + 1000 {
+                        let expected = "\(answered);".utf8
+                        if firstWrong == nil, response.status != 200 || !response.body.starts(with: expected)
+                            || response.body.count != expected.count + 1000 {
                             firstWrong = answered
                         }
                         answered += 1
