@@ -89,6 +89,9 @@ public struct BillportConfiguration: Sendable {
         http.port = try reader.int("http.port", default: 8080, range: 0...65_535)
         http.limits.maxBodyBytes = try reader.int("http.maxBodyBytes", default: 1 << 20, range: 1024...(64 << 20))
         http.maxConnections = try reader.int("http.maxConnections", default: 512, range: 1...100_000)
+        http.maxConnectionsPerAddress = try reader.int("http.maxConnectionsPerAddress", default: 64, range: 1...100_000)
+        http.nearCapacityIdleTimeout = try reader.duration("http.nearCapacityIdleTimeout", default: .seconds(2),
+                                                           range: .milliseconds(10) ... .seconds(3600))
         let defaultBase = "http://\(http.host == "0.0.0.0" ? "127.0.0.1" : http.host):\(http.port)"
         let configuredBase = try reader.string("http.publicBaseURL", default: "")
         let publicBaseURL = configuredBase.isEmpty ? defaultBase : configuredBase

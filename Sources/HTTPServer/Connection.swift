@@ -18,9 +18,12 @@ final class Connection {
     /// Accepted over the connection cap: answered 503 and closed, never parsed.
     let isRejected: Bool
     var slot: Int
+    let budget: ConnectionBudget
     var parser: HTTPRequestParser
     var timeouts: ConnectionTimeouts<ContinuousClock.Instant>
-    var work: [Work] = []
+    private(set) var work: [Work] = []
+    /// The `heldByteCount` of the requests in `work`.
+    private(set) var queuedRequestBytes = 0
     /// The request being handled, if a handler is running.
     var responding: ResponseEncoder.Context?
     var handlerTask: Task<Void, Never>?
@@ -28,6 +31,9 @@ final class Connection {
     var outputOffset = 0
     /// Complete responses in `output`, reported to the timeout machine once written.
     var responsesInOutput = 0
+    /// Output went over the high-water mark and has not yet drained to the low one: no
+    /// input is read and no further request dispatched meanwhile.
+    var outputBackedUp = false
     /// Whether to half-close once `output` is written.
     var closeAfterOutput = false
     /// No more requests are taken from this connection (error, `Connection: close`).
@@ -39,18 +45,70 @@ final class Connection {
     /// The deadline of this connection's live timer entry, if any.
     var scheduledTimer: ContinuousClock.Instant?
 
-    init(id: UInt64, fd: Int32, remoteAddress: String, isRejected: Bool, slot: Int,
+    init(id: UInt64, fd: Int32, remoteAddress: String, isRejected: Bool, slot: Int, budget: ConnectionBudget,
          limits: HTTPParserLimits, timeouts: ConnectionTimeouts<ContinuousClock.Instant>) {
         self.id = id
         self.fd = fd
         self.remoteAddress = remoteAddress
         self.isRejected = isRejected
         self.slot = slot
+        self.budget = budget
         self.parser = HTTPRequestParser(limits: limits)
         self.timeouts = timeouts
     }
 
     var hasPendingOutput: Bool { outputOffset < output.count }
+
+    /// Output bytes not yet accepted by the socket.
+    var unsentByteCount: Int { output.count - outputOffset }
+
+    /// Input held: unparsed bytes plus parsed requests waiting to be dispatched.
+    var bufferedInputBytes: Int { parser.bufferedByteCount + queuedRequestBytes }
+
+    /// Everything this connection holds in memory, for the server's peak statistic.
+    var heldBytes: Int { unsentByteCount + bufferedInputBytes + parser.body.count }
+
+    /// Whether no further request may be dispatched until the peer reads: output is over
+    /// the high-water mark now, or was and has not drained to the low one.
+    var isOutputBackedUp: Bool { outputBackedUp || unsentByteCount > budget.outputHighWater }
+
+    /// Whether another parsed request may be queued.
+    var mayQueueWork: Bool {
+        work.count < Self.maxQueuedWork
+            && budget.mayQueue(queuedBytes: queuedRequestBytes, queuedCount: work.count)
+    }
+
+    /// Queues work, counting a request's bytes against the input budget.
+    func enqueue(_ item: Work) {
+        if case .request(let request) = item { queuedRequestBytes += request.heldByteCount }
+        work.append(item)
+    }
+
+    /// Takes the oldest queued work.
+    func dequeue() -> Work {
+        let item = work.removeFirst()
+        if case .request(let request) = item { queuedRequestBytes -= request.heldByteCount }
+        return item
+    }
+
+    /// Drops every queued item (the connection is closing).
+    func clearWork() {
+        work.removeAll()
+        queuedRequestBytes = 0
+    }
+
+    /// Drops the written prefix of `output` once it is large, so a connection whose peer
+    /// reads steadily but never fully catches up does not keep every byte it ever sent.
+    func compactOutput() {
+        guard outputOffset > 0 else { return }
+        if outputOffset == output.count {
+            output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
+            outputOffset = 0
+        } else if outputOffset >= 64 * 1024 && outputOffset * 2 >= output.count {
+            output.removeSubrange(0..<outputOffset)
+            outputOffset = 0
+        }
+    }
 
     /// Nothing in progress: no handler, no queued work, no unwritten bytes, no partial request.
     var isQuiet: Bool {
@@ -62,16 +120,14 @@ final class Connection {
     var interest: PollSet.Interest {
         if lingering { return .read }
         var interest: PollSet.Interest = []
-        if !parsingStopped && !peerClosed && !isRejected
-            && parser.bufferedByteCount < Self.maxBufferedInput {
+        if !parsingStopped && !peerClosed && !isRejected && !isOutputBackedUp
+            && budget.mayRead(buffered: bufferedInputBytes) {
             interest.insert(.read)
         }
         if hasPendingOutput { interest.insert(.write) }
         return interest
     }
 
-    /// Unparsed input above which reading pauses (back-pressure on pipelining clients).
-    static let maxBufferedInput = 64 * 1024
     /// Queued work items above which parsing pauses.
     static let maxQueuedWork = 16
 }

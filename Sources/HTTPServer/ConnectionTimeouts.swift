@@ -16,7 +16,13 @@
 ///   (RFC 9110 §15.5.9), then the connection closes as after any closing response. With no
 ///   byte of a request (a silent new connection, an idle kept-alive one) it closes silently:
 ///   a 408 there would race a request the client may be sending on the reused connection.
-/// - A response must make write progress at least every `write`.
+/// - A response must make write progress over windows of `write`: in each window at least
+///   `writeMinimumBytes` (or all that was pending, if less) must be written. The window does
+///   not restart on every byte, so a peer reading one byte at a time cannot hold the
+///   connection and its unsent output forever.
+/// - While the server is near its connection cap, a connection waiting for a request (idle
+///   kept-alive, or new and silent) gets at most `nearCapacityIdle`, so idle connections
+///   make room for new clients.
 /// - After a closing response the connection half-closes and waits at most `linger` for the
 ///   peer's FIN before closing, so unread input cannot turn into a RST that destroys the
 ///   response (RFC 9112 §9.6).
@@ -28,6 +34,18 @@ struct ConnectionTimeouts<Instant: InstantProtocol>: Sendable where Instant.Dura
         var idle: Duration
         var write: Duration
         var linger: Duration
+        /// Bytes a response must make progress by in each `write` window.
+        var writeMinimumBytes = 1
+        /// The idle (and silent-new) allowance while the server is near its connection cap.
+        var nearCapacityIdle: Duration = .seconds(2)
+    }
+
+    /// One window of the write-progress rule: since when, how much must be written in it
+    /// and how much was.
+    struct WriteWindow: Sendable, Equatable {
+        var since: Instant
+        var required: Int
+        var written = 0
     }
 
     /// Which rule closed the connection, for the log.
@@ -69,7 +87,10 @@ struct ConnectionTimeouts<Instant: InstantProtocol>: Sendable where Instant.Dura
     private(set) var inbound: Inbound
     private(set) var inFlight = 0
     private(set) var servedAny = false
-    private(set) var writeStalledSince: Instant?
+    private(set) var writeWindow: WriteWindow?
+    /// Unsent bytes after the last write attempt, to size the next window's requirement.
+    private(set) var pendingBytes = 0
+    private(set) var nearCapacity = false
     private(set) var lingerSince: Instant?
     private(set) var draining = false
 
@@ -110,14 +131,23 @@ struct ConnectionTimeouts<Instant: InstantProtocol>: Sendable where Instant.Dura
         return action
     }
 
-    /// A write attempt finished; `pending` tells whether output remains unwritten and
-    /// `progressed` whether this attempt wrote any byte.
-    mutating func wrote(pending: Bool, progressed: Bool, now: Instant) -> Action {
-        if !pending {
-            writeStalledSince = nil
-        } else if progressed || writeStalledSince == nil {
-            writeStalledSince = now
+    /// A write attempt finished having written `writtenBytes`, leaving `pendingBytes` unsent.
+    /// The first attempt that leaves output pending opens a progress window.
+    mutating func wrote(pendingBytes: Int, writtenBytes: Int, now: Instant) -> Action {
+        self.pendingBytes = pendingBytes
+        if pendingBytes == 0 {
+            writeWindow = nil
+        } else if writeWindow == nil {
+            writeWindow = WriteWindow(since: now, required: min(limits.writeMinimumBytes, pendingBytes))
+        } else {
+            writeWindow!.written += writtenBytes
         }
+        return action
+    }
+
+    /// The server crossed into (or back out of) its near-capacity band.
+    mutating func capacityChanged(nearCapacity: Bool, now: Instant) -> Action {
+        self.nearCapacity = nearCapacity
         return action
     }
 
@@ -144,7 +174,7 @@ struct ConnectionTimeouts<Instant: InstantProtocol>: Sendable where Instant.Dura
     /// The server is shutting down gracefully.
     mutating func quiesce() -> QuiesceAction {
         draining = true
-        if case .waiting = inbound, inFlight == 0, writeStalledSince == nil, lingerSince == nil {
+        if case .waiting = inbound, inFlight == 0, writeWindow == nil, lingerSince == nil {
             return .close
         }
         return .closeAfterResponse
@@ -159,6 +189,13 @@ struct ConnectionTimeouts<Instant: InstantProtocol>: Sendable where Instant.Dura
         guard let (deadline, kind) = deadline else { return .none }
         guard now >= deadline else { return .schedule(deadline) }
         switch (kind, inbound) {
+        case (.write, _):
+            guard let window = writeWindow, window.written > 0, window.written >= window.required else {
+                return .close(.write)
+            }
+            // Enough progress: the next window starts now and must keep up the pace.
+            writeWindow = WriteWindow(since: now, required: min(limits.writeMinimumBytes, max(1, pendingBytes)))
+            return action
         case (.head, .head), (.body, .body):
             // The 408 is the one response still owed; no read deadline runs while it is.
             inbound = .waiting(since: now)
@@ -173,12 +210,14 @@ struct ConnectionTimeouts<Instant: InstantProtocol>: Sendable where Instant.Dura
     var deadline: (Instant, Kind)? {
         if let lingerSince { return (lingerSince.advanced(by: limits.linger), .linger) }
         var best: (Instant, Kind)?
-        if let writeStalledSince { best = (writeStalledSince.advanced(by: limits.write), .write) }
+        if let writeWindow { best = (writeWindow.since.advanced(by: limits.write), .write) }
         if inFlight == 0 {
             let read: (Instant, Kind)
             switch inbound {
             case .waiting(let since):
-                read = servedAny ? (since.advanced(by: limits.idle), .idle) : (since.advanced(by: limits.head), .head)
+                var allowance = servedAny ? limits.idle : limits.head
+                if nearCapacity { allowance = min(allowance, limits.nearCapacityIdle) }
+                read = (since.advanced(by: allowance), servedAny ? .idle : .head)
             case .head(let since):
                 read = (since.advanced(by: limits.head), .head)
             case .body(let since):

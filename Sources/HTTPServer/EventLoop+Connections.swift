@@ -21,32 +21,33 @@ extension EventLoop {
                 if let slot = listenSlot { pollSet.setInterest([], slot: slot) }
                 return
             case .accepted(let fd, let address):
-                let rejected = servedCount >= configuration.maxConnections
-                if rejected && rejectedCount >= Self.maxRejectedConnections {
+                let refusal = admissionRefusal(for: address)
+                if refusal != nil && rejectedCount >= Self.maxRejectedConnections {
                     Socket.close(fd)
                     continue
                 }
-                addConnection(fd: fd, address: address, rejected: rejected, now: now)
+                addConnection(fd: fd, address: address, refusal: refusal, now: now)
             }
         }
     }
 
-    private func addConnection(fd: Int32, address: String, rejected: Bool, now: ContinuousClock.Instant) {
+    private func addConnection(fd: Int32, address: String, refusal: String?, now: ContinuousClock.Instant) {
         let id = nextID
         nextID += 1
         let slot = pollSet.add(fd: fd, interest: [], owner: id)
+        var timeouts = ConnectionTimeouts(limits: configuration.timeoutLimits, now: now)
+        _ = timeouts.capacityChanged(nearCapacity: nearCapacity, now: now)
         let connection = Connection(
-            id: id, fd: fd, remoteAddress: address, isRejected: rejected, slot: slot,
-            limits: configuration.limits,
-            timeouts: ConnectionTimeouts(limits: configuration.timeoutLimits, now: now))
+            id: id, fd: fd, remoteAddress: address, isRejected: refusal != nil, slot: slot,
+            budget: configuration.connectionBudget, limits: configuration.limits, timeouts: timeouts)
         connections[id] = connection
-        if rejected {
+        if let refusal {
             rejectedCount += 1
-            log("connection limit \(configuration.maxConnections) reached; answering 503 to \(address)")
-            connection.work.append(.refuse(status: 503))
+            log("\(refusal); answering 503 to \(address)")
+            connection.enqueue(.refuse(status: 503))
             connection.parsingStopped = true
         } else {
-            servedCount += 1
+            admitted(connection, now: now)
         }
         apply(connection.timeouts.start(), to: connection, now: now)
         dispatch(connection, now: now)
@@ -64,7 +65,7 @@ extension EventLoop {
             case .bytes(let count):
                 connection.parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
                 reads += 1
-                if count < readBuffer.count || connection.parser.bufferedByteCount >= Connection.maxBufferedInput {
+                if count < readBuffer.count || !connection.budget.mayRead(buffered: connection.bufferedInputBytes) {
                     break reading
                 }
             case .wouldBlock:
@@ -77,6 +78,7 @@ extension EventLoop {
                 return
             }
         }
+        recordHeldBytes(of: connection)
         pump(connection, now: now)
     }
 
@@ -93,43 +95,45 @@ extension EventLoop {
 
     /// Parses queued input into work, as far as the work queue allows, then answers.
     func pump(_ connection: Connection, now: ContinuousClock.Instant) {
-        while !connection.parsingStopped && connection.work.count < Connection.maxQueuedWork {
+        while !connection.parsingStopped && connection.mayQueueWork {
             let event: HTTPRequestParser.Event?
             do {
                 event = try connection.parser.next()
             } catch {
                 log("refusing request from \(connection.remoteAddress): \(error) (\(error.status))")
-                connection.work.append(.refuse(status: error.status))
+                connection.enqueue(.refuse(status: error.status))
                 connection.parsingStopped = true
                 break
             }
             guard let event else { break }
             switch event {
             case .headComplete(let expectsContinue):
-                if expectsContinue { connection.work.append(.sendContinue) }
+                if expectsContinue { connection.enqueue(.sendContinue) }
             case .request(var request):
                 request.remoteAddress = connection.remoteAddress
                 // RFC 9112 §9.6: nothing after a request with `Connection: close` is processed.
                 if !request.keepAlive { connection.parsingStopped = true }
                 apply(connection.timeouts.requestReceived(now: now), to: connection, now: now)
-                connection.work.append(.request(request))
+                connection.enqueue(.request(request))
             }
         }
         apply(connection.timeouts.readPhaseChanged(to: connection.parser.phase, now: now), to: connection, now: now)
         dispatch(connection, now: now)
     }
 
-    /// Answers queued work in order until a handler has to run, then writes.
+    /// Answers queued work in order until a handler has to run or the output backs up
+    /// (back-pressure: nothing more is produced for a peer that is not reading), then writes.
     func dispatch(_ connection: Connection, now: ContinuousClock.Instant) {
-        working: while connection.responding == nil && !connection.closeAfterOutput && !connection.work.isEmpty {
-            switch connection.work.removeFirst() {
+        working: while connection.responding == nil && !connection.closeAfterOutput && !connection.work.isEmpty
+                        && !connection.isOutputBackedUp {
+            switch connection.dequeue() {
             case .sendContinue:
                 connection.output.append(contentsOf: ResponseEncoder.continueBytes)
                 apply(connection.timeouts.continueSent(now: now), to: connection, now: now)
             case .refuse(let status):
                 encoder.encodeRefusal(status: status, into: &connection.output)
                 connection.closeAfterOutput = true
-                connection.work.removeAll()
+                connection.clearWork()
             case .request(let request):
                 connection.responding = ResponseEncoder.Context(
                     method: request.method, version: request.version, keepAlive: request.keepAlive)
@@ -154,7 +158,7 @@ extension EventLoop {
             return
         }
         connection.parsingStopped = true
-        connection.work.removeAll()
+        connection.clearWork()
         encoder.encodeRefusal(status: 408, into: &connection.output)
         connection.closeAfterOutput = true
         connection.responsesInOutput += 1
@@ -170,7 +174,7 @@ extension EventLoop {
         if encoder.encode(response, for: context, forceClose: forceClose, into: &connection.output) {
             connection.closeAfterOutput = true
             connection.parsingStopped = true
-            connection.work.removeAll()
+            connection.clearWork()
         }
         connection.responsesInOutput += 1
         pump(connection, now: now)
@@ -178,8 +182,12 @@ extension EventLoop {
 
     /// Writes as much output as the socket takes, then decides what comes next.
     func flush(_ connection: Connection, now: ContinuousClock.Instant) {
+        recordHeldBytes(of: connection)
+        // Backed up before this write (flag or mark), so dispatching stopped for this
+        // connection and must be taken up again once it drains.
+        let wasBackedUp = connection.isOutputBackedUp
         if connection.hasPendingOutput {
-            var progressed = false
+            var written = 0
             writing: while connection.hasPendingOutput {
                 let result = connection.output.withUnsafeBytes { bytes in
                     Socket.write(connection.fd, UnsafeRawBufferPointer(rebasing: bytes[connection.outputOffset...]))
@@ -189,23 +197,30 @@ extension EventLoop {
                     break writing
                 case .bytes(let count):
                     connection.outputOffset += count
-                    progressed = true
+                    written += count
                 case .closed, .failed:
                     close(connection)
                     return
                 }
             }
-            apply(connection.timeouts.wrote(pending: connection.hasPendingOutput, progressed: progressed, now: now),
+            apply(connection.timeouts.wrote(pendingBytes: connection.unsentByteCount, writtenBytes: written, now: now),
                   to: connection, now: now)
-            if !connection.hasPendingOutput {
-                let keepCapacity = connection.output.capacity <= 64 * 1024
-                connection.output.removeAll(keepingCapacity: keepCapacity)
-                connection.outputOffset = 0
+            guard connections[connection.id] != nil else { return }
+            let drained = !connection.hasPendingOutput
+            connection.compactOutput()
+            if drained {
                 for _ in 0..<connection.responsesInOutput {
                     apply(connection.timeouts.responseWritten(now: now), to: connection, now: now)
                 }
                 connection.responsesInOutput = 0
             }
+        }
+        connection.outputBackedUp = connection.budget.outputBackedUp(
+            unsent: connection.unsentByteCount, wasBackedUp: wasBackedUp)
+        if wasBackedUp && !connection.outputBackedUp && !connection.lingering {
+            // Drained to the low-water mark: take up the pipelined requests again.
+            pump(connection, now: now)
+            return
         }
         if !connection.hasPendingOutput {
             if connection.closeAfterOutput && !connection.lingering {
@@ -244,6 +259,6 @@ extension EventLoop {
         Socket.close(connection.fd)
         connection.handlerTask?.cancel()
         connection.handlerTask = nil
-        if connection.isRejected { rejectedCount -= 1 } else { servedCount -= 1 }
+        if connection.isRejected { rejectedCount -= 1 } else { released(connection) }
     }
 }

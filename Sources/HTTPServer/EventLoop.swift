@@ -46,12 +46,21 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     var nextID: UInt64 = 2
     var servedCount = 0
     var rejectedCount = 0
+    /// Served connections per peer address, for `maxConnectionsPerAddress`.
+    var connectionsByAddress: [String: Int] = [:]
+    /// Whether the server is in its near-capacity band (see `updateNearCapacity`).
+    var nearCapacity = false
+    var peakHeldBytes = 0
+    /// Shared with `HTTPServer`, which publishes it to other threads.
+    let statistics: Locked<HTTPServerStatistics>
     var encoder: ResponseEncoder
     var drainDeadline: ContinuousClock.Instant?
     let readBuffer: UnsafeMutableRawBufferPointer
 
-    init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler, listenFD: Int32) throws(HTTPServerError) {
+    init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler, listenFD: Int32,
+         statistics: Locked<HTTPServerStatistics>) throws(HTTPServerError) {
         self.configuration = configuration
+        self.statistics = statistics
         self.handler = handler
         self.listenFD = listenFD
         (wakeRead, wakeWrite) = try Socket.makeWakePipe()

@@ -14,6 +14,7 @@ public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     private let handler: HTTPHandler
     private let state = Locked(State.idle)
+    private let statisticsBox = Locked(HTTPServerStatistics())
 
     /// Makes a server that answers every request with `handler`; nothing listens until `start()`.
     public init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(), handler: @escaping HTTPHandler) {
@@ -40,7 +41,8 @@ public final class HTTPServer: Sendable {
                                                    backlog: configuration.backlog)
                 let loop: EventLoop
                 do throws(HTTPServerError) {
-                    loop = try EventLoop(configuration: configuration, handler: handler, listenFD: fd)
+                    loop = try EventLoop(configuration: configuration, handler: handler, listenFD: fd,
+                                         statistics: statisticsBox)
                 } catch {
                     Socket.close(fd)
                     throw error
@@ -61,6 +63,11 @@ public final class HTTPServer: Sendable {
             if case .running(_, let port) = state { return port }
             return nil
         }
+    }
+
+    /// What the server has held so far (see `HTTPServerStatistics`).
+    public var statistics: HTTPServerStatistics {
+        statisticsBox.withLock { $0 }
     }
 
     /// Stops accepting at once (new connections are refused), lets in-flight requests

@@ -93,26 +93,89 @@ struct FakeInstant: InstantProtocol {
     @Test func stalledWriteClosesAfterTheWriteAllowance() {
         var machine = Machine(limits: limits, now: at(0))
         _ = machine.requestReceived(now: at(0))
-        #expect(machine.wrote(pending: true, progressed: true, now: at(1)) == .schedule(at(6)))
-        #expect(machine.wrote(pending: true, progressed: false, now: at(3)) == .schedule(at(6)))
+        #expect(machine.wrote(pendingBytes: 100, writtenBytes: 50, now: at(1)) == .schedule(at(6)))
+        #expect(machine.wrote(pendingBytes: 100, writtenBytes: 0, now: at(3)) == .schedule(at(6)))
         #expect(machine.timeoutFired(now: at(6)) == .close(.write))
     }
 
-    @Test func writeProgressRestartsTheWriteAllowance() {
+    @Test func enoughProgressInAWindowEarnsTheNextWindow() {
+        var limits = limits
+        limits.writeMinimumBytes = 1000
         var machine = Machine(limits: limits, now: at(0))
         _ = machine.requestReceived(now: at(0))
-        _ = machine.wrote(pending: true, progressed: true, now: at(1))
-        #expect(machine.wrote(pending: true, progressed: true, now: at(4)) == .schedule(at(9)))
-        #expect(machine.timeoutFired(now: at(6)) == .schedule(at(9)))
-        #expect(machine.wrote(pending: false, progressed: true, now: at(8)) == .none)
-        #expect(machine.timeoutFired(now: at(9)) == .none)
+        _ = machine.wrote(pendingBytes: 5000, writtenBytes: 0, now: at(1))
+        #expect(machine.wrote(pendingBytes: 4000, writtenBytes: 1000, now: at(4)) == .schedule(at(6)))
+        // Progress does not move the deadline; reaching it with enough progress opens a new window.
+        #expect(machine.timeoutFired(now: at(6)) == .schedule(at(11)))
+        #expect(machine.wrote(pendingBytes: 0, writtenBytes: 4000, now: at(8)) == .none)
+        #expect(machine.timeoutFired(now: at(11)) == .none)
+    }
+
+    @Test func aPeerReadingAByteAtATimeIsClosedAtTheEndOfTheWindow() {
+        var limits = limits
+        limits.writeMinimumBytes = 1000
+        var machine = Machine(limits: limits, now: at(0))
+        _ = machine.requestReceived(now: at(0))
+        _ = machine.wrote(pendingBytes: 5000, writtenBytes: 0, now: at(1))
+        var pending = 5000
+        for tenth in 11...59 {
+            pending -= 1
+            #expect(machine.wrote(pendingBytes: pending, writtenBytes: 1, now: at(Double(tenth) / 10)) == .schedule(at(6)))
+        }
+        #expect(machine.timeoutFired(now: at(6)) == .close(.write))
+    }
+
+    @Test func aShortTailNeedsOnlyWhatWasPending() {
+        var limits = limits
+        limits.writeMinimumBytes = 1000
+        var machine = Machine(limits: limits, now: at(0))
+        _ = machine.requestReceived(now: at(0))
+        _ = machine.wrote(pendingBytes: 10, writtenBytes: 0, now: at(1))
+        _ = machine.wrote(pendingBytes: 5, writtenBytes: 5, now: at(2))
+        #expect(machine.timeoutFired(now: at(6)) == .close(.write))
+
+        var finishing = Machine(limits: limits, now: at(0))
+        _ = finishing.requestReceived(now: at(0))
+        _ = finishing.wrote(pendingBytes: 10, writtenBytes: 0, now: at(1))
+        _ = finishing.wrote(pendingBytes: 1, writtenBytes: 10, now: at(2))
+        #expect(finishing.timeoutFired(now: at(6)) == .schedule(at(11)))
     }
 
     @Test func stalledWriteAndReadDeadlineTakeTheEarlier() {
         var machine = Machine(limits: limits, now: at(0))
         // A refusal being written while nothing is in flight: the head allowance still runs.
-        #expect(machine.wrote(pending: true, progressed: false, now: at(8)) == .schedule(at(10)))
+        #expect(machine.wrote(pendingBytes: 100, writtenBytes: 0, now: at(8)) == .schedule(at(10)))
         #expect(machine.timeoutFired(now: at(10)) == .close(.head))
+    }
+
+    @Test func nearCapacityShortensTheIdleAllowance() {
+        var machine = Machine(limits: limits, now: at(0))
+        _ = machine.requestReceived(now: at(0))
+        #expect(machine.responseWritten(now: at(1)) == .schedule(at(61)))
+        #expect(machine.capacityChanged(nearCapacity: true, now: at(2)) == .schedule(at(3)))
+        #expect(machine.timeoutFired(now: at(3)) == .close(.idle))
+    }
+
+    @Test func aConnectionIdleLongerThanTheShortAllowanceIsClosedAtOnceNearCapacity() {
+        var machine = Machine(limits: limits, now: at(0))
+        _ = machine.requestReceived(now: at(0))
+        _ = machine.responseWritten(now: at(1))
+        #expect(machine.capacityChanged(nearCapacity: true, now: at(30)) == .schedule(at(3)))
+        #expect(machine.timeoutFired(now: at(30)) == .close(.idle))
+    }
+
+    @Test func leavingNearCapacityRestoresTheIdleAllowance() {
+        var machine = Machine(limits: limits, now: at(0))
+        _ = machine.capacityChanged(nearCapacity: true, now: at(0))
+        #expect(machine.start() == .schedule(at(2)))
+        #expect(machine.capacityChanged(nearCapacity: false, now: at(1)) == .schedule(at(10)))
+        #expect(machine.timeoutFired(now: at(2)) == .schedule(at(10)))
+    }
+
+    @Test func nearCapacityLeavesARequestInProgressAlone() {
+        var machine = Machine(limits: limits, now: at(0))
+        _ = machine.readPhaseChanged(to: .head, now: at(1))
+        #expect(machine.capacityChanged(nearCapacity: true, now: at(2)) == .schedule(at(11)))
     }
 
     @Test func lingerOverridesEverythingElse() {

@@ -18,7 +18,7 @@ import Testing
         // The 408 is in flight: no read deadline, and no second 408.
         #expect(machine.inFlight == 1)
         #expect(machine.timeoutFired(now: at(500)) == .none)
-        #expect(machine.wrote(pending: false, progressed: true, now: at(11)) == .none)
+        #expect(machine.wrote(pendingBytes: 0, writtenBytes: 100, now: at(11)) == .none)
         _ = machine.responseWritten(now: at(11))
         #expect(machine.lingerStarted(now: at(11)) == .schedule(at(13)))
         #expect(machine.timeoutFired(now: at(13)) == .close(.linger))
@@ -76,7 +76,7 @@ import Testing
         // does not read would never see the 408.
         var machine = Machine(limits: limits, now: at(0))
         _ = machine.readPhaseChanged(to: .head, now: at(0))
-        #expect(machine.wrote(pending: true, progressed: false, now: at(1)) == .schedule(at(6)))
+        #expect(machine.wrote(pendingBytes: 100, writtenBytes: 0, now: at(1)) == .schedule(at(6)))
         #expect(machine.timeoutFired(now: at(6)) == .close(.write))
     }
 
