@@ -1,4 +1,5 @@
 import Foundation
+import PDF
 
 /// What the API needs to know about where it is served.
 public struct APIConfiguration: Sendable, Equatable {
@@ -14,8 +15,12 @@ public struct APIConfiguration: Sendable, Equatable {
     /// The payment provider's API origin (`payments.stripeBaseURL`); tests point it at a local fake.
     public var stripeBaseURL: String
 
+    /// What an uploaded logo may be (`branding.maxLogoPixels`).
+    public var logoPolicy: LogoPolicy
+
     public init(publicBaseURL: String = "http://127.0.0.1:8080", trustedProxies: Set<String> = [], rateLimitPerIP: Int = 0,
-                rateLimitPerToken: Int = 0, stripeBaseURL: String = "https://api.stripe.com") {
+                rateLimitPerToken: Int = 0, stripeBaseURL: String = "https://api.stripe.com", logoPolicy: LogoPolicy = LogoPolicy()) {
+        self.logoPolicy = logoPolicy
         self.stripeBaseURL = stripeBaseURL
         self.publicBaseURL = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
         self.trustedProxies = trustedProxies

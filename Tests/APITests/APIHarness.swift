@@ -31,7 +31,8 @@ final class APIHarness: Sendable {
 
     init(limits: HTTPParserLimits = .init(), renderer: (any InvoiceRenderer)? = StubRenderer(), clock: any WallClock = SystemClock(),
          views: ((SQLitePortalStore) -> ViewRecorder)? = nil, rateLimits: (perAddress: Int, perToken: Int) = (0, 0),
-         stripeBaseURL: String = "https://api.stripe.com", logger: Logger = .disabled) throws {
+         stripeBaseURL: String = "https://api.stripe.com", renderPool: RenderPoolSettings = RenderPoolSettings(),
+         logger: Logger = .disabled) throws {
         temp = try TemporaryDatabase(migrations: QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations)
         self.clock = clock
         jobs = SQLiteJobStore(database: temp.database, clock: clock)
@@ -39,6 +40,7 @@ final class APIHarness: Sendable {
         let configuration = APIConfiguration(publicBaseURL: base, rateLimitPerIP: rateLimits.perAddress, rateLimitPerToken: rateLimits.perToken,
                                              stripeBaseURL: stripeBaseURL)
         let api = BillportAPI(store: store, signer: signer, configuration: configuration, renderer: renderer,
+                              renderPool: renderer.map { PDFRenderPool(renderer: $0, settings: renderPool, logger: logger) },
                               views: views?(store), clock: clock, logger: logger)
         var serverConfiguration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
         serverConfiguration.limits = limits
