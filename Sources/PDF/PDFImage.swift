@@ -62,7 +62,8 @@ enum PNGDecoder {
             let body = Array(data[(index + 8)..<(index + 8 + length)])
             switch type {
             case "IHDR":
-                guard length == 13 else { throw PDFImageError("malformed PNG header") }
+                // Exactly one header, first (PNG §5.6): the size a rule checked is the size decoded.
+                guard index == 8, length == 13 else { throw PDFImageError("malformed PNG header") }
                 width = Int(body[0]) << 24 | Int(body[1]) << 16 | Int(body[2]) << 8 | Int(body[3])
                 height = Int(body[4]) << 24 | Int(body[5]) << 16 | Int(body[6]) << 8 | Int(body[7])
                 colorType = Int(body[9])

@@ -85,6 +85,11 @@ import TestSupport
         #expect(try Self.embeddedImageSizes(otherPDF.body) == ["60 30"])
         #expect(logs.text.contains("logo left out of the PDF"))
         #expect(logs.text.contains("10000×4000"))
+        // Nor does the buyer's page hand the bomb to a browser.
+        let share = try await h.send("POST", "/api/invoices/\(acmeInvoice)/share", token: acme.token)
+        let page = try await h.send("GET", "/invoice/\(try #require(share.json["shareToken"] as? String))")
+        #expect(page.status == 200)
+        #expect(!page.text.contains("<img"))
         await h.stop()
     }
 

@@ -33,6 +33,15 @@ import TestSupport
         #expect(error?.isOversized == false)
     }
 
+    @Test func aSecondHeaderCannotSmuggleABombPastTheSizeRule() {
+        // A 10×10 header as the rule reads it, then the bomb's 10000×4000 header.
+        var png = TestPNG.zeros(width: 10, height: 10)
+        png.insert(contentsOf: TestPNG.zeros(width: 10_000, height: 4_000)[8..<33], at: 33)
+        let stored = #expect(throws: LogoError.self) { try LogoPolicy().prepare(png) }
+        #expect(stored?.description == "the logo cannot be used: malformed PNG header")
+        #expect(throws: LogoError.self) { try LogoPolicy().image(png) }
+    }
+
     @Test func aTruncatedImageDataStreamIsRefused() {
         var png = TestPNG.zeros(width: 300, height: 100)
         png.removeLast(40)   // cuts into IDAT
