@@ -37,11 +37,12 @@ let package = Package(
         .target(name: "Worker", dependencies: ["Queue", "Portal", "Documents", "Mail", "Payments", "Tokens", "BillportCore"], swiftSettings: swift6),
         .target(name: "Scheduler", dependencies: ["Queue", "SQLite", "BillportCore"], swiftSettings: swift6),
         .target(name: "Portal", dependencies: ["SQLite", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
-        .target(name: "API", dependencies: ["HTTPServer", "Portal", "Documents", "Payments", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
+        .target(name: "API", dependencies: ["HTTPServer", "Portal", "Documents", "PDF", "Payments", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
 
         // The executable: CLI, config, wiring (a library so that tests can reach it).
         .target(name: "BillportApp",
-                dependencies: ["BillportCore", "SQLite", "Queue", "Worker", "Scheduler", "Tokens", "Portal", "API", "HTTPServer", "Mail", "Payments"],
+                dependencies: ["BillportCore", "SQLite", "Queue", "Worker", "Scheduler", "Tokens", "Portal", "API", "HTTPServer", "Mail", "Payments",
+                               "Documents", "PDF"],
                 swiftSettings: swift6),
         .executableTarget(name: "billport", dependencies: ["BillportApp"], swiftSettings: swift6),
         .executableTarget(name: "billport-bench",

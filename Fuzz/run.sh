@@ -1,73 +1,119 @@
 #!/usr/bin/env bash
-# Fuzzes the HTTP/1.1 request parser with libFuzzer: `bash Fuzz/run.sh` (or `make fuzz`).
+# Fuzzes Billport's parsers with libFuzzer: `bash Fuzz/run.sh TARGET…` (no target: every one;
+# `make fuzz` runs them all). Targets are listed in the table below.
 #
-# Compiles the pure parser sources of Sources/HTTPServer (no sockets, no event loop) and
-# Fuzz/HTTPParserFuzz.swift into .build/fuzz/http-parser with -sanitize=fuzzer,address, then
-# runs it for FUZZ_SECONDS (default 60) on a scratch copy of Fuzz/corpus/http-parser, so the
-# committed corpus never grows. Exits non-zero if the fuzzer finds a crash or a broken
-# invariant; the input that caused it is kept in .build/fuzz/artifacts/.
+# Each target compiles pure sources (no sockets, no Foundation) together with its
+# Fuzz/<Name>Fuzz.swift into .build/fuzz/<target> with -sanitize=fuzzer,address, then runs it for
+# FUZZ_SECONDS (default 60) on a scratch copy of Fuzz/corpus/<target>, so the committed corpus
+# never grows. Exits non-zero if the fuzzer finds a crash or a broken invariant; the input that
+# caused it is kept in .build/fuzz/artifacts/<target>/.
 #
-# Environment: FUZZ_SECONDS (run time), SWIFTC (compiler, default swiftc on PATH),
-# FUZZ_SANITIZERS (default fuzzer,address; fuzzer alone where ASan is unavailable).
+# Environment: FUZZ_SECONDS (run time per target), FUZZ_RUNS (stop after this many inputs
+# instead, when set), SWIFTC (compiler, default swiftc on PATH), FUZZ_SANITIZERS (default
+# fuzzer,address; fuzzer alone where ASan is unavailable).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
+# ---- The targets: name → module, sources, entry file, largest input, dictionary. ----------------
+# To add one: a line in each table (dict may be empty) and Fuzz/corpus/<name>/ with seeds.
+targets=(http-parser logo truetype)
+declare -A module=(
+    [http-parser]=HTTPParserFuzz
+    [logo]=LogoFuzz
+    [truetype]=TrueTypeFuzz
+)
+# Space-separated, relative to the repository; nothing here may import Glibc or Foundation.
+declare -A sources=(
+    [http-parser]="Sources/HTTPServer/HTTPRequestParser.swift Sources/HTTPServer/HTTPRequestParser+Head.swift
+                   Sources/HTTPServer/HTTPParserError.swift Sources/HTTPServer/HTTPParserLimits.swift
+                   Sources/HTTPServer/HTTPRequest.swift Sources/HTTPServer/HTTPHeaders.swift
+                   Sources/HTTPServer/HTTPMethod.swift Sources/HTTPServer/HTTPSyntax.swift"
+    [logo]="Sources/PDF/ImageHeader.swift Sources/PDF/LogoPolicy.swift Sources/PDF/PDFImage.swift Sources/PDF/Inflate.swift
+            Sources/PDF/PixelScaler.swift Sources/PDF/PNGEncoder.swift Sources/PDF/Deflate.swift
+            Sources/PDF/DeflateBlockWriter.swift Sources/PDF/DeflateTables.swift Sources/PDF/Checksums.swift"
+    [truetype]="Sources/PDF/TrueTypeFont.swift Sources/PDF/TrueTypeFont+Tables.swift Sources/PDF/TrueTypeSubset.swift"
+)
+declare -A max_len=(
+    [http-parser]=4096
+    [logo]=65536
+    [truetype]=8192
+)
+declare -A dict=(
+    [http-parser]=Fuzz/http-parser.dict
+    [logo]=Fuzz/logo.dict
+    [truetype]=Fuzz/truetype.dict
+)
+# ---------------------------------------------------------------------------------------------
+
 swiftc="${SWIFTC:-swiftc}"
 seconds="${FUZZ_SECONDS:-60}"
 sanitizers="${FUZZ_SANITIZERS:-fuzzer,address}"
 out=.build/fuzz
-binary="$out/http-parser"
-artifacts="$out/artifacts/"
 
-# The parser and the value types it builds; nothing here may import Glibc or Foundation.
-parser_sources=(
-    HTTPRequestParser.swift
-    HTTPRequestParser+Head.swift
-    HTTPParserError.swift
-    HTTPParserLimits.swift
-    HTTPRequest.swift
-    HTTPHeaders.swift
-    HTTPMethod.swift
-    HTTPSyntax.swift
-)
-sources=()
-for file in "${parser_sources[@]}"; do sources+=("Sources/HTTPServer/$file"); done
-sources+=(Fuzz/HTTPParserFuzz.swift)
-
-mkdir -p "$out" "$artifacts"
-echo "fuzz: compiling $binary (-sanitize=$sanitizers)"
-compile_log="$out/compile.log"
-if ! "$swiftc" -sanitize="$sanitizers" -parse-as-library -O -g -swift-version 6 \
-    -module-name HTTPParserFuzz "${sources[@]}" -o "$binary" 2>"$compile_log"; then
-    cat "$compile_log" >&2
-    exit 1
-fi
-# gold warns once per ASan helper symbol ("Cannot export local symbol '__asan_..."); harmless.
-grep -v "Cannot export local symbol '__asan" "$compile_log" >&2 || true
+chosen=("$@")
+if [ "${#chosen[@]}" -eq 0 ]; then chosen=("${targets[@]}"); fi
+for target in "${chosen[@]}"; do
+    if [ -z "${module[$target]:-}" ]; then
+        echo "fuzz: unknown target '$target' (known: ${targets[*]})" >&2
+        exit 2
+    fi
+done
 
 # Let libFuzzer handle a trap itself (report, save the input, exit non-zero) instead of the
 # Swift runtime's backtracer, which would hold the crash for up to 30 s first.
 export SWIFT_BACKTRACE=enable=no
 
-corpus="$(mktemp -d "${TMPDIR:-/tmp}/billport-fuzz-corpus.XXXXXX")"
-trap 'rm -rf "$corpus"' EXIT
-cp Fuzz/corpus/http-parser/* "$corpus/"
+corpora=()
+trap 'rm -rf "${corpora[@]}"' EXIT
 
-echo "fuzz: running for ${seconds}s on a copy of Fuzz/corpus/http-parser ($(ls "$corpus" | wc -l) inputs)"
-status=0
-"$binary" "$corpus" \
-    -max_total_time="$seconds" \
-    -max_len=4096 \
-    -timeout=10 \
-    -rss_limit_mb=2048 \
-    -dict=Fuzz/http-parser.dict \
-    -artifact_prefix="$artifacts" \
-    -print_final_stats=1 || status=$?
+run_target() {
+    local target="$1"
+    local binary="$out/$target" artifacts="$out/artifacts/$target/"
+    local files
+    read -r -a files <<<"$(echo ${sources[$target]})"
+    files+=("Fuzz/${module[$target]}.swift")
 
-if [ "$status" -ne 0 ]; then
-    echo "fuzz: FAILED (exit $status); reproduce with: $binary $artifacts<crash-file>" >&2
-    exit "$status"
-fi
-echo "fuzz: no crash in ${seconds}s"
+    mkdir -p "$out" "$artifacts"
+    echo "fuzz[$target]: compiling $binary (-sanitize=$sanitizers)"
+    local compile_log="$out/$target.compile.log"
+    if ! "$swiftc" -sanitize="$sanitizers" -parse-as-library -O -g -swift-version 6 \
+        -module-name "${module[$target]}" "${files[@]}" -o "$binary" 2>"$compile_log"; then
+        cat "$compile_log" >&2
+        return 1
+    fi
+    # gold warns once per ASan helper symbol ("Cannot export local symbol '__asan_..."); harmless.
+    grep -v "Cannot export local symbol '__asan" "$compile_log" >&2 || true
+
+    local corpus
+    corpus="$(mktemp -d "${TMPDIR:-/tmp}/billport-fuzz-$target.XXXXXX")"
+    corpora+=("$corpus")
+    cp "Fuzz/corpus/$target"/* "$corpus/"
+
+    local limit=(-max_total_time="$seconds")
+    if [ -n "${FUZZ_RUNS:-}" ]; then limit=(-runs="$FUZZ_RUNS"); fi
+    local dictionary=()
+    if [ -n "${dict[$target]}" ]; then dictionary=(-dict="${dict[$target]}"); fi
+    echo "fuzz[$target]: running ${limit[*]} on a copy of Fuzz/corpus/$target ($(ls "$corpus" | wc -l) inputs)"
+    local status=0
+    "$binary" "$corpus" \
+        "${limit[@]}" \
+        -max_len="${max_len[$target]}" \
+        -timeout=10 \
+        -rss_limit_mb=2048 \
+        "${dictionary[@]}" \
+        -artifact_prefix="$artifacts" \
+        -print_final_stats=1 || status=$?
+    if [ "$status" -ne 0 ]; then
+        echo "fuzz[$target]: FAILED (exit $status); reproduce with: $binary $artifacts<crash-file>" >&2
+        return "$status"
+    fi
+    echo "fuzz[$target]: no crash"
+}
+
+failed=0
+for target in "${chosen[@]}"; do
+    run_target "$target" || failed=1
+done
+exit "$failed"

@@ -1,5 +1,6 @@
 import Foundation
 import Portal
+import PDF
 
 /// What the API needs to know about where it is served.
 public struct APIConfiguration: Sendable, Equatable {
@@ -19,9 +20,12 @@ public struct APIConfiguration: Sendable, Equatable {
 
     /// Portal messages one customer may leave (`portal.messagesPerCustomerPerDay`).
     public var messageQuota = MessageQuota()
+    /// What an uploaded logo may be (`branding.maxLogoPixels`).
+    public var logoPolicy: LogoPolicy
 
     public init(publicBaseURL: String = "http://127.0.0.1:8080", trustedProxies: Set<String> = [], rateLimitPerIP: Int = 0,
-                rateLimitPerToken: Int = 0, stripeBaseURL: String = "https://api.stripe.com") {
+                rateLimitPerToken: Int = 0, stripeBaseURL: String = "https://api.stripe.com", logoPolicy: LogoPolicy = LogoPolicy()) {
+        self.logoPolicy = logoPolicy
         self.stripeBaseURL = stripeBaseURL
         self.publicBaseURL = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
         self.trustedProxies = trustedProxies

@@ -32,9 +32,10 @@ public final class BillportAPI: Sendable {
     /// `/healthz` answers the same bytes every time; built once.
     private static let healthy = JSONBody.response(["status": "ok"])
 
-    /// `renderer` makes invoice PDFs; without one the PDF routes answer 404.
+    /// `renderer` makes invoice PDFs; without one the PDF routes answer 404. Renders go through
+    /// `renderPool` (the process's one pool), or a pool of the API's own when none is given.
     public init(store: SQLitePortalStore, signer: JWTSigner, configuration: APIConfiguration, renderer: (any InvoiceRenderer)?,
-                views: ViewRecorder? = nil, clock: any WallClock = SystemClock(), logger: Logger) {
+                renderPool: PDFRenderPool? = nil, views: ViewRecorder? = nil, clock: any WallClock = SystemClock(), logger: Logger) {
         self.store = store
         self.signer = signer
         self.clock = clock
@@ -65,8 +66,9 @@ public final class BillportAPI: Sendable {
                 }
             },
         ]
-        let documents = renderer.map {
-            DocumentRoutes(store: store, pdfs: InvoicePDFService(store: store, renderer: $0), signer: signer, clock: clock,
+        let pool = renderPool ?? renderer.map { PDFRenderPool(renderer: $0, logger: logger) }
+        let documents = pool.map {
+            DocumentRoutes(store: store, pdfs: InvoicePDFService(store: store, pool: $0), signer: signer, clock: clock,
                            tracking: tracking, pages: PublicAnswerCache(database: store.database, clock: clock))
         }
         let payments = PaymentRoutes(store: store, configuration: configuration, clients: CheckoutClients(baseURL: configuration.stripeBaseURL),
@@ -77,7 +79,7 @@ public final class BillportAPI: Sendable {
                                          return try await documents.pdfResponse(tenantID: tenantID, invoiceID: invoiceID, notFound: .linkNotFound)
                                      }, clock: clock, logger: self.logger)
         router = Router(health + [publicView] + TenantRoutes(store: store, configuration: configuration).routes
-                        + SettingsRoutes(store: store, signer: signer, configuration: configuration, clock: clock).routes
+                        + SettingsRoutes(store: store, signer: signer, configuration: configuration, clock: clock, renderPool: pool).routes
                         + PortalRoutes(store: store, clock: clock, messageQuota: configuration.messageQuota).routes + CustomerRecordRoutes(store: store).routes + PreferenceRoutes(store: store).routes
                         + EmailRoutes(store: store).routes + payments.routes
                         + WebhookRoutes(store: store, clock: clock, logger: self.logger).routes

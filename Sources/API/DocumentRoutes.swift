@@ -121,6 +121,8 @@ struct DocumentRoutes {
             document = try await pdfs.pdf(tenantID: tenantID, invoiceID: invoiceID)
         } catch let failure as RenderFailure {
             throw APIError(status: 500, code: "pdf_render_failed", message: "the PDF could not be made: \(failure.description)")
+        } catch is RenderBusy {
+            throw APIError(status: 503, code: "pdf_busy", message: "too many PDFs are being made right now; try again in a second", retryAfter: 1)
         }
         guard let document else { throw notFound }
         return HTTPResponse(status: 200, headers: [

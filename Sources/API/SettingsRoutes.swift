@@ -1,6 +1,8 @@
 import BillportCore
+import Documents
 import Foundation
 import HTTPServer
+import PDF
 import Portal
 import Tokens
 
@@ -10,6 +12,8 @@ struct SettingsRoutes {
     let signer: JWTSigner
     let configuration: APIConfiguration
     let clock: any WallClock
+    /// Where logos are decoded and scaled, off the request threads (nil: inline, no renderer).
+    let renderPool: PDFRenderPool?
 
     static let settings = "settings:manage"
 
@@ -41,7 +45,8 @@ struct SettingsRoutes {
                 guard type.hasPrefix("image/png") || type.hasPrefix("image/jpeg") else {
                     throw APIError(status: 415, code: "unsupported_media_type", message: "send the logo as image/png or image/jpeg")
                 }
-                try await store.updateLogo(tenantID: try context.tenantID, logo: context.request.body)
+                let logo = try await preparedLogo(context.request.body)
+                try await store.updateLogo(tenantID: try context.tenantID, logo: logo)
                 return HTTPResponse(status: 204)
             },
             Route(.delete, "/api/settings/logo", .tenant(permission: Self.settings)) { context in
@@ -79,5 +84,21 @@ struct SettingsRoutes {
     static func body(_ branding: Branding) -> BrandingBody {
         BrandingBody(brandColor: branding.brandColor, pageSize: branding.pageSize.rawValue,
                      paymentInstructions: branding.paymentInstructions, hasLogo: branding.logo != nil)
+    }
+
+    /// The logo as stored: checked against `branding.maxLogoPixels` from its header before any
+    /// decoding, PNGs scaled to the page's logo box; a refusal is 422 `invalid_logo`.
+    private func preparedLogo(_ body: [UInt8]) async throws -> [UInt8] {
+        let policy = configuration.logoPolicy
+        let prepare: @Sendable () throws -> [UInt8] = {
+            do { return try policy.prepare(body) } catch { throw APIError(status: 422, code: "invalid_logo", message: "\(error)", field: "logo") }
+        }
+        guard let renderPool else { return try prepare() }
+        do {
+            return try await renderPool.offload(prepare)
+        } catch is RenderBusy {
+            throw APIError(status: 503, code: "pdf_busy", message: "too many images and PDFs are being made right now; try again in a second",
+                           retryAfter: 1)
+        }
     }
 }

@@ -64,14 +64,14 @@ struct AppContext {
     }
 
     /// Handlers this build knows. Later modules (email, payments) register theirs here.
-    func handlers(store: SQLiteJobStore, renderer: PDFInvoiceRenderer) throws -> JobHandlers {
+    func handlers(store: SQLiteJobStore, renderPool: PDFRenderPool) throws -> JobHandlers {
         var handlers = JobHandlers()
         handlers.registerBuiltins(store: store, configuration: configuration.queue)
-        handlers.registerDocuments(pdfs: InvoicePDFService(store: portalStore(jobs: store), renderer: renderer))
+        handlers.registerDocuments(pdfs: InvoicePDFService(store: portalStore(jobs: store), pool: renderPool))
         handlers.registerViewAggregation(store: portalStore(jobs: store), window: configuration.viewDedupeWindow)
         handlers.registerLinkExpiry(store: portalStore(jobs: store))
         handlers.registerViewRetention(store: portalStore(jobs: store), retention: configuration.viewRetention)
-        handlers.registerEmail(store: portalStore(jobs: store), pdfs: InvoicePDFService(store: portalStore(jobs: store), renderer: renderer),
+        handlers.registerEmail(store: portalStore(jobs: store), pdfs: InvoicePDFService(store: portalStore(jobs: store), pool: renderPool),
                                sender: try mailSender(), settings: try emailSettings())
         handlers.registerPayments(store: portalStore(jobs: store), beforeCommit: Self.diagnosticApplyPause())
         return handlers
@@ -85,8 +85,8 @@ struct AppContext {
         return { Thread.sleep(forTimeInterval: pause.timeInterval) }
     }
 
-    func workerPool(store: SQLiteJobStore, renderer: PDFInvoiceRenderer) throws -> WorkerPool {
-        WorkerPool(store: store, handlers: try handlers(store: store, renderer: renderer), configuration: configuration.worker,
+    func workerPool(store: SQLiteJobStore, renderPool: PDFRenderPool) throws -> WorkerPool {
+        WorkerPool(store: store, handlers: try handlers(store: store, renderPool: renderPool), configuration: configuration.worker,
                    retryPolicy: configuration.queue.retry, clock: clock, logger: logger)
     }
 
@@ -126,10 +126,15 @@ struct AppContext {
     /// The invoice PDF renderer with its fonts loaded (once per process).
     func renderer() throws -> PDFInvoiceRenderer {
         do {
-            return try PDFInvoiceRenderer(fontDirectory: configuration.fontDirectory)
+            return try PDFInvoiceRenderer(fontDirectory: configuration.fontDirectory, logoPolicy: configuration.api.logoPolicy, logger: logger)
         } catch {
             throw StartupError("\(error)")
         }
+    }
+
+    /// The process's one render pool: the API and the workers share its bound.
+    func renderPool(_ renderer: PDFInvoiceRenderer) -> PDFRenderPool {
+        PDFRenderPool(renderer: renderer, settings: configuration.renderPool, logger: logger)
     }
 
     /// Records buyers' opens through a journal in the data directory.
@@ -137,9 +142,9 @@ struct AppContext {
         ViewRecorder(store: portalStore(jobs: jobs), directory: configuration.dataDirectory, logger: logger)
     }
 
-    func httpService(jobs: SQLiteJobStore, renderer: PDFInvoiceRenderer, views: ViewRecorder) throws -> HTTPService {
+    func httpService(jobs: SQLiteJobStore, renderPool: PDFRenderPool, views: ViewRecorder) throws -> HTTPService {
         let api = BillportAPI(store: portalStore(jobs: jobs), signer: try jwtSigner(), configuration: configuration.api,
-                              renderer: renderer, views: views, clock: clock, logger: logger)
+                              renderer: renderPool.renderer, renderPool: renderPool, views: views, clock: clock, logger: logger)
         var http = configuration.http
         let log = logger.labelled("http")
         http.log = { message in log.warning(message) }

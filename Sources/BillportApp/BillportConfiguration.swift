@@ -1,8 +1,10 @@
 import API
 import BillportCore
+import Documents
 import Foundation
 import HTTPServer
 import Mail
+import PDF
 import Portal
 import Queue
 import Scheduler
@@ -29,6 +31,8 @@ public struct BillportConfiguration: Sendable {
     public var jwtSecret: String?
     /// Where DejaVuSans.ttf and DejaVuSans-Bold.ttf are.
     public var fontDirectory: String
+    /// How many PDF renders run at once and how many may wait (`pdf.renderConcurrency`, `pdf.renderQueue`).
+    public var renderPool = RenderPoolSettings()
     /// Repeated opens of one link from one address within this window count once.
     public var viewDedupeWindow: Duration
     /// How mail leaves (SMTP or the outbox folder) and who it is from.
@@ -100,6 +104,9 @@ public struct BillportConfiguration: Sendable {
             throw ConfigError(key: "http.publicBaseURL", message: "must be an http(s) URL like https://billing.example.com (got \"\(publicBaseURL)\")", source: "in \(fileName)")
         }
         let fontDirectory = try reader.string("pdf.fontDirectory", default: "/usr/share/fonts/truetype/dejavu")
+        let renderConcurrency = try reader.int("pdf.renderConcurrency", default: 0, range: 0...256)
+        let renderQueue = try reader.int("pdf.renderQueue", default: 64, range: 0...100_000)
+        let maxLogoPixels = try reader.int("branding.maxLogoPixels", default: LogoPolicy.defaultMaxPixels, range: 10_000...40_000_000)
         let viewDedupeWindow = try reader.duration("views.dedupeWindow", default: .seconds(1800), range: .seconds(0) ... .seconds(86_400))
         let perIP = try reader.int("http.rateLimitPerAddress", default: 600, range: 0...1_000_000)
         let perToken = try reader.int("http.rateLimitPerToken", default: 120, range: 0...1_000_000)
@@ -127,9 +134,12 @@ public struct BillportConfiguration: Sendable {
             dataDirectory: dataDirectory, databasePath: path.isEmpty ? dataDirectory + "/billport.sqlite" : path,
             database: database, logLevel: logLevel, queue: queue, worker: worker, schedulerEnabled: schedulerEnabled,
             scheduler: scheduler, http: http, api: APIConfiguration(publicBaseURL: publicBaseURL, trustedProxies: Set(proxies), rateLimitPerIP: perIP,
-                                                              rateLimitPerToken: perToken, stripeBaseURL: stripeBaseURL),
+                                                              rateLimitPerToken: perToken, stripeBaseURL: stripeBaseURL,
+                                                              logoPolicy: LogoPolicy(maxPixels: maxLogoPixels)),
             jwtSecret: jwtSecret.isEmpty ? nil : jwtSecret, fontDirectory: fontDirectory, viewDedupeWindow: viewDedupeWindow)
         configuration.mail = mail
+        configuration.renderPool = RenderPoolSettings(
+            concurrency: renderConcurrency == 0 ? ProcessInfo.processInfo.activeProcessorCount : renderConcurrency, queueLimit: renderQueue)
         configuration.reminderOffsets = reminderOffsets
         configuration.viewRetention = viewRetention
         configuration.api.messageQuota = messageQuota

@@ -51,13 +51,13 @@ enum ServeCommands {
         let database = try context.openDatabase()
         let store = context.jobStore(database)
         var services: [any Service] = []
-        let renderer = (http || worker) ? try context.renderer() : nil
-        if http, let renderer {
+        let renderPool = (http || worker) ? context.renderPool(try context.renderer()) : nil
+        if http, let renderPool {
             let views = context.viewRecorder(jobs: store)
             services.append(views)
-            services.append(try context.httpService(jobs: store, renderer: renderer, views: views))
+            services.append(try context.httpService(jobs: store, renderPool: renderPool, views: views))
         }
-        if worker, let renderer { services.append(try context.workerPool(store: store, renderer: renderer)) }
+        if worker, let renderPool { services.append(try context.workerPool(store: store, renderPool: renderPool)) }
         if scheduler { services.append(context.scheduler(store: store)) }
         let shutdown = ShutdownSignal()
         let trap = SignalTrap(shutdown: shutdown, logger: context.logger)

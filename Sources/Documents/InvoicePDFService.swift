@@ -14,14 +14,20 @@ public struct RenderFailure: Error, Sendable, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// Serves an invoice's PDF from the cache keyed by content hash, rendering on a miss.
+/// Serves an invoice's PDF from the cache keyed by content hash, rendering on a miss through
+/// the process's render pool.
 public struct InvoicePDFService: Sendable {
     let store: SQLitePortalStore
-    let renderer: any InvoiceRenderer
+    let pool: PDFRenderPool
 
-    public init(store: SQLitePortalStore, renderer: any InvoiceRenderer) {
+    public init(store: SQLitePortalStore, pool: PDFRenderPool) {
         self.store = store
-        self.renderer = renderer
+        self.pool = pool
+    }
+
+    /// A service with a pool of its own (tools and tests; a server shares one pool).
+    public init(store: SQLitePortalStore, renderer: any InvoiceRenderer) {
+        self.init(store: store, pool: PDFRenderPool(renderer: renderer))
     }
 
     /// The sheet for an invoice, nil if it does not exist.
@@ -31,17 +37,19 @@ public struct InvoicePDFService: Sendable {
                             customerEmail: parts.customer.email, invoice: parts.invoice)
     }
 
-    /// The PDF and its file name: cached when the content is unchanged, else rendered now and
-    /// cached. Rendering runs off the caller's executor (it is CPU work of a millisecond or two).
+    /// The PDF and its file name: cached when the content is unchanged, else rendered on the
+    /// pool (joining a render of the same content already under way) and cached. Throws
+    /// `RenderBusy` when the pool's queue is full.
     public func pdf(tenantID: Int64, invoiceID: Int64) async throws -> (bytes: [UInt8], fileName: String)? {
         guard let sheet = try await sheet(tenantID: tenantID, invoiceID: invoiceID) else { return nil }
         let hash = sheet.contentHash
         if let cached = try await store.cachedPDF(invoiceID: invoiceID, contentHash: hash) {
             return (cached, sheet.fileName)
         }
-        let renderer = self.renderer
-        let bytes = try await Task.detached { try renderer.render(sheet) }.value
-        try await store.storePDF(invoiceID: invoiceID, contentHash: hash, pdf: bytes)
+        let store = self.store
+        let bytes = try await pool.pdf(PDFRenderPool.Key(tenantID: tenantID, invoiceID: invoiceID, contentHash: hash), sheet: sheet) { bytes in
+            try await store.storePDF(invoiceID: invoiceID, contentHash: hash, pdf: bytes)
+        }
         return (bytes, sheet.fileName)
     }
 }

@@ -1,5 +1,6 @@
 import BillportCore
 import Foundation
+import PDF
 import Portal
 
 /// The buyer's invoice page: plain HTML and one stylesheet, no JavaScript, readable on a phone,
@@ -33,7 +34,9 @@ public enum InvoicePage {
         let money = { (amount: Int64) in HTML.escape(Money(minorUnits: amount, currency: invoice.currency).formatted) }
         let title = "\(invoice.type == .ap ? "Bill" : "Invoice") \(invoice.number)"
         var logo = ""
-        if let bytes = sheet.branding.logo, Branding.looksLikeImage(bytes) {
+        // A logo over the default size rule (stored before uploads were checked) is not sent to
+        // buyers' browsers either.
+        if let bytes = sheet.branding.logo, Branding.looksLikeImage(bytes), (try? LogoPolicy().admit(bytes)) != nil {
             let type = bytes.first == 0x89 ? "image/png" : "image/jpeg"
             logo = "<img src=\"data:\(type);base64,\(Data(bytes).base64EncodedString())\" alt=\"\(HTML.escape(sheet.vendorName))\">"
         }

@@ -7,12 +7,18 @@ import Portal
 public final class PDFInvoiceRenderer: InvoiceRenderer {
     private let regular: PDFFont
     private let bold: PDFFont
+    private let logoPolicy: LogoPolicy
+    private let logger: Logger
 
     /// Debian's fonts-dejavu-core (DejaVu fonts licence, a free Bitstream Vera derivative).
     public static let defaultFontDirectory = "/usr/share/fonts/truetype/dejavu"
 
     /// Loads `DejaVuSans.ttf` and `DejaVuSans-Bold.ttf` from `fontDirectory`, once at start.
-    public init(fontDirectory: String = PDFInvoiceRenderer.defaultFontDirectory) throws {
+    /// A logo that `logoPolicy` refuses is left out of the PDF and logged through `logger`.
+    public init(fontDirectory: String = PDFInvoiceRenderer.defaultFontDirectory, logoPolicy: LogoPolicy = LogoPolicy(),
+                logger: Logger = .disabled) throws {
+        self.logoPolicy = logoPolicy
+        self.logger = logger.labelled("pdf")
         func load(_ name: String) throws -> PDFFont {
             let path = fontDirectory + "/" + name
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -32,11 +38,18 @@ public final class PDFInvoiceRenderer: InvoiceRenderer {
         var logo: PDFImage?
         if let bytes = sheet.branding.logo {
             do {
-                logo = try PDFImage(data: bytes)
+                logo = try logoPolicy.image(bytes)
+            } catch where error.isOversized {
+                // Stored before uploads were checked: never decoded; the invoice goes out without it.
+                logger.warning("logo left out of the PDF", ["invoice": "\(sheet.invoice.id)", "reason": error.description])
             } catch {
                 throw RenderFailure("the tenant's logo cannot be used: \(error)")
             }
         }
+        return try render(sheet, logo: logo)
+    }
+
+    private func render(_ sheet: InvoiceSheet, logo: PDFImage?) throws -> [UInt8] {
         let measurer = Measurer(regular: regular, bold: bold)
         let pages = InvoiceLayout(sheet: sheet, measurer: measurer, logoPixels: logo.map { ($0.pixelWidth, $0.pixelHeight) }).pages()
         let title = "\(sheet.invoice.type == .ap ? "Bill" : "Invoice") \(sheet.invoice.number)"

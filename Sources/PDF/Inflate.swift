@@ -89,6 +89,7 @@ enum Inflate {
                 let length = Int(input[bits.position]) | Int(input[bits.position + 1]) << 8
                 let check = Int(input[bits.position + 2]) | Int(input[bits.position + 3]) << 8
                 guard length == ~check & 0xFFFF, bits.position + 4 + length <= input.count else { throw Failure(description: "bad stored block") }
+                guard output.count + length <= limit else { throw Failure(description: "image data larger than its dimensions allow") }
                 output.append(contentsOf: input[(bits.position + 4)..<(bits.position + 4 + length)])
                 bits.position += 4 + length
             case 1:
@@ -127,6 +128,7 @@ enum Inflate {
         while true {
             let symbol = try literal.decode(&bits)
             if symbol < 256 {
+                guard output.count < limit else { throw Failure(description: "image data larger than its dimensions allow") }
                 output.append(UInt8(symbol))
             } else if symbol == 256 {
                 return
@@ -138,10 +140,10 @@ enum Inflate {
                 guard distanceSymbol < 30 else { throw Failure(description: "bad distance symbol") }
                 let back = distanceBase[distanceSymbol] + (try bits.bits(distanceExtra[distanceSymbol]))
                 guard back <= output.count else { throw Failure(description: "distance before the start") }
+                guard output.count + length <= limit else { throw Failure(description: "image data larger than its dimensions allow") }
                 let start = output.count - back
                 for offset in 0..<length { output.append(output[start + offset]) }
             }
-            if output.count > limit { throw Failure(description: "image data larger than its dimensions allow") }
         }
     }
 }

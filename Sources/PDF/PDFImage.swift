@@ -33,30 +33,18 @@ public struct PDFImage: Sendable, Hashable {
         }
     }
 
-    /// Size and components from the first start-of-frame marker.
+    /// Passes a JPEG through after checking its frame header.
     private static func jpeg(_ data: [UInt8]) throws(PDFImageError) -> (Int, Int, Payload) {
-        var index = 2
-        while index + 4 <= data.count {
-            guard data[index] == 0xFF else { throw PDFImageError("malformed JPEG") }
-            let marker = data[index + 1]
-            if marker == 0xD8 || marker == 0x01 || (0xD0...0xD7).contains(marker) { index += 2; continue }
-            let length = Int(data[index + 2]) << 8 | Int(data[index + 3])
-            guard length >= 2, index + 2 + length <= data.count else { throw PDFImageError("truncated JPEG") }
-            if [0xC0, 0xC1, 0xC2].contains(marker) {
-                guard length >= 8 else { throw PDFImageError("truncated JPEG frame header") }
-                let height = Int(data[index + 5]) << 8 | Int(data[index + 6])
-                let width = Int(data[index + 7]) << 8 | Int(data[index + 8])
-                let components = Int(data[index + 9])
-                guard [1, 3, 4].contains(components) else { throw PDFImageError("JPEG with \(components) components is not supported") }
-                try checkSize(width, height)
-                return (width, height, .jpeg(data: data, components: components))
-            }
-            if (0xC3...0xCF).contains(marker), marker != 0xC4, marker != 0xC8, marker != 0xCC {
-                throw PDFImageError("lossless or arithmetic-coded JPEG is not supported")
-            }
-            index += 2 + length
-        }
-        throw PDFImageError("JPEG without a frame header")
+        let header = try ImageHeader(data: data)
+        try checkSize(header.width, header.height)
+        return (header.width, header.height, .jpeg(data: data, components: header.components))
+    }
+
+    /// Decoded pixels, as made by `LogoPolicy` when it scales a logo down.
+    init(pixelWidth: Int, pixelHeight: Int, samples: [UInt8], components: Int, alpha: [UInt8]?) {
+        self.pixelWidth = pixelWidth
+        self.pixelHeight = pixelHeight
+        payload = .pixels(samples: samples, components: components, alpha: alpha)
     }
 }
 
@@ -74,7 +62,8 @@ enum PNGDecoder {
             let body = Array(data[(index + 8)..<(index + 8 + length)])
             switch type {
             case "IHDR":
-                guard length == 13 else { throw PDFImageError("malformed PNG header") }
+                // Exactly one header, first (PNG §5.6): the size a rule checked is the size decoded.
+                guard index == 8, length == 13 else { throw PDFImageError("malformed PNG header") }
                 width = Int(body[0]) << 24 | Int(body[1]) << 16 | Int(body[2]) << 8 | Int(body[3])
                 height = Int(body[4]) << 24 | Int(body[5]) << 16 | Int(body[6]) << 8 | Int(body[7])
                 colorType = Int(body[9])

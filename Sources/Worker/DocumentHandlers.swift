@@ -7,7 +7,8 @@ import Queue
 extension JobHandlers {
     /// `pdf.render {"tenantId", "invoiceId"}`: renders the invoice's PDF into the cache (a cached
     /// one with the same content hash makes it a no-op, so running twice is harmless). A render
-    /// that fails is dead at once with its reason: retrying the same input cannot help.
+    /// that fails is dead at once with its reason: retrying the same input cannot help. A full
+    /// render pool (`RenderBusy`) is an ordinary failure, retried later.
     public mutating func registerDocuments(pdfs: InvoicePDFService) {
         register("pdf.render") { context in
             let payload = try context.payload(as: SQLitePortalStore.RenderPDF.self)

@@ -39,6 +39,7 @@ func runGroups(only: String?) async throws -> BenchReport {
     }
     if only == nil || only == "abuse" {
         try await AbuseBench(billport: billport, directory: directory).run(&report)
+        try await LogoBombBench(billport: billport, directory: directory).run(&report)
     }
     return report
 }

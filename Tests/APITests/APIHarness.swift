@@ -33,8 +33,8 @@ final class APIHarness: Sendable {
 
     init(limits: HTTPParserLimits = .init(), renderer: (any InvoiceRenderer)? = StubRenderer(), clock: any WallClock = SystemClock(),
          views: ((SQLitePortalStore) -> ViewRecorder)? = nil, rateLimits: (perAddress: Int, perToken: Int) = (0, 0),
-         stripeBaseURL: String = "https://api.stripe.com", logger: Logger = .disabled,
-         configure: (inout APIConfiguration) -> Void = { _ in }) throws {
+         stripeBaseURL: String = "https://api.stripe.com", renderPool: RenderPoolSettings = RenderPoolSettings(),
+         logger: Logger = .disabled, configure: (inout APIConfiguration) -> Void = { _ in }) throws {
         temp = try TemporaryDatabase(migrations: QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations)
         self.clock = clock
         jobs = SQLiteJobStore(database: temp.database, clock: clock)
@@ -43,7 +43,8 @@ final class APIHarness: Sendable {
                                              stripeBaseURL: stripeBaseURL)
         configure(&configuration)
         api = BillportAPI(store: store, signer: signer, configuration: configuration, renderer: renderer,
-                              views: views?(store), clock: clock, logger: logger)
+                          renderPool: renderer.map { PDFRenderPool(renderer: $0, settings: renderPool, logger: logger) },
+                          views: views?(store), clock: clock, logger: logger)
         var serverConfiguration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
         serverConfiguration.limits = limits
         serverConfiguration.headReadTimeout = .milliseconds(300)

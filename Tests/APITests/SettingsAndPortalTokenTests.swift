@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 import Tokens
 
 @Suite struct SettingsAndPortalTokenTests {
-    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]
+    static let png = TestPNG.zeros(width: 2, height: 2)
 
     @Test func brandingIsValidatedAndStored() async throws {
         let h = try APIHarness()

@@ -1,5 +1,6 @@
 @testable import BillportApp
 import BillportCore
+import Documents
 import Foundation
 import Queue
 import Scheduler
@@ -54,6 +55,19 @@ import Testing
         #expect(configuration.queue.defaultMaxAttempts == 5)
         #expect(configuration.schedulerEnabled == false)
         #expect(configuration.databasePath == "/tmp/x.sqlite")
+    }
+
+    @Test func logoAndRenderPoolSettingsHaveDefaultsAndOverrides() throws {
+        let defaults = try load(try String(contentsOfFile: "config/billport.json", encoding: .utf8))
+        #expect(defaults.api.logoPolicy.maxPixels == 4_000_000)
+        #expect(defaults.renderPool.concurrency == ProcessInfo.processInfo.activeProcessorCount)
+        #expect(defaults.renderPool.queueLimit == 64)
+        let set = try load(nil, ["BILLPORT_BRANDING_MAX_LOGO_PIXELS": "1000000", "BILLPORT_PDF_RENDER_CONCURRENCY": "3",
+                                 "BILLPORT_PDF_RENDER_QUEUE": "0"])
+        #expect(set.api.logoPolicy.maxPixels == 1_000_000)
+        #expect(set.renderPool == RenderPoolSettings(concurrency: 3, queueLimit: 0))
+        #expect(error(nil, ["BILLPORT_BRANDING_MAX_LOGO_PIXELS": "100000000"])
+                == "config branding.maxLogoPixels: must be a whole number from 10000 to 40000000 (got 100000000) (from BILLPORT_BRANDING_MAX_LOGO_PIXELS)")
     }
 
     @Test func environmentNamesFollowTheKeys() {
