@@ -38,8 +38,7 @@ enum PortalPage {
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
             <meta name="robots" content="noindex,nofollow"><meta name="referrer" content="no-referrer">
-            <title>\(HTML.escape(body.vendorName)) · your account</title><link rel="stylesheet" href="/assets/billport.css">
-            <link rel="stylesheet" href="/assets/brand.css?c=\(body.brandColor.dropFirst())"></head>
+            <title>\(HTML.escape(body.vendorName)) · your account</title>\(PageStyle.links(brand: body.brandColor))</head>
             <body><div class="bar"></div><main>\(flash)
             <section class="card" aria-labelledby="title"><span class="vendor">\(HTML.escape(body.vendorName))</span>
             <h1 id="title">Hello, \(HTML.escape(body.customerName))</h1>\(welcome)\(balances)</section>
