@@ -34,12 +34,12 @@ customer=$(api GET "/api/invoices?limit=1" | field '["data"][0]["customerId"]')
 long=$(api POST /api/invoices '{"customerId":'"$customer"',"number":"INV-LONG-1","currency":"EUR","issueDate":"2026-11-01","dueDate":"2026-12-01","lines":[{"description":"Transfer reference DE89370400440532013000DE89370400440532013000DE8937040044053201 as agreed","quantity":1,"unitPrice":123456,"taxRate":19}]}' | field '["id"]')
 api POST "/api/invoices/$long/issue" >/dev/null
 longUrl=$(api POST "/api/invoices/$long/share" | field '["shareUrl"]')
-# Sending the invoice puts the customer's unsubscribe link into the outbox.
+# Sending the invoice puts the customer's preference link (whose token also unsubscribes) into the outbox.
 api POST "/api/invoices/$long/send" '{}' >/dev/null
-unsubscribe=""
-for _ in $(seq 1 100); do
-  unsubscribe=$(cat "$data"/outbox/*.eml 2>/dev/null | tr -d '\r' | sed -e ':a' -e '/=$/{N;s/=\n//;ba' -e '}' | grep -o '/unsubscribe/[A-Za-z0-9_-]\{43\}' | head -n1 || true)
-  [ -n "$unsubscribe" ] && break; sleep 0.1
+preferences=""
+for _ in $(seq 1 200); do
+  preferences=$(cat "$data"/outbox/*.eml 2>/dev/null | tr -d '\r' | sed -e ':a' -e '/=$/{N;s/=\n//;ba' -e '}' | grep -o '/preferences/[A-Za-z0-9_-]\{43\}' | head -n1 || true)
+  [ -n "$preferences" ] && break; sleep 0.1
 done
 publicId=$(curl -sf "$base/api/portal/${portal##*/}" | field '["invoices"][0]["publicId"]')
 shoot() { chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size="$2" --screenshot="$out/$1.png" "$3" 2>/dev/null; }
@@ -48,11 +48,11 @@ both invoice 1100 900 "$url"
 both invoice-long-word 1100 900 "$longUrl"
 both portal 2000 1500 "$portal"
 both portal-invoice 1100 900 "$portal/invoices/$publicId"
-if [ -n "$unsubscribe" ]; then
-  both preferences 900 800 "$base/preferences/${unsubscribe#/unsubscribe/}"
-  both unsubscribe 1000 900 "$base$unsubscribe?category=reminder"
+if [ -n "$preferences" ]; then
+  both preferences 900 800 "$base$preferences"
+  both unsubscribe 1000 900 "$base/unsubscribe/${preferences#/preferences/}?category=reminder"
 else
-  echo "screenshots: no unsubscribe link in $data/outbox; preference pages skipped" >&2
+  echo "screenshots: no preference link in $data/outbox; preference pages skipped" >&2
 fi
 both pay-complete 700 700 "$base/pay/complete?session_id=cs_test_unknown"
 both link-not-valid 700 700 "$base/invoice/not-a-real-token"

@@ -8,10 +8,11 @@ public enum InvoicePage {
     /// The stylesheet every public page links (`/assets/billport.css`). It defines `--brand`
     /// (Billport's colour) so that a page without a brand stylesheet still shows its buttons.
     /// Text breaks anywhere when one word (an IBAN, a URL) is wider than its box, so a long
-    /// description never pushes the amounts out of view; the amount cells themselves never wrap.
+    /// description never pushes the amounts out of view; the amount cells never wrap, and
+    /// column headings (ours, short) break only between words.
     public static let stylesheet = """
         :root{--brand:\(defaultBrand)}*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1a1b1f;background:#f5f6f8}
-        body,.description{overflow-wrap:anywhere;word-break:break-word}
+        body,.description{overflow-wrap:anywhere;word-break:break-word}th{overflow-wrap:normal;word-break:normal}
         main{max-width:760px;margin:0 auto;padding:16px}.card{background:#fff;border-radius:10px;box-shadow:0 1px 3px rgba(0,0,0,.08);padding:20px;margin-bottom:16px}
         .bar{height:6px;background:var(--brand)}.vendor,.brand{color:var(--brand)}header{display:flex;justify-content:space-between;align-items:center;gap:12px;flex-wrap:wrap}
         header img{max-height:54px;max-width:160px}.vendor{font-weight:700;font-size:1.1rem}h1{font-size:1.5rem;margin:.5rem 0}
@@ -23,7 +24,7 @@ public enum InvoicePage {
         .button.primary{color:#fff;background:var(--brand);border-color:var(--brand)}.overdue{color:#b42318}h2{font-size:1.1rem;margin:0 0 .5rem}\
         .notice{background:#e7f6ec;border-radius:8px;padding:10px 14px}label{display:block;font-weight:600;margin-bottom:4px}label.inline{display:inline;font-weight:400}input[type=checkbox]{width:1.1rem;height:1.1rem;vertical-align:middle}\
         .pay{display:flex;flex-wrap:wrap;gap:8px;align-items:center}.pay label{flex-basis:100%;margin:0}.pay input{font:inherit;padding:8px;border:1px solid #c9ccd1;border-radius:8px;width:10em}\
-        textarea{width:100%;font:inherit;padding:8px;border:1px solid #c9ccd1;border-radius:8px;margin-bottom:12px}button.button{font:inherit;cursor:pointer}.notes{white-space:pre-wrap}footer{text-align:center;color:#8a8d93;font-size:.8rem;padding:8px}
+        textarea{width:100%;font:inherit;padding:8px;border:1px solid #c9ccd1;border-radius:8px;margin-bottom:12px}button.button{font:inherit;cursor:pointer;background:none}.notes{white-space:pre-wrap}footer{text-align:center;color:#8a8d93;font-size:.8rem;padding:8px}
         @media (max-width:560px){.hide-narrow{display:none}td,th{padding:6px 2px;font-size:.9rem}}
         """
 
