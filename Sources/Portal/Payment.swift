@@ -97,6 +97,10 @@ public enum PaymentLedger {
         state == .succeeded ? max(0, amount - min(amount, refunded)) : 0
     }
 
+    /// The most an invoice's payments add up to here: far beyond any real balance, and low
+    /// enough that adding the credited amount to it cannot overflow.
+    static let ceiling = Int64.max / 4
+
     /// An invoice after its payments: amount paid, status and the excess to refund.
     public struct Balance: Sendable, Equatable {
         public let amountPaid: Int64
@@ -109,7 +113,12 @@ public enum PaymentLedger {
     /// again when a refund opens a balance; drafts and cancelled invoices keep their status
     /// (money on a cancelled invoice is all excess).
     public static func balance(total: Int64, credited: Int64, status: InvoiceStatus, netPayments: [Int64]) -> Balance {
-        let paid = netPayments.reduce(0, +)
+        // Saturating: each payment is at most `InvoiceMath.maximumAmount`, but nothing bounds
+        // how many events a tenant signs for one invoice.
+        let paid = netPayments.reduce(Int64(0)) { sum, net in
+            let (next, overflow) = sum.addingReportingOverflow(net)
+            return overflow ? ceiling : min(next, ceiling)
+        }
         switch status {
         case .draft, .cancelled:
             return Balance(amountPaid: paid, status: status, excess: status == .cancelled ? paid : 0)

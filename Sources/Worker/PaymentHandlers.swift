@@ -34,11 +34,19 @@ public enum PaymentEventMapping {
                 return .ignore("charge \(charge.id) was not made by Billport for this tenant")
             }
             guard let intent = charge.paymentIntent else { return .ignore("charge \(charge.id) has no payment intent") }
+            guard isAmount(charge.amountRefunded) else { return .ignore("charge \(charge.id) has a refunded amount out of range") }
             return .apply(invoicePublicID: invoice, .refund(chargeID: charge.id, paymentIntent: intent,
                                                             refundedTotal: charge.amountRefunded, currency: charge.currency))
         case .other(let type):
             return .ignore("event type \(type) is not used")
         }
+    }
+
+    /// Whether a provider's amount is one Billport's money can hold: 0 up to the largest
+    /// invoice amount, so that the ledger's sums stay far inside Int64 (a tenant signs its
+    /// own events, so an event can carry any number).
+    static func isAmount(_ amount: Int64) -> Bool {
+        (0...InvoiceMath.maximumAmount).contains(amount)
     }
 
     private static func payment(_ session: CheckoutSession, _ state: PaymentState, tenantSlug: String) -> Decision {
@@ -48,6 +56,7 @@ public enum PaymentEventMapping {
         guard let amount = session.amountTotal, let currency = session.currency else {
             return .ignore("checkout \(session.id) has no amount")
         }
+        guard isAmount(amount) else { return .ignore("checkout \(session.id) has an amount out of range") }
         return .apply(invoicePublicID: invoice, .payment(sessionID: session.id, paymentIntent: session.paymentIntent, amount: amount,
                                                          currency: currency, state: state))
     }

@@ -110,4 +110,13 @@ import Testing
         #expect(!PaymentSettings(plan: .free, secretKey: "sk_test_x").acceptsOnlinePayments)
         #expect(!PaymentSettings(plan: .pro, secretKey: nil).acceptsOnlinePayments)
     }
+
+    @Test func anInvoicesPaymentsAddUpWithoutTrappingHoweverManyThereAre() {
+        let many = Array(repeating: InvoiceMath.maximumAmount, count: 10_000)
+        let balance = PaymentLedger.balance(total: 10_000, credited: 500, status: .issued, netPayments: many)
+        #expect(balance.status == .paid)
+        #expect(balance.amountPaid > 0 && balance.excess > 0)
+        let huge = PaymentLedger.balance(total: 10_000, credited: 0, status: .cancelled, netPayments: [Int64.max, Int64.max])
+        #expect(huge.amountPaid > 0 && huge.excess == huge.amountPaid)
+    }
 }

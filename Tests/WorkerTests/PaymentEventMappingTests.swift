@@ -72,4 +72,26 @@ import Worker
             #expect(!reason.isEmpty)
         }
     }
+
+    @Test func anAmountNoInvoiceCanHoldIsIgnoredWithAReason() {
+        let outOfRange: [ProviderEvent] = [
+            Self.session(type: "checkout.session.completed", amount: String(Int64.max)),
+            Self.session(type: "checkout.session.async_payment_succeeded", amount: "-1"),
+            Self.session(type: "checkout.session.completed", amount: "1000000000000001"),
+            Self.charge(refunded: Int64.min),
+            Self.charge(refunded: Int64.max),
+        ]
+        for event in outOfRange {
+            #expect(PaymentEventMapping.decide(event, tenantSlug: "acme").ignoredReason?.contains("out of range") == true, "\(event.payload)")
+        }
+        #expect(PaymentEventMapping.decide(Self.session(type: "checkout.session.completed", amount: "1000000000000000"), tenantSlug: "acme")
+                .ignoredReason == nil)
+    }
+}
+
+extension PaymentEventMapping.Decision {
+    var ignoredReason: String? {
+        if case .ignore(let reason) = self { return reason }
+        return nil
+    }
 }
