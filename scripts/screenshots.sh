@@ -31,7 +31,7 @@ field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 token=$(field '["apiToken"]' <<<"$demo")
 # An invoice whose one line holds a word of 62 characters (an IBAN twice over), which must wrap, not push the amounts off.
 customer=$(api GET "/api/invoices?limit=1" | field '["data"][0]["customerId"]')
-long=$(api POST /api/invoices '{"customerId":'"$customer"',"number":"INV-LONG-1","currency":"EUR","issueDate":"2026-11-01","dueDate":"2026-12-01","lines":[{"description":"Transfer reference DE89370400440532013000DE89370400440532013000DE8937040044053201 as agreed","quantity":1,"unitPrice":123456,"taxRate":19}]}' | field '["id"]')
+long=$(api POST /api/invoices '{"customerId":'"$customer"',"number":"INV-2026-PROJECT-ALPHA-CUSTOMER-REFERENCE-000000000001","currency":"EUR","issueDate":"2026-11-01","dueDate":"2026-12-01","lines":[{"description":"Transfer reference DE89370400440532013000DE89370400440532013000DE8937040044053201 as agreed","quantity":1,"unitPrice":123456,"taxRate":19}]}' | field '["id"]')
 api POST "/api/invoices/$long/issue" >/dev/null
 longUrl=$(api POST "/api/invoices/$long/share" | field '["shareUrl"]')
 # Sending the invoice puts the customer's preference link (whose token also unsubscribes) into the outbox.

@@ -21,7 +21,7 @@ enum PortalPage {
         let invoices = body.invoices.map { line in
             let path = "\(base)/invoices/\(HTML.escape(line.publicId))"
             return """
-                <tr><td><a class="nowrap" href="\(path)">\(HTML.escape(line.number))</a>\(line.overdue ? " <span class=\"status overdue\">OVERDUE</span>" : "")\
+                <tr><td><a href="\(path)">\(HTML.escape(line.number))</a>\(line.overdue ? " <span class=\"status overdue\">OVERDUE</span>" : "")\
                 <br><small>\(HTML.escape(line.status)) · <a href="\(path)/pdf" download aria-label="PDF of \(HTML.escape(line.number))">PDF</a>\
                 \(line.payable ? " · <a href=\"\(path)\" aria-label=\"Pay \(HTML.escape(line.number))\">Pay</a>" : "")</small></td>\
                 <td class="hide-narrow">\(line.issueDate)</td><td>\(line.dueDate)</td>\

@@ -19,11 +19,11 @@ import Tokens
         let share: String, portal: String, unsubscribe: String, publicID: String
     }
 
-    func fixture(description: String = "Consulting") async throws -> Fixture {
+    func fixture(number: String = "INV-1", description: String = "Consulting") async throws -> Fixture {
         let h = try APIHarness()
         let acme = try await h.tenant("acme")
         #expect(try await h.send("PUT", "/api/settings/branding", token: acme.token, json: ["brandColor": "#AA3300"]).status == 200)
-        let body = h.invoiceJSON(customer: acme.customerID, lines: [["description": description, "quantity": 1, "unitPrice": 123_456, "taxRate": 19]])
+        let body = h.invoiceJSON(customer: acme.customerID, number: number, lines: [["description": description, "quantity": 1, "unitPrice": 123_456, "taxRate": 19]])
         let id = try #require(try await h.send("POST", "/api/invoices", token: acme.token, json: body).json["id"] as? Int)
         #expect(try await h.send("POST", "/api/invoices/\(id)/issue", token: acme.token).status == 200)
         let share = try #require(try await h.send("POST", "/api/invoices/\(id)/share", token: acme.token).json["shareToken"] as? String)
@@ -93,6 +93,15 @@ import Tokens
         #expect(rule.contains("overflow-wrap:anywhere"))
         // The amount column keeps its figures on one line, so the long word is what gives way.
         #expect(css.contains("td:not(:first-child),.nowrap{white-space:nowrap}"))
+        await f.h.stop()
+    }
+
+    @Test func aLongInvoiceNumberWrapsInThePortalsFirstColumn() async throws {
+        let number = "INV-" + String(Self.longWord.prefix(56))
+        let f = try await fixture(number: number)
+        let page = try await f.h.send("GET", "/portal/\(f.portal)").text
+        // The first column is the one that may wrap: the number is not held on one line there.
+        #expect(page.contains("<tr><td><a href=\"/portal/\(f.portal)/invoices/\(f.publicID)\">\(number)</a>"))
         await f.h.stop()
     }
 }
