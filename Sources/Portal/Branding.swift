@@ -23,9 +23,11 @@ public struct Branding: Sendable, Hashable {
         self.paymentInstructions = paymentInstructions
     }
 
-    /// Whether `text` is a `#RRGGBB` colour.
+    /// Whether `text` is a `#RRGGBB` colour, in ASCII: `Character.isHexDigit` also accepts
+    /// fullwidth digits, which CSS does not, and a page whose `--brand` is invalid shows white
+    /// buttons on white.
     public static func isValidColor(_ text: String) -> Bool {
-        text.count == 7 && text.first == "#" && text.dropFirst().allSatisfy(\.isHexDigit)
+        text.utf8.count == 7 && text.first == "#" && text.dropFirst().allSatisfy { $0.isASCII && $0.isHexDigit }
     }
 
     /// Whether `bytes` start like a PNG or a JPEG (the PDF writer checks the rest).

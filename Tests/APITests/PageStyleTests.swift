@@ -76,6 +76,17 @@ import Tokens
         await f.h.stop()
     }
 
+    @Test func aBrandColourCSSCannotReadIsRefusedAndNeverServed() async throws {
+        let h = try APIHarness()
+        let acme = try await h.tenant("acme")
+        let fullwidth = "#\u{FF21}\u{FF21}\u{FF13}\u{FF13}\u{FF10}\u{FF10}" // ＡＡ３３００: hex digits to Swift, not to CSS
+        let refused = try await h.send("PUT", "/api/settings/branding", token: acme.token, json: ["brandColor": fullwidth])
+        #expect(refused.status == 422 && refused.errorField == "brandColor")
+        let query = try #require(String(fullwidth.dropFirst()).addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "0123456789ABCDEF")))
+        #expect(try await h.send("GET", "/assets/brand.css?c=\(query)").text == ":root{--brand:\(Self.billport)}")
+        await h.stop()
+    }
+
     @Test func theBaseStylesheetDefinesTheBrandColourForPagesWithoutATenant() async throws {
         let h = try APIHarness()
         let css = try await h.send("GET", "/assets/billport.css").text
