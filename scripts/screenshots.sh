@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Screenshots of the buyer's invoice page and customer portal at phone and desktop widths, to look at as a buyer
-# would: demo data on a scratch database, billport serve on a spare port, headless Chromium.
+# Screenshots of every public page at phone (390 px) and desktop (1280 px) widths, to look at as a buyer would:
+# the invoice page (also one whose line holds a 62-character word), the portal and an invoice opened from it,
+# email preferences, unsubscribe, the page after paying and the plain error pages. Demo data on a scratch
+# database, billport serve on a spare port (its worker writes the emails into the outbox, where the unsubscribe
+# link comes from), headless Chromium.
 # Usage: scripts/screenshots.sh [OUT_DIR]   (default .build/screenshots)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,11 +25,36 @@ printf 'sk_test_screenshotsOnly0000\nwhsec_screenshotsOnly0000\n' |
 .build/debug/billport serve & server=$!
 trap 'kill -INT $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+base="http://127.0.0.1:$port"
+api() { curl -sf -X "$1" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$base$2" ${3:+--data "$3"}; }
+field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+token=$(field '["apiToken"]' <<<"$demo")
+# An invoice whose one line holds a word of 62 characters (an IBAN twice over), which must wrap, not push the amounts off.
+customer=$(api GET "/api/invoices?limit=1" | field '["data"][0]["customerId"]')
+long=$(api POST /api/invoices '{"customerId":'"$customer"',"number":"INV-2026-PROJECT-ALPHA-CUSTOMER-REFERENCE-000000000001","currency":"EUR","issueDate":"2026-11-01","dueDate":"2026-12-01","lines":[{"description":"Transfer reference DE89370400440532013000DE89370400440532013000DE8937040044053201 as agreed","quantity":1,"unitPrice":123456,"taxRate":19}]}' | field '["id"]')
+api POST "/api/invoices/$long/issue" >/dev/null
+longUrl=$(api POST "/api/invoices/$long/share" | field '["shareUrl"]')
+# Sending the invoice puts the customer's preference link (whose token also unsubscribes) into the outbox.
+api POST "/api/invoices/$long/send" '{}' >/dev/null
+preferences=""
+for _ in $(seq 1 200); do
+  preferences=$(cat "$data"/outbox/*.eml 2>/dev/null | tr -d '\r' | sed -e ':a' -e '/=$/{N;s/=\n//;ba' -e '}' | grep -o '/preferences/[A-Za-z0-9_-]\{43\}' | head -n1 || true)
+  [ -n "$preferences" ] && break; sleep 0.1
+done
+publicId=$(curl -sf "$base/api/portal/${portal##*/}" | field '["invoices"][0]["publicId"]')
 shoot() { chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size="$2" --screenshot="$out/$1.png" "$3" 2>/dev/null; }
-shoot invoice-phone 390,1100 "$url"
-shoot invoice-desktop 1280,900 "$url"
-shoot portal-phone 390,2000 "$portal"
-shoot portal-desktop 1280,1500 "$portal"
-shoot pay-complete-phone 390,700 "http://127.0.0.1:$port/pay/complete?session_id=cs_test_unknown"
-shoot link-not-valid 390,700 "http://127.0.0.1:$port/invoice/not-a-real-token"
+both() { shoot "$1-phone" "390,$2" "$4"; shoot "$1-desktop" "1280,$3" "$4"; }
+both invoice 1100 900 "$url"
+both invoice-long-word 1100 900 "$longUrl"
+both portal 2000 1500 "$portal"
+both portal-invoice 1100 900 "$portal/invoices/$publicId"
+if [ -n "$preferences" ]; then
+  both preferences 900 800 "$base$preferences"
+  both unsubscribe 1000 900 "$base/unsubscribe/${preferences#/preferences/}?category=reminder"
+else
+  echo "screenshots: no preference link in $data/outbox; preference pages skipped" >&2
+fi
+both pay-complete 700 700 "$base/pay/complete?session_id=cs_test_unknown"
+both link-not-valid 700 700 "$base/invoice/not-a-real-token"
+both portal-not-valid 700 700 "$base/portal/not-a-real-token"
 ls "$out"

@@ -8,7 +8,7 @@ enum PlainPage {
         """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-        <meta name="robots" content="noindex,nofollow"><title>\(HTML.escape(title))</title><link rel="stylesheet" href="/assets/billport.css"></head>
+        <meta name="robots" content="noindex,nofollow"><title>\(HTML.escape(title))</title>\(PageStyle.base)</head>
         <body><main><section class="card">\(body)</section>
         <footer>Powered by Billport</footer></main></body></html>
         """

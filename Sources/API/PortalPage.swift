@@ -21,7 +21,7 @@ enum PortalPage {
         let invoices = body.invoices.map { line in
             let path = "\(base)/invoices/\(HTML.escape(line.publicId))"
             return """
-                <tr><td><a class="nowrap" href="\(path)">\(HTML.escape(line.number))</a>\(line.overdue ? " <span class=\"status overdue\">OVERDUE</span>" : "")\
+                <tr><td><a href="\(path)">\(HTML.escape(line.number))</a>\(line.overdue ? " <span class=\"status overdue\">OVERDUE</span>" : "")\
                 <br><small>\(HTML.escape(line.status)) · <a href="\(path)/pdf" download aria-label="PDF of \(HTML.escape(line.number))">PDF</a>\
                 \(line.payable ? " · <a href=\"\(path)\" aria-label=\"Pay \(HTML.escape(line.number))\">Pay</a>" : "")\
                 \(line.amountOverpaid > 0 ? " · overpaid \(money(line.amountOverpaid, line.currency)), to be refunded" : "")</small></td>\
@@ -39,8 +39,7 @@ enum PortalPage {
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
             <meta name="robots" content="noindex,nofollow"><meta name="referrer" content="no-referrer">
-            <title>\(HTML.escape(body.vendorName)) · your account</title><link rel="stylesheet" href="/assets/billport.css">
-            <link rel="stylesheet" href="/assets/brand.css?c=\(body.brandColor.dropFirst())"></head>
+            <title>\(HTML.escape(body.vendorName)) · your account</title>\(PageStyle.links(brand: body.brandColor))</head>
             <body><div class="bar"></div><main>\(flash)
             <section class="card" aria-labelledby="title"><span class="vendor">\(HTML.escape(body.vendorName))</span>
             <h1 id="title">Hello, \(HTML.escape(body.customerName))</h1>\(welcome)\(balances)</section>

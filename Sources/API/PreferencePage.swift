@@ -12,8 +12,9 @@ enum PreferencePage {
         }
     }
 
-    /// `confirm`: the category a GET of an unsubscribe link names, offered as one button.
-    static func render(vendorName: String, _ preferences: Customer.Preferences, token: String, notice: String?,
+    /// `confirm`: the category a GET of an unsubscribe link names, offered as one button;
+    /// `brandColor`: the tenant's, so the page looks like the tenant's other pages.
+    static func render(vendorName: String, brandColor: String?, _ preferences: Customer.Preferences, token: String, notice: String?,
                        confirm: PreferenceKey? = nil) -> String {
         let base = HTML.escape(token)
         let vendor = HTML.escape(vendorName)
@@ -34,7 +35,7 @@ enum PreferencePage {
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
             <meta name="robots" content="noindex,nofollow"><meta name="referrer" content="no-referrer">
-            <title>Email preferences · \(vendor)</title><link rel="stylesheet" href="/assets/billport.css"></head>
+            <title>Email preferences · \(vendor)</title>\(PageStyle.links(brand: brandColor))</head>
             <body><div class="bar"></div><main>\(notice.map { "<p class=\"notice\" role=\"status\">\(HTML.escape($0))</p>" } ?? "")\(confirmForm)
             <section class="card" aria-labelledby="title"><span class="vendor">\(vendor)</span><h1 id="title">Email preferences</h1>
             <p>Choose what \(vendor) may send you.</p>

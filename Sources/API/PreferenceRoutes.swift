@@ -24,9 +24,10 @@ struct PreferenceRoutes {
                 return JSONBody.response(PreferencesBody(vendorName: tenantName, saved.preferences))
             },
             Route(.get, "/preferences/{token}", .publicLink) { context in
-                try await page(context) { tenantName, _, customer in
+                try await page(context) { tenantName, tenantID, customer in
                     let notice = context.request.queryValue("saved") == "1" ? "Saved. Thank you." : nil
-                    return PreferencePage.render(vendorName: tenantName, customer.preferences, token: context.parameters["token"] ?? "", notice: notice)
+                    return PreferencePage.render(vendorName: tenantName, brandColor: try await brandColor(tenantID), customer.preferences,
+                                                 token: context.parameters["token"] ?? "", notice: notice)
                 }
             },
             Route(.post, "/preferences/{token}", .publicLink) { context in
@@ -47,16 +48,17 @@ struct PreferenceRoutes {
                     var preferences = customer.preferences
                     preferences[category.preferenceKey] = false
                     let saved = try await store.setPreferences(tenantID: tenantID, customerID: customer.id, preferences)
-                    return PreferencePage.render(vendorName: tenantName, saved.preferences, token: context.parameters["token"] ?? "",
+                    return PreferencePage.render(vendorName: tenantName, brandColor: try await brandColor(tenantID), saved.preferences,
+                                                 token: context.parameters["token"] ?? "",
                                                  notice: "You will no longer receive \(PreferencePage.label(category.preferenceKey).lowercased()) from \(tenantName).")
                 }
             },
             // What a link scanner (or a person clicking) gets: the page and a button, nothing changed.
             Route(.get, "/unsubscribe/{token}", .publicLink) { context in
                 let category = try Self.category(context)
-                return try await page(context) { tenantName, _, customer in
-                    PreferencePage.render(vendorName: tenantName, customer.preferences, token: context.parameters["token"] ?? "",
-                                          notice: nil, confirm: category.preferenceKey)
+                return try await page(context) { tenantName, tenantID, customer in
+                    PreferencePage.render(vendorName: tenantName, brandColor: try await brandColor(tenantID), customer.preferences,
+                                          token: context.parameters["token"] ?? "", notice: nil, confirm: category.preferenceKey)
                 }
             },
         ]
@@ -70,6 +72,11 @@ struct PreferenceRoutes {
         }
         guard let found = try await store.customer(unsubscribeHash: UnsubscribeTokens.hash(token)) else { throw APIError.linkNotFound }
         return (found.tenantName, found.tenantID, found.customer)
+    }
+
+    /// The tenant's brand colour, so its preference pages look like its invoice pages.
+    private func brandColor(_ tenantID: Int64) async throws -> String? {
+        try await store.branding(tenantID: tenantID).brandColor
     }
 
     private func page(_ context: RequestContext, render: (String, Int64, Customer) async throws -> String?,

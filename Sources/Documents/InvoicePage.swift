@@ -6,9 +6,14 @@ import Portal
 /// The buyer's invoice page: plain HTML and one stylesheet, no JavaScript, readable on a phone,
 /// every tenant and customer string escaped.
 public enum InvoicePage {
-    /// The stylesheet every public page links (`/assets/billport.css`).
+    /// The stylesheet every public page links (`/assets/billport.css`). It defines `--brand`
+    /// (Billport's colour) so that a page without a brand stylesheet still shows its buttons.
+    /// Text breaks anywhere when one word (an IBAN, a URL) is wider than its box, so a long
+    /// description never pushes the amounts out of view; the amount cells never wrap, and
+    /// column headings (ours, short) break only between words.
     public static let stylesheet = """
-        *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1a1b1f;background:#f5f6f8}
+        :root{--brand:\(defaultBrand)}*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1a1b1f;background:#f5f6f8}
+        body,.description{overflow-wrap:anywhere;word-break:break-word}th{overflow-wrap:normal;word-break:normal}
         main{max-width:760px;margin:0 auto;padding:16px}.card{background:#fff;border-radius:10px;box-shadow:0 1px 3px rgba(0,0,0,.08);padding:20px;margin-bottom:16px}
         .bar{height:6px;background:var(--brand)}.vendor,.brand{color:var(--brand)}header{display:flex;justify-content:space-between;align-items:center;gap:12px;flex-wrap:wrap}
         header img{max-height:54px;max-width:160px}.vendor{font-weight:700;font-size:1.1rem}h1{font-size:1.5rem;margin:.5rem 0}
@@ -20,7 +25,7 @@ public enum InvoicePage {
         .button.primary{color:#fff;background:var(--brand);border-color:var(--brand)}.overdue{color:#b42318}h2{font-size:1.1rem;margin:0 0 .5rem}\
         .notice{background:#e7f6ec;border-radius:8px;padding:10px 14px}label{display:block;font-weight:600;margin-bottom:4px}label.inline{display:inline;font-weight:400}input[type=checkbox]{width:1.1rem;height:1.1rem;vertical-align:middle}\
         .pay{display:flex;flex-wrap:wrap;gap:8px;align-items:center}.pay label{flex-basis:100%;margin:0}.pay input{font:inherit;padding:8px;border:1px solid #c9ccd1;border-radius:8px;width:10em}\
-        textarea{width:100%;font:inherit;padding:8px;border:1px solid #c9ccd1;border-radius:8px;margin-bottom:12px}button.button{font:inherit;cursor:pointer}.notes{white-space:pre-wrap}footer{text-align:center;color:#8a8d93;font-size:.8rem;padding:8px}
+        textarea{width:100%;font:inherit;padding:8px;border:1px solid #c9ccd1;border-radius:8px;margin-bottom:12px}button.button{font:inherit;cursor:pointer;background:none}.notes{white-space:pre-wrap}footer{text-align:center;color:#8a8d93;font-size:.8rem;padding:8px}
         @media (max-width:560px){.hide-narrow{display:none}td,th{padding:6px 2px;font-size:.9rem}}
         """
 
@@ -30,7 +35,6 @@ public enum InvoicePage {
     public static func render(_ sheet: InvoiceSheet, pdfPath: String, backPath: String? = nil, payPath: String? = nil,
                               pending: Int64 = 0) -> String {
         let invoice = sheet.invoice
-        let brand = sheet.branding.brandColor.flatMap { Branding.isValidColor($0) ? $0 : nil } ?? defaultBrand
         let money = { (amount: Int64) in HTML.escape(Money(minorUnits: amount, currency: invoice.currency).formatted) }
         let title = "\(invoice.type == .ap ? "Bill" : "Invoice") \(invoice.number)"
         var logo = ""
@@ -42,7 +46,7 @@ public enum InvoicePage {
         }
         let rows = invoice.lines.map { line in
             """
-            <tr><td>\(HTML.escape(line.description))</td><td class="hide-narrow">\(Formatting.quantity(line.quantity))</td>\
+            <tr><td class="description">\(HTML.escape(line.description))</td><td class="hide-narrow">\(Formatting.quantity(line.quantity))</td>\
             <td class="hide-narrow">\(money(line.unitPrice))</td><td class="hide-narrow">\(Formatting.rate(line.taxRate))</td><td>\(money(line.net))</td></tr>
             """
         }.joined(separator: "\n")
@@ -59,8 +63,7 @@ public enum InvoicePage {
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
             <meta name="robots" content="noindex,nofollow"><meta name="referrer" content="no-referrer">
-            <title>\(HTML.escape(title)) · \(HTML.escape(sheet.vendorName))</title><link rel="stylesheet" href="/assets/billport.css">
-            <link rel="stylesheet" href="/assets/brand.css?c=\(brand.dropFirst())"></head>
+            <title>\(HTML.escape(title)) · \(HTML.escape(sheet.vendorName))</title>\(PageStyle.links(brand: sheet.branding.brandColor))</head>
             <body><div class="bar"></div><main>\(backPath.map { "<p><a href=\"\(HTML.escape($0))\">← Your account</a></p>" } ?? "")
             <section class="card" aria-labelledby="title"><header><div>\(logo.isEmpty ? "<span class=\"vendor\">\(HTML.escape(sheet.vendorName))</span>" : logo)</div>
             <span class="status">\(HTML.escape(invoice.status.rawValue.uppercased()))</span></header>
@@ -102,15 +105,14 @@ public enum InvoicePage {
     /// `:root{--brand:#RRGGBB}` for `/assets/brand.css?c=RRGGBB`: the brand colour as a
     /// stylesheet, so that pages need no inline style and the CSP can stay `style-src 'self'`.
     public static func brandStylesheet(hex: String?) -> String {
-        let color = hex.map { "#" + $0 }.flatMap { Branding.isValidColor($0) ? $0 : nil } ?? defaultBrand
-        return ":root{--brand:\(color)}"
+        ":root{--brand:\(PageStyle.color(hex.map { "#" + $0 }))}"
     }
 
     /// The one page for every link that does not work (unknown, revoked, expired, malformed).
     public static let notFound = """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-        <meta name="robots" content="noindex,nofollow"><title>Link not valid</title><link rel="stylesheet" href="/assets/billport.css"></head>
+        <meta name="robots" content="noindex,nofollow"><title>Link not valid</title>\(PageStyle.base)</head>
         <body><main><section class="card"><h1>This link is not valid</h1><p>It may have been replaced or withdrawn. Ask the sender for a new one.</p></section>
         <footer>Powered by Billport</footer></main></body></html>
         """

@@ -110,4 +110,13 @@ import Testing
         #expect(!PaymentSettings(plan: .free, secretKey: "sk_test_x").acceptsOnlinePayments)
         #expect(!PaymentSettings(plan: .pro, secretKey: nil).acceptsOnlinePayments)
     }
+
+    @Test func anInvoicesPaymentsAddUpWithoutTrappingHoweverManyThereAre() throws {
+        let some = Array(repeating: InvoiceMath.maximumAmount, count: 9)
+        let balance = try PaymentLedger.balance(total: 10_000, credited: 500, status: .issued, netPayments: some)
+        #expect(balance.status == .paid && balance.excess == 9 * InvoiceMath.maximumAmount - 9_500)
+        let many = Array(repeating: InvoiceMath.maximumAmount, count: 10_000)
+        #expect(throws: MoneyOverflow.self) { try PaymentLedger.balance(total: 10_000, credited: 500, status: .issued, netPayments: many) }
+        #expect(throws: MoneyOverflow.self) { try PaymentLedger.balance(total: 10_000, credited: 0, status: .cancelled, netPayments: [.max, .max]) }
+    }
 }
