@@ -48,7 +48,8 @@ bench: deps
 	$(SWIFT) build -c release --product billport-bench
 	.build/release/billport-bench $(if $(ONLY),--only $(ONLY),)
 
-# libFuzzer (with ASan) on every target of Fuzz/run.sh (HTTP parser, logo images, TrueType) for
+# libFuzzer (with ASan) on every target of Fuzz/run.sh (HTTP parser, logo images, TrueType, JSON
+# request bodies, provider events, MIME) for
 # FUZZ_SECONDS (60) seconds each, from the seeds in Fuzz/corpus/<target>; fails on any crash.
 fuzz: deps
 	bash Fuzz/run.sh

@@ -1,4 +1,4 @@
-// libFuzzer entry point for the MIME builder of Sources/Mail. Built by Fuzz/run-targets.sh
+// libFuzzer entry point for the MIME builder of Sources/Mail. Built by Fuzz/run.sh
 // together with the pure rendering sources (no SMTP, no files) into one module.
 //
 // The input is cut at 0x00 bytes into the parts of a message a tenant or customer controls:

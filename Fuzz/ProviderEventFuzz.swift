@@ -1,5 +1,5 @@
 // libFuzzer entry point for webhook bodies from the payment provider. Built by
-// Fuzz/run-targets.sh together with the event decoders of Sources/Payments, the event→ledger
+// Fuzz/run.sh together with the event decoders of Sources/Payments, the event→ledger
 // mapping of Sources/Worker/PaymentHandlers.swift and the ledger's pure rules (Sources/Portal)
 // into one module; the imports those files name are empty stand-in modules there.
 //

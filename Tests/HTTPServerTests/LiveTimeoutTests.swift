@@ -22,7 +22,7 @@ import HTTPServer
             #expect(try await client.waitForClose(timeout: .seconds(3)))
             let elapsed = start.duration(to: .now)
             #expect(elapsed >= .milliseconds(150))
-            #expect(elapsed < .seconds(10)) // the head timeout, not the 60 s idle one (slack for a loaded machine)
+            #expect(elapsed < .seconds(30)) // the head timeout, not the 60 s idle one (slack for a loaded machine)
         }
     }
 

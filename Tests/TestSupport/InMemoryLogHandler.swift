@@ -24,9 +24,11 @@ public final class InMemoryLogHandler: LogHandler {
 }
 
 /// Waits until `condition` holds, checking every few milliseconds, and fails after `timeout`.
-/// Use instead of a sleep wherever a test waits for something to happen.
+/// Use instead of a sleep wherever a test waits for something to happen. The default is
+/// generous because it only matters when the test fails: the whole suite runs in parallel on
+/// two cores, where a condition met in milliseconds alone can take seconds.
 public func eventually(
-    timeout: Duration = .seconds(10),
+    timeout: Duration = .seconds(30),
     _ message: @autoclosure () -> String = "condition",
     _ condition: () async throws -> Bool
 ) async throws {
