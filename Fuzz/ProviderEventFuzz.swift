@@ -52,7 +52,10 @@ func ledger(_ change: LedgerChange) {
                 PaymentLedger.net(amount: total, state: .succeeded, refunded: refundedTotal)]
     }
     for status in [InvoiceStatus.issued, .paid, .cancelled, .draft] {
-        let balance = PaymentLedger.balance(total: total, credited: 0, status: status, netPayments: nets)
+        // The mapping only lets through amounts an invoice can hold, so two of them always add up.
+        guard let balance = try? PaymentLedger.balance(total: total, credited: 0, status: status, netPayments: nets) else {
+            fatalError("two in-range payments overflowed: \(change)")
+        }
         require(balance.excess >= 0, "negative excess \(balance.excess)")
         require(balance.amountPaid >= 0, "negative amount paid \(balance.amountPaid) from \(change)")
     }
