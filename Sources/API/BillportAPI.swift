@@ -20,7 +20,7 @@ public final class BillportAPI: Sendable {
     let perToken: RateLimiter
     private let trustedProxies: Set<String>
 
-    /// Every public page and response carries these (DESIGN.md, HTTP contract).
+    /// Every public page and response carries these.
     static let publicHeaders: [(String, String)] = [
         ("Cache-Control", "no-store"),
         ("X-Robots-Tag", "noindex"),
@@ -173,7 +173,7 @@ public final class BillportAPI: Sendable {
     }
 }
 
-/// The seed's JSON view of a shared invoice, encoded once per change.
+/// The public JSON view of a shared invoice, encoded once per change.
 struct PublicViewAnswer: LinkAnswer {
     let tenantID: Int64, invoiceID: Int64, linkID: Int64, linkExpiresAt: Date?
     let json: [UInt8]

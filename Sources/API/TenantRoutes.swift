@@ -115,7 +115,7 @@ struct TenantRoutes {
         return JSONBody.response(status: 201, CustomerBody(customer))
     }
 
-    /// The seed contract: 201 with the token once; 200 `alreadyShared` without it afterwards.
+    /// 201 with the token once; 200 `alreadyShared` without it afterwards.
     private func share(_ context: RequestContext) async throws -> HTTPResponse {
         let regenerate = try context.queryBool("regenerate")
         let result = try await store.share(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"), regenerate: regenerate)

@@ -14,7 +14,7 @@ public struct FieldError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(field) \(message)" }
 }
 
-/// `POST /api/invoices`, as sent (DESIGN.md: amounts in minor units, totals computed by the server).
+/// `POST /api/invoices`, as sent (amounts in minor units; totals are computed by the server).
 public struct CreateInvoiceRequest: Sendable, Decodable {
     public struct Line: Sendable, Decodable {
         public var description: String

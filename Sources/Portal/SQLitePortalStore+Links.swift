@@ -3,7 +3,7 @@ import Foundation
 import SQLite
 import Tokens
 
-/// Share links (the seed contract): one active share link per invoice; the raw token is
+/// Share links: one active share link per invoice; the raw token is
 /// returned once and only its SHA-256 is stored.
 extension SQLitePortalStore {
     /// Shares an issued AR invoice (`BuyerVisibility`; anything else is a 409). With an active link and no `regenerate`, answers

@@ -57,7 +57,7 @@ public enum PortalError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// What `POST /api/invoices/{id}/share` answers (the seed contract's fields).
+/// What `POST /api/invoices/{id}/share` answers.
 public struct ShareResult: Sendable, Equatable {
     /// The raw token when one was made now; nil when an active link already existed.
     public let token: String?

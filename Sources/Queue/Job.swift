@@ -3,7 +3,7 @@ import Foundation
 /// Where a job is in its life.
 ///
 /// `scheduled` jobs (delayed, or waiting for a retry) live apart from `ready` ones so that a claim
-/// never scans past jobs that are not yet due (DESIGN.md, Jobs).
+/// never scans past jobs that are not yet due.
 public enum JobState: String, Sendable, CaseIterable, Codable {
     /// Waiting for `runAt` (delayed, or backing off before a retry).
     case scheduled

@@ -167,7 +167,7 @@ private final class BusyState {
 }
 
 /// Sleeps a short random while between tries instead of SQLite's default doubling sleeps, which
-/// let one process starve the others for seconds under contention (DESIGN.md, Jobs).
+/// let one process starve the others for seconds under contention.
 private func busyHandler(_ context: UnsafeMutableRawPointer?, _ attempt: Int32) -> Int32 {
     guard let context else { return 0 }
     let state = Unmanaged<BusyState>.fromOpaque(context).takeUnretainedValue()

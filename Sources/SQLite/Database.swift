@@ -25,13 +25,13 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     }
 
     /// One wait inside SQLite's busy handler; the transaction is retried around it until
-    /// `busyTimeout`, because SQLITE_BUSY can escape a single long busy wait (DESIGN.md, Jobs).
+    /// `busyTimeout`, because SQLITE_BUSY can escape a single long busy wait.
     var statementBusyTimeout: Duration { min(busyTimeout, .seconds(2)) }
 }
 
 /// The SQLite file: one writer connection and one reader connection, each on its own serial
 /// dispatch queue, so blocking SQLite calls never run on Swift's cooperative threads and a
-/// process's writes go through one connection (DESIGN.md, Jobs).
+/// process's writes go through one connection.
 public final class Database: Sendable {
     /// The file's path.
     public let path: String

@@ -55,7 +55,7 @@ extension Array: SQLValueConvertible where Element == UInt8 {
     public var sqlValue: SQLValue { .blob(self) }
 }
 
-/// Instants are stored as integer milliseconds since 1970 UTC (DESIGN.md: times in UTC).
+/// Instants are stored as integer milliseconds since 1970 UTC.
 extension Date: SQLValueConvertible {
     public var sqlValue: SQLValue { .integer(Int64((timeIntervalSince1970 * 1000).rounded(.down))) }
 }
