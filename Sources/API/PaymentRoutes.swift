@@ -99,7 +99,13 @@ struct PaymentRoutes {
                                field: "amount")
         if json {
             guard !request.body.isEmpty else { return nil }
-            struct Body: Decodable { let amount: Int64? }
+            struct Body: Decodable {
+                let amount: Int64?
+                enum CodingKeys: String, CodingKey { case amount }
+                init(from decoder: any Decoder) throws {
+                    amount = try decoder.container(keyedBy: CodingKeys.self).decodeMinorUnitsIfPresent(forKey: .amount)
+                }
+            }
             return try JSONBody.decode(Body.self, from: request).amount
         }
         guard let text = request.formValue("amount"), !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }

@@ -81,6 +81,12 @@ import Testing
         #expect(below.reply.errorField == "amount")
         #expect(below.reply.text.contains("minimum payment (100.00 EUR)"))
 
+        // JSON amounts are minor units: a decimal is named, not "not valid JSON".
+        let decimal = try await rig.api.send("POST", "/invoice/\(invoice.token)/pay", json: ["amount": 500.5])
+        #expect(decimal.status == 422)
+        #expect(decimal.errorField == "amount")
+        #expect(decimal.text.contains("integer amount in minor units"))
+
         let rest = try await rig.pay(invoice.token)
         #expect(rest.reply.json["amount"] as? Int == Int(PaymentRig.total - 50_000))
         _ = try await rig.fake.complete(try #require(rest.session), webhookURL: rig.webhookURL)

@@ -59,12 +59,7 @@ final class PaymentRig: Sendable {
         var json = api.invoiceJSON(customer: tenant.customerID, number: number)
         json["allowPartialPayments"] = partial
         if let minimum { json["minimumPaymentAmount"] = minimum }
-        let created = try await api.send("POST", "/api/invoices", token: tenant.token, json: json)
-        guard created.status == 201, let id = created.json["id"] as? Int else { throw HarnessFailure("create: \(created.text)") }
-        _ = try await api.send("POST", "/api/invoices/\(id)/issue", token: tenant.token)
-        let share = try await api.send("POST", "/api/invoices/\(id)/share", token: tenant.token)
-        guard let token = share.json["shareToken"] as? String else { throw HarnessFailure("share: \(share.text)") }
-        return (Int64(id), token)
+        return try await issueAndShare(json)
     }
 
     static let total: Int64 = 135_660
@@ -75,6 +70,11 @@ final class PaymentRig: Sendable {
         var json = api.invoiceJSON(customer: tenant.customerID, number: number,
                                    lines: [["description": "Work", "quantity": 1, "unitPrice": amount, "taxRate": 0]])
         json["allowPartialPayments"] = true
+        return try await issueAndShare(json)
+    }
+
+    /// Creates the invoice `json` describes, issues and shares it; its id and share token.
+    private func issueAndShare(_ json: [String: Any]) async throws -> (id: Int64, token: String) {
         let created = try await api.send("POST", "/api/invoices", token: tenant.token, json: json)
         guard created.status == 201, let id = created.json["id"] as? Int else { throw HarnessFailure("create: \(created.text)") }
         _ = try await api.send("POST", "/api/invoices/\(id)/issue", token: tenant.token)
