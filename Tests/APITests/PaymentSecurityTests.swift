@@ -9,17 +9,6 @@ import Testing
 @Suite(.serialized) struct PaymentSecurityTests {
     static let malloryKey = "whsec_MalloryOwnSecret42"
 
-    /// A `checkout.session.completed` event as anyone holding a webhook secret can write it.
-    static func completedEvent(id: String, session: String, tenant: String, invoice: String, amount: Int64,
-                               paymentStatus: String = "paid") -> String {
-        """
-        {"id": "\(id)", "object": "event", "type": "checkout.session.completed", "created": 1764000000, "livemode": false,
-         "data": {"object": {"id": "\(session)", "object": "checkout.session", "payment_status": "\(paymentStatus)", "status": "complete",
-          "amount_total": \(amount), "currency": "eur", "metadata": {"tenant": "\(tenant)", "invoice": "\(invoice)"},
-          "payment_intent": "pi_\(id)", "created": 1764000000, "expires_at": 1764086400, "livemode": false, "url": null}}}
-        """
-    }
-
     /// POSTs `payload` to `slug`'s webhook, signed with `secret` as its owner would.
     static func deliver(_ rig: PaymentRig, _ payload: String, to slug: String, secret: String) async throws -> APIHarness.Reply {
         let bytes = Array(payload.utf8)
@@ -55,7 +44,7 @@ import Testing
         let other = try await rig.api.tenant("globex")
         // 2 × 5·10¹⁸ is beyond Int64: once for a session Billport opened, once for one it did not.
         for (index, id) in [session, "cs_test_made_up_by_the_tenant"].enumerated() {
-            let event = Self.completedEvent(id: "evt_huge_\(index)", session: id, tenant: "acme", invoice: publicID,
+            let event = StripeEvents.checkoutCompleted(id: "evt_huge_\(index)", session: id, tenant: "acme", invoice: publicID,
                                             amount: 5_000_000_000_000_000_000)
             #expect(try await Self.deliver(rig, event, to: "acme", secret: FakeStripe.webhookSecret).status == 200)
         }
@@ -82,7 +71,7 @@ import Testing
 
         // As a buyer, mallory opened the victim's checkout and so knows its id.
         let session = try #require(try await rig.pay(victim.token).session)
-        let claim = Self.completedEvent(id: "evt_mallory_claim", session: session, tenant: "mallory", invoice: malloryPublicID,
+        let claim = StripeEvents.checkoutCompleted(id: "evt_mallory_claim", session: session, tenant: "mallory", invoice: malloryPublicID,
                                         amount: PaymentRig.total, paymentStatus: "unpaid")
         #expect(try await Self.deliver(rig, claim, to: "mallory", secret: Self.malloryKey).status == 200)
 
@@ -118,7 +107,7 @@ import Testing
         let secondPublicID = try #require(try await rig.invoiceBody(second.id)["publicId"] as? String)
         let session = try #require(try await rig.pay(invoice.token, amount: 10_000).session)
         for (index, (target, amount)) in [(publicID, PaymentRig.total), (secondPublicID, 10_000)].enumerated() {
-            let event = Self.completedEvent(id: "evt_other_\(index)", session: session, tenant: "acme", invoice: target, amount: amount)
+            let event = StripeEvents.checkoutCompleted(id: "evt_other_\(index)", session: session, tenant: "acme", invoice: target, amount: amount)
             #expect(try await Self.deliver(rig, event, to: "acme", secret: FakeStripe.webhookSecret).status == 200)
         }
         #expect(try await rig.settled(invoice.id)["amountPaid"] as? Int == 0)

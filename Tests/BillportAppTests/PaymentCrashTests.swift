@@ -12,15 +12,6 @@ import Testing
 @Suite(.serialized) struct PaymentCrashTests {
     let billport = ChildProcess.builtProduct("billport")
 
-    static func completedEvent(invoice: String, amount: Int64) -> String {
-        """
-        {"id": "evt_crash_1", "object": "event", "type": "checkout.session.completed", "created": 1764000000, "livemode": false,
-         "data": {"object": {"id": "cs_test_crash", "object": "checkout.session", "payment_status": "paid", "status": "complete",
-          "amount_total": \(amount), "currency": "eur", "metadata": {"tenant": "acme", "invoice": "\(invoice)"},
-          "payment_intent": "pi_crash", "created": 1764000000, "expires_at": 1764086400, "livemode": false, "url": null}}}
-        """
-    }
-
     @Test func aWorkerKilledMidApplyLeavesNothingAndTheRetryCountsThePaymentOnce() async throws {
         let dir = TemporaryDirectory()
         let path = dir.file("billport.sqlite")
@@ -32,7 +23,7 @@ import Testing
         let invoice = try await store.issue(tenantID: fixture.tenant.id, id: fixture.invoice.id)
         try await store.recordCheckoutSession(tenantID: fixture.tenant.id, invoiceID: invoice.id, sessionID: "cs_test_crash",
                                               amount: invoice.totals.total, currency: "EUR", expiresAt: Date().addingTimeInterval(86_400))
-        let payload = Array(Self.completedEvent(invoice: invoice.publicID, amount: invoice.totals.total).utf8)
+        let payload = Array(StripeEvents.checkoutCompleted(id: "evt_crash_1", session: "cs_test_crash", tenant: "acme", invoice: invoice.publicID, amount: invoice.totals.total).utf8)
         #expect(try await store.receiveProviderEvent(tenantID: fixture.tenant.id, eventID: "evt_crash_1", type: "checkout.session.completed",
                                                      payload: payload))
 

@@ -12,15 +12,6 @@ import Testing
 @Suite(.serialized) struct PaymentOverflowTests {
     let billport = ChildProcess.builtProduct("billport")
 
-    static func event(id: String, session: String, tenant: String, invoice: String, amount: Int64) -> [UInt8] {
-        Array("""
-            {"id": "\(id)", "object": "event", "type": "checkout.session.completed", "created": 1764000000, "livemode": false,
-             "data": {"object": {"id": "\(session)", "object": "checkout.session", "payment_status": "paid", "status": "complete",
-              "amount_total": \(amount), "currency": "eur", "metadata": {"tenant": "\(tenant)", "invoice": "\(invoice)"},
-              "payment_intent": "pi_\(id)", "created": 1764000000, "expires_at": 1764086400, "livemode": false, "url": null}}}
-            """.utf8)
-    }
-
     @Test func twoHugeEventsAreRefusedAndTheWorkerKeepsServingOtherTenants() async throws {
         let dir = TemporaryDirectory()
         let path = dir.file("billport.sqlite")
@@ -34,8 +25,8 @@ import Testing
         for index in 1...2 {
             try await store.recordCheckoutSession(tenantID: acme.tenant.id, invoiceID: attacked.id, sessionID: "cs_test_huge\(index)",
                                                   amount: 5_000_000_000_000_000_000, currency: "EUR", expiresAt: expires)
-            let payload = Self.event(id: "evt_huge_\(index)", session: "cs_test_huge\(index)", tenant: "acme", invoice: attacked.publicID,
-                                     amount: 5_000_000_000_000_000_000)
+            let payload = Array(StripeEvents.checkoutCompleted(id: "evt_huge_\(index)", session: "cs_test_huge\(index)", tenant: "acme",
+                                                               invoice: attacked.publicID, amount: 5_000_000_000_000_000_000).utf8)
             #expect(try await store.receiveProviderEvent(tenantID: acme.tenant.id, eventID: "evt_huge_\(index)",
                                                          type: "checkout.session.completed", payload: payload))
         }
@@ -51,8 +42,9 @@ import Testing
         try await store.recordCheckoutSession(tenantID: globex.id, invoiceID: genuine.id, sessionID: "cs_test_globex", amount: 5000,
                                               currency: "EUR", expiresAt: expires)
         #expect(try await store.receiveProviderEvent(tenantID: globex.id, eventID: "evt_globex", type: "checkout.session.completed",
-                                                     payload: Self.event(id: "evt_globex", session: "cs_test_globex", tenant: "globex",
-                                                                         invoice: genuine.publicID, amount: 5000)))
+                                                     payload: Array(StripeEvents.checkoutCompleted(id: "evt_globex", session: "cs_test_globex",
+                                                                                                    tenant: "globex", invoice: genuine.publicID,
+                                                                                                    amount: 5000).utf8)))
 
         let environment = ["BILLPORT_DATABASE_PATH": path, "BILLPORT_LOG_LEVEL": "info", "BILLPORT_QUEUE_LEASE": "2s",
                            "BILLPORT_WORKER_QUEUES": "default=1"]
