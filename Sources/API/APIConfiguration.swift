@@ -1,5 +1,5 @@
 import Foundation
-import Portal
+import Billing
 import PDF
 
 /// What the API needs to know about where it is served.

@@ -1,7 +1,7 @@
 import BillportCore
 import Foundation
 import HTTPServer
-import Portal
+import Billing
 
 /// An error as the API answers it: `{"error": {"code", "message", "field"?}}`.
 struct APIError: Error, Sendable, Equatable {
@@ -25,7 +25,7 @@ struct APIError: Error, Sendable, Equatable {
         switch error {
         case let error as APIError: return error
         case let error as FieldError: return APIError(status: 422, code: "invalid_field", message: error.description, field: error.field)
-        case let error as PortalError:
+        case let error as BillingError:
             switch error {
             case .notFound(let what): return .notFound(what)
             case .conflict(let code, let message): return APIError(status: 409, code: code, message: message)

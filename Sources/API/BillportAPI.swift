@@ -3,14 +3,15 @@ import Documents
 import Foundation
 import Synchronization
 import HTTPServer
-import Portal
+import Billing
+import Queue
 import Tokens
 
 /// Billport's HTTP surface: routes built once at start, authentication, one error shape, the
 /// public security headers, and one access-log line per request.
 public final class BillportAPI: Sendable {
     private let router: Router
-    private let store: SQLitePortalStore
+    private let stores: BillingStores
     private let signer: JWTSigner
     private let clock: any WallClock
     private let logger: Logger
@@ -34,21 +35,21 @@ public final class BillportAPI: Sendable {
 
     /// `renderer` makes invoice PDFs; without one the PDF routes answer 404. Renders go through
     /// `renderPool` (the process's one pool), or a pool of the API's own when none is given.
-    public init(store: SQLitePortalStore, signer: JWTSigner, configuration: APIConfiguration, renderer: (any InvoiceRenderer)?,
+    public init(stores: BillingStores, jobs: any JobStore, signer: JWTSigner, configuration: APIConfiguration, renderer: (any InvoiceRenderer)?,
                 renderPool: PDFRenderPool? = nil, views: ViewRecorder? = nil, clock: any WallClock = SystemClock(), logger: Logger) {
-        self.store = store
+        self.stores = stores
         self.signer = signer
         self.clock = clock
         self.logger = logger.labelled("http")
         perIP = RateLimiter(perMinute: configuration.rateLimitPerIP, maxEntries: configuration.rateLimitMaxKeys, clock: clock)
         perToken = RateLimiter(perMinute: configuration.rateLimitPerToken, maxEntries: configuration.rateLimitMaxKeys, clock: clock)
         trustedProxies = configuration.trustedProxies
-        let tracking = ViewTracking(recorder: views, signer: signer, store: store, clock: clock, trustedProxies: configuration.trustedProxies)
-        let views = PublicAnswerCache<PublicViewAnswer>(database: store.database, clock: clock)
+        let tracking = ViewTracking(recorder: views, signer: signer, stores: stores, clock: clock, trustedProxies: configuration.trustedProxies)
+        let views = PublicAnswerCache<PublicViewAnswer>(database: stores.database, clock: clock)
         let publicView = Route(.get, "/api/invoices/view/{token}", .publicLink) { context in
             let token = context.parameters["token"] ?? ""
             let answer = try await views.value(token) { () async throws -> PublicViewAnswer? in
-                guard let hash = SecretToken.hash(ofPresented: token), let view = try await store.publicView(tokenHash: hash) else { return nil }
+                guard let hash = SecretToken.hash(ofPresented: token), let view = try await stores.links.publicView(tokenHash: hash) else { return nil }
                 return PublicViewAnswer(view)
             }
             guard let answer else { throw APIError.linkNotFound }
@@ -59,7 +60,7 @@ public final class BillportAPI: Sendable {
             Route(.get, "/healthz", .operations) { _ in Self.healthy },
             Route(.get, "/readyz", .operations) { _ in
                 do {
-                    try await store.database.read { db in _ = try db.queryOne("SELECT 1") { $0.int(0) } }
+                    try await stores.database.ping()
                     return JSONBody.response(["status": "ready"])
                 } catch {
                     return APIError(status: 503, code: "not_ready", message: "the database cannot be read").response
@@ -68,22 +69,22 @@ public final class BillportAPI: Sendable {
         ]
         let pool = renderPool ?? renderer.map { PDFRenderPool(renderer: $0, logger: logger) }
         let documents = pool.map {
-            DocumentRoutes(store: store, pdfs: InvoicePDFService(store: store, pool: $0), signer: signer, clock: clock,
-                           tracking: tracking, pages: PublicAnswerCache(database: store.database, clock: clock))
+            DocumentRoutes(stores: stores, pdfs: InvoicePDFService(store: stores.documents, pool: $0), signer: signer, clock: clock,
+                           tracking: tracking, pages: PublicAnswerCache(database: stores.database, clock: clock))
         }
-        let payments = PaymentRoutes(store: store, configuration: configuration, clients: CheckoutClients(baseURL: configuration.stripeBaseURL),
+        let payments = PaymentRoutes(stores: stores, configuration: configuration, clients: CheckoutClients(baseURL: configuration.stripeBaseURL),
                                      pdf: { tenantID, invoiceID in
-                                         guard let documents, try await store.isBuyerVisible(tenantID: tenantID, invoiceID: invoiceID) else {
+                                         guard let documents, try await stores.invoices.isBuyerVisible(tenantID: tenantID, invoiceID: invoiceID) else {
                                              throw APIError.linkNotFound
                                          }
                                          return try await documents.pdfResponse(tenantID: tenantID, invoiceID: invoiceID, notFound: .linkNotFound)
                                      }, clock: clock, logger: self.logger)
-        router = Router(health + [publicView] + TenantRoutes(store: store, configuration: configuration).routes
-                        + SettingsRoutes(store: store, signer: signer, configuration: configuration, clock: clock, renderPool: pool).routes
-                        + PortalRoutes(store: store, clock: clock, messageQuota: configuration.messageQuota).routes + CustomerRecordRoutes(store: store).routes + PreferenceRoutes(store: store).routes
-                        + EmailRoutes(store: store).routes + payments.routes
-                        + WebhookRoutes(store: store, clock: clock, logger: self.logger).routes
-                        + PaymentSettingsRoutes(store: store, configuration: configuration).routes
+        router = Router(health + [publicView] + TenantRoutes(stores: stores, configuration: configuration, clock: clock).routes
+                        + SettingsRoutes(stores: stores, signer: signer, configuration: configuration, clock: clock, renderPool: pool).routes
+                        + PortalRoutes(stores: stores, clock: clock, messageQuota: configuration.messageQuota).routes + CustomerRecordRoutes(stores: stores).routes + PreferenceRoutes(stores: stores).routes
+                        + EmailRoutes(stores: stores, jobs: jobs).routes + payments.routes
+                        + WebhookRoutes(stores: stores, clock: clock, logger: self.logger).routes
+                        + PaymentSettingsRoutes(stores: stores, configuration: configuration).routes
                         + (documents?.routes ?? []))
     }
 
@@ -160,7 +161,7 @@ public final class BillportAPI: Sendable {
             logger.notice("token refused", ["id": context.requestID, "reason": error.description])
             throw APIError.unauthorized
         }
-        guard claims.scope ?? "api" == "api", let tenant = try await store.tenant(slug: claims.tenant) else { throw APIError.unauthorized }
+        guard claims.scope ?? "api" == "api", let tenant = try await stores.tenants.tenant(slug: claims.tenant) else { throw APIError.unauthorized }
         context.tenant = tenant
         context.permissions = Set(claims.perms)
         if let permission, !context.permissions.contains(permission) { throw APIError.forbidden(permission) }

@@ -1,21 +1,21 @@
 import BillportCore
 import Foundation
 import HTTPServer
-import Portal
+import Billing
 
 /// The tenant's side of what the portal shows beside invoices: sales orders, and the inbox of
 /// messages customers wrote from their portal.
 struct CustomerRecordRoutes {
-    let store: SQLitePortalStore
+    let stores: BillingStores
 
     var routes: [Route] {
         [
             Route(.post, "/api/sales-orders", .tenant(permission: TenantRoutes.write)) { context in
                 let draft = try JSONBody.decode(SalesOrderDraft.self, from: context.request)
-                return JSONBody.response(status: 201, SalesOrderBody(try await store.createSalesOrder(tenantID: try context.tenantID, draft)))
+                return JSONBody.response(status: 201, SalesOrderBody(try await stores.salesOrders.createSalesOrder(tenantID: try context.tenantID, draft)))
             },
             Route(.get, "/api/sales-orders/{id}", .tenant(permission: nil)) { context in
-                guard let order = try await store.salesOrder(tenantID: try context.tenantID, id: try context.id("id", "sales order")) else {
+                guard let order = try await stores.salesOrders.salesOrder(tenantID: try context.tenantID, id: try context.id("id", "sales order")) else {
                     throw APIError.notFound("sales order")
                 }
                 return JSONBody.response(SalesOrderBody(order))
@@ -23,18 +23,18 @@ struct CustomerRecordRoutes {
             Route(.put, "/api/sales-orders/{id}/status", .tenant(permission: TenantRoutes.write)) { context in
                 struct Request: Decodable { let status: SalesOrderStatus }
                 let request = try JSONBody.decode(Request.self, from: context.request)
-                let order = try await store.setSalesOrderStatus(tenantID: try context.tenantID, id: try context.id("id", "sales order"),
+                let order = try await stores.salesOrders.setSalesOrderStatus(tenantID: try context.tenantID, id: try context.id("id", "sales order"),
                                                                 status: request.status)
                 return JSONBody.response(SalesOrderBody(order))
             },
             Route(.get, "/api/messages", .tenant(permission: nil)) { context in
                 let limit = Int(try context.queryInt("limit", default: 100, range: 1...1000) ?? 100)
-                let messages = try await store.customerMessages(tenantID: try context.tenantID, unreadOnly: try context.queryBool("unread"), limit: limit)
+                let messages = try await stores.salesOrders.customerMessages(tenantID: try context.tenantID, unreadOnly: try context.queryBool("unread"), limit: limit)
                 return JSONBody.response(["data": messages.map(MessageBody.init)])
             },
             // Marking read changes the inbox every user of the tenant shares: a write like any other.
             Route(.post, "/api/messages/{id}/read", .tenant(permission: TenantRoutes.write)) { context in
-                try await store.markMessageRead(tenantID: try context.tenantID, id: try context.id("id", "message"))
+                try await stores.salesOrders.markMessageRead(tenantID: try context.tenantID, id: try context.id("id", "message"))
                 return HTTPResponse(status: 204)
             },
         ]

@@ -2,13 +2,13 @@ import BillportCore
 import Documents
 import Foundation
 import HTTPServer
-import Portal
+import Billing
 import Tokens
 
 /// PDF downloads: from share and emailed links, with a portal's 60-second media token, and the
 /// tenant's own copy.
 struct DocumentRoutes {
-    let store: SQLitePortalStore
+    let stores: BillingStores
     let pdfs: InvoicePDFService
     let signer: JWTSigner
     let clock: any WallClock
@@ -63,7 +63,7 @@ struct DocumentRoutes {
     private func invoicePage(_ context: RequestContext) async throws -> HTTPResponse {
         let token = context.parameters["token"] ?? ""
         let rendered = try await pages.value(token) { () async throws -> RenderedPage? in
-            guard let hash = SecretToken.hash(ofPresented: token), let link = try await store.linkedInvoice(tokenHash: hash),
+            guard let hash = SecretToken.hash(ofPresented: token), let link = try await stores.links.linkedInvoice(tokenHash: hash),
                   let sheet = try await pdfs.sheet(tenantID: link.tenantID, invoiceID: link.invoiceID) else { return nil }
             let payment = try await payment(sheet, tenantID: link.tenantID, "/invoice/\(token)/pay")
             return RenderedPage(tenantID: link.tenantID, invoiceID: link.invoiceID, linkID: link.linkID, source: link.emailed ? .email : .link,
@@ -81,13 +81,13 @@ struct DocumentRoutes {
     /// and the money already on its way.
     private func payment(_ sheet: InvoiceSheet, tenantID: Int64, _ path: String) async throws -> (path: String?, pending: Int64) {
         guard sheet.invoice.isPayable else { return (nil, 0) }
-        let pending = try await store.pendingPayments(tenantID: tenantID, invoiceID: sheet.invoice.id)
-        return (try await store.paymentSettings(tenantID: tenantID).acceptsOnlinePayments ? path : nil, pending)
+        let pending = try await stores.payments.pendingPayments(tenantID: tenantID, invoiceID: sheet.invoice.id)
+        return (try await stores.payments.paymentSettings(tenantID: tenantID).acceptsOnlinePayments ? path : nil, pending)
     }
 
     private func linkPDF(_ context: RequestContext) async throws -> HTTPResponse {
         guard let hash = SecretToken.hash(ofPresented: context.parameters["token"] ?? ""),
-              let link = try await store.linkedInvoice(tokenHash: hash) else { throw APIError.linkNotFound }
+              let link = try await stores.links.linkedInvoice(tokenHash: hash) else { throw APIError.linkNotFound }
         let response = try await pdfResponse(tenantID: link.tenantID, invoiceID: link.invoiceID, notFound: .linkNotFound)
         await tracking.note(context.request, tenantID: link.tenantID, invoiceID: link.invoiceID, linkID: link.linkID,
                             source: link.emailed ? .email : .link)
@@ -97,16 +97,16 @@ struct DocumentRoutes {
     /// An invoice opened from the portal: the token must open the portal, and the invoice must
     /// be that customer's (anything else is the same 404 as a bad link).
     private func portalInvoice(_ context: RequestContext) async throws -> (PortalSession, Int64) {
-        let session = try await PortalGate(store: store).open(context.parameters["token"])
-        guard let invoice = try await store.customerInvoice(tenantSlug: session.tenant.slug, customerID: session.customer.id,
+        let session = try await PortalGate(stores: stores).open(context.parameters["token"])
+        guard let invoice = try await stores.links.customerInvoice(tenantSlug: session.tenant.slug, customerID: session.customer.id,
                                                             publicID: context.parameters["publicId"] ?? "") else { throw APIError.linkNotFound }
         return (session, invoice.invoiceID)
     }
 
     /// `?t=` must be a live media token whose portal still opens; the invoice must be its customer's.
     private func mediaPDF(_ context: RequestContext) async throws -> HTTPResponse {
-        let session = try await MediaTokens(signer: signer, gate: PortalGate(store: store), clock: clock).open(context.request.queryValue("t"))
-        guard let invoice = try await store.customerInvoice(tenantSlug: session.tenant.slug, customerID: session.customer.id,
+        let session = try await MediaTokens(signer: signer, gate: PortalGate(stores: stores), clock: clock).open(context.request.queryValue("t"))
+        guard let invoice = try await stores.links.customerInvoice(tenantSlug: session.tenant.slug, customerID: session.customer.id,
                                                             publicID: context.parameters["publicId"] ?? "") else {
             throw APIError.notFound("invoice")
         }

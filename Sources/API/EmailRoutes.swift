@@ -1,12 +1,13 @@
 import BillportCore
 import Foundation
 import HTTPServer
-import Portal
+import Billing
 import Queue
 
 /// Sending invoices by email, the log of what was sent, and the state of queued work.
 struct EmailRoutes {
-    let store: SQLitePortalStore
+    let stores: BillingStores
+    let jobs: any JobStore
 
     var routes: [Route] {
         [
@@ -14,7 +15,7 @@ struct EmailRoutes {
                 struct Request: Decodable { let recipients: [String]?; let message: String? }
                 let request = context.request.body.isEmpty ? Request(recipients: nil, message: nil)
                     : try JSONBody.decode(Request.self, from: context.request)
-                let job = try await store.enqueueInvoiceEmail(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"),
+                let job = try await stores.emails.enqueueInvoiceEmail(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"),
                                                               recipients: request.recipients, message: request.message)
                 var response = JSONBody.response(status: 202, ["jobId": job])
                 response.headers.set("Location", "/api/jobs/\(job)")
@@ -23,7 +24,7 @@ struct EmailRoutes {
             Route(.post, "/api/customers/{id}/email", .tenant(permission: TenantRoutes.manage)) { context in
                 struct Request: Decodable { let category: EmailCategory; let subject: String?; let message: String? }
                 let request = try JSONBody.decode(Request.self, from: context.request)
-                let job = try await store.enqueueCustomerEmail(tenantID: try context.tenantID, customerID: try context.id("id", "customer"),
+                let job = try await stores.emails.enqueueCustomerEmail(tenantID: try context.tenantID, customerID: try context.id("id", "customer"),
                                                                category: request.category, subject: request.subject, message: request.message)
                 var response = JSONBody.response(status: 202, ["jobId": job])
                 response.headers.set("Location", "/api/jobs/\(job)")
@@ -32,19 +33,19 @@ struct EmailRoutes {
             Route(.get, "/api/invoices/{id}/emails", .tenant(permission: nil)) { context in
                 let tenantID = try context.tenantID
                 let id = try context.id("id", "invoice")
-                guard try await store.invoice(tenantID: tenantID, id: id) != nil else { throw APIError.notFound("invoice") }
-                return JSONBody.response(["data": try await store.emailLog(tenantID: tenantID, invoiceID: id).map(EmailLogBody.init)])
+                guard try await stores.invoices.invoice(tenantID: tenantID, id: id) != nil else { throw APIError.notFound("invoice") }
+                return JSONBody.response(["data": try await stores.emails.emailLog(tenantID: tenantID, invoiceID: id).map(EmailLogBody.init)])
             },
             Route(.get, "/api/customers/{id}/emails", .tenant(permission: nil)) { context in
                 let tenantID = try context.tenantID
                 let id = try context.id("id", "customer")
-                guard try await store.customer(tenantID: tenantID, id: id) != nil else { throw APIError.notFound("customer") }
-                return JSONBody.response(["data": try await store.emailLog(tenantID: tenantID, customerID: id).map(EmailLogBody.init)])
+                guard try await stores.customers.customer(tenantID: tenantID, id: id) != nil else { throw APIError.notFound("customer") }
+                return JSONBody.response(["data": try await stores.emails.emailLog(tenantID: tenantID, customerID: id).map(EmailLogBody.init)])
             },
             Route(.get, "/api/jobs/{id}", .tenant(permission: nil)) { context in
                 // Jobs are generic; one is the tenant's when its payload names the tenant.
                 struct Owner: Decodable { let tenantId: Int64? }
-                guard let jobs = store.jobs, let job = try await jobs.job(id: try context.id("id", "job")),
+                guard let job = try await jobs.job(id: try context.id("id", "job")),
                       let owner = try? JSONDecoder().decode(Owner.self, from: Data(job.payload.utf8)),
                       owner.tenantId == (try context.tenantID) else { throw APIError.notFound("job") }
                 struct Body: Encodable {

@@ -1,6 +1,6 @@
 import BillportCore
 import Foundation
-import Portal
+import Billing
 import Tokens
 
 /// Media tokens: a portal token as Bearer buys a short JWT that opens that customer's PDFs

@@ -1,6 +1,6 @@
 import Documents
 import Foundation
-import Portal
+import Billing
 
 /// The pages around the hosted checkout: the confirmation a buyer lands on after paying, and
 /// why a payment could not start.
@@ -9,7 +9,7 @@ enum PaymentPage {
     /// payment is being confirmed until the provider's event arrives; never "paid" on the
     /// redirect alone. It names the invoice and amount and, once the payment is confirmed,
     /// links the PDF.
-    static func confirmation(_ record: SQLitePortalStore.CheckoutRecord, sessionID: String) -> String {
+    static func confirmation(_ record: CheckoutRecord, sessionID: String) -> String {
         var body = "<h1>Thank you</h1>"
         if let currency = Currency(code: record.currency) {
             let amount = HTML.escape(Money(minorUnits: record.amount, currency: currency).formatted)

@@ -3,7 +3,7 @@ import Documents
 import Foundation
 import HTTPServer
 import Payments
-import Portal
+import Billing
 import Tokens
 
 /// The buyer's side of online payment: "Pay now" (from a link or the portal) opens the
@@ -12,7 +12,7 @@ import Tokens
 ///
 /// The redirect never marks anything paid: only a verified webhook event does (`WebhookRoutes`).
 struct PaymentRoutes {
-    let store: SQLitePortalStore
+    let stores: BillingStores
     let configuration: APIConfiguration
     let clients: CheckoutClients
     let pdf: @Sendable (_ tenantID: Int64, _ invoiceID: Int64) async throws -> HTTPResponse
@@ -27,15 +27,15 @@ struct PaymentRoutes {
             Route(.post, "/invoice/{token}/pay", .publicLink) { context in
                 try await pay(context) {
                     guard let hash = SecretToken.hash(ofPresented: context.parameters["token"] ?? ""),
-                          let link = try await store.linkedInvoice(tokenHash: hash) else { throw APIError.linkNotFound }
+                          let link = try await stores.links.linkedInvoice(tokenHash: hash) else { throw APIError.linkNotFound }
                     return (link.tenantID, link.invoiceID, "/invoice/\(context.parameters["token"] ?? "")")
                 }
             },
             Route(.post, "/portal/{token}/invoices/{publicId}/pay", .publicLink) { context in
                 try await pay(context) {
-                    let session = try await PortalGate(store: store).open(context.parameters["token"])
+                    let session = try await PortalGate(stores: stores).open(context.parameters["token"])
                     let publicID = context.parameters["publicId"] ?? ""
-                    guard let invoice = try await store.customerInvoice(tenantSlug: session.tenant.slug, customerID: session.customer.id,
+                    guard let invoice = try await stores.links.customerInvoice(tenantSlug: session.tenant.slug, customerID: session.customer.id,
                                                                         publicID: publicID) else { throw APIError.linkNotFound }
                     return (invoice.tenantID, invoice.invoiceID, "/portal/\(context.parameters["token"] ?? "")/invoices/\(publicID)")
                 }
@@ -43,7 +43,7 @@ struct PaymentRoutes {
             Route(.get, "/pay/complete", .publicLink) { context in
                 // Only a checkout Billport opened gets "thank you": any other id is a bad link.
                 let id = context.request.queryValue("session_id") ?? ""
-                guard CheckoutSession.isWellFormedID(id), let record = try await store.checkoutSession(id) else {
+                guard CheckoutSession.isWellFormedID(id), let record = try await stores.payments.checkoutSession(id) else {
                     return HTMLBody.response(status: 404, InvoicePage.notFound)
                 }
                 return HTMLBody.response(PaymentPage.confirmation(record, sessionID: id))
@@ -64,16 +64,16 @@ struct PaymentRoutes {
         let wantsJSON = jsonBody || (request.headers["Accept"] ?? "").contains("application/json")
         do {
             let (tenantID, invoiceID, backPath) = try await target()
-            guard let invoice = try await store.invoice(tenantID: tenantID, id: invoiceID),
-                  let tenant = try await store.tenant(id: tenantID),
-                  let customer = try await store.customer(tenantID: tenantID, id: invoice.customerID) else { throw APIError.linkNotFound }
-            let settings = try await store.paymentSettings(tenantID: tenantID)
+            guard let invoice = try await stores.invoices.invoice(tenantID: tenantID, id: invoiceID),
+                  let tenant = try await stores.tenants.tenant(id: tenantID),
+                  let customer = try await stores.customers.customer(tenantID: tenantID, id: invoice.customerID) else { throw APIError.linkNotFound }
+            let settings = try await stores.payments.paymentSettings(tenantID: tenantID)
             guard settings.acceptsOnlinePayments, let key = settings.secretKey else {
                 throw APIError(status: 409, code: "payments_unavailable", message: "\(tenant.name) does not take online payments")
             }
             let requested = try Self.requestedAmount(request, json: jsonBody, currency: invoice.currency)
             let amount: Int64
-            let pending = try await store.pendingPayments(tenantID: tenantID, invoiceID: invoiceID)
+            let pending = try await stores.payments.pendingPayments(tenantID: tenantID, invoiceID: invoiceID)
             switch PaymentAmountRule.amount(requested: requested, invoice: invoice, pending: pending,
                                             providerMinimum: StripeMinimumCharge.minorUnits(currency: invoice.currency.code)) {
             case .success(let value): amount = value
@@ -134,7 +134,7 @@ struct PaymentRoutes {
         guard let url = session.url else {
             throw APIError(status: 502, code: "provider_error", message: "the payment provider returned no checkout page; try again")
         }
-        try await store.recordCheckoutSession(tenantID: tenant.id, invoiceID: invoice.id, sessionID: session.id, amount: amount,
+        try await stores.payments.recordCheckoutSession(tenantID: tenant.id, invoiceID: invoice.id, sessionID: session.id, amount: amount,
                                               currency: invoice.currency.code, expiresAt: session.expiresAt)
         await expireEarlierCheckouts(key: key, tenantID: tenant.id, invoiceID: invoice.id, keeping: session.id)
         return url
@@ -146,15 +146,15 @@ struct PaymentRoutes {
     /// session the provider will not expire was completed meanwhile; its money is still
     /// recorded (any excess shows as overpaid). Provider trouble is logged, never the buyer's.
     private func expireEarlierCheckouts(key: String, tenantID: Int64, invoiceID: Int64, keeping current: String) async {
-        guard let earlier = try? await store.openCheckoutSessions(tenantID: tenantID, invoiceID: invoiceID, except: current),
+        guard let earlier = try? await stores.payments.openCheckoutSessions(tenantID: tenantID, invoiceID: invoiceID, except: current),
               !earlier.isEmpty, let client = try? clients.client(key: key) else { return }
         for sessionID in earlier {
             do {
                 let expired = try await client.expireCheckoutSession(id: sessionID)
-                try? await store.closeCheckoutSession(tenantID: tenantID, sessionID: sessionID, completed: expired.status == .complete)
+                try? await stores.payments.closeCheckoutSession(tenantID: tenantID, sessionID: sessionID, completed: expired.status == .complete)
             } catch {
                 if error.kind == .invalidRequest {
-                    try? await store.closeCheckoutSession(tenantID: tenantID, sessionID: sessionID, completed: true)
+                    try? await stores.payments.closeCheckoutSession(tenantID: tenantID, sessionID: sessionID, completed: true)
                 }
                 logger.notice("earlier checkout not expired", ["session": sessionID, "error": error.message])
             }
@@ -177,7 +177,7 @@ struct PaymentRoutes {
     /// is confirmed, only within `guestPDFWindow` of the checkout. Anything else is one 404.
     private func guestPDF(_ context: RequestContext) async throws -> HTTPResponse {
         guard let sessionID = context.request.queryValue("token"), CheckoutSession.isWellFormedID(sessionID),
-              let record = try await store.checkoutSession(sessionID),
+              let record = try await stores.payments.checkoutSession(sessionID),
               record.invoicePublicID == context.parameters["publicId"], record.paymentState == .succeeded,
               clock.now().timeIntervalSince(record.createdAt) < Self.guestPDFWindow else { throw APIError.linkNotFound }
         return try await pdf(record.tenantID, record.invoiceID)

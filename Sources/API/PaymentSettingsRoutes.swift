@@ -2,12 +2,12 @@ import BillportCore
 import Foundation
 import HTTPServer
 import Payments
-import Portal
+import Billing
 
 /// The tenant's side of payments: plan and provider keys (never returned in full), and each
 /// invoice's payments with their history.
 struct PaymentSettingsRoutes {
-    let store: SQLitePortalStore
+    let stores: BillingStores
     let configuration: APIConfiguration
 
     struct SettingsBody: Encodable {
@@ -24,12 +24,12 @@ struct PaymentSettingsRoutes {
         [
             Route(.get, "/api/settings/payments", .tenant(permission: nil)) { context in
                 let tenant = try context.tenantValue
-                return JSONBody.response(body(try await store.paymentSettings(tenantID: tenant.id), slug: tenant.slug))
+                return JSONBody.response(body(try await stores.payments.paymentSettings(tenantID: tenant.id), slug: tenant.slug))
             },
             Route(.put, "/api/settings/payments", .tenant(permission: SettingsRoutes.settings)) { context in
                 let tenant = try context.tenantValue
                 let update = try JSONBody.decode(PaymentSettingsUpdate.self, from: context.request)
-                let current = try await store.paymentSettings(tenantID: tenant.id)
+                let current = try await stores.payments.paymentSettings(tenantID: tenant.id)
                 let next = try update.applied(to: current)
                 // The plan is what the tenant pays the operator for: shown here, changed only
                 // with `billport tenant payments SLUG --plan …`. Sending the current plan back is fine.
@@ -37,14 +37,14 @@ struct PaymentSettingsRoutes {
                     throw APIError(status: 403, code: "forbidden", message: "the plan is set by the operator of this Billport; ask them to change it",
                                    field: "plan")
                 }
-                return JSONBody.response(body(try await store.updatePaymentSettings(tenantID: tenant.id, next), slug: tenant.slug))
+                return JSONBody.response(body(try await stores.payments.updatePaymentSettings(tenantID: tenant.id, next), slug: tenant.slug))
             },
             Route(.get, "/api/invoices/{id}/payments", .tenant(permission: nil)) { context in
                 let (tenantID, invoiceID) = (try context.tenantID, try context.id("id", "invoice"))
-                guard try await store.invoice(tenantID: tenantID, id: invoiceID) != nil else { throw APIError.notFound("invoice") }
+                guard try await stores.invoices.invoice(tenantID: tenantID, id: invoiceID) != nil else { throw APIError.notFound("invoice") }
                 struct Body: Encodable { let data: [PaymentBody]; let history: [AuditBody] }
-                let payments = try await store.payments(tenantID: tenantID, invoiceID: invoiceID).map(PaymentBody.init)
-                let history = try await store.paymentAudit(tenantID: tenantID, invoiceID: invoiceID).map(AuditBody.init)
+                let payments = try await stores.payments.payments(tenantID: tenantID, invoiceID: invoiceID).map(PaymentBody.init)
+                let history = try await stores.payments.paymentAudit(tenantID: tenantID, invoiceID: invoiceID).map(AuditBody.init)
                 return JSONBody.response(Body(data: payments, history: history))
             },
         ]

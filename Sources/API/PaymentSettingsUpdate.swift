@@ -1,6 +1,6 @@
 import BillportCore
 import Payments
-import Portal
+import Billing
 
 /// A change to a tenant's payment settings, from `PUT /api/settings/payments` or
 /// `billport tenant payments`. An absent field stays as it is; `secretKey: null` disconnects.

@@ -1,13 +1,13 @@
 import BillportCore
 import Foundation
-import Portal
+import Billing
 import Tokens
 
 /// A portal token that opened: whose portal it is and what the tenant lets it show.
 struct PortalSession: Sendable {
     let tenant: Tenant
     let customer: Customer
-    let settings: PortalSettings
+    let settings: CustomerPortalSettings
     /// The portal token's link id (media tokens are tied to it).
     let linkID: Int64
 }
@@ -16,13 +16,13 @@ struct PortalSession: Sendable {
 /// messages, payments, media-token issuance and media-token downloads: unknown or revoked token
 /// → the link 404; portal switched off → 503 whatever the token; expired → 403.
 struct PortalGate: Sendable {
-    let store: SQLitePortalStore
+    let stores: BillingStores
 
     static let unavailable = APIError(status: 503, code: "portal_unavailable", message: "Portal not available.")
 
     /// The portal a raw portal token (from a URL or a Bearer header) opens.
     func open(_ token: String?) async throws -> PortalSession {
-        guard let hash = SecretToken.hash(ofPresented: token ?? ""), let access = try await store.portalCustomer(tokenHash: hash) else {
+        guard let hash = SecretToken.hash(ofPresented: token ?? ""), let access = try await stores.links.portalCustomer(tokenHash: hash) else {
             throw APIError.linkNotFound
         }
         return try await open(access)
@@ -30,18 +30,18 @@ struct PortalGate: Sendable {
 
     /// The portal the portal token with `linkID` opens (a media token's origin), checked now.
     func open(linkID: Int64) async throws -> PortalSession {
-        guard let access = try await store.portalCustomer(linkID: linkID) else { throw APIError.linkNotFound }
+        guard let access = try await stores.links.portalCustomer(linkID: linkID) else { throw APIError.linkNotFound }
         return try await open(access)
     }
 
     private func open(_ access: PortalAccess) async throws -> PortalSession {
-        guard let tenant = try await store.tenant(id: access.tenantID) else { throw APIError.linkNotFound }
-        let settings = try await store.portalSettings(tenantID: access.tenantID)
+        guard let tenant = try await stores.tenants.tenant(id: access.tenantID) else { throw APIError.linkNotFound }
+        let settings = try await stores.tenants.portalSettings(tenantID: access.tenantID)
         guard settings.enabled else { throw Self.unavailable }
         guard !access.expired else {
             throw APIError(status: 403, code: "access_denied", message: "Access denied: this portal link has expired. Ask \(tenant.name) for a new one.")
         }
-        guard let customer = try await store.customer(tenantID: access.tenantID, id: access.customerID) else { throw APIError.linkNotFound }
+        guard let customer = try await stores.customers.customer(tenantID: access.tenantID, id: access.customerID) else { throw APIError.linkNotFound }
         return PortalSession(tenant: tenant, customer: customer, settings: settings, linkID: access.linkID)
     }
 }

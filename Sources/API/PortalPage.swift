@@ -1,7 +1,7 @@
 import BillportCore
 import Documents
 import Foundation
-import Portal
+import Billing
 
 /// The customer portal as HTML: what is owed, how late, the statement, the invoices, orders,
 /// credit notes and a message form, each as the tenant's settings allow. No JavaScript; every

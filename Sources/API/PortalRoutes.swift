@@ -2,19 +2,19 @@ import BillportCore
 import Documents
 import Foundation
 import HTTPServer
-import Portal
+import Billing
 
 /// Portal settings for the tenant, and the customer portal as JSON and HTML.
 struct PortalRoutes {
-    let store: SQLitePortalStore
+    let stores: BillingStores
     let clock: any WallClock
     var messageQuota = MessageQuota()
-    var gate: PortalGate { PortalGate(store: store) }
+    var gate: PortalGate { PortalGate(stores: stores) }
 
     var routes: [Route] {
         [
             Route(.get, "/api/settings/portal", .tenant(permission: nil)) { context in
-                JSONBody.response(try await store.portalSettings(tenantID: try context.tenantID))
+                JSONBody.response(try await stores.tenants.portalSettings(tenantID: try context.tenantID))
             },
             Route(.put, "/api/settings/portal", .tenant(permission: SettingsRoutes.settings)) { context in
                 struct Request: Decodable {
@@ -23,7 +23,7 @@ struct PortalRoutes {
                 }
                 let body = try JSONBody.decode(Request.self, from: context.request)
                 let tenantID = try context.tenantID
-                var settings = try await store.portalSettings(tenantID: tenantID)
+                var settings = try await stores.tenants.portalSettings(tenantID: tenantID)
                 settings.enabled = body.enabled ?? settings.enabled
                 settings.tokenExpiryDays = body.tokenExpiryDays ?? settings.tokenExpiryDays
                 settings.showCreditNotes = body.showCreditNotes ?? settings.showCreditNotes
@@ -31,7 +31,7 @@ struct PortalRoutes {
                 settings.showSalesOrders = body.showSalesOrders ?? settings.showSalesOrders
                 settings.allowMessages = body.allowMessages ?? settings.allowMessages
                 if let welcome = body.welcomeMessage { settings.welcomeMessage = welcome.isEmpty ? nil : welcome }
-                return JSONBody.response(try await store.updatePortalSettings(tenantID: tenantID, settings))
+                return JSONBody.response(try await stores.tenants.updatePortalSettings(tenantID: tenantID, settings))
             },
             Route(.get, "/api/portal/{token}", .publicLink) { context in
                 JSONBody.response(try await snapshot(context))
@@ -61,7 +61,7 @@ struct PortalRoutes {
 
     private func leaveMessage(_ context: RequestContext, text: String) async throws -> CustomerMessage {
         let session = try await gate.open(context.parameters["token"])
-        return try await store.addCustomerMessage(tenantID: session.tenant.id, customerID: session.customer.id, text: text,
+        return try await stores.salesOrders.addCustomerMessage(tenantID: session.tenant.id, customerID: session.customer.id, text: text,
                                                   quota: messageQuota)
     }
 
@@ -97,10 +97,10 @@ struct PortalRoutes {
         let (tenantID, customerID, settings) = (session.tenant.id, session.customer.id, session.settings)
         let limit = Int(try context.queryInt("limit", default: 20, range: 1...100) ?? 20)
         let start = Int(try context.queryInt("offset", default: 0, range: 0...1_000_000) ?? 0)
-        let invoices = try await store.portalInvoices(tenantID: tenantID, customerID: customerID)
+        let invoices = try await stores.invoices.portalInvoices(tenantID: tenantID, customerID: customerID)
         let today = CalendarDate(utc: clock.now())
-        let balances = try PortalBalance.of(invoices, today: today)
-        let online = try await store.paymentSettings(tenantID: tenantID).acceptsOnlinePayments
+        let balances = try CustomerBalance.of(invoices, today: today)
+        let online = try await stores.payments.paymentSettings(tenantID: tenantID).acceptsOnlinePayments
         let lines = invoices.dropFirst(start).prefix(limit).map { invoice in
             PortalBody.Line(publicId: invoice.publicID, number: invoice.number, issueDate: invoice.issueDate.description,
                             dueDate: invoice.dueDate.description, status: invoice.status.rawValue, currency: invoice.currency.code,
@@ -113,12 +113,12 @@ struct PortalRoutes {
             ? invoices.filter { $0.amountCredited > 0 }.map { PortalBody.CreditLine(invoiceNumber: $0.number, currency: $0.currency.code, credited: $0.amountCredited) }
             : nil
         let orders = settings.showSalesOrders
-            ? try await store.salesOrders(tenantID: tenantID, customerID: customerID).map {
+            ? try await stores.salesOrders.salesOrders(tenantID: tenantID, customerID: customerID).map {
                 PortalBody.Order(number: $0.number, status: $0.status.rawValue, orderDate: $0.orderDate.description,
                                  expectedDate: $0.expectedDate?.description, currency: $0.total.currency.code, total: $0.total.minorUnits)
             }
             : nil
-        let brand = try await store.branding(tenantID: tenantID).brandColor.flatMap { Branding.isValidColor($0) ? $0 : nil }
+        let brand = try await stores.tenants.branding(tenantID: tenantID).brandColor.flatMap { Branding.isValidColor($0) ? $0 : nil }
         return PortalBody(
             vendorName: session.tenant.name, brandColor: brand ?? InvoicePage.defaultBrand, customerName: session.customer.name, welcomeMessage: settings.welcomeMessage,
             overdue: balances.contains { $0.overdue > 0 },
@@ -144,7 +144,7 @@ struct PortalBody: Encodable {
     struct Balance: Encodable { let currency: String; let outstanding: Int64; let overdue: Int64 }
     struct CreditLine: Encodable { let invoiceNumber: String; let currency: String; let credited: Int64 }
     struct Order: Encodable { let number: String, status: String, orderDate: String, expectedDate: String?, currency: String, total: Int64 }
-    struct Statement: Encodable { let asOf: String; let balances: [PortalBalance] }
+    struct Statement: Encodable { let asOf: String; let balances: [CustomerBalance] }
 
     let vendorName: String, brandColor: String, customerName: String, welcomeMessage: String?
     let overdue: Bool, balances: [Balance], creditNotes: [CreditLine]?, salesOrders: [Order]?

@@ -1,6 +1,6 @@
 import Documents
 import Foundation
-import Portal
+import Billing
 
 /// The preference page: three toggles and "turn everything off", plain HTML forms.
 enum PreferencePage {

@@ -2,14 +2,14 @@ import BillportCore
 import Documents
 import Foundation
 import HTTPServer
-import Portal
+import Billing
 import Tokens
 
 /// A customer's mail preferences, reached with the unsubscribe token every message carries:
 /// the JSON API, the HTML page (works without JavaScript), and RFC 8058 one-click unsubscribe.
 /// A GET never changes anything, so link scanners cannot unsubscribe anyone.
 struct PreferenceRoutes {
-    let store: SQLitePortalStore
+    let stores: BillingStores
 
     var routes: [Route] {
         [
@@ -20,7 +20,7 @@ struct PreferenceRoutes {
             Route(.put, "/api/preferences/{token}", .publicLink) { context in
                 let (tenantName, tenantID, customer) = try await open(context)
                 let preferences = try Self.decodeChanges(context.request.body, onto: customer.preferences)
-                let saved = try await store.setPreferences(tenantID: tenantID, customerID: customer.id, preferences)
+                let saved = try await stores.customers.setPreferences(tenantID: tenantID, customerID: customer.id, preferences)
                 return JSONBody.response(PreferencesBody(vendorName: tenantName, saved.preferences))
             },
             Route(.get, "/preferences/{token}", .publicLink) { context in
@@ -37,7 +37,7 @@ struct PreferenceRoutes {
                     for key in PreferenceKey.allCases {
                         preferences[key] = !everythingOff && context.request.formValue(key.rawValue) == "on"
                     }
-                    _ = try await store.setPreferences(tenantID: tenantID, customerID: customer.id, preferences)
+                    _ = try await stores.customers.setPreferences(tenantID: tenantID, customerID: customer.id, preferences)
                     return nil
                 } redirect: { "/preferences/\(context.parameters["token"] ?? "")?saved=1" }
             },
@@ -47,7 +47,7 @@ struct PreferenceRoutes {
                 return try await page(context) { tenantName, tenantID, customer in
                     var preferences = customer.preferences
                     preferences[category.preferenceKey] = false
-                    let saved = try await store.setPreferences(tenantID: tenantID, customerID: customer.id, preferences)
+                    let saved = try await stores.customers.setPreferences(tenantID: tenantID, customerID: customer.id, preferences)
                     return PreferencePage.render(vendorName: tenantName, brandColor: try await brandColor(tenantID), saved.preferences,
                                                  token: context.parameters["token"] ?? "",
                                                  notice: "You will no longer receive \(PreferencePage.label(category.preferenceKey).lowercased()) from \(tenantName).")
@@ -70,13 +70,13 @@ struct PreferenceRoutes {
         guard SecretToken.hash(ofPresented: token) != nil else {
             throw APIError(status: 400, code: "invalid_token", message: "token must be the 43-character token from the email", field: "token")
         }
-        guard let found = try await store.customer(unsubscribeHash: UnsubscribeTokens.hash(token)) else { throw APIError.linkNotFound }
+        guard let found = try await stores.customers.customer(unsubscribeHash: UnsubscribeTokens.hash(token)) else { throw APIError.linkNotFound }
         return (found.tenantName, found.tenantID, found.customer)
     }
 
     /// The tenant's brand colour, so its preference pages look like its invoice pages.
     private func brandColor(_ tenantID: Int64) async throws -> String? {
-        try await store.branding(tenantID: tenantID).brandColor
+        try await stores.tenants.branding(tenantID: tenantID).brandColor
     }
 
     private func page(_ context: RequestContext, render: (String, Int64, Customer) async throws -> String?,

@@ -1,6 +1,6 @@
 import BillportCore
 import Foundation
-import SQLite
+import Billing
 import Synchronization
 
 /// A cached answer for a link, which stops at the link's expiry.
@@ -10,7 +10,7 @@ protocol LinkAnswer: Sendable {
 
 /// What public routes looked up and rendered for a token, kept in memory while nothing has
 /// changed: an entry is used only while this process has committed no write since it was made
-/// (`Database.commitCount`) and for at most `maxAge`, which bounds how long a change written by
+/// (`BillingDatabase.commitCount`) and for at most `maxAge`, which bounds how long a change written by
 /// another process on the same file (a split `billport worker`) can go unseen. A revoked link
 /// therefore stops at once, and a payment applied elsewhere shows within `maxAge`.
 ///
@@ -23,13 +23,13 @@ final class PublicAnswerCache<Value: LinkAnswer>: Sendable {
         let storedAt: ContinuousClock.Instant
     }
     private let entries = Mutex<[String: Entry]>([:])
-    private let database: Database
+    private let database: any BillingDatabase
     private let maxAge: Duration
     private let capacity: Int
 
     private let clock: any WallClock
 
-    init(database: Database, clock: any WallClock, maxAge: Duration = .seconds(1), capacity: Int = 10_000) {
+    init(database: any BillingDatabase, clock: any WallClock, maxAge: Duration = .seconds(1), capacity: Int = 10_000) {
         self.database = database
         self.clock = clock
         self.maxAge = maxAge

@@ -1,7 +1,7 @@
 import BillportCore
 import Foundation
 import HTTPServer
-import Portal
+import Billing
 
 /// A matched request: the raw request, its path parameters, its id, and (on tenant routes)
 /// the authenticated tenant.

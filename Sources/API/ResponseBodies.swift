@@ -1,6 +1,6 @@
 import BillportCore
 import Foundation
-import Portal
+import Billing
 
 /// A customer as the tenant API shows it.
 struct CustomerBody: Encodable {

@@ -3,12 +3,12 @@ import Documents
 import Foundation
 import HTTPServer
 import PDF
-import Portal
+import Billing
 import Tokens
 
 /// Branding settings and customers' portal tokens.
 struct SettingsRoutes {
-    let store: SQLitePortalStore
+    let stores: BillingStores
     let signer: JWTSigner
     let configuration: APIConfiguration
     let clock: any WallClock
@@ -27,7 +27,7 @@ struct SettingsRoutes {
     var routes: [Route] {
         [
             Route(.get, "/api/settings/branding", .tenant(permission: nil)) { context in
-                let branding = try await store.branding(tenantID: try context.tenantID)
+                let branding = try await stores.tenants.branding(tenantID: try context.tenantID)
                 return JSONBody.response(Self.body(branding))
             },
             Route(.put, "/api/settings/branding", .tenant(permission: Self.settings)) { context in
@@ -36,7 +36,7 @@ struct SettingsRoutes {
                 guard let pageSize = Branding.PageSize.allCases.first(where: { $0.rawValue.lowercased() == pageSizeText.lowercased() }) else {
                     throw APIError(status: 422, code: "invalid_field", message: "pageSize must be A4 or Letter", field: "pageSize")
                 }
-                let branding = try await store.updateBranding(tenantID: try context.tenantID, brandColor: body.brandColor, pageSize: pageSize,
+                let branding = try await stores.tenants.updateBranding(tenantID: try context.tenantID, brandColor: body.brandColor, pageSize: pageSize,
                                                               paymentInstructions: body.paymentInstructions)
                 return JSONBody.response(Self.body(branding))
             },
@@ -46,36 +46,36 @@ struct SettingsRoutes {
                     throw APIError(status: 415, code: "unsupported_media_type", message: "send the logo as image/png or image/jpeg")
                 }
                 let logo = try await preparedLogo(context.request.body)
-                try await store.updateLogo(tenantID: try context.tenantID, logo: logo)
+                try await stores.tenants.updateLogo(tenantID: try context.tenantID, logo: logo)
                 return HTTPResponse(status: 204)
             },
             Route(.delete, "/api/settings/logo", .tenant(permission: Self.settings)) { context in
-                try await store.updateLogo(tenantID: try context.tenantID, logo: nil)
+                try await stores.tenants.updateLogo(tenantID: try context.tenantID, logo: nil)
                 return HTTPResponse(status: 204)
             },
             Route(.post, "/api/customers/{id}/portal-token", .tenant(permission: TenantRoutes.manage)) { context in
-                let token = try await store.createPortalToken(tenantID: try context.tenantID, customerID: try context.id("id", "customer"))
+                let token = try await stores.links.createPortalToken(tenantID: try context.tenantID, customerID: try context.id("id", "customer"))
                 struct Body: Encodable { let token: String; let url: String; let createdAt: String; let expiresAt: String }
                 let raw = token.token ?? ""
                 return JSONBody.response(status: 201, Body(token: raw, url: "\(configuration.publicBaseURL)/portal/\(raw)",
                                                            createdAt: ISO8601.format(token.createdAt), expiresAt: ISO8601.format(token.expiresAt)))
             },
             Route(.delete, "/api/customers/{id}/portal-token", .tenant(permission: TenantRoutes.manage)) { context in
-                try await store.revokePortalToken(tenantID: try context.tenantID, customerID: try context.id("id", "customer"))
+                try await stores.links.revokePortalToken(tenantID: try context.tenantID, customerID: try context.id("id", "customer"))
                 return HTTPResponse(status: 204)
             },
             Route(.get, "/api/portal-tokens", .tenant(permission: nil)) { context in
                 let limit = Int(try context.queryInt("limit", default: 100, range: 1...1000) ?? 100)
                 let now = clock.now()
                 struct Entry: Encodable { let customerId: Int64; let createdAt: String; let expiresAt: String; let status: String }
-                let tokens = try await store.portalTokens(tenantID: try context.tenantID, limit: limit).map { token in
+                let tokens = try await stores.links.portalTokens(tenantID: try context.tenantID, limit: limit).map { token in
                     Entry(customerId: token.customerID, createdAt: ISO8601.format(token.createdAt), expiresAt: ISO8601.format(token.expiresAt),
                           status: token.revokedAt != nil ? "revoked" : token.expiresAt <= now ? "expired" : "active")
                 }
                 return JSONBody.response(["data": tokens])
             },
             Route(.get, "/api/auth/media/customer", .publicLink) { context in
-                let tokens = MediaTokens(signer: signer, gate: PortalGate(store: store), clock: clock)
+                let tokens = MediaTokens(signer: signer, gate: PortalGate(stores: stores), clock: clock)
                 return JSONBody.response(["jwt": try await tokens.issue(authorization: context.request.headers["Authorization"])])
             },
         ]

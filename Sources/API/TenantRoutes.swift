@@ -1,12 +1,13 @@
 import BillportCore
 import Foundation
 import HTTPServer
-import Portal
+import Billing
 
 /// Customers and invoices for an authenticated tenant.
 struct TenantRoutes {
-    let store: SQLitePortalStore
+    let stores: BillingStores
     let configuration: APIConfiguration
+    let clock: any WallClock
 
     static let write = "invoices:write"
     static let manage = "invoices:manage"
@@ -15,40 +16,40 @@ struct TenantRoutes {
         [
             Route(.post, "/api/customers", .tenant(permission: Self.write)) { try await createCustomer($0) },
             Route(.get, "/api/customers/{id}", .tenant(permission: nil)) { context in
-                guard let customer = try await store.customer(tenantID: try context.tenantID, id: try context.id("id", "customer")) else {
+                guard let customer = try await stores.customers.customer(tenantID: try context.tenantID, id: try context.id("id", "customer")) else {
                     throw APIError.notFound("customer")
                 }
                 return JSONBody.response(CustomerBody(customer))
             },
             Route(.post, "/api/invoices", .tenant(permission: Self.write)) { context in
                 let request = try JSONBody.decode(CreateInvoiceRequest.self, from: context.request)
-                let invoice = try await store.createInvoice(tenantID: try context.tenantID, draft: try InvoiceDraft.validate(request))
+                let invoice = try await stores.invoices.createInvoice(tenantID: try context.tenantID, draft: try InvoiceDraft.validate(request))
                 return JSONBody.response(status: 201, InvoiceBody(invoice))
             },
             Route(.get, "/api/invoices", .tenant(permission: nil)) { context in
                 let limit = try context.queryInt("limit", default: 50, range: 1...200) ?? 50
                 let before = try context.queryInt("before", default: nil, range: 1...Int64.max)
-                let invoices = try await store.invoices(tenantID: try context.tenantID, limit: Int(limit), beforeID: before)
+                let invoices = try await stores.invoices.invoices(tenantID: try context.tenantID, limit: Int(limit), beforeID: before)
                 return JSONBody.response(InvoiceListBody(data: invoices.map(InvoiceBody.init),
                                                      nextBefore: invoices.count == Int(limit) ? invoices.last?.id : nil))
             },
             Route(.get, "/api/invoices/{id}", .tenant(permission: nil)) { context in
                 let tenantID = try context.tenantID
-                guard let invoice = try await store.invoice(tenantID: tenantID, id: try context.id("id", "invoice")) else {
+                guard let invoice = try await stores.invoices.invoice(tenantID: tenantID, id: try context.id("id", "invoice")) else {
                     throw APIError.notFound("invoice")
                 }
                 var body = InvoiceBody(invoice)
-                body.views = ViewStatsBody(try await store.viewStats(tenantID: tenantID, invoiceID: invoice.id), now: store.clock.now())
-                body.payments = try await store.payments(tenantID: tenantID, invoiceID: invoice.id).map(PaymentBody.init)
+                body.views = ViewStatsBody(try await stores.views.viewStats(tenantID: tenantID, invoiceID: invoice.id), now: clock.now())
+                body.payments = try await stores.payments.payments(tenantID: tenantID, invoiceID: invoice.id).map(PaymentBody.init)
                 return JSONBody.response(body)
             },
             Route(.get, "/api/invoices/{id}/views", .tenant(permission: nil)) { context in
                 let tenantID = try context.tenantID
                 let id = try context.id("id", "invoice")
-                guard try await store.invoice(tenantID: tenantID, id: id) != nil else { throw APIError.notFound("invoice") }
+                guard try await stores.invoices.invoice(tenantID: tenantID, id: id) != nil else { throw APIError.notFound("invoice") }
                 let limit = Int(try context.queryInt("limit", default: 100, range: 1...1000) ?? 100)
                 struct Entry: Encodable { let viewedAt: String; let source: String; let ip: String; let userAgent: String?; let counted: Bool }
-                let log = try await store.views(tenantID: tenantID, invoiceID: id, limit: limit).map {
+                let log = try await stores.views.views(tenantID: tenantID, invoiceID: id, limit: limit).map {
                     Entry(viewedAt: ISO8601.format($0.record.viewedAt, fractional: true), source: $0.record.source.rawValue, ip: $0.record.ip,
                           userAgent: $0.record.userAgent, counted: $0.counted)
                 }
@@ -56,15 +57,15 @@ struct TenantRoutes {
             },
             Route(.put, "/api/invoices/{id}", .tenant(permission: Self.write)) { context in
                 let request = try JSONBody.decode(CreateInvoiceRequest.self, from: context.request)
-                let invoice = try await store.updateDraft(tenantID: try context.tenantID, id: try context.id("id", "invoice"),
+                let invoice = try await stores.invoices.updateDraft(tenantID: try context.tenantID, id: try context.id("id", "invoice"),
                                                           draft: try InvoiceDraft.validate(request))
                 return JSONBody.response(InvoiceBody(invoice))
             },
             Route(.post, "/api/invoices/{id}/issue", .tenant(permission: Self.write)) { context in
-                JSONBody.response(InvoiceBody(try await store.issue(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
+                JSONBody.response(InvoiceBody(try await stores.invoices.issue(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
             },
             Route(.post, "/api/invoices/{id}/cancel", .tenant(permission: Self.write)) { context in
-                JSONBody.response(InvoiceBody(try await store.cancel(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
+                JSONBody.response(InvoiceBody(try await stores.invoices.cancel(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
             },
             Route(.post, "/api/invoices/{id}/credit-notes", .tenant(permission: Self.write)) { context in
                 struct Request: Decodable {
@@ -78,12 +79,12 @@ struct TenantRoutes {
                     }
                 }
                 let body = try JSONBody.decode(Request.self, from: context.request)
-                let note = try await store.createCreditNote(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"),
+                let note = try await stores.invoices.createCreditNote(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"),
                                                             number: body.number, amount: body.amount, reason: body.reason)
                 return JSONBody.response(status: 201, CreditNoteBody(note))
             },
             Route(.get, "/api/invoices/{id}/credit-notes", .tenant(permission: nil)) { context in
-                let notes = try await store.creditNotes(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"))
+                let notes = try await stores.invoices.creditNotes(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"))
                 return JSONBody.response(["data": notes.map(CreditNoteBody.init)])
             },
             Route(.put, "/api/invoices/{id}/delivery-status", .tenant(permission: Self.write)) { context in
@@ -92,12 +93,12 @@ struct TenantRoutes {
                 guard let status = DeliveryStatus(rawValue: body.deliveryStatus), status == .sent || status == .notSent else {
                     throw APIError(status: 422, code: "invalid_field", message: "deliveryStatus must be sent or not_sent", field: "deliveryStatus")
                 }
-                let invoice = try await store.setDeliveryStatus(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"), status: status)
+                let invoice = try await stores.invoices.setDeliveryStatus(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"), status: status)
                 return JSONBody.response(InvoiceBody(invoice))
             },
             Route(.post, "/api/invoices/{id}/share", .tenant(permission: Self.manage)) { try await share($0) },
             Route(.delete, "/api/invoices/{id}/share", .tenant(permission: Self.manage)) { context in
-                try await store.revokeLinks(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"))
+                try await stores.links.revokeLinks(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"))
                 return HTTPResponse(status: 204)
             },
         ]
@@ -110,7 +111,7 @@ struct TenantRoutes {
             let preferences: Customer.Preferences?
         }
         let body = try JSONBody.decode(Request.self, from: context.request)
-        let customer = try await store.createCustomer(tenantID: try context.tenantID, name: body.name, email: body.email,
+        let customer = try await stores.customers.createCustomer(tenantID: try context.tenantID, name: body.name, email: body.email,
                                                       preferences: body.preferences ?? .init())
         return JSONBody.response(status: 201, CustomerBody(customer))
     }
@@ -118,7 +119,7 @@ struct TenantRoutes {
     /// 201 with the token once; 200 `alreadyShared` without it afterwards.
     private func share(_ context: RequestContext) async throws -> HTTPResponse {
         let regenerate = try context.queryBool("regenerate")
-        let result = try await store.share(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"), regenerate: regenerate)
+        let result = try await stores.links.share(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"), regenerate: regenerate)
         struct Body: Encodable {
             let shareToken: String?
             let shareUrl: String?

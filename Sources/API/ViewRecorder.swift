@@ -1,6 +1,6 @@
 import BillportCore
 import Foundation
-import Portal
+import Billing
 import Synchronization
 
 /// Records opens without making the page wait for SQLite: each view is appended to a journal
@@ -11,7 +11,7 @@ import Synchronization
 /// `flushInterval` when the machine itself loses power before the OS wrote the journal.
 public final class ViewRecorder: Service, Sendable {
     public let name = "views"
-    private let store: SQLitePortalStore
+    private let store: any ViewStore
     private let directory: String
     private let journalPath: String
     private let flushInterval: Duration
@@ -29,7 +29,7 @@ public final class ViewRecorder: Service, Sendable {
     public func nextKey() -> String { keys.next() }
 
     /// Journals go to `directory`, one per process (`views-<pid>.journal`).
-    public init(store: SQLitePortalStore, directory: String, flushInterval: Duration = .milliseconds(200), logger: Logger) {
+    public init(store: any ViewStore, directory: String, flushInterval: Duration = .milliseconds(200), logger: Logger) {
         self.store = store
         self.directory = directory
         self.journalPath = directory + "/views-\(ProcessInfo.processInfo.processIdentifier).journal"

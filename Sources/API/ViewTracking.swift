@@ -1,7 +1,7 @@
 import BillportCore
 import Foundation
 import HTTPServer
-import Portal
+import Billing
 import Tokens
 
 /// Decides whether and how a public open is recorded: the client's address (from
@@ -10,7 +10,7 @@ import Tokens
 struct ViewTracking: Sendable {
     let recorder: ViewRecorder?
     let signer: JWTSigner
-    let store: SQLitePortalStore
+    let stores: BillingStores
     let clock: any WallClock
     let trustedProxies: Set<String>
 
@@ -34,7 +34,7 @@ struct ViewTracking: Sendable {
     private func isTenantPreview(_ request: HTTPRequest, tenantID: Int64) async -> Bool {
         guard let header = request.headers["Authorization"], header.lowercased().hasPrefix("bearer "),
               let claims = try? signer.verify(String(header.dropFirst(7)), now: clock.now()), claims.scope ?? "api" == "api",
-              let tenant = try? await store.tenant(slug: claims.tenant) else { return false }
+              let tenant = try? await stores.tenants.tenant(slug: claims.tenant) else { return false }
         return tenant.id == tenantID
     }
 }

@@ -2,14 +2,14 @@ import BillportCore
 import Foundation
 import HTTPServer
 import Payments
-import Portal
+import Billing
 
 /// `POST /webhooks/stripe/{tenant}`: verifies the provider's signature over the raw body with
 /// the tenant's webhook secrets, stores the event (its id unique) and enqueues `payment.event`
 /// in one transaction, and answers at once. A repeated event id answers 200 and changes
 /// nothing; a bad signature answers 400 and stores nothing.
 struct WebhookRoutes {
-    let store: SQLitePortalStore
+    let stores: BillingStores
     let clock: any WallClock
     let logger: Logger
 
@@ -25,7 +25,7 @@ struct WebhookRoutes {
 
     private func receive(_ context: RequestContext) async throws -> HTTPResponse {
         let slug = context.parameters["tenant"] ?? ""
-        guard let (tenantID, settings) = try await store.paymentSettings(tenantSlug: slug) else {
+        guard let (tenantID, settings) = try await stores.payments.paymentSettings(tenantSlug: slug) else {
             throw APIError(status: 404, code: "not_found", message: "no webhook endpoint for this tenant")
         }
         guard !settings.webhookSecrets.isEmpty else {
@@ -42,7 +42,7 @@ struct WebhookRoutes {
         guard let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(body)), !envelope.id.isEmpty, envelope.id.count <= 255 else {
             throw APIError(status: 400, code: "invalid_event", message: "the body is not a provider event (id and type are required)")
         }
-        let stored = try await store.receiveProviderEvent(tenantID: tenantID, eventID: envelope.id, type: envelope.type, payload: body)
+        let stored = try await stores.payments.receiveProviderEvent(tenantID: tenantID, eventID: envelope.id, type: envelope.type, payload: body)
         return stored ? Self.received : Self.duplicate
     }
 

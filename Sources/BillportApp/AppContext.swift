@@ -4,7 +4,9 @@ import Documents
 import Foundation
 import HTTPServer
 import Mail
-import Portal
+import Billing
+import BillingJobs
+import BillingStore
 import Queue
 import Scheduler
 import SQLite
@@ -19,7 +21,7 @@ struct AppContext {
     let clock: any WallClock = SystemClock()
 
     /// Every module's migrations, in the order they apply.
-    static let migrations = QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations
+    static let migrations = QueueSchema.migrations + SchedulerSchema.migrations + BillingSchema.migrations
 
     /// Opens the database file, creating the data directory (mode 0700: it will hold secrets) and
     /// tightening the modes of what is already there.
@@ -63,17 +65,19 @@ struct AppContext {
         SQLiteJobStore(database: database, configuration: configuration.queue, clock: clock)
     }
 
-    /// Handlers this build knows. Later modules (email, payments) register theirs here.
+    /// Every handler a Billport worker runs: the runtime's own (`jobs.prune`, `diag.*`) and
+    /// the billing jobs.
     func handlers(store: SQLiteJobStore, renderPool: PDFRenderPool) throws -> JobHandlers {
+        let stores = billingStores(jobs: store)
+        let pdfs = InvoicePDFService(store: stores.documents, pool: renderPool)
         var handlers = JobHandlers()
         handlers.registerBuiltins(store: store, configuration: configuration.queue)
-        handlers.registerDocuments(pdfs: InvoicePDFService(store: portalStore(jobs: store), pool: renderPool))
-        handlers.registerViewAggregation(store: portalStore(jobs: store), window: configuration.viewDedupeWindow)
-        handlers.registerLinkExpiry(store: portalStore(jobs: store))
-        handlers.registerViewRetention(store: portalStore(jobs: store), retention: configuration.viewRetention)
-        handlers.registerEmail(store: portalStore(jobs: store), pdfs: InvoicePDFService(store: portalStore(jobs: store), pool: renderPool),
-                               sender: try mailSender(), settings: try emailSettings())
-        handlers.registerPayments(store: portalStore(jobs: store), beforeCommit: Self.diagnosticApplyPause())
+        handlers.registerDocuments(pdfs: pdfs)
+        handlers.registerViewAggregation(views: stores.views, window: configuration.viewDedupeWindow)
+        handlers.registerLinkExpiry(links: stores.links)
+        handlers.registerViewRetention(views: stores.views, retention: configuration.viewRetention)
+        handlers.registerEmail(stores: stores, pdfs: pdfs, sender: try mailSender(), settings: try emailSettings())
+        handlers.registerPayments(payments: stores.payments, beforeCommit: Self.diagnosticApplyPause())
         return handlers
     }
 
@@ -90,15 +94,15 @@ struct AppContext {
                    retryPolicy: configuration.queue.retry, clock: clock, logger: logger)
     }
 
-    /// The portal store enqueuing through `jobs`: give the process's one job store, so that
-    /// jobs it enqueues wake this process's workers at once.
-    func portalStore(jobs: SQLiteJobStore) -> SQLitePortalStore {
-        SQLitePortalStore(database: jobs.database, clock: clock, jobs: jobs)
+    /// The billing stores enqueuing through `jobs`: give the process's one job store, so that
+    /// jobs they enqueue wake this process's workers at once.
+    func billingStores(jobs: SQLiteJobStore) -> BillingStores {
+        .sqlite(jobs: jobs, clock: clock)
     }
 
-    /// A portal store for a one-shot command.
-    func portalStore(_ database: Database) -> SQLitePortalStore {
-        portalStore(jobs: jobStore(database))
+    /// The billing stores for a one-shot command.
+    func billingStores(_ database: Database) -> BillingStores {
+        billingStores(jobs: jobStore(database))
     }
 
     /// The configured mail transport behind an async sender (one per worker process, so SMTP
@@ -139,11 +143,11 @@ struct AppContext {
 
     /// Records buyers' opens through a journal in the data directory.
     func viewRecorder(jobs: SQLiteJobStore) -> ViewRecorder {
-        ViewRecorder(store: portalStore(jobs: jobs), directory: configuration.dataDirectory, logger: logger)
+        ViewRecorder(store: billingStores(jobs: jobs).views, directory: configuration.dataDirectory, logger: logger)
     }
 
     func httpService(jobs: SQLiteJobStore, renderPool: PDFRenderPool, views: ViewRecorder) throws -> HTTPService {
-        let api = BillportAPI(store: portalStore(jobs: jobs), signer: try jwtSigner(), configuration: configuration.api,
+        let api = BillportAPI(stores: billingStores(jobs: jobs), jobs: jobs, signer: try jwtSigner(), configuration: configuration.api,
                               renderer: renderPool.renderer, renderPool: renderPool, views: views, clock: clock, logger: logger)
         var http = configuration.http
         let log = logger.labelled("http")

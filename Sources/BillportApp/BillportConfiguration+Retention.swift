@@ -1,5 +1,5 @@
 import Foundation
-import Portal
+import Billing
 
 extension BillportConfiguration {
     /// `views.retainRaw`, `views.retainAddresses` and `portal.messagesPerCustomerPerDay`: what

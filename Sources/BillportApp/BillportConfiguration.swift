@@ -5,7 +5,7 @@ import Foundation
 import HTTPServer
 import Mail
 import PDF
-import Portal
+import Billing
 import Queue
 import Scheduler
 import SQLite

@@ -1,6 +1,6 @@
 import API
 import Foundation
-import Portal
+import Billing
 
 /// `billport tenant payments`: a tenant's plan and payment-provider keys from the shell.
 enum PaymentCommands {
@@ -22,11 +22,11 @@ enum PaymentCommands {
             """) { arguments, context, console in
             let command = "billport tenant payments"
             let slug = arguments.positionals[0]
-            let store = context.portalStore(try context.openDatabase())
-            guard let tenant = try await store.tenant(slug: slug) else {
+            let stores = context.billingStores(try context.openDatabase())
+            guard let tenant = try await stores.tenants.tenant(slug: slug) else {
                 throw StartupError("no tenant \(slug); create it with billport tenant create \(slug) --name …")
             }
-            var settings = try await store.paymentSettings(tenantID: tenant.id)
+            var settings = try await stores.payments.paymentSettings(tenantID: tenant.id)
             var update = PaymentSettingsUpdate(plan: arguments.option("plan"))
             if arguments.flags.contains("disconnect") { update.secretKey = .some(nil) }
             if let key = arguments.option("stripe-key") { update.secretKey = .some(readValue(key)) }
@@ -39,7 +39,7 @@ enum PaymentCommands {
                 } catch {
                     throw UsageError(command: command, message: "\(Self.option(for: error.field)): \(error.message)")
                 }
-                settings = try await store.updatePaymentSettings(tenantID: tenant.id, settings)
+                settings = try await stores.payments.updatePaymentSettings(tenantID: tenant.id, settings)
             }
             console.out("""
                 tenant \(tenant.slug): plan \(settings.plan.rawValue), Stripe key \(settings.secretKey.map(PaymentSettings.masked) ?? "not set"), \

@@ -1,7 +1,7 @@
 import API
 import BillportCore
 import Foundation
-import Portal
+import Billing
 import Tokens
 
 /// `tenant create`, `token`, `demo`: what a tenant needs to start using the API.
@@ -16,7 +16,7 @@ enum TenantCommands {
             guard let name = arguments.option("name") else {
                 throw UsageError(command: "billport tenant create", message: "missing --name")
             }
-            let tenant = try await context.portalStore(try context.openDatabase()).createTenant(slug: arguments.positionals[0], name: name)
+            let tenant = try await context.billingStores(try context.openDatabase()).tenants.createTenant(slug: arguments.positionals[0], name: name)
             console.out("created tenant \(tenant.slug) (\(tenant.name))")
             return 0
         },
@@ -39,7 +39,7 @@ enum TenantCommands {
             if let unknown = perms.first(where: { !known.contains($0) }) {
                 throw UsageError(command: command, message: "unknown permission '\(unknown)'; known: \(known.joined(separator: ", "))")
             }
-            guard try await context.portalStore(try context.openDatabase()).tenant(slug: slug) != nil else {
+            guard try await context.billingStores(try context.openDatabase()).tenants.tenant(slug: slug) != nil else {
                 throw StartupError("no tenant \(slug); create it with billport tenant create \(slug) --name …")
             }
             console.out(try mint(context, tenant: slug, perms: perms, ttl: ttl))
@@ -89,20 +89,20 @@ struct DemoData: Encodable {
     let apiToken: String
 
     static func ensure(_ context: AppContext) async throws -> DemoData {
-        let store = context.portalStore(try context.openDatabase())
+        let stores = context.billingStores(try context.openDatabase())
         let tenant: Tenant
-        if let existing = try await store.tenant(slug: "demo") {
+        if let existing = try await stores.tenants.tenant(slug: "demo") {
             tenant = existing
         } else {
-            tenant = try await store.createTenant(slug: "demo", name: "Demo Consulting GmbH")
-            try await populate(store, tenant: tenant)
+            tenant = try await stores.tenants.createTenant(slug: "demo", name: "Demo Consulting GmbH")
+            try await populate(stores, tenant: tenant)
         }
-        guard let invoice = try await store.invoices(tenantID: tenant.id, limit: 1, beforeID: nil).first else {
-            throw PortalError.notFound("demo invoice")
+        guard let invoice = try await stores.invoices.invoices(tenantID: tenant.id, limit: 1, beforeID: nil).first else {
+            throw BillingError.notFound("demo invoice")
         }
-        let shared = try await store.share(tenantID: tenant.id, invoiceID: invoice.id, regenerate: true)
+        let shared = try await stores.links.share(tenantID: tenant.id, invoiceID: invoice.id, regenerate: true)
         let token = shared.token ?? ""
-        let portal = try await store.createPortalToken(tenantID: tenant.id, customerID: invoice.customerID).token ?? ""
+        let portal = try await stores.links.createPortalToken(tenantID: tenant.id, customerID: invoice.customerID).token ?? ""
         let base = context.configuration.api.publicBaseURL
         return DemoData(tenant: tenant.slug, invoiceId: invoice.id, invoiceNumber: invoice.number, shareToken: token,
                         shareUrl: "\(base)/invoice/\(token)", portalUrl: "\(base)/portal/\(portal)",
@@ -112,8 +112,8 @@ struct DemoData: Encodable {
 
     /// One customer with an overdue invoice, a credited one and a current one, a sales order,
     /// and a portal that welcomes them and takes messages.
-    private static func populate(_ store: SQLitePortalStore, tenant: Tenant) async throws {
-        let customer = try await store.createCustomer(tenantID: tenant.id, name: "Zoë Müller-Łukasiewicz",
+    private static func populate(_ stores: BillingStores, tenant: Tenant) async throws {
+        let customer = try await stores.customers.createCustomer(tenantID: tenant.id, name: "Zoë Müller-Łukasiewicz",
                                                       email: "zoe@example.com", preferences: .init())
         let invoices = [
             ("INV-2026-0031", "2026-09-15", "2026-10-15", #"{"description": "Workshop, September", "quantity": 2, "unitPrice": 48000, "taxRate": 19}"#),
@@ -129,19 +129,19 @@ struct DemoData: Encodable {
                  "issueDate": "\(issued)", "dueDate": "\(due)", "notes": "Thank you!",
                  "allowPartialPayments": true, "minimumPaymentAmount": 5000, "lines": [\(lines)]}
                 """.utf8))
-            let draft = try await store.createInvoice(tenantID: tenant.id, draft: try InvoiceDraft.validate(request))
-            let issuedInvoice = try await store.issue(tenantID: tenant.id, id: draft.id)
+            let draft = try await stores.invoices.createInvoice(tenantID: tenant.id, draft: try InvoiceDraft.validate(request))
+            let issuedInvoice = try await stores.invoices.issue(tenantID: tenant.id, id: draft.id)
             if number == "INV-2026-0037" {
-                _ = try await store.createCreditNote(tenantID: tenant.id, invoiceID: issuedInvoice.id, number: "CN-2026-0004",
+                _ = try await stores.invoices.createCreditNote(tenantID: tenant.id, invoiceID: issuedInvoice.id, number: "CN-2026-0004",
                                                      amount: 11_900, reason: "Two support hours not used")
             }
         }
-        _ = try await store.createSalesOrder(tenantID: tenant.id, SalesOrderDraft(
+        _ = try await stores.salesOrders.createSalesOrder(tenantID: tenant.id, SalesOrderDraft(
             customerId: customer.id, number: "SO-2026-0007", status: .confirmed, currency: Currency(code: "EUR")!, total: 238_000,
             orderDate: CalendarDate(year: 2026, month: 11, day: 10), expectedDate: CalendarDate(year: 2026, month: 12, day: 15)))
-        var settings = try await store.portalSettings(tenantID: tenant.id)
+        var settings = try await stores.tenants.portalSettings(tenantID: tenant.id)
         settings.allowMessages = true
         settings.welcomeMessage = "Welcome to your account with Demo Consulting. Questions? Write to us below."
-        _ = try await store.updatePortalSettings(tenantID: tenant.id, settings)
+        _ = try await stores.tenants.updatePortalSettings(tenantID: tenant.id, settings)
     }
 }

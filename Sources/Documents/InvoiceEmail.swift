@@ -1,6 +1,6 @@
 import BillportCore
 import Foundation
-import Portal
+import Billing
 
 /// The words of an email about an invoice, before MIME: subject, plain text and HTML.
 public struct ComposedEmail: Sendable, Hashable {

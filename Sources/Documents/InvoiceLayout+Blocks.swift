@@ -1,5 +1,5 @@
 import PDF
-import Portal
+import Billing
 
 /// Blocks that move to the next page whole: totals, notes, payment instructions.
 extension InvoiceLayout {

@@ -1,7 +1,7 @@
 import BillportCore
 import Foundation
 import PDF
-import Portal
+import Billing
 
 extension PDFColor {
     /// Body text: not quite black.

@@ -1,6 +1,6 @@
 import BillportCore
 import Foundation
-import Portal
+import Billing
 
 /// Turns an invoice sheet into PDF bytes: the pure compose step, injected so that rules and
 /// routes can be tested apart from the writer.
@@ -17,16 +17,16 @@ public struct RenderFailure: Error, Sendable, CustomStringConvertible {
 /// Serves an invoice's PDF from the cache keyed by content hash, rendering on a miss through
 /// the process's render pool.
 public struct InvoicePDFService: Sendable {
-    let store: SQLitePortalStore
+    let store: any DocumentStore
     let pool: PDFRenderPool
 
-    public init(store: SQLitePortalStore, pool: PDFRenderPool) {
+    public init(store: any DocumentStore, pool: PDFRenderPool) {
         self.store = store
         self.pool = pool
     }
 
     /// A service with a pool of its own (tools and tests; a server shares one pool).
-    public init(store: SQLitePortalStore, renderer: any InvoiceRenderer) {
+    public init(store: any DocumentStore, renderer: any InvoiceRenderer) {
         self.init(store: store, pool: PDFRenderPool(renderer: renderer))
     }
 

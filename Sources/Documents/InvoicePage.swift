@@ -1,7 +1,7 @@
 import BillportCore
 import Foundation
 import PDF
-import Portal
+import Billing
 
 /// The buyer's invoice page: plain HTML and one stylesheet, no JavaScript, readable on a phone,
 /// every tenant and customer string escaped.

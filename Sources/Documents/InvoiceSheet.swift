@@ -1,6 +1,6 @@
 import BillportCore
 import Foundation
-import Portal
+import Billing
 import Tokens
 
 /// Everything an invoice PDF shows, gathered from the store: the input of the layout and of

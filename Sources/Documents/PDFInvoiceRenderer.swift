@@ -1,7 +1,7 @@
 import BillportCore
 import Foundation
 import PDF
-import Portal
+import Billing
 
 /// The production renderer: the invoice layout drawn with embedded DejaVu Sans subsets.
 public final class PDFInvoiceRenderer: InvoiceRenderer {

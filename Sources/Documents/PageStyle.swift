@@ -1,4 +1,4 @@
-import Portal
+import Billing
 
 /// The stylesheets of every public page, in one place: the base stylesheet, which defines a
 /// default `--brand` so that a page without a tenant still has visible buttons, and, for a page

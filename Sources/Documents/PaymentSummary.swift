@@ -1,4 +1,4 @@
-import Portal
+import Billing
 
 /// The rows under an invoice's total, the same on the page and in the PDF: what was paid and
 /// credited, any overpayment to refund, and what is still due. Every amount is shown as the

@@ -1,6 +1,6 @@
 import BillportCore
 import Foundation
-import Portal
+import Billing
 
 /// A realistic invoice in many scripts, for `billport sample-pdf`, the benchmark and tests.
 public enum SampleInvoice {

@@ -1,3 +1,4 @@
+import BillportCore
 import Foundation
 
 /// A job to enqueue: what to do, with what, where and when.
@@ -95,5 +96,15 @@ extension JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
+    }
+}
+
+extension NewJob {
+    /// A job of `kind` carrying `payload`, on the kind's queue and with its attempts unless the
+    /// caller names another queue.
+    public init<Payload>(_ kind: JobKind<Payload>, _ payload: Payload, queue: String? = nil, priority: Int = 0, runAt: Date? = nil,
+                         uniqueKey: String? = nil) throws(JobValidationError) {
+        try self.init(kind: kind.name, payload: payload, queue: queue ?? kind.queue, priority: priority, runAt: runAt,
+                      maxAttempts: kind.maxAttempts, uniqueKey: uniqueKey)
     }
 }

@@ -1,3 +1,4 @@
+import BillportCore
 import Foundation
 
 /// How the durable queue behaves.

@@ -65,25 +65,46 @@ public struct ClosureJobHandler: JobHandler {
     }
 }
 
-/// Handlers by job kind, fixed before the workers start.
+/// Handlers by job kind, with each kind's own timeout and backoff, fixed before the workers start.
 public struct JobHandlers: Sendable {
-    private var byKind: [String: any JobHandler] = [:]
+    /// One kind's handler and the policies its `JobKind` declared.
+    struct Registration: Sendable {
+        let handler: any JobHandler
+        let timeout: Duration?
+        let retry: RetryPolicy?
+    }
+
+    private var byKind: [String: Registration] = [:]
 
     /// No handlers.
     public init() {}
 
     /// Registers `handler` for `kind`, replacing any earlier one.
     public mutating func register(_ kind: String, _ handler: any JobHandler) {
-        byKind[kind] = handler
+        byKind[kind] = Registration(handler: handler, timeout: nil, retry: nil)
     }
 
     /// Registers a closure for `kind`.
     public mutating func register(_ kind: String, _ body: @escaping @Sendable (JobContext) async throws -> Void) {
-        byKind[kind] = ClosureJobHandler(body)
+        register(kind, ClosureJobHandler(body))
+    }
+
+    /// Registers `body` for a typed kind: the payload is decoded as the kind's payload type (a
+    /// payload that does not fit is dead at once), and the kind's timeout and backoff apply.
+    public mutating func register<Payload>(_ kind: JobKind<Payload>,
+                                           _ body: @escaping @Sendable (Payload, JobContext) async throws -> Void) {
+        let handler = ClosureJobHandler { context in try await body(try context.payload(as: Payload.self), context) }
+        byKind[kind.name] = Registration(handler: handler, timeout: kind.timeout, retry: kind.retry)
     }
 
     /// The handler for `kind`, if any.
-    public func handler(for kind: String) -> (any JobHandler)? { byKind[kind] }
+    public func handler(for kind: String) -> (any JobHandler)? { byKind[kind]?.handler }
+
+    /// The attempt timeout `kind` declared, if any.
+    public func timeout(for kind: String) -> Duration? { byKind[kind]?.timeout }
+
+    /// The backoff `kind` declared, if any.
+    public func retryPolicy(for kind: String) -> RetryPolicy? { byKind[kind]?.retry }
 
     /// Every registered kind, sorted.
     public var kinds: [String] { byKind.keys.sorted() }

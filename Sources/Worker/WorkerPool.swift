@@ -114,11 +114,12 @@ public final class WorkerPool: Service {
 
     private func start(_ job: ClaimedJob, inFlight: InFlightJobs, bell: Doorbell) {
         inFlight.add(job)
-        let timeout = configuration.jobTimeout
+        let timeout = handlers.timeout(for: job.kind) ?? configuration.jobTimeout
+        let retryPolicy = handlers.retryPolicy(for: job.kind) ?? self.retryPolicy
         let task = Task {
             let timer = Task {
                 try await Task.sleep(for: timeout)
-                let outcome = self.retryPolicy.outcome(
+                let outcome = retryPolicy.outcome(
                     forFailureOf: job, error: "timed out after \(DurationText.format(timeout))",
                     now: self.clock.now(), unit: Double.random(in: 0...1))
                 if inFlight.interrupt(job.lease, outcome) {
@@ -150,7 +151,7 @@ public final class WorkerPool: Service {
         } catch JobError.snooze(let delay) {
             return .snoozed(until: clock.now().addingTimeInterval(delay.timeInterval))
         } catch {
-            return retryPolicy.outcome(forFailureOf: job, error: String(describing: error), now: clock.now(),
+            return (handlers.retryPolicy(for: job.kind) ?? retryPolicy).outcome(forFailureOf: job, error: String(describing: error), now: clock.now(),
                                        unit: Double.random(in: 0...1))
         }
     }

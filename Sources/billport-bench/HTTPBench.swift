@@ -1,5 +1,6 @@
 import Foundation
-import Portal
+import Billing
+import BillingStore
 import SQLite
 import Glibc
 
@@ -56,8 +57,8 @@ struct HTTPBench {
         }
         let served = page.totalRequests + view.totalRequests
         // And every counted view is in the stats once `views.aggregate` has caught up.
-        let store = SQLitePortalStore(database: database)
-        while try await store.aggregateViews(window: .seconds(1800)) > 0 {}
+        let stores = BillingStores.sqlite(database: database)
+        while try await stores.views.aggregateViews(window: .seconds(1800)) > 0 {}
         let (counted, inStats) = try database.readBlocking { db in
             (try db.queryOne("SELECT count(*) FROM views WHERE counted = 1") { $0.int(0) } ?? 0,
              try db.queryOne("SELECT coalesce(sum(view_count), 0) FROM view_stats") { $0.int(0) } ?? 0)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPClient
-import Portal
+import Billing
+import BillingStore
 import Queue
 import Scheduler
 import SQLite
@@ -61,20 +62,20 @@ struct LogoBombBench {
     /// invoice; returns the public PDF paths.
     private func prepare(path: String) async throws -> ([String], String) {
         let database = try Database(path: path)
-        try Migrator.migrate(database, migrations: QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations)
-        let store = SQLitePortalStore(database: database)
+        try Migrator.migrate(database, migrations: QueueSchema.migrations + SchedulerSchema.migrations + BillingSchema.migrations)
+        let stores = BillingStores.sqlite(database: database)
         func sharedInvoices(_ slug: String, _ count: Int) async throws -> (Int64, [String]) {
-            let tenant = try await store.createTenant(slug: slug, name: "\(slug.capitalized) Ltd")
-            let customer = try await store.createCustomer(tenantID: tenant.id, name: "Buyer", email: "buyer@\(slug).example", preferences: .init())
+            let tenant = try await stores.tenants.createTenant(slug: slug, name: "\(slug.capitalized) Ltd")
+            let customer = try await stores.customers.createCustomer(tenantID: tenant.id, name: "Buyer", email: "buyer@\(slug).example", preferences: .init())
             var paths: [String] = []
             for index in 0..<count {
                 let request = try JSONDecoder().decode(CreateInvoiceRequest.self, from: Data("""
                     {"customerId": \(customer.id), "number": "\(slug.uppercased())-\(index)", "currency": "EUR", "issueDate": "2026-11-01",
                      "dueDate": "2026-12-01", "lines": [{"description": "Work", "quantity": 1, "unitPrice": 100000}]}
                     """.utf8))
-                let invoice = try await store.createInvoice(tenantID: tenant.id, draft: try InvoiceDraft.validate(request))
-                _ = try await store.issue(tenantID: tenant.id, id: invoice.id)
-                guard let token = try await store.share(tenantID: tenant.id, invoiceID: invoice.id, regenerate: false).token else {
+                let invoice = try await stores.invoices.createInvoice(tenantID: tenant.id, draft: try InvoiceDraft.validate(request))
+                _ = try await stores.invoices.issue(tenantID: tenant.id, id: invoice.id)
+                guard let token = try await stores.links.share(tenantID: tenant.id, invoiceID: invoice.id, regenerate: false).token else {
                     throw BenchFailure("no share token for \(slug) invoice \(index)")
                 }
                 paths.append("/invoice/\(token)/pdf")

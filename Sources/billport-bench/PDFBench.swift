@@ -1,7 +1,7 @@
 import BillportCore
 import Documents
 import Foundation
-import Portal
+import Billing
 
 /// The `pdf` group: median milliseconds per invoice for one and five pages, in one process,
 /// and the process's peak RSS.

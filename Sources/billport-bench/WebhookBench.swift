@@ -1,7 +1,8 @@
 import Foundation
 import HTTPClient
 import Payments
-import Portal
+import Billing
+import BillingStore
 import Queue
 import Scheduler
 import SQLite
@@ -77,12 +78,12 @@ struct WebhookBench {
     /// (events for sessions Billport did not open are ignored).
     private func prepare(path: String) async throws -> [String] {
         let database = try Database(path: path)
-        try Migrator.migrate(database, migrations: QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations)
-        let store = SQLitePortalStore(database: database)
-        let tenant = try await store.createTenant(slug: "bench", name: "Bench Ltd")
-        _ = try await store.updatePaymentSettings(tenantID: tenant.id, PaymentSettings(plan: .pro, secretKey: "sk_test_bench000000",
+        try Migrator.migrate(database, migrations: QueueSchema.migrations + SchedulerSchema.migrations + BillingSchema.migrations)
+        let stores = BillingStores.sqlite(database: database)
+        let tenant = try await stores.tenants.createTenant(slug: "bench", name: "Bench Ltd")
+        _ = try await stores.payments.updatePaymentSettings(tenantID: tenant.id, PaymentSettings(plan: .pro, secretKey: "sk_test_bench000000",
                                                                                         webhookSecrets: [Self.secret]))
-        let customer = try await store.createCustomer(tenantID: tenant.id, name: "Buyer", email: "buyer@example.com", preferences: .init())
+        let customer = try await stores.customers.createCustomer(tenantID: tenant.id, name: "Buyer", email: "buyer@example.com", preferences: .init())
         var publicIDs: [String] = []
         var ids: [Int64] = []
         for index in 0..<invoices {
@@ -90,8 +91,8 @@ struct WebhookBench {
                 {"customerId": \(customer.id), "number": "B-\(index)", "currency": "EUR", "issueDate": "2026-11-01", "dueDate": "2026-12-01",
                  "lines": [{"description": "Work", "quantity": 1, "unitPrice": 1000000}]}
                 """.utf8))
-            let invoice = try await store.createInvoice(tenantID: tenant.id, draft: try InvoiceDraft.validate(request))
-            publicIDs.append(try await store.issue(tenantID: tenant.id, id: invoice.id).publicID)
+            let invoice = try await stores.invoices.createInvoice(tenantID: tenant.id, draft: try InvoiceDraft.validate(request))
+            publicIDs.append(try await stores.invoices.issue(tenantID: tenant.id, id: invoice.id).publicID)
             ids.append(invoice.id)
         }
         try await database.write { [events, ids] db in

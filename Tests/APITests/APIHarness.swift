@@ -7,7 +7,8 @@ import Synchronization
 import FoundationNetworking
 #endif
 import HTTPServer
-import Portal
+import Billing
+import BillingStore
 import Queue
 import Scheduler
 import SQLite
@@ -18,7 +19,7 @@ import Tokens
 /// real HTTP client (URLSession).
 final class APIHarness: Sendable {
     let temp: TemporaryDatabase
-    let store: SQLitePortalStore
+    let stores: BillingStores
     let jobs: SQLiteJobStore
     let signer = JWTSigner(key: Array(repeating: 42, count: 32))
     let server: HTTPServer
@@ -32,19 +33,19 @@ final class APIHarness: Sendable {
     let api: BillportAPI
 
     init(limits: HTTPParserLimits = .init(), renderer: (any InvoiceRenderer)? = StubRenderer(), clock: any WallClock = SystemClock(),
-         views: ((SQLitePortalStore) -> ViewRecorder)? = nil, rateLimits: (perAddress: Int, perToken: Int) = (0, 0),
+         views: ((BillingStores) -> ViewRecorder)? = nil, rateLimits: (perAddress: Int, perToken: Int) = (0, 0),
          stripeBaseURL: String = "https://api.stripe.com", renderPool: RenderPoolSettings = RenderPoolSettings(),
          logger: Logger = .disabled, configure: (inout APIConfiguration) -> Void = { _ in }) throws {
-        temp = try TemporaryDatabase(migrations: QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations)
+        temp = try TemporaryDatabase(migrations: QueueSchema.migrations + SchedulerSchema.migrations + BillingSchema.migrations)
         self.clock = clock
         jobs = SQLiteJobStore(database: temp.database, clock: clock)
-        store = SQLitePortalStore(database: temp.database, clock: clock, jobs: jobs)
+        stores = BillingStores.sqlite(jobs: jobs, clock: clock)
         var configuration = APIConfiguration(publicBaseURL: base, rateLimitPerIP: rateLimits.perAddress, rateLimitPerToken: rateLimits.perToken,
                                              stripeBaseURL: stripeBaseURL)
         configure(&configuration)
-        api = BillportAPI(store: store, signer: signer, configuration: configuration, renderer: renderer,
+        api = BillportAPI(stores: stores, jobs: jobs, signer: signer, configuration: configuration, renderer: renderer,
                           renderPool: renderer.map { PDFRenderPool(renderer: $0, settings: renderPool, logger: logger) },
-                          views: views?(store), clock: clock, logger: logger)
+                          views: views?(stores), clock: clock, logger: logger)
         var serverConfiguration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
         serverConfiguration.limits = limits
         serverConfiguration.headReadTimeout = .milliseconds(300)
@@ -113,8 +114,8 @@ final class APIHarness: Sendable {
 
     /// A tenant with one customer and a full-permission token.
     func tenant(_ slug: String) async throws -> Tenant {
-        let tenant = try await store.createTenant(slug: slug, name: "\(slug.capitalized) GmbH")
-        let customer = try await store.createCustomer(tenantID: tenant.id, name: "Zoë Buyer", email: "zoe@\(slug).example", preferences: .init())
+        let tenant = try await stores.tenants.createTenant(slug: slug, name: "\(slug.capitalized) GmbH")
+        let customer = try await stores.customers.createCustomer(tenantID: tenant.id, name: "Zoë Buyer", email: "zoe@\(slug).example", preferences: .init())
         return Tenant(slug: slug, token: token(slug), customerID: customer.id)
     }
 

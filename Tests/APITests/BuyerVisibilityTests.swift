@@ -72,10 +72,10 @@ import Testing
 
     @Test func aLinkToAnAPBillOrACancelledDraftIsTheBadLink404() async throws {
         let f = try await fixture()
-        let tenantID = try #require(try await f.h.store.tenant(slug: "acme")).id
+        let tenantID = try #require(try await f.h.stores.tenants.tenant(slug: "acme")).id
         // Links made before the rule (or by any other path) still open nothing.
         for id in [f.billID, f.cancelledID] {
-            let token = try await f.h.store.createEmailLink(tenantID: tenantID, invoiceID: id, recipient: "zoe@acme.example")
+            let token = try await f.h.stores.links.createEmailLink(tenantID: tenantID, invoiceID: id, recipient: "zoe@acme.example")
             for path in ["/invoice/\(token)", "/invoice/\(token)/pdf", "/api/invoices/view/\(token)", "/api/invoices/view/\(token)/pdf"] {
                 #expect(try await f.h.send("GET", path).status == 404, "\(path)")
             }

@@ -2,7 +2,8 @@ import BillportCore
 import Documents
 import Foundation
 import Mail
-import Portal
+import Billing
+import BillingJobs
 import Queue
 import TestSupport
 import Testing
@@ -15,8 +16,8 @@ import Worker
         let h = try APIHarness()
         let outbox = TemporaryDirectory()
         var handlers = JobHandlers()
-        let pdfs = InvoicePDFService(store: h.store, renderer: StubRenderer())
-        handlers.registerEmail(store: h.store, pdfs: pdfs, sender: MailSender(transport: OutboxTransport(directory: outbox.file("outbox"))),
+        let pdfs = InvoicePDFService(store: h.stores.documents, renderer: StubRenderer())
+        handlers.registerEmail(stores: h.stores, pdfs: pdfs, sender: MailSender(transport: OutboxTransport(directory: outbox.file("outbox"))),
                                settings: EmailSettings(from: MailAddress("billing@billport.example"), publicBaseURL: h.base,
                                                        unsubscribeTokens: UnsubscribeTokens(key: Array(repeating: 3, count: 32)),
                                                        unsubscribeMailto: nil))

@@ -4,8 +4,8 @@ import Testing
 @Suite struct InvoicePageTests {
     @Test func theBuyerSeesTheInvoiceWithEveryHostileStringEscaped() async throws {
         let h = try APIHarness()
-        let tenant = try await h.store.createTenant(slug: "evil", name: "<script>alert('v')</script> GmbH")
-        let customer = try await h.store.createCustomer(tenantID: tenant.id, name: "<script>alert(1)</script>", email: "x@example.com", preferences: .init())
+        let tenant = try await h.stores.tenants.createTenant(slug: "evil", name: "<script>alert('v')</script> GmbH")
+        let customer = try await h.stores.customers.createCustomer(tenantID: tenant.id, name: "<script>alert(1)</script>", email: "x@example.com", preferences: .init())
         let token = h.token("evil")
         let body = h.invoiceJSON(customer: customer.id, lines: [["description": "<img src=x onerror=alert(2)> & \"quotes\"", "quantity": 2, "unitPrice": 1234, "taxRate": 19]])
         let id = try #require(try await h.send("POST", "/api/invoices", token: token, json: body).json["id"] as? Int)

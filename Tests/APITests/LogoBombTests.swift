@@ -16,8 +16,8 @@ import TestSupport
         let acme = try await h.tenant("acme")
         let small = TestPNG.zeros(width: 40, height: 20)
         #expect(try await h.send("PUT", "/api/settings/logo", token: acme.token, bytes: small, headers: ["Content-Type": "image/png"]).status == 204)
-        let acmeID = try #require(try await h.store.tenant(slug: "acme")).id
-        let before = try await h.store.branding(tenantID: acmeID).logo
+        let acmeID = try #require(try await h.stores.tenants.tenant(slug: "acme")).id
+        let before = try await h.stores.tenants.branding(tenantID: acmeID).logo
 
         let bomb = TestPNG.zeros(width: 10_000, height: 4_000)
         #expect(bomb.count < 160_000)
@@ -28,7 +28,7 @@ import TestSupport
         #expect(reply.errorCode == "invalid_logo")
         #expect(reply.errorField == "logo")
         #expect((reply.json["error"] as? [String: Any])?["message"] as? String == "the logo is 10000×4000 pixels; at most 4000000 pixels are accepted")
-        #expect(try await h.store.branding(tenantID: acmeID).logo == before)
+        #expect(try await h.stores.tenants.branding(tenantID: acmeID).logo == before)
         await h.stop()
     }
 
@@ -50,8 +50,8 @@ import TestSupport
         let acme = try await h.tenant("acme")
         let upload = TestPNG.zeros(width: 3_000, height: 1_000, colorType: 2)
         #expect(try await h.send("PUT", "/api/settings/logo", token: acme.token, bytes: upload, headers: ["Content-Type": "image/png"]).status == 204)
-        let acmeID = try #require(try await h.store.tenant(slug: "acme")).id
-        let stored = try #require(try await h.store.branding(tenantID: acmeID).logo)
+        let acmeID = try #require(try await h.stores.tenants.tenant(slug: "acme")).id
+        let stored = try #require(try await h.stores.tenants.branding(tenantID: acmeID).logo)
         #expect(Array(stored[16..<24]) == [0, 0, 0x02, 0x71, 0, 0, 0, 0xD0])   // IHDR: 625×208
 
         let invoice = try await h.invoice(acme)
@@ -66,9 +66,9 @@ import TestSupport
         let renderer = try PDFInvoiceRenderer(logger: logs.logger())
         let h = try APIHarness(renderer: renderer)
         let acme = try await h.tenant("acme"), other = try await h.tenant("other")
-        let acmeID = try #require(try await h.store.tenant(slug: "acme")).id
+        let acmeID = try #require(try await h.stores.tenants.tenant(slug: "acme")).id
         // The state of a database from before uploads were checked.
-        try await h.store.database.write { db in
+        try await h.temp.database.write { db in
             try db.execute("UPDATE tenants SET logo = ? WHERE id = ?", TestPNG.zeros(width: 10_000, height: 4_000), acmeID)
         }
         #expect(try await h.send("PUT", "/api/settings/logo", token: other.token, bytes: TestPNG.zeros(width: 60, height: 30, colorType: 2),

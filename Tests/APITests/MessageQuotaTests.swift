@@ -1,6 +1,8 @@
 import BillportCore
 import Foundation
-import Portal
+import Billing
+import BillingFixtures
+import BillingStore
 import TestSupport
 import Testing
 
@@ -42,7 +44,7 @@ import Testing
         #expect(!inbox.contains { ($0["message"] as? String) == "one too many" || ($0["message"] as? String) == "still there?" })
 
         // The quota is the customer's: another customer of the tenant still writes.
-        let other = try await h.store.createCustomer(tenantID: try #require(try await h.store.tenant(slug: "acme")).id,
+        let other = try await h.stores.customers.createCustomer(tenantID: try #require(try await h.stores.tenants.tenant(slug: "acme")).id,
                                                      name: "Other Buyer", email: "other@acme.example", preferences: .init())
         let otherToken = try await portalToken(h, acme, customer: other.id)
         #expect(try await h.send("POST", "/api/portal/\(otherToken)/messages", json: ["message": "hello"]).status == 201)
@@ -51,14 +53,14 @@ import Testing
 
     @Test func theQuotaFreesAPlaceWhenTheOldestMessageOfTheDayLeavesTheWindow() async throws {
         let clock = ManualClock()
-        let temp = try TemporaryDatabase(migrations: PortalSchema.migrations)
-        let store = SQLitePortalStore(database: temp.database, clock: clock)
-        let fixture = try await PortalFixture(store: store)
-        var settings = try await store.portalSettings(tenantID: fixture.tenant.id)
+        let temp = try TemporaryDatabase(migrations: BillingSchema.migrations)
+        let stores = BillingStores.sqlite(database: temp.database, clock: clock)
+        let fixture = try await BillingFixture(stores: stores)
+        var settings = try await stores.tenants.portalSettings(tenantID: fixture.tenant.id)
         settings.allowMessages = true
-        _ = try await store.updatePortalSettings(tenantID: fixture.tenant.id, settings)
+        _ = try await stores.tenants.updatePortalSettings(tenantID: fixture.tenant.id, settings)
         let quota = MessageQuota(perDay: 2)
-        func leave() async throws { _ = try await store.addCustomerMessage(tenantID: fixture.tenant.id, customerID: fixture.customer.id, text: "hi", quota: quota) }
+        func leave() async throws { _ = try await stores.salesOrders.addCustomerMessage(tenantID: fixture.tenant.id, customerID: fixture.customer.id, text: "hi", quota: quota) }
         try await leave()
         clock.advance(by: .seconds(3600))
         try await leave()
@@ -69,21 +71,21 @@ import Testing
     }
 
     @Test func unreadMessagesAreBoundedPerCustomerAndReadingFreesAPlace() async throws {
-        let temp = try TemporaryDatabase(migrations: PortalSchema.migrations)
-        let store = SQLitePortalStore(database: temp.database)
-        let fixture = try await PortalFixture(store: store)
-        var settings = try await store.portalSettings(tenantID: fixture.tenant.id)
+        let temp = try TemporaryDatabase(migrations: BillingSchema.migrations)
+        let stores = BillingStores.sqlite(database: temp.database)
+        let fixture = try await BillingFixture(stores: stores)
+        var settings = try await stores.tenants.portalSettings(tenantID: fixture.tenant.id)
         settings.allowMessages = true
-        _ = try await store.updatePortalSettings(tenantID: fixture.tenant.id, settings)
+        _ = try await stores.tenants.updatePortalSettings(tenantID: fixture.tenant.id, settings)
         let quota = MessageQuota(perDay: 100, unread: 3)
         func leave() async throws -> CustomerMessage {
-            try await store.addCustomerMessage(tenantID: fixture.tenant.id, customerID: fixture.customer.id, text: "hi", quota: quota)
+            try await stores.salesOrders.addCustomerMessage(tenantID: fixture.tenant.id, customerID: fixture.customer.id, text: "hi", quota: quota)
         }
         let first = try await leave()
         for _ in 0..<2 { _ = try await leave() }
         await #expect(throws: MessageQuotaExceeded(bound: .unread, limit: 3, retryAfter: .seconds(86_400))) { _ = try await leave() }
-        #expect(try await store.customerMessages(tenantID: fixture.tenant.id, unreadOnly: false, limit: 100).count == 3)
-        try await store.markMessageRead(tenantID: fixture.tenant.id, id: first.id)
+        #expect(try await stores.salesOrders.customerMessages(tenantID: fixture.tenant.id, unreadOnly: false, limit: 100).count == 3)
+        try await stores.salesOrders.markMessageRead(tenantID: fixture.tenant.id, id: first.id)
         _ = try await leave()
     }
 }

@@ -60,7 +60,7 @@ import Tokens
         let apiToken = h.token("acme")
         #expect(try await h.send("GET", "/api/public/billing/invoices/\(publicID)/pdf?t=\(apiToken)").status == 401)
         // Another customer's invoice is not found.
-        let other = try await h.store.createCustomer(tenantID: try #require(try await h.store.tenant(slug: "acme")).id, name: "Other", email: "o@x.example", preferences: .init())
+        let other = try await h.stores.customers.createCustomer(tenantID: try #require(try await h.stores.tenants.tenant(slug: "acme")).id, name: "Other", email: "o@x.example", preferences: .init())
         let otherInvoice = try await h.send("POST", "/api/invoices", token: acme.token, json: h.invoiceJSON(customer: other.id, number: "O-1"))
         let otherPublic = try #require(otherInvoice.json["publicId"] as? String)
         _ = try await h.send("POST", "/api/invoices/\(otherInvoice.json["id"] as! Int)/issue", token: acme.token)

@@ -1,5 +1,5 @@
 import Foundation
-import Portal
+import Billing
 import Testing
 import Tokens
 
@@ -29,9 +29,9 @@ import Tokens
         let share = try #require(try await h.send("POST", "/api/invoices/\(id)/share", token: acme.token).json["shareToken"] as? String)
         let portal = try #require(try await h.send("POST", "/api/customers/\(acme.customerID)/portal-token", token: acme.token).json["token"] as? String)
         let publicID = try #require((try await h.send("GET", "/api/portal/\(portal)").json["invoices"] as? [[String: Any]])?.first?["publicId"] as? String)
-        let tenantID = try #require(try await h.store.tenant(slug: "acme")).id
+        let tenantID = try #require(try await h.stores.tenants.tenant(slug: "acme")).id
         let unsubscribe = UnsubscribeTokens(key: Array(repeating: 7, count: 32)).token(tenantID: tenantID, customerID: acme.customerID)
-        try await h.store.registerUnsubscribeToken(tenantID: tenantID, customerID: acme.customerID, hash: UnsubscribeTokens.hash(unsubscribe))
+        try await h.stores.customers.registerUnsubscribeToken(tenantID: tenantID, customerID: acme.customerID, hash: UnsubscribeTokens.hash(unsubscribe))
         return Fixture(h: h, share: share, portal: portal, unsubscribe: unsubscribe, publicID: publicID)
     }
 

@@ -2,7 +2,8 @@ import BillportCore
 import Documents
 import Foundation
 import Payments
-import Portal
+import Billing
+import BillingJobs
 import Queue
 import TestSupport
 import Worker
@@ -23,7 +24,7 @@ final class PaymentRig: Sendable {
         api = try APIHarness(renderer: renderer, stripeBaseURL: fake.baseURL, logger: logger)
         tenant = try await api.tenant("acme")
         var handlers = JobHandlers()
-        handlers.registerPayments(store: api.store)
+        handlers.registerPayments(payments: api.stores.payments)
         let pool = WorkerPool(store: api.jobs, handlers: handlers, configuration: .init(queues: ["default": 4]),
                               retryPolicy: .init(base: .milliseconds(20), maximum: .milliseconds(20), jitter: 0), logger: logger)
         let shutdown = self.shutdown
@@ -39,10 +40,10 @@ final class PaymentRig: Sendable {
 
     /// The operator's side: sets the tenant's plan in the store, as `billport tenant payments --plan` does.
     func setPlan(_ plan: Plan, slug: String? = nil) async throws {
-        guard let found = try await api.store.tenant(slug: slug ?? tenant.slug) else { throw HarnessFailure("no tenant") }
-        var settings = try await api.store.paymentSettings(tenantID: found.id)
+        guard let found = try await api.stores.tenants.tenant(slug: slug ?? tenant.slug) else { throw HarnessFailure("no tenant") }
+        var settings = try await api.stores.payments.paymentSettings(tenantID: found.id)
         settings.plan = plan
-        _ = try await api.store.updatePaymentSettings(tenantID: found.id, settings)
+        _ = try await api.stores.payments.updatePaymentSettings(tenantID: found.id, settings)
     }
 
     func stop() async throws {
@@ -113,7 +114,7 @@ final class PaymentRig: Sendable {
     /// Waits until every stored event is applied and the queue is empty, then reads the invoice.
     func settled(_ id: Int64) async throws -> [String: Any] {
         try await eventually("every payment event applied") {
-            try await self.api.store.database.read { db in
+            try await self.api.temp.database.read { db in
                 try db.queryOne("""
                     SELECT (SELECT count(*) FROM provider_events WHERE applied_at IS NULL)
                          + (SELECT count(*) FROM jobs WHERE kind = 'payment.event' AND state NOT IN ('done', 'dead'))
@@ -124,6 +125,6 @@ final class PaymentRig: Sendable {
     }
 
     func storedEvents() async throws -> Int {
-        try await api.store.database.read { db in try db.queryOne("SELECT count(*) FROM provider_events") { $0.int(0) } ?? -1 }
+        try await api.temp.database.read { db in try db.queryOne("SELECT count(*) FROM provider_events") { $0.int(0) } ?? -1 }
     }
 }

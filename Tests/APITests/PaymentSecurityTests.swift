@@ -1,7 +1,8 @@
 import Foundation
 import Payments
-import Portal
+import Billing
 import TestSupport
+import BillingFixtures
 import Testing
 
 /// What a tenant can do with events it signs for its own webhook, and what buyers' links show:
@@ -18,7 +19,7 @@ import Testing
     }
 
     static func outcomes(_ rig: PaymentRig, slug: String) async throws -> [String] {
-        try await rig.api.store.database.read { db in
+        try await rig.api.temp.database.read { db in
             try db.query("""
                 SELECT COALESCE(e.outcome, '') FROM provider_events e JOIN tenants t ON t.id = e.tenant_id WHERE t.slug = ? ORDER BY e.id
                 """, slug) { $0.string(0) }
@@ -120,9 +121,9 @@ import Testing
 
     @Test func aCustomersStatementOverManyInvoicesNearTheMaximumAnswersWithoutCrashing() async throws {
         let rig = try await PaymentRig()
-        let tenant = try #require(try await rig.api.store.tenant(slug: "acme"))
+        let tenant = try #require(try await rig.api.stores.tenants.tenant(slug: "acme"))
         // 9,300 issued invoices of 10¹⁵ minor units each owe more than Int64 holds.
-        try await rig.api.store.database.write { db in
+        try await rig.api.temp.database.write { db in
             try db.execute("""
                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9300)
                 INSERT INTO invoices (tenant_id, customer_id, public_id, type, number, status, currency, issue_date, due_date,

@@ -12,8 +12,8 @@ import Testing
 
     @Test func thePageShowsBalancesAndInvoicesWithHostileStringsEscaped() async throws {
         let h = try APIHarness()
-        let tenant = try await h.store.createTenant(slug: "evil", name: "<b>Evil</b> & Co")
-        let customer = try await h.store.createCustomer(tenantID: tenant.id, name: "<script>alert(1)</script>", email: "x@example.com", preferences: .init())
+        let tenant = try await h.stores.tenants.createTenant(slug: "evil", name: "<b>Evil</b> & Co")
+        let customer = try await h.stores.customers.createCustomer(tenantID: tenant.id, name: "<script>alert(1)</script>", email: "x@example.com", preferences: .init())
         let evil = APIHarness.Tenant(slug: "evil", token: h.token("evil"), customerID: customer.id)
         _ = try await h.send("PUT", "/api/settings/portal", token: evil.token, json: ["welcomeMessage": "<img src=x onerror=alert(2)>"])
         _ = try await h.invoice(evil, number: "INV-<i>1</i>")
@@ -36,8 +36,8 @@ import Testing
     @Test func invoicesOpenFromThePortalAndCountAsPortalViews() async throws {
         let dir = TemporaryDirectory()
         var recorder: ViewRecorder?
-        let h = try APIHarness(views: { store in
-            recorder = ViewRecorder(store: store, directory: dir.path, logger: .disabled)
+        let h = try APIHarness(views: { stores in
+            recorder = ViewRecorder(store: stores.views, directory: dir.path, logger: .disabled)
             return recorder!
         })
         let acme = try await h.tenant("acme")
@@ -67,8 +67,8 @@ import Testing
         _ = try await h.invoice(acme)
         let ownerToken = try await portal(h, acme)
         let publicID = try #require((try await h.send("GET", "/api/portal/\(ownerToken)").json["invoices"] as? [[String: Any]])?.first?["publicId"] as? String)
-        let tenantID = try #require(try await h.store.tenant(slug: "acme")).id
-        let other = try await h.store.createCustomer(tenantID: tenantID, name: "Other", email: "o@example.com", preferences: .init())
+        let tenantID = try #require(try await h.stores.tenants.tenant(slug: "acme")).id
+        let other = try await h.stores.customers.createCustomer(tenantID: tenantID, name: "Other", email: "o@example.com", preferences: .init())
         let otherToken = try #require(try await h.send("POST", "/api/customers/\(other.id)/portal-token", token: acme.token).json["token"] as? String)
         let bad = try await h.send("GET", "/portal/\(String(repeating: "x", count: 43))")
         for path in ["/portal/\(otherToken)/invoices/\(publicID)", "/portal/\(otherToken)/invoices/\(publicID)/pdf"] {

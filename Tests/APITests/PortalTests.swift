@@ -55,8 +55,8 @@ import Testing
 
     @Test func anotherCustomersTokenNeverShowsTheseInvoices() async throws {
         let (h, acme, _, _) = try await fixture()
-        let tenantID = try #require(try await h.store.tenant(slug: "acme")).id
-        let other = try await h.store.createCustomer(tenantID: tenantID, name: "Other", email: "o@example.com", preferences: .init())
+        let tenantID = try #require(try await h.stores.tenants.tenant(slug: "acme")).id
+        let other = try await h.stores.customers.createCustomer(tenantID: tenantID, name: "Other", email: "o@example.com", preferences: .init())
         let token = try #require(try await h.send("POST", "/api/customers/\(other.id)/portal-token", token: acme.token).json["token"] as? String)
         let portal = try await h.send("GET", "/api/portal/\(token)")
         #expect((portal.json["invoices"] as? [Any])?.isEmpty == true)
@@ -129,8 +129,8 @@ extension PortalTests {
         #expect((list.json["data"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == ["active", "revoked"])
         #expect(!list.text.contains(token))
         clock.advance(by: .seconds(31 * 86_400))
-        #expect(try await h.store.markExpiredPortalTokens() == 1)
-        #expect(try await h.store.markExpiredPortalTokens() == 0)
+        #expect(try await h.stores.links.markExpiredPortalTokens() == 1)
+        #expect(try await h.stores.links.markExpiredPortalTokens() == 0)
         let later = try await h.send("GET", "/api/portal-tokens", token: h.token("acme"))
         #expect((later.json["data"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == ["expired", "revoked"])
         await h.stop()

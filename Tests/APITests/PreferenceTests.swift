@@ -1,5 +1,5 @@
 import Foundation
-import Portal
+import Billing
 import TestSupport
 import Testing
 import Tokens
@@ -11,9 +11,9 @@ import Tokens
     func fixture(rateLimits: (perAddress: Int, perToken: Int) = (0, 0)) async throws -> (APIHarness, APIHarness.Tenant, String) {
         let h = try APIHarness(rateLimits: rateLimits)
         let acme = try await h.tenant("acme")
-        let tenantID = try #require(try await h.store.tenant(slug: "acme")).id
+        let tenantID = try #require(try await h.stores.tenants.tenant(slug: "acme")).id
         let token = tokens.token(tenantID: tenantID, customerID: acme.customerID)
-        try await h.store.registerUnsubscribeToken(tenantID: tenantID, customerID: acme.customerID, hash: UnsubscribeTokens.hash(token))
+        try await h.stores.customers.registerUnsubscribeToken(tenantID: tenantID, customerID: acme.customerID, hash: UnsubscribeTokens.hash(token))
         return (h, acme, token)
     }
 

@@ -1,4 +1,6 @@
 @testable import API
+import Billing
+import BillingStore
 import BillportCore
 import Foundation
 import SQLite
@@ -13,7 +15,7 @@ import Testing
 
     @Test func aWriteInThisProcessEndsEveryEntryAtOnce() async throws {
         let temp = try TemporaryDatabase()
-        let cache = PublicAnswerCache<Answer>(database: temp.database, clock: ManualClock(), maxAge: .seconds(3600))
+        let cache = PublicAnswerCache<Answer>(database: BillingStores.sqlite(database: temp.database).database, clock: ManualClock(), maxAge: .seconds(3600))
         let made = Counter()
         func lookup() async throws -> Answer? {
             try await cache.value("t") { made.increment(); return Answer(text: "v\(made.value)", linkExpiresAt: nil) }
@@ -26,7 +28,7 @@ import Testing
 
     @Test func entriesAgeOutForWritesOfOtherProcesses() async throws {
         let temp = try TemporaryDatabase()
-        let cache = PublicAnswerCache<Answer>(database: temp.database, clock: ManualClock(), maxAge: .milliseconds(50))
+        let cache = PublicAnswerCache<Answer>(database: BillingStores.sqlite(database: temp.database).database, clock: ManualClock(), maxAge: .milliseconds(50))
         let made = Counter()
         _ = try await cache.value("t") { made.increment(); return Answer(text: "a", linkExpiresAt: nil) }
         try await eventually(timeout: .seconds(5)) {
@@ -38,7 +40,7 @@ import Testing
     @Test func aLinkStopsAtItsExpiryEvenWhenCached() async throws {
         let temp = try TemporaryDatabase()
         let clock = ManualClock()
-        let cache = PublicAnswerCache<Answer>(database: temp.database, clock: clock, maxAge: .seconds(3600))
+        let cache = PublicAnswerCache<Answer>(database: BillingStores.sqlite(database: temp.database).database, clock: clock, maxAge: .seconds(3600))
         let expiry = clock.now().addingTimeInterval(60)
         #expect(try await cache.value("t") { Answer(text: "a", linkExpiresAt: expiry) } != nil)
         clock.advance(by: .seconds(61))
@@ -47,7 +49,7 @@ import Testing
 
     @Test func unknownTokensAreNotCached() async throws {
         let temp = try TemporaryDatabase()
-        let cache = PublicAnswerCache<Answer>(database: temp.database, clock: ManualClock(), maxAge: .seconds(3600))
+        let cache = PublicAnswerCache<Answer>(database: BillingStores.sqlite(database: temp.database).database, clock: ManualClock(), maxAge: .seconds(3600))
         #expect(try await cache.value("t") { nil } == nil)
         #expect(try await cache.value("t") { Answer(text: "now", linkExpiresAt: nil) }?.text == "now")
     }

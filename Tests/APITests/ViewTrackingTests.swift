@@ -2,7 +2,9 @@
 import BillportCore
 import Foundation
 import HTTPServer
-import Portal
+import Billing
+import BillingFixtures
+import BillingStore
 import TestSupport
 import Testing
 
@@ -10,8 +12,8 @@ import Testing
     func harness() throws -> (APIHarness, ViewRecorder, TemporaryDirectory) {
         let dir = TemporaryDirectory()
         var recorder: ViewRecorder?
-        let h = try APIHarness(views: { store in
-            let made = ViewRecorder(store: store, directory: dir.path, logger: .disabled)
+        let h = try APIHarness(views: { stores in
+            let made = ViewRecorder(store: stores.views, directory: dir.path, logger: .disabled)
             recorder = made
             return made
         })
@@ -29,7 +31,7 @@ import Testing
         // The tenant's own preview never counts.
         #expect(try await h.send("GET", "/invoice/\(token)?preview=1", token: acme.token).status == 200)
         await views.flush()
-        try await h.store.aggregateViews(window: .seconds(1800))
+        try await h.stores.views.aggregateViews(window: .seconds(1800))
 
         let log = try await h.send("GET", "/api/invoices/\(id)/views", token: acme.token)
         let entries = try #require(log.json["data"] as? [[String: Any]])
@@ -48,23 +50,23 @@ import Testing
 
     @Test func theFirstViewIsNeverOverwrittenAndLaterOpensCountAfterTheWindow() async throws {
         let clock = ManualClock()
-        let temp = try TemporaryDatabase(migrations: PortalSchema.migrations)
-        let store = SQLitePortalStore(database: temp.database, clock: clock)
-        let fixture = try await PortalFixture(store: store)
+        let temp = try TemporaryDatabase(migrations: BillingSchema.migrations)
+        let stores = BillingStores.sqlite(database: temp.database, clock: clock)
+        let fixture = try await BillingFixture(stores: stores)
         let (tenant, invoice) = (fixture.tenant, fixture.invoice)
         func view(_ key: String, ip: String, minutes: Double) -> ViewRecord {
             ViewRecord(key: key, tenantID: tenant.id, invoiceID: invoice.id, linkID: 1, source: .link, ip: ip, userAgent: nil,
                        viewedAt: clock.now().addingTimeInterval(minutes * 60))
         }
-        try await store.insertViews([view("a", ip: "10.0.0.1", minutes: 0), view("b", ip: "10.0.0.1", minutes: 10), view("c", ip: "10.0.0.2", minutes: 11)])
-        try await store.aggregateViews(window: .seconds(1800))
-        let first = try await store.viewStats(tenantID: tenant.id, invoiceID: invoice.id)
+        try await stores.views.insertViews([view("a", ip: "10.0.0.1", minutes: 0), view("b", ip: "10.0.0.1", minutes: 10), view("c", ip: "10.0.0.2", minutes: 11)])
+        try await stores.views.aggregateViews(window: .seconds(1800))
+        let first = try await stores.views.viewStats(tenantID: tenant.id, invoiceID: invoice.id)
         #expect(first.count == 2)
         #expect(first.uniqueIPs == 2)
         // Replayed (duplicate key) and later views: the duplicate is ignored, 45 minutes later counts again.
-        try await store.insertViews([view("a", ip: "10.0.0.1", minutes: 0), view("d", ip: "10.0.0.1", minutes: 45)])
-        try await store.aggregateViews(window: .seconds(1800))
-        let second = try await store.viewStats(tenantID: tenant.id, invoiceID: invoice.id)
+        try await stores.views.insertViews([view("a", ip: "10.0.0.1", minutes: 0), view("d", ip: "10.0.0.1", minutes: 45)])
+        try await stores.views.aggregateViews(window: .seconds(1800))
+        let second = try await stores.views.viewStats(tenantID: tenant.id, invoiceID: invoice.id)
         #expect(second.count == 3)
         #expect(second.firstViewedAt == first.firstViewedAt)
         #expect(second.lastViewedAt == clock.now().addingTimeInterval(45 * 60))
@@ -72,9 +74,9 @@ import Testing
 
     @Test func aJournalLeftByACrashIsReplayedOnce() async throws {
         let dir = TemporaryDirectory()
-        let temp = try TemporaryDatabase(migrations: PortalSchema.migrations)
-        let store = SQLitePortalStore(database: temp.database)
-        let fixture = try await PortalFixture(store: store)
+        let temp = try TemporaryDatabase(migrations: BillingSchema.migrations)
+        let stores = BillingStores.sqlite(database: temp.database)
+        let fixture = try await BillingFixture(stores: stores)
         let (tenant, invoice) = (fixture.tenant, fixture.invoice)
         // A process that died (pid 999999 does not exist) left two views and half a line.
         let lines = (1...2).map { index in
@@ -82,12 +84,12 @@ import Testing
                        userAgent: "Mail\tClient\n2", viewedAt: Date()).journalLine
         }.map { String(decoding: $0, as: UTF8.self) }.joined() + "k3\t\(tenant.id)\t\(invoice.id)\t-\temail\t192.0"
         try Data(lines.utf8).write(to: URL(fileURLWithPath: dir.file("views-999999.journal")))
-        let recorder = ViewRecorder(store: store, directory: dir.path, logger: .disabled)
+        let recorder = ViewRecorder(store: stores.views, directory: dir.path, logger: .disabled)
         let shutdown = ShutdownSignal()
         shutdown.trigger()
         try await recorder.run(until: shutdown)
         try await recorder.run(until: shutdown)  // a second start finds nothing to replay
-        let replayed = try await store.views(tenantID: tenant.id, invoiceID: invoice.id, limit: 10)
+        let replayed = try await stores.views.views(tenantID: tenant.id, invoiceID: invoice.id, limit: 10)
         #expect(replayed.count == 2)
         #expect(replayed.allSatisfy { $0.record.userAgent == "Mail Client 2" && $0.record.source == .email })
         #expect(!FileManager.default.fileExists(atPath: dir.file("views-999999.journal")))

@@ -30,11 +30,11 @@ import Testing
     @Test func aReadOnlyTokenCannotMarkAMessageRead() async throws {
         let h = try APIHarness()
         let acme = try await h.tenant("acme")
-        let tenant = try #require(try await h.store.tenant(slug: "acme"))
-        var settings = try await h.store.portalSettings(tenantID: tenant.id)
+        let tenant = try #require(try await h.stores.tenants.tenant(slug: "acme"))
+        var settings = try await h.stores.tenants.portalSettings(tenantID: tenant.id)
         settings.allowMessages = true
-        _ = try await h.store.updatePortalSettings(tenantID: tenant.id, settings)
-        let message = try await h.store.addCustomerMessage(tenantID: tenant.id, customerID: acme.customerID, text: "Hello")
+        _ = try await h.stores.tenants.updatePortalSettings(tenantID: tenant.id, settings)
+        let message = try await h.stores.salesOrders.addCustomerMessage(tenantID: tenant.id, customerID: acme.customerID, text: "Hello")
         let refused = try await h.send("POST", "/api/messages/\(message.id)/read", token: h.token("acme", perms: []))
         #expect(refused.status == 403)
         let inbox = try await h.send("GET", "/api/messages?unread=true", token: h.token("acme", perms: []))

@@ -1,6 +1,8 @@
 import BillportCore
 import Foundation
-import Portal
+import Billing
+import BillingFixtures
+import BillingStore
 import Queue
 import Scheduler
 import SQLite
@@ -16,15 +18,15 @@ import Testing
         let dir = TemporaryDirectory()
         let path = dir.file("billport.sqlite")
         let database = try Database(path: path)
-        try Migrator.migrate(database, migrations: QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations)
+        try Migrator.migrate(database, migrations: QueueSchema.migrations + SchedulerSchema.migrations + BillingSchema.migrations)
         let jobs = SQLiteJobStore(database: database)
-        let store = SQLitePortalStore(database: database, jobs: jobs)
-        let fixture = try await PortalFixture(store: store)
-        let invoice = try await store.issue(tenantID: fixture.tenant.id, id: fixture.invoice.id)
-        try await store.recordCheckoutSession(tenantID: fixture.tenant.id, invoiceID: invoice.id, sessionID: "cs_test_crash",
+        let stores = BillingStores.sqlite(jobs: jobs, clock: SystemClock())
+        let fixture = try await BillingFixture(stores: stores)
+        let invoice = try await stores.invoices.issue(tenantID: fixture.tenant.id, id: fixture.invoice.id)
+        try await stores.payments.recordCheckoutSession(tenantID: fixture.tenant.id, invoiceID: invoice.id, sessionID: "cs_test_crash",
                                               amount: invoice.totals.total, currency: "EUR", expiresAt: Date().addingTimeInterval(86_400))
         let payload = Array(StripeEvents.checkoutCompleted(id: "evt_crash_1", session: "cs_test_crash", tenant: "acme", invoice: invoice.publicID, amount: invoice.totals.total).utf8)
-        #expect(try await store.receiveProviderEvent(tenantID: fixture.tenant.id, eventID: "evt_crash_1", type: "checkout.session.completed",
+        #expect(try await stores.payments.receiveProviderEvent(tenantID: fixture.tenant.id, eventID: "evt_crash_1", type: "checkout.session.completed",
                                                      payload: payload))
 
         let environment = ["BILLPORT_DATABASE_PATH": path, "BILLPORT_LOG_LEVEL": "info", "BILLPORT_QUEUE_LEASE": "2s",
@@ -56,7 +58,7 @@ import Testing
         try await eventually(timeout: .seconds(30), "the event to be applied after the lease ran out") {
             try await count("SELECT count(*) FROM provider_events WHERE applied_at IS NOT NULL") == 1
         }
-        let settled = try #require(try await store.invoice(tenantID: fixture.tenant.id, id: invoice.id))
+        let settled = try #require(try await stores.invoices.invoice(tenantID: fixture.tenant.id, id: invoice.id))
         #expect(settled.status == .paid)
         #expect(settled.amountPaid == invoice.totals.total)
         #expect(try await count("SELECT count(*) FROM payments") == 1)

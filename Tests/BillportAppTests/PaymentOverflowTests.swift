@@ -1,6 +1,8 @@
 import BillportCore
 import Foundation
-import Portal
+import Billing
+import BillingFixtures
+import BillingStore
 import Queue
 import Scheduler
 import SQLite
@@ -16,32 +18,32 @@ import Testing
         let dir = TemporaryDirectory()
         let path = dir.file("billport.sqlite")
         let database = try Database(path: path)
-        try Migrator.migrate(database, migrations: QueueSchema.migrations + SchedulerSchema.migrations + PortalSchema.migrations)
-        let store = SQLitePortalStore(database: database, jobs: SQLiteJobStore(database: database))
-        let acme = try await PortalFixture(store: store)
-        let attacked = try await store.issue(tenantID: acme.tenant.id, id: acme.invoice.id)
+        try Migrator.migrate(database, migrations: QueueSchema.migrations + SchedulerSchema.migrations + BillingSchema.migrations)
+        let stores = BillingStores.sqlite(database: database)
+        let acme = try await BillingFixture(stores: stores)
+        let attacked = try await stores.invoices.issue(tenantID: acme.tenant.id, id: acme.invoice.id)
         let expires = Date().addingTimeInterval(86_400)
         // Both sessions were opened by Billport, each for 5·10¹⁸: the sum is beyond Int64.
         for index in 1...2 {
-            try await store.recordCheckoutSession(tenantID: acme.tenant.id, invoiceID: attacked.id, sessionID: "cs_test_huge\(index)",
+            try await stores.payments.recordCheckoutSession(tenantID: acme.tenant.id, invoiceID: attacked.id, sessionID: "cs_test_huge\(index)",
                                                   amount: 5_000_000_000_000_000_000, currency: "EUR", expiresAt: expires)
             let payload = Array(StripeEvents.checkoutCompleted(id: "evt_huge_\(index)", session: "cs_test_huge\(index)", tenant: "acme",
                                                                invoice: attacked.publicID, amount: 5_000_000_000_000_000_000).utf8)
-            #expect(try await store.receiveProviderEvent(tenantID: acme.tenant.id, eventID: "evt_huge_\(index)",
+            #expect(try await stores.payments.receiveProviderEvent(tenantID: acme.tenant.id, eventID: "evt_huge_\(index)",
                                                          type: "checkout.session.completed", payload: payload))
         }
         // Another tenant's genuine payment, queued behind them.
-        let globex = try await store.createTenant(slug: "globex", name: "Globex")
-        let buyer = try await store.createCustomer(tenantID: globex.id, name: "Hank", email: "hank@example.com", preferences: .init())
+        let globex = try await stores.tenants.createTenant(slug: "globex", name: "Globex")
+        let buyer = try await stores.customers.createCustomer(tenantID: globex.id, name: "Hank", email: "hank@example.com", preferences: .init())
         let draft = try InvoiceDraft.validate(try JSONDecoder().decode(CreateInvoiceRequest.self, from: Data("""
             {"customerId": \(buyer.id), "number": "G-1", "currency": "EUR", "issueDate": "2026-11-01", "dueDate": "2026-12-01",
              "lines": [{"description": "x", "quantity": 1, "unitPrice": 5000}]}
             """.utf8)))
-        let created = try await store.createInvoice(tenantID: globex.id, draft: draft)
-        let genuine = try await store.issue(tenantID: globex.id, id: created.id)
-        try await store.recordCheckoutSession(tenantID: globex.id, invoiceID: genuine.id, sessionID: "cs_test_globex", amount: 5000,
+        let created = try await stores.invoices.createInvoice(tenantID: globex.id, draft: draft)
+        let genuine = try await stores.invoices.issue(tenantID: globex.id, id: created.id)
+        try await stores.payments.recordCheckoutSession(tenantID: globex.id, invoiceID: genuine.id, sessionID: "cs_test_globex", amount: 5000,
                                               currency: "EUR", expiresAt: expires)
-        #expect(try await store.receiveProviderEvent(tenantID: globex.id, eventID: "evt_globex", type: "checkout.session.completed",
+        #expect(try await stores.payments.receiveProviderEvent(tenantID: globex.id, eventID: "evt_globex", type: "checkout.session.completed",
                                                      payload: Array(StripeEvents.checkoutCompleted(id: "evt_globex", session: "cs_test_globex",
                                                                                                     tenant: "globex", invoice: genuine.publicID,
                                                                                                     amount: 5000).utf8)))
@@ -64,10 +66,10 @@ import Testing
             #expect(try await outcome("evt_huge_\(index)")
                     == "ignored: checkout cs_test_huge\(index): amount 5000000000000000000 is outside 0…1000000000000000")
         }
-        let untouched = try #require(try await store.invoice(tenantID: acme.tenant.id, id: attacked.id))
+        let untouched = try #require(try await stores.invoices.invoice(tenantID: acme.tenant.id, id: attacked.id))
         #expect(untouched.status == .issued)
         #expect(untouched.amountPaid == 0)
-        let paid = try #require(try await store.invoice(tenantID: globex.id, id: genuine.id))
+        let paid = try #require(try await stores.invoices.invoice(tenantID: globex.id, id: genuine.id))
         #expect(paid.status == .paid)
         #expect(try await outcome("evt_globex")?.contains("status paid") == true)
         worker.send(SIGTERM)

@@ -1,6 +1,6 @@
 @testable import BillportApp
 import Foundation
-import Portal
+import Billing
 import Testing
 
 /// `views.retainRaw`, `views.retainAddresses` and `portal.messagesPerCustomerPerDay`.

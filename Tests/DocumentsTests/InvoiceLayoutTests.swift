@@ -1,7 +1,7 @@
 import BillportCore
 @testable import Documents
 import Foundation
-import Portal
+import Billing
 import Testing
 
 /// Every character 0.5 em wide (bold 0.55): enough to test the rules without a font.

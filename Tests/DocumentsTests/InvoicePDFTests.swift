@@ -1,7 +1,7 @@
 import BillportCore
 import Documents
 import Foundation
-import Portal
+import Billing
 import TestSupport
 import Testing
 

@@ -1,7 +1,7 @@
 import BillportCore
 @testable import Documents
 import Foundation
-@testable import Portal
+@testable import Billing
 import Testing
 
 /// The rows under an invoice's total: positive figures, an overpayment on its own row.

@@ -1,3 +1,4 @@
+import BillportCore
 import Foundation
 import Queue
 import Testing

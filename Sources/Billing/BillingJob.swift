@@ -1,0 +1,65 @@
+import BillportCore
+
+/// Billport's job kinds with their payloads: declared here once, used by the stores that
+/// enqueue them and by the handlers that run them.
+public enum BillingJob {
+    /// Renders an invoice's PDF into the cache, so that it is warm when a buyer opens the link.
+    public static let renderPDF = JobKind<RenderPDF>("pdf.render")
+    /// Sends one message (invoice, portal link, reminder, marketing) to one customer.
+    public static let sendEmail = JobKind<SendEmail>("email.send", queue: "mail")
+    /// Applies one stored provider event to the payment ledger.
+    public static let applyPaymentEvent = JobKind<ApplyPaymentEvent>("payment.event")
+    /// Enqueues today's overdue reminders (scheduled).
+    public static let overdueReminders = JobKind<NoPayload>("reminders.overdue")
+    /// Folds raw views into per-invoice stats (scheduled).
+    public static let aggregateViews = JobKind<NoPayload>("views.aggregate")
+    /// Deletes raw views and blanks addresses past their retention (scheduled).
+    public static let pruneViews = JobKind<NoPayload>("views.prune")
+    /// Marks portal tokens past their expiry (scheduled).
+    public static let expireLinks = JobKind<NoPayload>("links.expire")
+}
+
+/// The payload of `pdf.render`.
+public struct RenderPDF: Codable, Sendable, Equatable {
+    public let tenantId: Int64
+    public let invoiceId: Int64
+
+    public init(tenantId: Int64, invoiceId: Int64) {
+        self.tenantId = tenantId
+        self.invoiceId = invoiceId
+    }
+}
+
+/// The payload of `email.send`: one message (category) about one invoice or customer.
+public struct SendEmail: Codable, Sendable, Equatable {
+    public let tenantId: Int64
+    public let customerId: Int64
+    public let invoiceId: Int64?
+    public let category: EmailCategory
+    /// Overrides the customer's own address.
+    public let recipients: [String]?
+    /// The tenant's words, above the standard text.
+    public let message: String?
+    /// For reminders: days after the due date.
+    public let reminderOffset: Int?
+    /// For marketing: the tenant's subject line.
+    public let subject: String?
+
+    public init(tenantId: Int64, customerId: Int64, invoiceId: Int64?, category: EmailCategory, recipients: [String]? = nil,
+                message: String? = nil, reminderOffset: Int? = nil, subject: String? = nil) {
+        self.tenantId = tenantId
+        self.customerId = customerId
+        self.invoiceId = invoiceId
+        self.category = category
+        self.recipients = recipients
+        self.message = message
+        self.reminderOffset = reminderOffset
+        self.subject = subject
+    }
+}
+
+/// The payload of `payment.event`: the stored event to apply.
+public struct ApplyPaymentEvent: Codable, Sendable, Equatable {
+    public let eventRowId: Int64
+    public init(eventRowId: Int64) { self.eventRowId = eventRowId }
+}

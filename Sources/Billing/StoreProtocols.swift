@@ -1,0 +1,319 @@
+import BillportCore
+import Foundation
+
+// The billing domain's persistence, one protocol per aggregate, so that the API, the jobs and
+// the documents depend on what is stored, not on how: SQLite implements every one of them
+// (module BillingStore), and a second backend can stand beside it. Every method is scoped by
+// tenant unless it resolves a buyer's token, which names its tenant itself.
+
+/// Tenants, their branding and their customer-portal settings.
+public protocol TenantStore: Sendable {
+    /// Creates a tenant; a taken slug is a conflict.
+    func createTenant(slug: String, name: String) async throws -> Tenant
+
+    /// The tenant with `slug`.
+    func tenant(slug: String) async throws -> Tenant?
+
+    /// The tenant with `id`.
+    func tenant(id: Int64) async throws -> Tenant?
+
+    func portalSettings(tenantID: Int64) async throws -> CustomerPortalSettings
+
+    func updatePortalSettings(tenantID: Int64, _ settings: CustomerPortalSettings) async throws -> CustomerPortalSettings
+
+    /// The tenant's branding.
+    func branding(tenantID: Int64) async throws -> Branding
+
+    /// Replaces the tenant's colour, paper and payment instructions (the logo has its own call).
+    func updateBranding(tenantID: Int64, brandColor: String?, pageSize: Branding.PageSize, paymentInstructions: String?) async throws -> Branding
+
+    /// Sets (or with nil removes) the logo: PNG or JPEG, at most 1 MiB.
+    func updateLogo(tenantID: Int64, logo: [UInt8]?) async throws
+}
+
+/// A tenant's customers and their email preferences, also as reached by an unsubscribe token.
+public protocol CustomerStore: Sendable {
+    /// Creates a customer of `tenantID`; the name and email must pass `CustomerName` and
+    /// `EmailAddress` (422 naming the field otherwise).
+    func createCustomer(tenantID: Int64, name: String, email: String, preferences: Customer.Preferences) async throws -> Customer
+
+    /// The customer `id` of `tenantID`.
+    func customer(tenantID: Int64, id: Int64) async throws -> Customer?
+
+    /// Stores the hash of the customer's (derived) unsubscribe token so that its links resolve.
+    func registerUnsubscribeToken(tenantID: Int64, customerID: Int64, hash: [UInt8]) async throws
+
+    /// The customer an unsubscribe token belongs to, with the tenant's name for the page.
+    func customer(unsubscribeHash hash: [UInt8]) async throws -> (tenantName: String, tenantID: Int64, customer: Customer)?
+
+    func setPreferences(tenantID: Int64, customerID: Int64, _ preferences: Customer.Preferences) async throws -> Customer
+}
+
+/// Invoices with their lines, their lifecycle (draft, issued, cancelled), delivery status and credit notes.
+public protocol InvoiceStore: Sendable {
+    /// Issues a credit note of `amount` minor units against an issued or paid invoice. The
+    /// credited sum can never exceed the invoice total.
+    func createCreditNote(tenantID: Int64, invoiceID: Int64, number: String, amount: Int64, reason: String?) async throws -> CreditNote
+
+    /// The credit notes of one invoice, oldest first.
+    func creditNotes(tenantID: Int64, invoiceID: Int64) async throws -> [CreditNote]
+
+    /// Records how the invoice reached its buyer when that happened outside Billport (post, the
+    /// tenant's own mail); Billport's own sending sets it itself.
+    func setDeliveryStatus(tenantID: Int64, invoiceID: Int64, status: DeliveryStatus) async throws -> Invoice
+
+    /// Whether the buyer of the tenant's invoice may see it (`BuyerVisibility`).
+    func isBuyerVisible(tenantID: Int64, invoiceID: Int64) async throws -> Bool
+
+    /// Stores a validated draft for `tenantID`; its customer must be the tenant's, its number unused.
+    func createInvoice(tenantID: Int64, draft: InvoiceDraft) async throws -> Invoice
+
+    /// Replaces a draft's content with `draft`. Once issued, an invoice's lines and amounts can
+    /// no longer change: that is a conflict.
+    func updateDraft(tenantID: Int64, id: Int64, draft: InvoiceDraft) async throws -> Invoice
+
+    /// The invoice `id` of `tenantID`, with its lines.
+    func invoice(tenantID: Int64, id: Int64) async throws -> Invoice?
+
+    /// The tenant's invoices, newest first, ids below `beforeID` when given.
+    func invoices(tenantID: Int64, limit: Int, beforeID: Int64?) async throws -> [Invoice]
+
+    /// Draft → issued. An issued invoice's lines and amounts can no longer change.
+    func issue(tenantID: Int64, id: Int64) async throws -> Invoice
+
+    /// Draft or issued → cancelled; every public link to it stops at once.
+    func cancel(tenantID: Int64, id: Int64) async throws -> Invoice
+
+    /// One customer's portal: every invoice its buyer may see (`BuyerVisibility`), for balances
+    /// and pages, newest first, strictly scoped to that customer.
+    func portalInvoices(tenantID: Int64, customerID: Int64) async throws -> [Invoice]
+}
+
+/// The no-login links: share and email links to one invoice, portal tokens to one customer, and the buyer-side look-ups through them.
+public protocol LinkStore: Sendable {
+    /// The invoice a live share or email link points to (the same rule as the public view),
+    /// with the link's id and whether it was emailed.
+    func linkedInvoice(tokenHash: [UInt8]) async throws -> (tenantID: Int64, invoiceID: Int64, linkID: Int64, emailed: Bool, expiresAt: Date?)?
+
+    /// The invoice with `publicID` if it belongs to this tenant's customer and its buyer may see it.
+    func customerInvoice(tenantSlug: String, customerID: Int64, publicID: String) async throws -> (tenantID: Int64, invoiceID: Int64)?
+
+    /// Shares an issued AR invoice (`BuyerVisibility`; anything else is a 409). With an active link and no `regenerate`, answers
+    /// `alreadyShared` with the original time and no token; with `regenerate`, the old link dies
+    /// in the same transaction as the new one is made.
+    func share(tenantID: Int64, invoiceID: Int64, regenerate: Bool) async throws -> ShareResult
+
+    /// A link of kind `email` for one recipient of one message: its opens count as source
+    /// `email`. Stopped, like share links, by revoking the invoice's links.
+    func createEmailLink(tenantID: Int64, invoiceID: Int64, recipient: String) async throws -> String
+
+    /// Revokes every public link to the invoice (share and emailed links) at once.
+    func revokeLinks(tenantID: Int64, invoiceID: Int64) async throws
+
+    /// The buyer's view of the invoice a live share or email link points to; nil for an unknown,
+    /// revoked or expired token alike, so that none can be told from another.
+    func publicView(tokenHash: [UInt8]) async throws -> PublicInvoiceView?
+
+    /// A new portal token for the customer, replacing any active one; it expires after the
+    /// tenant's `portal_token_days`.
+    func createPortalToken(tenantID: Int64, customerID: Int64) async throws -> PortalToken
+
+    /// Revokes the customer's portal token at once.
+    func revokePortalToken(tenantID: Int64, customerID: Int64) async throws
+
+    /// Marks portal tokens whose expiry has passed (the `links.expire` job), so the tenant's
+    /// token list shows them as expired; the portal itself answers "access denied" for them
+    /// either way. Returns how many it marked.
+    @discardableResult
+    func markExpiredPortalTokens() async throws -> Int
+
+    /// The tenant's portal tokens, newest first (never the tokens themselves).
+    func portalTokens(tenantID: Int64, limit: Int) async throws -> [PortalToken]
+
+    /// The customer a portal token belongs to, with its tenant and the token's link id; nil for
+    /// unknown or revoked tokens. `expired` tells the portal page to say "access denied" rather
+    /// than "not found".
+    func portalCustomer(tokenHash: [UInt8]) async throws -> PortalAccess?
+
+    /// The same for the portal token with link id `linkID` (what a media token names).
+    func portalCustomer(linkID: Int64) async throws -> PortalAccess?
+}
+
+/// What an invoice document is made of, and the rendered-PDF cache keyed by content hash.
+public protocol DocumentStore: Sendable {
+    /// The tenant, branding, customer and invoice behind one invoice's documents.
+    func documentParts(tenantID: Int64, invoiceID: Int64) async throws
+        -> (vendorName: String, branding: Branding, customer: Customer, invoice: Invoice)?
+
+    /// A cached PDF for the invoice with this content hash.
+    func cachedPDF(invoiceID: Int64, contentHash: String) async throws -> [UInt8]?
+
+    /// Stores a rendered PDF, dropping the invoice's older renders.
+    func storePDF(invoiceID: Int64, contentHash: String, pdf: [UInt8]) async throws
+}
+
+/// Email sending: the `email.send` jobs invoices, portal messages and reminders cause, and the log of every message.
+public protocol EmailStore: Sendable {
+    /// Enqueues a message to a customer about their account: the portal link (a fresh portal
+    /// token is made when the job runs), or the tenant's marketing text. The job id.
+    func enqueueCustomerEmail(tenantID: Int64, customerID: Int64, category: EmailCategory, subject: String?,
+                                     message: String?) async throws -> Int64
+
+    /// Enqueues sending an issued invoice to its customer (or `recipients`); the job id.
+    func enqueueInvoiceEmail(tenantID: Int64, invoiceID: Int64, recipients: [String]?, message: String?) async throws -> Int64
+
+    /// Starts (or finds) the log line for one message to one recipient. `key` is stable across
+    /// retries of the same job, so a retry sees what the first attempt did.
+    func beginEmail(key: String, tenantID: Int64, invoiceID: Int64?, customerID: Int64, category: EmailCategory,
+                           recipient: String) async throws -> EmailLogEntry
+
+    /// Records the outcome; a sent document also marks the invoice's delivery as sent.
+    func finishEmail(id: Int64, status: EmailStatus, detail: String?, messageID: String?) async throws
+
+    /// An invoice's email log, newest first.
+    func emailLog(tenantID: Int64, invoiceID: Int64) async throws -> [EmailLogEntry]
+
+    /// A customer's email log (every category), newest first.
+    func emailLog(tenantID: Int64, customerID: Int64) async throws -> [EmailLogEntry]
+
+    /// Enqueues today's overdue reminders: for each issued invoice with an amount due, at most
+    /// one `email.send` for the latest offset reached and not yet sent (`ReminderRule`). The
+    /// offset is recorded with the job in one transaction, so a double run or a restart never
+    /// sends twice. Returns how many were enqueued.
+    func enqueueOverdueReminders(offsets: [Int]) async throws -> Int
+}
+
+/// Online payments: the tenant's provider settings, checkout sessions, provider events and the per-invoice ledger they feed.
+public protocol PaymentStore: Sendable {
+    /// The tenant's plan and provider keys.
+    func paymentSettings(tenantID: Int64) async throws -> PaymentSettings
+
+    /// The tenant with `slug` and its payment settings, for a webhook delivery.
+    func paymentSettings(tenantSlug: String) async throws -> (tenantID: Int64, settings: PaymentSettings)?
+
+    /// Replaces the tenant's payment settings (the caller validated the keys' shapes).
+    func updatePaymentSettings(tenantID: Int64, _ settings: PaymentSettings) async throws -> PaymentSettings
+
+    /// Remembers a checkout session opened for an invoice (for the confirmation page and the
+    /// paid-guest PDF).
+    func recordCheckoutSession(tenantID: Int64, invoiceID: Int64, sessionID: String, amount: Int64, currency: String,
+                                      expiresAt: Date) async throws
+
+    /// The checkout session `sessionID` Billport opened, nil for any other. The buyer's page has
+    /// no tenant to scope by, so an id two tenants recorded answers nil rather than either one;
+    /// the payment state is read from the same tenant's ledger only.
+    func checkoutSession(_ sessionID: String) async throws -> CheckoutRecord?
+
+    /// The invoice's checkouts still open at the provider as far as Billport knows, oldest
+    /// first, other than `except` (the one just opened).
+    func openCheckoutSessions(tenantID: Int64, invoiceID: Int64, except: String) async throws -> [String]
+
+    /// Records that the provider no longer accepts payment on checkout `sessionID`: expired by
+    /// Billport, or found complete when Billport tried to expire it.
+    func closeCheckoutSession(tenantID: Int64, sessionID: String, completed: Bool) async throws
+
+    /// Stores a verified event and enqueues its `payment.event` job in the same transaction;
+    /// false (and nothing written) when the event id was stored before.
+    func receiveProviderEvent(tenantID: Int64, eventID: String, type: String, payload: [UInt8]) async throws -> Bool
+
+    /// The stored event `rowID`.
+    func providerEvent(rowID: Int64) async throws -> StoredProviderEvent?
+
+    /// Marks an event done without touching any invoice (a type Billport ignores, an event
+    /// about another system's checkout).
+    func settleProviderEvent(rowID: Int64, outcome: String) async throws
+
+    /// Applies `change` to the invoice `invoicePublicID` and marks the event applied, in one
+    /// transaction: a crash before the commit leaves nothing, so the retried job applies it
+    /// once. `beforeCommit` runs inside the transaction (tests use it to crash there).
+    func applyLedgerChange(eventRowID: Int64, invoicePublicID: String, _ change: LedgerChange,
+                                  beforeCommit: (@Sendable () -> Void)?) async throws -> EventOutcome
+
+    /// The invoice's payments, oldest first.
+    func payments(tenantID: Int64, invoiceID: Int64) async throws -> [PaymentRecord]
+
+    /// Money on its way to the invoice: checkouts completed with a delayed method (a bank debit)
+    /// whose payment is not confirmed yet.
+    func pendingPayments(tenantID: Int64, invoiceID: Int64) async throws -> Int64
+
+    /// The invoice's payment history: every change an event made, oldest first.
+    func paymentAudit(tenantID: Int64, invoiceID: Int64) async throws -> [PaymentAuditEntry]
+}
+
+/// Sales orders shown in the portal, and the messages customers write from it.
+public protocol SalesOrderStore: Sendable {
+    func createSalesOrder(tenantID: Int64, _ draft: SalesOrderDraft) async throws -> SalesOrder
+
+    func setSalesOrderStatus(tenantID: Int64, id: Int64, status: SalesOrderStatus) async throws -> SalesOrder
+
+    func salesOrder(tenantID: Int64, id: Int64) async throws -> SalesOrder?
+
+    /// One customer's sales orders, newest first (at most 100: the portal shows recent ones).
+    func salesOrders(tenantID: Int64, customerID: Int64) async throws -> [SalesOrder]
+
+    /// Stores a portal message; refused unless the tenant allows messages, and with
+    /// `MessageQuotaExceeded` once the customer left `quota.perDay` in the last 24 hours.
+    func addCustomerMessage(tenantID: Int64, customerID: Int64, text: String,
+                                   quota: MessageQuota) async throws -> CustomerMessage
+
+    /// The tenant's inbox, newest first; `unreadOnly` hides what was marked read.
+    func customerMessages(tenantID: Int64, unreadOnly: Bool, limit: Int) async throws -> [CustomerMessage]
+
+    /// Marks a message read (once: the first time stays).
+    func markMessageRead(tenantID: Int64, id: Int64) async throws
+}
+
+/// Views of invoices: raw opens, their aggregation into per-invoice stats, and their retention.
+public protocol ViewStore: Sendable {
+    /// Stores opens in one transaction; a view already stored (same key) is skipped.
+    func insertViews(_ views: [ViewRecord]) async throws
+
+    /// Folds unprocessed views into `view_stats`, oldest first. A view counts unless the same IP
+    /// opened the same link of the same invoice within `window` before it (a refresh); the
+    /// first view time is set once and never overwritten. The stats grow by each view as it is
+    /// folded in, never recounted from the raw rows, so that pruning those rows (`pruneViews`)
+    /// keeps them; an address counts as new unless a counted view of the invoice still holds
+    /// it. Returns how many views it processed.
+    @discardableResult
+    func aggregateViews(window: Duration, batch: Int) async throws -> Int
+
+    /// Applies `retention` to views already folded into the stats: deletes the old raw rows and
+    /// blanks the addresses of younger ones, `batch` rows per transaction so that pruning never
+    /// holds the write lock for long.
+    @discardableResult
+    func pruneViews(retention: ViewRetention, batch: Int) async throws -> ViewPruning
+
+    /// The invoice's stats (zero when never opened).
+    func viewStats(tenantID: Int64, invoiceID: Int64) async throws -> ViewStats
+
+    /// The raw log for one of the tenant's invoices, newest first.
+    func views(tenantID: Int64, invoiceID: Int64, limit: Int) async throws -> [(record: ViewRecord, counted: Bool)]
+}
+
+extension PaymentStore {
+    /// Applies `change` (see the requirement) without a hook inside the transaction.
+    public func applyLedgerChange(eventRowID: Int64, invoicePublicID: String, _ change: LedgerChange) async throws -> EventOutcome {
+        try await applyLedgerChange(eventRowID: eventRowID, invoicePublicID: invoicePublicID, change, beforeCommit: nil)
+    }
+}
+
+extension SalesOrderStore {
+    /// Stores a customer's message under the default quota.
+    public func addCustomerMessage(tenantID: Int64, customerID: Int64, text: String) async throws -> CustomerMessage {
+        try await addCustomerMessage(tenantID: tenantID, customerID: customerID, text: text, quota: MessageQuota())
+    }
+}
+
+extension ViewStore {
+    /// Aggregates one batch of at most 5,000 views.
+    @discardableResult
+    public func aggregateViews(window: Duration) async throws -> Int {
+        try await aggregateViews(window: window, batch: 5000)
+    }
+
+    /// Prunes in batches of 2,000 rows.
+    @discardableResult
+    public func pruneViews(retention: ViewRetention) async throws -> ViewPruning {
+        try await pruneViews(retention: retention, batch: 2000)
+    }
+}

@@ -1,0 +1,106 @@
+import Billing
+import BillportCore
+import Foundation
+import SQLite
+
+/// Reading and writing rows that several stores need inside their own transactions.
+extension SQLiteStore {
+
+    static func customer(_ db: Connection, tenantID: Int64, id: Int64) throws -> Customer? {
+        try db.queryOne("""
+            SELECT id, name, email, pref_document, pref_reminder, pref_marketing, created_at
+            FROM customers WHERE tenant_id = ? AND id = ?
+            """, tenantID, id) {
+            Customer(id: $0.int64(0), name: $0.string(1), email: $0.string(2),
+                     preferences: .init(document: $0.bool(3), reminder: $0.bool(4), marketing: $0.bool(5)), createdAt: $0.date(6))
+        }
+    }
+
+
+    static func insertLines(_ db: Connection, invoiceID: Int64, _ lines: [InvoiceLine]) throws {
+        for (position, line) in lines.enumerated() {
+            try db.execute("""
+                INSERT INTO invoice_lines (invoice_id, position, description, quantity, unit_price, tax_rate, net)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, invoiceID, position, line.description, line.quantity.tenThousandths, line.unitPrice,
+                line.taxRate.hundredthsOfPercent, line.net)
+        }
+    }
+
+
+    static func invoice(_ db: Connection, tenantID: Int64, id: Int64) throws -> Invoice? {
+        guard let head = try db.queryOne("""
+            SELECT id, public_id, customer_id, type, number, status, delivery_status, currency, issue_date, due_date, notes,
+                   allow_partial_payments, minimum_payment_amount, subtotal, tax_total, total, amount_paid, created_at, issued_at,
+                   amount_credited
+            FROM invoices WHERE tenant_id = ? AND id = ?
+            """, tenantID, id, map: { row in
+                (id: row.int64(0), publicID: row.string(1), customerID: row.int64(2), type: InvoiceType(rawValue: row.string(3)) ?? .ar,
+                 number: row.string(4), status: InvoiceStatus(rawValue: row.string(5)) ?? .draft,
+                 delivery: DeliveryStatus(rawValue: row.string(6)) ?? .notSent, currency: Currency(code: row.string(7)),
+                 issueDate: CalendarDate(parsing: row.string(8)), dueDate: CalendarDate(parsing: row.string(9)),
+                 notes: row.optionalString(10), partial: row.bool(11), minimum: row.optionalInt64(12), subtotal: row.int64(13),
+                 taxTotal: row.int64(14), total: row.int64(15), paid: row.int64(16), createdAt: row.date(17), issuedAt: row.optionalDate(18),
+                 credited: row.int64(19))
+            }) else { return nil }
+        guard let currency = head.currency, let issueDate = head.issueDate, let dueDate = head.dueDate else {
+            throw SQLiteError(code: 11, message: "invoice \(id) holds an unreadable currency or date")
+        }
+        let lines = try db.query("""
+            SELECT description, quantity, unit_price, tax_rate, net FROM invoice_lines WHERE invoice_id = ? ORDER BY position
+            """, id) { row in
+            InvoiceLine(description: row.string(0), quantity: Quantity(tenThousandths: row.int64(1)), unitPrice: row.int64(2),
+                        taxRate: TaxRate(hundredthsOfPercent: row.int64(3)), net: row.int64(4))
+        }
+        let taxes = InvoiceMath.taxes(for: lines)
+        return Invoice(id: head.id, publicID: head.publicID, customerID: head.customerID, type: head.type, number: head.number,
+                       status: head.status, deliveryStatus: head.delivery, currency: currency, issueDate: issueDate, dueDate: dueDate,
+                       notes: head.notes, allowPartialPayments: head.partial, minimumPaymentAmount: head.minimum, lines: lines,
+                       totals: InvoiceTotals(subtotal: head.subtotal, taxes: taxes, taxTotal: head.taxTotal, total: head.total),
+                       amountPaid: head.paid, amountCredited: head.credited, createdAt: head.createdAt, issuedAt: head.issuedAt)
+    }
+
+
+    static func paymentSettings(_ db: Connection, tenantID: Int64) throws -> PaymentSettings {
+        let plan = try db.queryOne("SELECT plan FROM tenants WHERE id = ?", tenantID) { Plan(rawValue: $0.string(0)) ?? .free } ?? .free
+        let keys = try db.queryOne("SELECT secret_key, webhook_secrets FROM tenant_payment_settings WHERE tenant_id = ?", tenantID) {
+            (key: $0.optionalString(0), secrets: (try? JSONDecoder().decode([String].self, from: Data($0.string(1).utf8))) ?? [])
+        }
+        return PaymentSettings(plan: plan, secretKey: keys?.key, webhookSecrets: keys?.secrets ?? [])
+    }
+
+
+    static func payments(_ db: Connection, tenantID: Int64, invoiceID: Int64) throws -> [PaymentRecord] {
+        try db.query("""
+            SELECT p.id, p.invoice_id, p.session_id, p.payment_intent, p.amount, p.currency, p.state,
+                   COALESCE((SELECT SUM(r.refunded_total) FROM charge_refunds r
+                             WHERE r.payment_intent = p.payment_intent AND r.tenant_id = p.tenant_id), 0),
+                   p.excess, p.created_at, p.updated_at
+            FROM payments p WHERE p.tenant_id = ? AND p.invoice_id = ? ORDER BY p.id
+            """, tenantID, invoiceID) { row in
+            PaymentRecord(id: row.int64(0), invoiceID: row.int64(1), sessionID: row.string(2), paymentIntent: row.optionalString(3),
+                          amount: row.int64(4), currency: row.string(5), state: PaymentState(rawValue: row.string(6)) ?? .pending,
+                          refunded: row.int64(7), excess: row.int64(8), createdAt: row.date(9), updatedAt: row.date(10))
+        }
+    }
+
+
+    static func portalSettings(_ db: Connection, tenantID: Int64) throws -> CustomerPortalSettings {
+        try db.queryOne("""
+            SELECT portal_enabled, portal_token_days, portal_show_credit_notes, portal_show_statement, portal_welcome_message,
+                portal_show_sales_orders, portal_allow_messages
+            FROM tenants WHERE id = ?
+            """, tenantID) {
+            CustomerPortalSettings(enabled: $0.bool(0), tokenExpiryDays: $0.int(1), showCreditNotes: $0.bool(2), showStatement: $0.bool(3),
+                           showSalesOrders: $0.bool(5), allowMessages: $0.bool(6), welcomeMessage: $0.optionalString(4))
+        } ?? CustomerPortalSettings()
+    }
+
+
+    static func branding(_ db: Connection, tenantID: Int64) throws -> Branding {
+        try db.queryOne("SELECT brand_color, logo, page_size, payment_instructions FROM tenants WHERE id = ?", tenantID) { row in
+            Branding(brandColor: row.optionalString(0), logo: row.isNull(1) ? nil : row.blob(1),
+                     pageSize: Branding.PageSize(rawValue: row.string(2)) ?? .a4, paymentInstructions: row.optionalString(3))
+        } ?? Branding()
+    }
+}

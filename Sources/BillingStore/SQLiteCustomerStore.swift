@@ -1,0 +1,70 @@
+import Billing
+import BillportCore
+import Foundation
+import SQLite
+import Tokens
+
+/// A tenant's customers and their email preferences, also as reached by an unsubscribe token. On SQLite.
+public final class SQLiteCustomerStore: CustomerStore, SQLiteStore {
+    let context: SQLiteStoreContext
+
+    init(_ context: SQLiteStoreContext) { self.context = context }
+
+    // MARK: Customers
+
+    /// Creates a customer of `tenantID`; the name and email must pass `CustomerName` and
+    /// `EmailAddress` (422 naming the field otherwise).
+    public func createCustomer(tenantID: Int64, name: String, email: String, preferences: Customer.Preferences) async throws -> Customer {
+        let trimmedName: String, trimmedEmail: String
+        do {
+            trimmedName = try CustomerName(name).value
+            trimmedEmail = try EmailAddress(email).value
+        } catch {
+            throw BillingError.invalid(error)
+        }
+        let now = clock.now()
+        return try await database.write { db in
+            try db.execute("""
+                INSERT INTO customers (tenant_id, name, email, pref_document, pref_reminder, pref_marketing, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, tenantID, trimmedName, trimmedEmail, preferences.document, preferences.reminder, preferences.marketing, now)
+            return Customer(id: db.lastInsertRowID, name: trimmedName, email: trimmedEmail, preferences: preferences, createdAt: now)
+        }
+    }
+
+    /// The customer `id` of `tenantID`.
+    public func customer(tenantID: Int64, id: Int64) async throws -> Customer? {
+        try await database.read { db in try Self.customer(db, tenantID: tenantID, id: id) }
+    }
+
+    // MARK: Preferences
+
+    /// Stores the hash of the customer's (derived) unsubscribe token so that its links resolve.
+    public func registerUnsubscribeToken(tenantID: Int64, customerID: Int64, hash: [UInt8]) async throws {
+        try await database.write { db in
+            try db.execute("""
+                UPDATE customers SET unsubscribe_token_hash = ? WHERE tenant_id = ? AND id = ? AND unsubscribe_token_hash IS NOT ?
+                """, hash, tenantID, customerID, hash)
+        }
+    }
+
+    /// The customer an unsubscribe token belongs to, with the tenant's name for the page.
+    public func customer(unsubscribeHash hash: [UInt8]) async throws -> (tenantName: String, tenantID: Int64, customer: Customer)? {
+        try await database.read { db in
+            guard let (tenantID, customerID, name) = try db.queryOne("""
+                SELECT c.tenant_id, c.id, t.name FROM customers c JOIN tenants t ON t.id = c.tenant_id WHERE c.unsubscribe_token_hash = ?
+                """, hash, map: { ($0.int64(0), $0.int64(1), $0.string(2)) }),
+                  let customer = try Self.customer(db, tenantID: tenantID, id: customerID) else { return nil }
+            return (name, tenantID, customer)
+        }
+    }
+
+    public func setPreferences(tenantID: Int64, customerID: Int64, _ preferences: Customer.Preferences) async throws -> Customer {
+        try await database.write { db in
+            try db.execute("UPDATE customers SET pref_document = ?, pref_reminder = ?, pref_marketing = ? WHERE tenant_id = ? AND id = ?",
+                           preferences.document, preferences.reminder, preferences.marketing, tenantID, customerID)
+            guard let customer = try Self.customer(db, tenantID: tenantID, id: customerID) else { throw BillingError.notFound("customer") }
+            return customer
+        }
+    }
+}

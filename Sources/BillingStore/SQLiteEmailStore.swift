@@ -1,0 +1,146 @@
+import Billing
+import BillportCore
+import Foundation
+import Queue
+import SQLite
+
+/// Email sending: the `email.send` jobs invoices, portal messages and reminders cause, and the log of every message. On SQLite.
+public final class SQLiteEmailStore: EmailStore, SQLiteStore {
+    let context: SQLiteStoreContext
+
+    init(_ context: SQLiteStoreContext) { self.context = context }
+
+    /// Enqueues a message to a customer about their account: the portal link (a fresh portal
+    /// token is made when the job runs), or the tenant's marketing text. The job id.
+    public func enqueueCustomerEmail(tenantID: Int64, customerID: Int64, category: EmailCategory, subject: String?,
+                                     message: String?) async throws -> Int64 {
+        guard category == .portal || category == .marketing else {
+            throw BillingError.invalid(FieldError("category", "must be portal or marketing (invoices and reminders go per invoice)"))
+        }
+        if category == .marketing {
+            guard let subject, (1...200).contains(subject.count), !subject.contains(where: \.isNewline) else {
+                throw BillingError.invalid(FieldError("subject", "must be 1 to 200 characters on one line"))
+            }
+            guard let message, (1...5000).contains(message.count) else { throw BillingError.invalid(FieldError("message", "must be 1 to 5000 characters")) }
+        } else if let message, message.count > 2000 {
+            throw BillingError.invalid(FieldError("message", "must be at most 2000 characters"))
+        }
+        return try await database.write { [jobs] db in
+            guard try Self.customer(db, tenantID: tenantID, id: customerID) != nil else { throw BillingError.notFound("customer") }
+            let payload = SendEmail(tenantId: tenantID, customerId: customerID, invoiceId: nil, category: category, message: message,
+                                    subject: category == .marketing ? subject : nil)
+            guard let id = try jobs.enqueue([NewJob(BillingJob.sendEmail, payload)], in: db).first?.id else {
+                throw BillingError.conflict(code: "not_enqueued", message: "the email could not be queued")
+            }
+            return id
+        }
+    }
+
+    /// Enqueues sending an issued invoice to its customer (or `recipients`); the job id.
+    public func enqueueInvoiceEmail(tenantID: Int64, invoiceID: Int64, recipients: [String]?, message: String?) async throws -> Int64 {
+        if let recipients {
+            guard (1...10).contains(recipients.count) else { throw BillingError.invalid(FieldError("recipients", "must list 1 to 10 addresses")) }
+            for (index, address) in recipients.enumerated() where !EmailAddress.isPlausible(address) {
+                throw BillingError.invalid(FieldError("recipients[\(index)]", "is not an email address"))
+            }
+        }
+        if let message, message.count > 2000 { throw BillingError.invalid(FieldError("message", "must be at most 2000 characters")) }
+        return try await database.write { [jobs] db in
+            guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw BillingError.notFound("invoice") }
+            if let refusal = BuyerVisibility.refusal(invoice, verb: "sent") { throw refusal }
+            guard invoice.status != .cancelled else {
+                throw BillingError.conflict(code: "invoice_cancelled", message: "a cancelled invoice is not sent")
+            }
+            let payload = SendEmail(tenantId: tenantID, customerId: invoice.customerID, invoiceId: invoiceID, category: .document,
+                                    recipients: recipients, message: message)
+            guard let id = try jobs.enqueue([NewJob(BillingJob.sendEmail, payload)], in: db).first?.id else {
+                throw BillingError.conflict(code: "not_enqueued", message: "the email could not be queued")
+            }
+            return id
+        }
+    }
+
+    // MARK: The email log
+
+    /// Starts (or finds) the log line for one message to one recipient. `key` is stable across
+    /// retries of the same job, so a retry sees what the first attempt did.
+    public func beginEmail(key: String, tenantID: Int64, invoiceID: Int64?, customerID: Int64, category: EmailCategory,
+                           recipient: String) async throws -> EmailLogEntry {
+        let now = clock.now()
+        return try await database.write { db in
+            try db.execute("""
+                INSERT INTO email_log (tenant_id, invoice_id, customer_id, category, recipient, send_key, status, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'sending', ?, ?) ON CONFLICT (send_key) DO NOTHING
+                """, tenantID, invoiceID, customerID, category.rawValue, recipient, key, now, now)
+            guard let entry = try Self.emailLog(db, where: "send_key = ?", key).first else { throw BillingError.notFound("email log") }
+            return entry
+        }
+    }
+
+    /// Records the outcome; a sent document also marks the invoice's delivery as sent.
+    public func finishEmail(id: Int64, status: EmailStatus, detail: String?, messageID: String?) async throws {
+        let now = clock.now()
+        try await database.write { db in
+            try db.execute("UPDATE email_log SET status = ?, detail = ?, message_id = coalesce(?, message_id), updated_at = ? WHERE id = ?",
+                           status.rawValue, detail.map { String($0.prefix(1000)) }, messageID, now, id)
+            if status == .sent {
+                try db.execute("""
+                    UPDATE invoices SET delivery_status = 'sent'
+                    WHERE id = (SELECT invoice_id FROM email_log WHERE id = ? AND category = 'document') AND delivery_status != 'sent'
+                    """, id)
+            }
+        }
+    }
+
+    /// An invoice's email log, newest first.
+    public func emailLog(tenantID: Int64, invoiceID: Int64) async throws -> [EmailLogEntry] {
+        try await database.read { db in try Self.emailLog(db, where: "tenant_id = ? AND invoice_id = ?", tenantID, invoiceID) }
+    }
+
+    /// A customer's email log (every category), newest first.
+    public func emailLog(tenantID: Int64, customerID: Int64) async throws -> [EmailLogEntry] {
+        try await database.read { db in try Self.emailLog(db, where: "tenant_id = ? AND customer_id = ?", tenantID, customerID) }
+    }
+
+    private static func emailLog(_ db: Connection, where condition: String, _ values: any SQLValueConvertible...) throws -> [EmailLogEntry] {
+        try db.query("""
+            SELECT id, invoice_id, customer_id, category, recipient, status, detail, message_id, created_at, updated_at
+            FROM email_log WHERE \(condition) ORDER BY id DESC LIMIT 200
+            """, arguments: values) { row in
+            EmailLogEntry(id: row.int64(0), invoiceID: row.optionalInt64(1), customerID: row.int64(2),
+                          category: EmailCategory(rawValue: row.string(3)) ?? .document, recipient: row.string(4),
+                          status: EmailStatus(rawValue: row.string(5)) ?? .failed, detail: row.optionalString(6),
+                          messageID: row.optionalString(7), createdAt: row.date(8), updatedAt: row.date(9))
+        }
+    }
+
+    // MARK: Reminders
+
+    /// Enqueues today's overdue reminders: for each issued invoice with an amount due, at most
+    /// one `email.send` for the latest offset reached and not yet sent (`ReminderRule`). The
+    /// offset is recorded with the job in one transaction, so a double run or a restart never
+    /// sends twice. Returns how many were enqueued.
+    public func enqueueOverdueReminders(offsets: [Int]) async throws -> Int {
+        guard let smallest = offsets.min() else { return 0 }
+        let now = clock.now()
+        let today = CalendarDate(utc: now)
+        let latestDue = today.adding(days: -smallest).description
+        return try await database.write { [jobs] db in
+            let candidates = try db.query("""
+                SELECT i.id, i.tenant_id, i.customer_id, i.due_date FROM invoices i
+                WHERE i.status = 'issued' AND i.type = 'AR' AND i.total - i.amount_paid - i.amount_credited > 0 AND i.due_date <= ?
+                """, latestDue) { ($0.int64(0), $0.int64(1), $0.int64(2), $0.string(3)) }
+            var enqueued = 0
+            for (invoiceID, tenantID, customerID, dueText) in candidates {
+                guard let due = CalendarDate(parsing: dueText) else { continue }
+                let sent = Set(try db.query("SELECT offset_days FROM reminders_sent WHERE invoice_id = ?", invoiceID) { $0.int(0) })
+                guard let offset = ReminderRule.offsetDue(dueDate: due, today: today, offsets: offsets, sent: sent) else { continue }
+                try db.execute("INSERT INTO reminders_sent (invoice_id, offset_days, created_at) VALUES (?, ?, ?)", invoiceID, offset, now)
+                let payload = SendEmail(tenantId: tenantID, customerId: customerID, invoiceId: invoiceID, category: .reminder, reminderOffset: offset)
+                _ = try jobs.enqueue([NewJob(BillingJob.sendEmail, payload, uniqueKey: "reminder:\(invoiceID):\(offset)")], in: db)
+                enqueued += 1
+            }
+            return enqueued
+        }
+    }
+}

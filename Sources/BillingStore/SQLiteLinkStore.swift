@@ -1,0 +1,191 @@
+import Billing
+import BillportCore
+import Foundation
+import SQLite
+import Tokens
+
+/// The no-login links: share and email links to one invoice, portal tokens to one customer, and the buyer-side look-ups through them. On SQLite.
+public final class SQLiteLinkStore: LinkStore, SQLiteStore {
+    let context: SQLiteStoreContext
+
+    init(_ context: SQLiteStoreContext) { self.context = context }
+
+    /// The invoice a live share or email link points to (the same rule as the public view),
+    /// with the link's id and whether it was emailed.
+    public func linkedInvoice(tokenHash: [UInt8]) async throws -> (tenantID: Int64, invoiceID: Int64, linkID: Int64, emailed: Bool, expiresAt: Date?)? {
+        let now = clock.now()
+        return try await database.readStatement { db in
+            try db.queryOne("""
+                SELECT l.tenant_id, l.invoice_id, l.id, l.kind, l.expires_at FROM links l JOIN invoices i ON i.id = l.invoice_id
+                WHERE l.token_hash = ? AND l.kind IN ('share', 'email') AND l.revoked_at IS NULL AND (l.expires_at IS NULL OR l.expires_at > ?)
+                  AND \(BuyerVisibility.condition("i"))
+                """, tokenHash, now) { ($0.int64(0), $0.int64(1), $0.int64(2), $0.string(3) == "email", $0.optionalDate(4)) }
+        }
+    }
+
+    /// The invoice with `publicID` if it belongs to this tenant's customer and its buyer may see it.
+    public func customerInvoice(tenantSlug: String, customerID: Int64, publicID: String) async throws -> (tenantID: Int64, invoiceID: Int64)? {
+        try await database.readStatement { db in
+            try db.queryOne("""
+                SELECT i.tenant_id, i.id FROM invoices i JOIN tenants t ON t.id = i.tenant_id
+                WHERE i.public_id = ? AND t.slug = ? AND i.customer_id = ? AND \(BuyerVisibility.condition("i"))
+                """, publicID, tenantSlug, customerID) { ($0.int64(0), $0.int64(1)) }
+        }
+    }
+
+    /// Shares an issued AR invoice (`BuyerVisibility`; anything else is a 409). With an active link and no `regenerate`, answers
+    /// `alreadyShared` with the original time and no token; with `regenerate`, the old link dies
+    /// in the same transaction as the new one is made.
+    public func share(tenantID: Int64, invoiceID: Int64, regenerate: Bool) async throws -> ShareResult {
+        let now = clock.now()
+        let token = SecretToken.generate()
+        return try await database.write { db in
+            guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw BillingError.notFound("invoice") }
+            if let refusal = BuyerVisibility.refusal(invoice, verb: "shared") { throw refusal }
+            guard invoice.status != .cancelled else {
+                throw BillingError.conflict(code: "invoice_cancelled", message: "a cancelled invoice cannot be shared")
+            }
+            let active = try db.queryOne("""
+                SELECT created_at FROM links WHERE invoice_id = ? AND kind = 'share' AND revoked_at IS NULL
+                ORDER BY id DESC LIMIT 1
+                """, invoiceID) { $0.date(0) }
+            if let active, !regenerate {
+                return ShareResult(token: nil, alreadyShared: true, createdAt: active)
+            }
+            try db.execute("UPDATE links SET revoked_at = ? WHERE invoice_id = ? AND kind = 'share' AND revoked_at IS NULL", now, invoiceID)
+            try db.execute("""
+                INSERT INTO links (tenant_id, kind, token_hash, invoice_id, created_at) VALUES (?, 'share', ?, ?, ?)
+                """, tenantID, token.hash, invoiceID, now)
+            return ShareResult(token: token.raw, alreadyShared: false, createdAt: now)
+        }
+    }
+
+    /// A link of kind `email` for one recipient of one message: its opens count as source
+    /// `email`. Stopped, like share links, by revoking the invoice's links.
+    public func createEmailLink(tenantID: Int64, invoiceID: Int64, recipient: String) async throws -> String {
+        let token = SecretToken.generate()
+        let now = clock.now()
+        try await database.write { db in
+            try db.execute("""
+                INSERT INTO links (tenant_id, kind, token_hash, invoice_id, recipient, created_at) VALUES (?, 'email', ?, ?, ?, ?)
+                """, tenantID, token.hash, invoiceID, recipient, now)
+        }
+        return token.raw
+    }
+
+    /// Revokes every public link to the invoice (share and emailed links) at once.
+    public func revokeLinks(tenantID: Int64, invoiceID: Int64) async throws {
+        let now = clock.now()
+        try await database.write { db in
+            guard try db.queryOne("SELECT 1 FROM invoices WHERE tenant_id = ? AND id = ?", tenantID, invoiceID, map: { _ in true }) != nil else {
+                throw BillingError.notFound("invoice")
+            }
+            try db.execute("UPDATE links SET revoked_at = ? WHERE invoice_id = ? AND revoked_at IS NULL", now, invoiceID)
+        }
+    }
+
+    /// The buyer's view of the invoice a live share or email link points to; nil for an unknown,
+    /// revoked or expired token alike, so that none can be told from another.
+    public func publicView(tokenHash: [UInt8]) async throws -> PublicInvoiceView? {
+        let now = clock.now()
+        return try await database.readStatement { db in
+            try db.queryOne("""
+                SELECT t.name, i.number, i.total, i.amount_paid, i.currency, i.issue_date, i.due_date, i.status, i.delivery_status, i.amount_credited,
+                       i.tenant_id, i.id, l.id, l.kind, l.expires_at
+                FROM links l JOIN invoices i ON i.id = l.invoice_id JOIN tenants t ON t.id = i.tenant_id
+                WHERE l.token_hash = ? AND l.kind IN ('share', 'email') AND l.revoked_at IS NULL
+                  AND (l.expires_at IS NULL OR l.expires_at > ?) AND \(BuyerVisibility.condition("i"))
+                """, tokenHash, now) { row in
+                let status = InvoiceStatus(rawValue: row.string(7)) ?? .issued
+                return PublicInvoiceView(
+                    tenantID: row.int64(10), invoiceID: row.int64(11), linkID: row.int64(12), emailed: row.string(13) == "email", expiresAt: row.optionalDate(14),
+                    vendorName: row.string(0), invoiceNumber: row.string(1),
+                    amountDue: Invoice.amountDue(total: row.int64(2), paid: row.int64(3), credited: row.int64(9), status: status),
+                    currency: row.string(4), issueDate: row.string(5), dueDate: row.string(6), status: status.rawValue,
+                    deliveryStatus: row.string(8))
+            }
+        }
+    }
+
+    // MARK: Portal tokens
+
+    /// A new portal token for the customer, replacing any active one; it expires after the
+    /// tenant's `portal_token_days`.
+    public func createPortalToken(tenantID: Int64, customerID: Int64) async throws -> PortalToken {
+        let now = clock.now()
+        let token = SecretToken.generate()
+        return try await database.write { db in
+            guard try Self.customer(db, tenantID: tenantID, id: customerID) != nil else { throw BillingError.notFound("customer") }
+            let days = try db.queryOne("SELECT portal_token_days FROM tenants WHERE id = ?", tenantID) { $0.int(0) } ?? 30
+            let expiresAt = now.addingTimeInterval(Double(days) * 86_400)
+            try db.execute("UPDATE links SET revoked_at = ? WHERE customer_id = ? AND kind = 'portal' AND revoked_at IS NULL", now, customerID)
+            try db.execute("""
+                INSERT INTO links (tenant_id, kind, token_hash, customer_id, created_at, expires_at) VALUES (?, 'portal', ?, ?, ?, ?)
+                """, tenantID, token.hash, customerID, now, expiresAt)
+            return PortalToken(id: db.lastInsertRowID, customerID: customerID, createdAt: now, expiresAt: expiresAt, revokedAt: nil, token: token.raw)
+        }
+    }
+
+    /// Revokes the customer's portal token at once.
+    public func revokePortalToken(tenantID: Int64, customerID: Int64) async throws {
+        let now = clock.now()
+        try await database.write { db in
+            guard try Self.customer(db, tenantID: tenantID, id: customerID) != nil else { throw BillingError.notFound("customer") }
+            try db.execute("UPDATE links SET revoked_at = ? WHERE customer_id = ? AND kind = 'portal' AND revoked_at IS NULL", now, customerID)
+        }
+    }
+
+    /// Marks portal tokens whose expiry has passed (the `links.expire` job), so the tenant's
+    /// token list shows them as expired; the portal itself answers "access denied" for them
+    /// either way. Returns how many it marked.
+    @discardableResult
+    public func markExpiredPortalTokens() async throws -> Int {
+        let now = clock.now()
+        return try await database.write { db in
+            try db.execute("""
+                UPDATE links SET expired_at = expires_at
+                WHERE kind = 'portal' AND revoked_at IS NULL AND expired_at IS NULL AND expires_at <= ?
+                """, now)
+            return db.changes
+        }
+    }
+
+    /// The tenant's portal tokens, newest first (never the tokens themselves).
+    public func portalTokens(tenantID: Int64, limit: Int) async throws -> [PortalToken] {
+        try await database.read { db in
+            try db.query("""
+                SELECT id, customer_id, created_at, expires_at, revoked_at FROM links
+                WHERE tenant_id = ? AND kind = 'portal' ORDER BY id DESC LIMIT ?
+                """, tenantID, limit) {
+                PortalToken(id: $0.int64(0), customerID: $0.int64(1), createdAt: $0.date(2), expiresAt: $0.date(3),
+                            revokedAt: $0.optionalDate(4), token: nil)
+            }
+        }
+    }
+
+    /// The customer a portal token belongs to, with its tenant and the token's link id; nil for
+    /// unknown or revoked tokens. `expired` tells the portal page to say "access denied" rather
+    /// than "not found".
+    public func portalCustomer(tokenHash: [UInt8]) async throws -> PortalAccess? {
+        let now = clock.now()
+        return try await database.readStatement { db in
+            try db.queryOne("""
+                SELECT tenant_id, customer_id, expires_at, id FROM links WHERE token_hash = ? AND kind = 'portal' AND revoked_at IS NULL
+                """, tokenHash) { row in
+                PortalAccess(tenantID: row.int64(0), customerID: row.int64(1), expired: row.date(2) <= now, linkID: row.int64(3))
+            }
+        }
+    }
+
+    /// The same for the portal token with link id `linkID` (what a media token names).
+    public func portalCustomer(linkID: Int64) async throws -> PortalAccess? {
+        let now = clock.now()
+        return try await database.readStatement { db in
+            try db.queryOne("""
+                SELECT tenant_id, customer_id, expires_at, id FROM links WHERE id = ? AND kind = 'portal' AND revoked_at IS NULL
+                """, linkID) { row in
+                PortalAccess(tenantID: row.int64(0), customerID: row.int64(1), expired: row.date(2) <= now, linkID: row.int64(3))
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Billing
+import BillportCore
+import Foundation
+import SQLite
+
+/// Views of invoices: raw opens, their aggregation into per-invoice stats, and their retention. On SQLite.
+public final class SQLiteViewStore: ViewStore, SQLiteStore {
+    let context: SQLiteStoreContext
+
+    init(_ context: SQLiteStoreContext) { self.context = context }
+
+    /// Stores opens in one transaction; a view already stored (same key) is skipped.
+    public func insertViews(_ views: [ViewRecord]) async throws {
+        guard !views.isEmpty else { return }
+        try await database.write { db in
+            for view in views {
+                try db.execute("""
+                    INSERT INTO views (view_key, tenant_id, invoice_id, link_id, source, ip, user_agent, viewed_at)
+                    SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM invoices WHERE id = ?)
+                    ON CONFLICT (view_key) DO NOTHING
+                    """, view.key, view.tenantID, view.invoiceID, view.linkID, view.source.rawValue, view.ip, view.userAgent,
+                    view.viewedAt, view.invoiceID)
+            }
+        }
+    }
+
+    /// Folds unprocessed views into `view_stats`, oldest first. A view counts unless the same IP
+    /// opened the same link of the same invoice within `window` before it (a refresh); the
+    /// first view time is set once and never overwritten. The stats grow by each view as it is
+    /// folded in, never recounted from the raw rows, so that pruning those rows (`pruneViews`)
+    /// keeps them; an address counts as new unless a counted view of the invoice still holds
+    /// it. Returns how many views it processed.
+    @discardableResult
+    public func aggregateViews(window: Duration, batch: Int) async throws -> Int {
+        try await database.write { db in
+            let pending = try db.query("""
+                SELECT id, invoice_id, coalesce(link_id, -1), ip, viewed_at FROM views WHERE processed = 0 ORDER BY viewed_at, id LIMIT ?
+                """, batch) { ($0.int64(0), $0.int64(1), $0.int64(2), $0.string(3), $0.int64(4)) }
+            for (id, invoice, link, ip, at) in pending {
+                let recent = try db.queryOne("""
+                    SELECT 1 FROM views WHERE counted = 1 AND invoice_id = ? AND coalesce(link_id, -1) = ? AND ip = ? AND viewed_at > ? AND viewed_at <= ?
+                    """, invoice, link, ip, at - window.milliseconds, at) { _ in true } ?? false
+                try db.execute("UPDATE views SET processed = 1, counted = ? WHERE id = ?", !recent, id)
+                guard !recent else { continue }
+                let known = try db.queryOne("""
+                    SELECT 1 FROM views WHERE counted = 1 AND invoice_id = ? AND ip = ? AND id != ? LIMIT 1
+                    """, invoice, ip, id) { _ in true } ?? false
+                try db.execute("""
+                    INSERT INTO view_stats (invoice_id, view_count, first_viewed_at, last_viewed_at, unique_ips) VALUES (?1, 1, ?2, ?2, ?3)
+                    ON CONFLICT (invoice_id) DO UPDATE SET view_count = view_stats.view_count + 1,
+                        first_viewed_at = coalesce(view_stats.first_viewed_at, excluded.first_viewed_at),
+                        last_viewed_at = max(coalesce(view_stats.last_viewed_at, 0), excluded.last_viewed_at),
+                        unique_ips = view_stats.unique_ips + excluded.unique_ips
+                    """, invoice, at, known ? 0 : 1)
+            }
+            return pending.count
+        }
+    }
+
+    /// Applies `retention` to views already folded into the stats: deletes the old raw rows and
+    /// blanks the addresses of younger ones, `batch` rows per transaction so that pruning never
+    /// holds the write lock for long.
+    @discardableResult
+    public func pruneViews(retention: ViewRetention, batch: Int) async throws -> ViewPruning {
+        let now = clock.now().unixMilliseconds
+        let rawBefore = now - retention.raw.milliseconds
+        let addressesBefore = now - retention.addresses.milliseconds
+        var done = ViewPruning()
+        while true {
+            let deleted = try await database.write { db -> Int in
+                try db.execute("""
+                    DELETE FROM views WHERE id IN (
+                        SELECT id FROM views WHERE processed = 1 AND viewed_at < ? ORDER BY viewed_at LIMIT ?)
+                    """, rawBefore, batch)
+                return db.changes
+            }
+            done.deleted += deleted
+            if deleted < batch { break }
+        }
+        while true {
+            let blanked = try await database.write { db -> Int in
+                try db.execute("""
+                    UPDATE views SET ip = '' WHERE id IN (
+                        SELECT id FROM views WHERE processed = 1 AND ip != '' AND viewed_at < ? ORDER BY viewed_at LIMIT ?)
+                    """, addressesBefore, batch)
+                return db.changes
+            }
+            done.anonymised += blanked
+            if blanked < batch { break }
+        }
+        return done
+    }
+
+    /// The invoice's stats (zero when never opened).
+    public func viewStats(tenantID: Int64, invoiceID: Int64) async throws -> ViewStats {
+        try await database.read { db in
+            try db.queryOne("""
+                SELECT s.view_count, s.first_viewed_at, s.last_viewed_at, s.unique_ips FROM view_stats s
+                JOIN invoices i ON i.id = s.invoice_id WHERE i.tenant_id = ? AND s.invoice_id = ?
+                """, tenantID, invoiceID) {
+                ViewStats(count: $0.int(0), firstViewedAt: $0.optionalDate(1), lastViewedAt: $0.optionalDate(2), uniqueIPs: $0.int(3))
+            } ?? ViewStats()
+        }
+    }
+
+    /// The raw log for one of the tenant's invoices, newest first.
+    public func views(tenantID: Int64, invoiceID: Int64, limit: Int) async throws -> [(record: ViewRecord, counted: Bool)] {
+        try await database.read { db in
+            try db.query("""
+                SELECT view_key, link_id, source, ip, user_agent, viewed_at, counted FROM views
+                WHERE tenant_id = ? AND invoice_id = ? ORDER BY viewed_at DESC, id DESC LIMIT ?
+                """, tenantID, invoiceID, limit) {
+                (ViewRecord(key: $0.string(0), tenantID: tenantID, invoiceID: invoiceID, linkID: $0.optionalInt64(1),
+                            source: ViewSource(rawValue: $0.string(2)) ?? .link, ip: $0.string(3), userAgent: $0.optionalString(4),
+                            viewedAt: $0.date(5)), $0.bool(6))
+            }
+        }
+    }
+}
