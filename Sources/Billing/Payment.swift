@@ -142,6 +142,19 @@ public enum PaymentLedger {
             return Balance(amountPaid: paid, status: next, excess: Invoice.overpaid(total: total, paid: paid, credited: credited, status: .issued))
         }
     }
+
+    /// Spreads `excess` over payments with the net amounts `nets` (oldest first): the newest
+    /// payments carry it, as they are the ones that went beyond what was due. One share per
+    /// payment, in the same order; no share exceeds its payment.
+    public static func allocateExcess(_ excess: Int64, over nets: [Int64]) -> [Int64] {
+        var left = max(0, excess)
+        var shares = Array(repeating: Int64(0), count: nets.count)
+        for index in nets.indices.reversed() where left > 0 {
+            shares[index] = min(max(0, nets[index]), left)
+            left -= shares[index]
+        }
+        return shares
+    }
 }
 
 extension Invoice {

@@ -112,12 +112,8 @@ struct Ledger {
         let nets = payments.map { PaymentLedger.net(amount: $0.amount, state: $0.state, refunded: $0.refunded) }
         let balance = try PaymentLedger.balance(total: invoice.total, credited: invoice.credited, status: invoice.status, netPayments: nets)
         try db.execute("UPDATE invoices SET amount_paid = ?, status = ? WHERE id = ?", balance.amountPaid, balance.status.rawValue, invoice.id)
-        // The excess sits on the newest payments: they are the ones that went beyond what was due.
-        var excess = balance.excess
-        for (payment, net) in zip(payments, nets).reversed() {
-            let share = min(net, excess)
-            excess -= share
-            if share != payment.excess { try db.execute("UPDATE payments SET excess = ? WHERE id = ?", share, payment.id) }
+        for (payment, share) in zip(payments, PaymentLedger.allocateExcess(balance.excess, over: nets)) where share != payment.excess {
+            try db.execute("UPDATE payments SET excess = ? WHERE id = ?", share, payment.id)
         }
         let previousExcess = try MoneyArithmetic.sum(payments.map(\.excess), "excess")
         if balance.excess > previousExcess {

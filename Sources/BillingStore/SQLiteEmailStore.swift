@@ -14,17 +14,7 @@ public final class SQLiteEmailStore: EmailStore, SQLiteStore {
     /// token is made when the job runs), or the tenant's marketing text. The job id.
     public func enqueueCustomerEmail(tenantID: Int64, customerID: Int64, category: EmailCategory, subject: String?,
                                      message: String?) async throws -> Int64 {
-        guard category == .portal || category == .marketing else {
-            throw BillingError.invalid(FieldError("category", "must be portal or marketing (invoices and reminders go per invoice)"))
-        }
-        if category == .marketing {
-            guard let subject, (1...200).contains(subject.count), !subject.contains(where: \.isNewline) else {
-                throw BillingError.invalid(FieldError("subject", "must be 1 to 200 characters on one line"))
-            }
-            guard let message, (1...5000).contains(message.count) else { throw BillingError.invalid(FieldError("message", "must be 1 to 5000 characters")) }
-        } else if let message, message.count > 2000 {
-            throw BillingError.invalid(FieldError("message", "must be at most 2000 characters"))
-        }
+        try EmailRequestRule.checkCustomerMessage(category: category, subject: subject, message: message)
         return try await database.write { [jobs] db in
             guard try Self.customer(db, tenantID: tenantID, id: customerID) != nil else { throw BillingError.notFound("customer") }
             let payload = SendEmail(tenantId: tenantID, customerId: customerID, invoiceId: nil, category: category, message: message,
@@ -38,13 +28,7 @@ public final class SQLiteEmailStore: EmailStore, SQLiteStore {
 
     /// Enqueues sending an issued invoice to its customer (or `recipients`); the job id.
     public func enqueueInvoiceEmail(tenantID: Int64, invoiceID: Int64, recipients: [String]?, message: String?) async throws -> Int64 {
-        if let recipients {
-            guard (1...10).contains(recipients.count) else { throw BillingError.invalid(FieldError("recipients", "must list 1 to 10 addresses")) }
-            for (index, address) in recipients.enumerated() where !EmailAddress.isPlausible(address) {
-                throw BillingError.invalid(FieldError("recipients[\(index)]", "is not an email address"))
-            }
-        }
-        if let message, message.count > 2000 { throw BillingError.invalid(FieldError("message", "must be at most 2000 characters")) }
+        try EmailRequestRule.checkInvoiceMessage(recipients: recipients, message: message)
         return try await database.write { [jobs] db in
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw BillingError.notFound("invoice") }
             if let refusal = BuyerVisibility.refusal(invoice, verb: "sent") { throw refusal }

@@ -20,9 +20,7 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
         let now = clock.now()
         return try await database.write { [self] db in
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw BillingError.notFound("invoice") }
-            guard invoice.status == .issued || invoice.status == .paid else {
-                throw BillingError.conflict(code: "invalid_status", message: "credit notes need an issued invoice; this one is \(invoice.status.rawValue)")
-            }
+            try InvoiceLifecycle.check(.credit, from: invoice.status)
             let creditable = MoneyArithmetic.remainder(of: invoice.totals.total, less: invoice.amountCredited)
             guard amount <= creditable else {
                 throw BillingError.invalid(FieldError("amount", "must be at most \(creditable), what is left of the invoice total"))
@@ -58,9 +56,7 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
     public func setDeliveryStatus(tenantID: Int64, invoiceID: Int64, status: DeliveryStatus) async throws -> Invoice {
         try await database.write { db in
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw BillingError.notFound("invoice") }
-            guard invoice.status != .draft else {
-                throw BillingError.conflict(code: "invoice_draft", message: "issue the invoice before recording its delivery")
-            }
+            try InvoiceLifecycle.check(.recordDelivery, from: invoice.status)
             try db.execute("UPDATE invoices SET delivery_status = ? WHERE id = ?", status.rawValue, invoiceID)
             guard let updated = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw BillingError.notFound("invoice") }
             return updated
@@ -106,10 +102,7 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
     public func updateDraft(tenantID: Int64, id: Int64, draft: InvoiceDraft) async throws -> Invoice {
         try await database.write { db in
             guard let current = try Self.invoice(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
-            guard current.status == .draft else {
-                throw BillingError.conflict(code: "invoice_not_draft",
-                                           message: "a \(current.status.rawValue) invoice cannot change; issue a credit note instead")
-            }
+            try InvoiceLifecycle.check(.edit, from: current.status)
             guard try Self.customer(db, tenantID: tenantID, id: draft.customerID) != nil else {
                 throw BillingError.invalid(FieldError("customerId", "is not one of your customers"))
             }
@@ -148,22 +141,21 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
 
     /// Draft → issued. An issued invoice's lines and amounts can no longer change.
     public func issue(tenantID: Int64, id: Int64) async throws -> Invoice {
-        try await transition(tenantID: tenantID, id: id, from: [.draft], to: .issued, verb: "issued", column: "issued_at")
+        try await transition(tenantID: tenantID, id: id, .issue, column: "issued_at")
     }
 
     /// Draft or issued → cancelled; every public link to it stops at once.
     public func cancel(tenantID: Int64, id: Int64) async throws -> Invoice {
-        try await transition(tenantID: tenantID, id: id, from: [.draft, .issued], to: .cancelled, verb: "cancelled", column: "cancelled_at")
+        try await transition(tenantID: tenantID, id: id, .cancel, column: "cancelled_at")
     }
 
-    private func transition(tenantID: Int64, id: Int64, from: Set<InvoiceStatus>, to: InvoiceStatus, verb: String,
-                            column: String) async throws -> Invoice {
+    /// Moves the invoice as `transition` says (`InvoiceLifecycle`), stamping `column` with the time.
+    private func transition(tenantID: Int64, id: Int64, _ transition: InvoiceLifecycle.Transition, column: String) async throws -> Invoice {
+        let to = transition.target
         let now = clock.now()
         return try await database.write { [self] db in
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
-            guard from.contains(invoice.status) else {
-                throw BillingError.conflict(code: "invalid_status", message: "a \(invoice.status.rawValue) invoice cannot be \(verb)")
-            }
+            try InvoiceLifecycle.check(transition.action, from: invoice.status)
             try db.execute("UPDATE invoices SET status = ?, \(column) = ? WHERE id = ?", to.rawValue, now, id)
             if to == .cancelled {
                 try db.execute("UPDATE links SET revoked_at = ? WHERE invoice_id = ? AND revoked_at IS NULL", now, id)
