@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "BillportCoreTests", dependencies: ["BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "TokensTests", dependencies: ["Tokens", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "BillingTests", dependencies: ["Billing", "BillportCore"], swiftSettings: swift6),
-        .testTarget(name: "BillingStoreTests", dependencies: ["BillingStore", "Billing", "BillingFixtures", "Queue", "BillportCore", "SQLite", "TestSupport"],
+        .testTarget(name: "BillingStoreTests", dependencies: ["BillingStore", "Billing", "BillingFixtures", "Queue", "BillportCore", "SQLite", "Tokens", "TestSupport"],
                     swiftSettings: swift6),
         .testTarget(name: "BillingJobsTests", dependencies: ["BillingJobs", "BillingStore", "Billing", "BillingFixtures", "Worker", "Queue", "Documents",
                                                             "Mail", "Payments", "Tokens", "BillportCore", "SQLite", "TestSupport"], swiftSettings: swift6),
