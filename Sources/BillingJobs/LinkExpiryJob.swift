@@ -1,6 +1,6 @@
 import Billing
 import BillportCore
-import Worker
+import Queue
 
 extension JobHandlers {
     /// `links.expire`: marks portal tokens past their expiry (idempotent).

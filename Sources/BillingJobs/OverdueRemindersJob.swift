@@ -1,6 +1,6 @@
 import Billing
 import BillportCore
-import Worker
+import Queue
 
 extension JobHandlers {
     /// `reminders.overdue`: enqueues today's reminders (`EmailStore.enqueueOverdueReminders`)

@@ -1,7 +1,7 @@
 import Billing
 import BillportCore
 import Payments
-import Worker
+import Queue
 
 extension JobHandlers {
     /// `payment.event`: applies one stored, verified provider event to its invoice, once.

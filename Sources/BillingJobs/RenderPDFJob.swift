@@ -1,7 +1,7 @@
 import Billing
 import BillportCore
 import Documents
-import Worker
+import Queue
 
 extension JobHandlers {
     /// `pdf.render`: renders the invoice's PDF into the cache (a cached one with the same

@@ -3,7 +3,7 @@ import Documents
 import Foundation
 import Mail
 import Billing
-import Worker
+import Queue
 import Tokens
 
 extension JobHandlers {

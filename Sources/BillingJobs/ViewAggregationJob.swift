@@ -1,6 +1,6 @@
 import Billing
 import BillportCore
-import Worker
+import Queue
 
 extension JobHandlers {
     /// `views.aggregate`: folds raw opens into per-invoice stats; repeated opens of one link from

@@ -1,6 +1,6 @@
 import Billing
 import BillportCore
-import Worker
+import Queue
 
 extension JobHandlers {
     /// `views.prune`: deletes raw views and blanks their addresses past `retention`, in

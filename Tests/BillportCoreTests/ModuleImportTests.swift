@@ -9,23 +9,34 @@ import Testing
     /// The repository root, found from this file's place in it.
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Every target of Package.swift with its declared dependencies and its folder.
-    static func targets() throws -> [String: (dependencies: Set<String>, path: String)] {
+    /// Every target of Package.swift with its declared dependencies and its folder (read once).
+    static func targets() throws -> [String: (dependencies: Set<String>, path: String)] { try parsed.get() }
+
+    private static let parsed = Result { try parseManifest() }
+
+    private static func parseManifest() throws -> [String: (dependencies: Set<String>, path: String)] {
         let manifest = try String(contentsOf: root.appendingPathComponent("Package.swift"), encoding: .utf8)
-        // `.target(name: "X", dependencies: ["A", "B"], path: "…"` — one declaration may span lines.
-        let declaration = try Regex(#"\.(target|testTarget|executableTarget)\(\s*name:\s*"([^"]+)"(.*?)swiftSettings|\.systemLibrary\(\s*name:\s*"([^"]+)""#)
-            .dotMatchesNewlines()
+        // Each declaration starts with `.target(name: "X"` (or testTarget, executableTarget,
+        // systemLibrary) and runs to the next one; its dependency list and path are inside.
         var targets: [String: (dependencies: Set<String>, path: String)] = [:]
-        for match in manifest.matches(of: declaration) {
-            guard let name = (match.output[2].substring ?? match.output[4].substring).map(String.init) else { continue }
-            let rest = match.output[3].substring.map(String.init) ?? ""
+        let kinds = [".target(", ".testTarget(", ".executableTarget(", ".systemLibrary("]
+        var pieces: [(kind: String, text: Substring)] = []
+        var rest = manifest[...]
+        while let start = kinds.compactMap({ kind in rest.range(of: kind).map { (kind, $0) } }).min(by: { $0.1.lowerBound < $1.1.lowerBound }) {
+            let body = rest[start.1.upperBound...]
+            let next = kinds.compactMap { body.range(of: $0)?.lowerBound }.min() ?? body.endIndex
+            pieces.append((start.0, body[..<next]))
+            rest = body[next...]
+        }
+        for (kind, text) in pieces {
+            guard let name = text.firstMatch(of: #/^\s*name:\s*"([^"]+)"/#)?.output.1 else { continue }
             var dependencies: Set<String> = []
-            if let list = rest.firstMatch(of: #/dependencies:\s*\[([^\]]*)\]/#) {
+            if let list = text.firstMatch(of: #/dependencies:\s*\[([^\]]*)\]/#) {
                 dependencies = Set(list.output.1.matches(of: #/"([^"]+)"/#).map { String($0.output.1) })
             }
-            let path = rest.firstMatch(of: #/path:\s*"([^"]+)"/#).map { String($0.output.1) }
-                ?? ((match.output[1].substring == "testTarget") ? "Tests/\(name)" : "Sources/\(name)")
-            targets[name] = (dependencies, path)
+            let path = text.firstMatch(of: #/path:\s*"([^"]+)"/#).map { String($0.output.1) }
+                ?? (kind == ".testTarget(" ? "Tests/\(name)" : "Sources/\(name)")
+            targets[String(name)] = (dependencies, kind == ".systemLibrary(" ? "" : path)
         }
         return targets
     }

@@ -1,6 +1,5 @@
 import BillportCore
 import Foundation
-import Queue
 
 /// Does the work of one job kind. Delivery is at least once, so a handler must be idempotent:
 /// running it twice for the same job (after a crash) must leave the same result as once.

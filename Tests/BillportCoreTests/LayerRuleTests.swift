@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+/// The architecture's rules (docs/ARCHITECTURE.md), checked on the dependency graph declared in
+/// Package.swift. `ModuleImportTests` holds every `import` to that graph, so a module can reach
+/// only what these rules allow.
+@Suite struct LayerRuleTests {
+    typealias Graph = [String: Set<String>]
+
+    static func graph() throws -> Graph {
+        try ModuleImportTests.targets().mapValues(\.dependencies)
+    }
+
+    /// Every module `module` depends on, directly or through others.
+    static func reach(of module: String, in graph: Graph) -> Set<String> {
+        var seen: Set<String> = []
+        var stack = Array(graph[module] ?? [])
+        while let next = stack.popLast() {
+            guard seen.insert(next).inserted else { continue }
+            stack.append(contentsOf: graph[next] ?? [])
+        }
+        return seen
+    }
+
+    /// The rules broken in `graph`, one line each.
+    static func violations(in graph: Graph) -> [String] {
+        var broken: [String] = []
+        func never(_ modules: [String], reach forbidden: Set<String>, _ why: String) {
+            for module in modules {
+                let bad = reach(of: module, in: graph).intersection(forbidden)
+                if !bad.isEmpty { broken.append("\(module) reaches \(bad.sorted().joined(separator: ", ")): \(why)") }
+            }
+        }
+        let domain: Set<String> = ["Billing", "BillingStore", "BillingJobs", "API", "Documents"]
+        never(["Queue", "Scheduler", "Worker"], reach: domain, "the job runtime knows nothing of billing")
+        let billingDependencies = graph["Billing"] ?? []
+        if !billingDependencies.isSubset(of: ["BillportCore"]) {
+            broken.append("Billing depends on \(billingDependencies.subtracting(["BillportCore"]).sorted().joined(separator: ", ")): the domain depends on BillportCore only")
+        }
+        never(["Documents", "PDF", "Mail", "Payments"], reach: ["SQLite", "Queue", "BillingStore"], "documents and outside services know no storage")
+        never(["HTTPServer"], reach: domain.union(["Payments", "Mail", "PDF", "Queue", "Worker", "Scheduler", "SQLite", "Tokens"]),
+              "the HTTP server knows no domain")
+        let entryPoints = ["API", "Worker", "Scheduler", "BillingJobs"]
+        for module in entryPoints {
+            never([module], reach: Set(entryPoints).subtracting([module]), "API, Worker, Scheduler and BillingJobs stay apart")
+        }
+        let cModules: Set<String> = ["CSQLite", "COpenSSL", "CCurl"]
+        let cWrappers: Set<String> = ["SQLite", "Tokens", "Curl"]
+        for (module, dependencies) in graph.sorted(by: { $0.key < $1.key }) where !cWrappers.contains(module) && !cModules.contains(module) {
+            let direct = dependencies.intersection(cModules)
+            if !direct.isEmpty { broken.append("\(module) depends on \(direct.sorted().joined(separator: ", ")): only SQLite, Tokens and Curl wrap C") }
+        }
+        return broken
+    }
+
+    @Test func theModulesKeepTheirLayers() throws {
+        let broken = Self.violations(in: try Self.graph())
+        #expect(broken.isEmpty, "\(broken.joined(separator: "\n"))")
+    }
+
+    @Test func aBrokenRuleIsCaught() throws {
+        var graph = try Self.graph()
+        graph["Worker", default: []].insert("BillingStore")
+        graph["Billing", default: []].insert("SQLite")
+        graph["Mail", default: []].insert("CCurl")
+        let broken = Self.violations(in: graph)
+        #expect(broken.contains { $0.hasPrefix("Worker reaches Billing, BillingStore") })
+        #expect(broken.contains { $0.hasPrefix("Billing depends on SQLite") })
+        #expect(broken.contains { $0.hasPrefix("Mail depends on CCurl") })
+    }
+}
