@@ -1,5 +1,5 @@
 // swift-tools-version:6.0
-// Billport has no Swift package dependencies (DESIGN.md, Hard constraints): only the toolchain
+// Billport has no Swift package dependencies: only the toolchain
 // and the system C libraries below, reached through system-library targets.
 import PackageDescription
 

@@ -1,5 +1,5 @@
 // libFuzzer entry point for the JSON bodies tenants (and buyers) send. Built by
-// Fuzz/run.sh together with the pure request types and their validation (Sources/Portal,
+// Fuzz/run.sh together with the pure request types and their validation (Sources/Billing,
 // Sources/API/PaymentSettingsUpdate.swift, …) into one module; the imports those files name are
 // empty stand-in modules there.
 //

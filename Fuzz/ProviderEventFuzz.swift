@@ -1,6 +1,6 @@
 // libFuzzer entry point for webhook bodies from the payment provider. Built by
 // Fuzz/run.sh together with the event decoders of Sources/Payments, the event→ledger
-// mapping of Sources/Worker/PaymentHandlers.swift and the ledger's pure rules (Sources/Portal)
+// mapping of Sources/BillingJobs/PaymentEventMapping.swift and the ledger's pure rules (Sources/Billing)
 // into one module; the imports those files name are empty stand-in modules there.
 //
 // The bytes are what a tenant's webhook endpoint accepts once the signature checks out, and a
@@ -36,7 +36,7 @@ public func fuzzProviderEvent(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     return 0
 }
 
-/// Runs `change` through the ledger's rules as the writer (Sources/Portal/PaymentLedgerWriter.swift)
+/// Runs `change` through the ledger's rules as the writer (Sources/BillingStore/LedgerWriter.swift)
 /// does, for an invoice of 100.00 with the change arriving for two payments.
 func ledger(_ change: LedgerChange) {
     let total: Int64 = 10_000

@@ -49,15 +49,15 @@ declare -A sources=(
             Sources/PDF/DeflateBlockWriter.swift Sources/PDF/DeflateTables.swift Sources/PDF/Checksums.swift"
     [truetype]="Sources/PDF/TrueTypeFont.swift Sources/PDF/TrueTypeFont+Tables.swift Sources/PDF/TrueTypeSubset.swift"
     [json-body]="Sources/BillportCore/DecodingErrorText.swift Sources/BillportCore/DecodingRule.swift Sources/BillportCore/ISO8601.swift Sources/BillportCore/WallClock.swift
-                 Sources/Portal/InvoiceDraft.swift Sources/Portal/Invoice.swift Sources/Portal/InvoiceMath.swift Sources/Portal/Currency.swift
-                 Sources/Portal/SalesOrder.swift Sources/Portal/Email.swift Sources/Portal/Tenant.swift Sources/Portal/Payment.swift
-                 Sources/Portal/PortalStatement.swift Sources/Portal/MoneyArithmetic.swift Sources/Payments/StripeSecretKey.swift
+                 Sources/Billing/InvoiceDraft.swift Sources/Billing/Invoice.swift Sources/Billing/InvoiceMath.swift Sources/Billing/Currency.swift
+                 Sources/Billing/SalesOrder.swift Sources/Billing/Email.swift Sources/Billing/Tenant.swift Sources/Billing/Payment.swift
+                 Sources/Billing/CustomerStatement.swift Sources/Billing/MoneyArithmetic.swift Sources/Payments/StripeSecretKey.swift
                  Sources/API/PaymentSettingsUpdate.swift"
     [provider-event]="Sources/BillportCore/DecodingErrorText.swift Sources/BillportCore/DecodingRule.swift Sources/BillportCore/ISO8601.swift Sources/BillportCore/WallClock.swift
                       Sources/Payments/ProviderEvent.swift Sources/Payments/StripeDecoding.swift Sources/Payments/CheckoutSession.swift
-                      Sources/Payments/ChargeObject.swift Sources/Portal/Payment.swift Sources/Portal/Invoice.swift
-                      Sources/Portal/Currency.swift Sources/Portal/InvoiceMath.swift Sources/Portal/MoneyArithmetic.swift
-                      .build/fuzz/gen/PaymentEventMapping.swift"
+                      Sources/Payments/ChargeObject.swift Sources/Billing/Payment.swift Sources/Billing/Invoice.swift
+                      Sources/Billing/Currency.swift Sources/Billing/InvoiceMath.swift Sources/Billing/MoneyArithmetic.swift
+                      Sources/BillingJobs/PaymentEventMapping.swift"
     [mime]="Sources/Mail/MailMessage.swift Sources/Mail/MailMessage+Rendering.swift Sources/Mail/MIMEPart.swift
             Sources/Mail/HeaderWriter.swift Sources/Mail/HeaderWriter+Parameters.swift Sources/Mail/EncodedWord.swift
             Sources/Mail/QuotedPrintable.swift Sources/Mail/Base64Lines.swift Sources/Mail/MailAddress.swift Sources/Mail/MailError.swift
@@ -80,7 +80,7 @@ declare -A dict=(
     [mime]=
 )
 # Billport modules that target sources import; compiled as empty stand-ins.
-stub_modules=(BillportCore Portal Payments Queue Tokens HTTPServer)
+stub_modules=(BillportCore Billing Payments Queue Tokens HTTPServer)
 # ---------------------------------------------------------------------------------------------
 
 swiftc="${SWIFTC:-swiftc}"
@@ -103,15 +103,6 @@ export SWIFT_BACKTRACE=enable=no
 
 corpora=()
 trap 'rm -rf "${corpora[@]}"' EXIT
-
-# `PaymentEventMapping` (pure) shares Sources/Worker/PaymentHandlers.swift with the job handler
-# (which needs the database); provider-event compiles the part before the handler.
-generate() {
-    mkdir -p "$out/gen"
-    local file=Sources/Worker/PaymentHandlers.swift
-    grep -q '^extension JobHandlers' "$file" || { echo "fuzz: $file no longer has 'extension JobHandlers'" >&2; exit 1; }
-    sed '/^extension JobHandlers/,$d' "$file" > "$out/gen/PaymentEventMapping.swift"
-}
 
 stubs() {
     mkdir -p "$out/stubs"
@@ -170,7 +161,6 @@ run_target() {
 }
 
 mkdir -p "$out"
-generate
 stubs
 failed=0
 for target in "${chosen[@]}"; do

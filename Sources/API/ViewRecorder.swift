@@ -82,7 +82,7 @@ public final class ViewRecorder: Service, Sendable {
     }
 
     /// Journals left by processes that are gone (a crash): stored, then deleted. Journals of
-    /// processes still running (another `billport api` on the same host) are theirs to flush.
+    /// processes still running (another `billport serve` on the same host) are theirs to flush.
     func replayLeftovers() async throws {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         for name in names.sorted() where name.hasPrefix("views-") && name.contains(".journal") {

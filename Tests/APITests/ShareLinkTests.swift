@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The share-link seed contract, end to end over HTTP.
+/// Share links as buyers and tenants use them, end to end over HTTP.
 @Suite struct ShareLinkTests {
     @Test func firstShareGivesTheTokenOnceThenAlreadyShared() async throws {
         let h = try APIHarness()
