@@ -17,8 +17,10 @@ public protocol TenantStore: Sendable {
     /// The tenant with `id`.
     func tenant(id: Int64) async throws -> Tenant?
 
+    /// What the tenant decided about its customer portal (defaults until it decides).
     func portalSettings(tenantID: Int64) async throws -> CustomerPortalSettings
 
+    /// Replaces the portal settings after `CustomerPortalSettings.validate()`; 422 naming the field.
     func updatePortalSettings(tenantID: Int64, _ settings: CustomerPortalSettings) async throws -> CustomerPortalSettings
 
     /// The tenant's branding.
@@ -46,25 +48,12 @@ public protocol CustomerStore: Sendable {
     /// The customer an unsubscribe token belongs to, with the tenant's name for the page.
     func customer(unsubscribeHash hash: [UInt8]) async throws -> (tenantName: String, tenantID: Int64, customer: Customer)?
 
+    /// Replaces the customer's email preferences (from the preference page or the tenant).
     func setPreferences(tenantID: Int64, customerID: Int64, _ preferences: Customer.Preferences) async throws -> Customer
 }
 
 /// Invoices with their lines, their lifecycle (draft, issued, cancelled), delivery status and credit notes.
 public protocol InvoiceStore: Sendable {
-    /// Issues a credit note of `amount` minor units against an issued or paid invoice. The
-    /// credited sum can never exceed the invoice total.
-    func createCreditNote(tenantID: Int64, invoiceID: Int64, number: String, amount: Int64, reason: String?) async throws -> CreditNote
-
-    /// The credit notes of one invoice, oldest first.
-    func creditNotes(tenantID: Int64, invoiceID: Int64) async throws -> [CreditNote]
-
-    /// Records how the invoice reached its buyer when that happened outside Billport (post, the
-    /// tenant's own mail); Billport's own sending sets it itself.
-    func setDeliveryStatus(tenantID: Int64, invoiceID: Int64, status: DeliveryStatus) async throws -> Invoice
-
-    /// Whether the buyer of the tenant's invoice may see it (`BuyerVisibility`).
-    func isBuyerVisible(tenantID: Int64, invoiceID: Int64) async throws -> Bool
-
     /// Stores a validated draft for `tenantID`; its customer must be the tenant's, its number unused.
     func createInvoice(tenantID: Int64, draft: InvoiceDraft) async throws -> Invoice
 
@@ -87,6 +76,20 @@ public protocol InvoiceStore: Sendable {
     /// One customer's portal: every invoice its buyer may see (`BuyerVisibility`), for balances
     /// and pages, newest first, strictly scoped to that customer.
     func portalInvoices(tenantID: Int64, customerID: Int64) async throws -> [Invoice]
+
+    /// Issues a credit note of `amount` minor units against an issued or paid invoice. The
+    /// credited sum can never exceed the invoice total.
+    func createCreditNote(tenantID: Int64, invoiceID: Int64, number: String, amount: Int64, reason: String?) async throws -> CreditNote
+
+    /// The credit notes of one invoice, oldest first.
+    func creditNotes(tenantID: Int64, invoiceID: Int64) async throws -> [CreditNote]
+
+    /// Records how the invoice reached its buyer when that happened outside Billport (post, the
+    /// tenant's own mail); Billport's own sending sets it itself.
+    func setDeliveryStatus(tenantID: Int64, invoiceID: Int64, status: DeliveryStatus) async throws -> Invoice
+
+    /// Whether the buyer of the tenant's invoice may see it (`BuyerVisibility`).
+    func isBuyerVisible(tenantID: Int64, invoiceID: Int64) async throws -> Bool
 }
 
 /// The no-login links: share and email links to one invoice, portal tokens to one customer, and the buyer-side look-ups through them.

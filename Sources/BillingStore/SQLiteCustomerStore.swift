@@ -4,7 +4,7 @@ import Foundation
 import SQLite
 import Tokens
 
-/// A tenant's customers and their email preferences, also as reached by an unsubscribe token. On SQLite.
+/// `CustomerStore` on SQLite.
 public final class SQLiteCustomerStore: CustomerStore, SQLiteStore {
     let context: SQLiteStoreContext
 
@@ -12,8 +12,6 @@ public final class SQLiteCustomerStore: CustomerStore, SQLiteStore {
 
     // MARK: Customers
 
-    /// Creates a customer of `tenantID`; the name and email must pass `CustomerName` and
-    /// `EmailAddress` (422 naming the field otherwise).
     public func createCustomer(tenantID: Int64, name: String, email: String, preferences: Customer.Preferences) async throws -> Customer {
         let trimmedName: String, trimmedEmail: String
         do {
@@ -32,14 +30,12 @@ public final class SQLiteCustomerStore: CustomerStore, SQLiteStore {
         }
     }
 
-    /// The customer `id` of `tenantID`.
     public func customer(tenantID: Int64, id: Int64) async throws -> Customer? {
         try await database.read { db in try Self.customer(db, tenantID: tenantID, id: id) }
     }
 
     // MARK: Preferences
 
-    /// Stores the hash of the customer's (derived) unsubscribe token so that its links resolve.
     public func registerUnsubscribeToken(tenantID: Int64, customerID: Int64, hash: [UInt8]) async throws {
         try await database.write { db in
             try db.execute("""
@@ -48,7 +44,6 @@ public final class SQLiteCustomerStore: CustomerStore, SQLiteStore {
         }
     }
 
-    /// The customer an unsubscribe token belongs to, with the tenant's name for the page.
     public func customer(unsubscribeHash hash: [UInt8]) async throws -> (tenantName: String, tenantID: Int64, customer: Customer)? {
         try await database.read { db in
             guard let (tenantID, customerID, name) = try db.queryOne("""

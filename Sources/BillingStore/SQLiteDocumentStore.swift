@@ -3,13 +3,12 @@ import BillportCore
 import Foundation
 import SQLite
 
-/// What an invoice document is made of, and the rendered-PDF cache keyed by content hash. On SQLite.
+/// `DocumentStore` on SQLite.
 public final class SQLiteDocumentStore: DocumentStore, SQLiteStore {
     let context: SQLiteStoreContext
 
     init(_ context: SQLiteStoreContext) { self.context = context }
 
-    /// The tenant, branding, customer and invoice behind one invoice's documents.
     public func documentParts(tenantID: Int64, invoiceID: Int64) async throws
         -> (vendorName: String, branding: Branding, customer: Customer, invoice: Invoice)? {
         try await database.read { db in
@@ -20,14 +19,12 @@ public final class SQLiteDocumentStore: DocumentStore, SQLiteStore {
         }
     }
 
-    /// A cached PDF for the invoice with this content hash.
     public func cachedPDF(invoiceID: Int64, contentHash: String) async throws -> [UInt8]? {
         try await database.readStatement { db in
             try db.queryOne("SELECT pdf FROM pdf_cache WHERE invoice_id = ? AND content_hash = ?", invoiceID, contentHash) { $0.blob(0) }
         }
     }
 
-    /// Stores a rendered PDF, dropping the invoice's older renders.
     public func storePDF(invoiceID: Int64, contentHash: String, pdf: [UInt8]) async throws {
         let now = clock.now()
         try await database.write { db in

@@ -4,14 +4,12 @@ import Foundation
 import Queue
 import SQLite
 
-/// Email sending: the `email.send` jobs invoices, portal messages and reminders cause, and the log of every message. On SQLite.
+/// `EmailStore` on SQLite.
 public final class SQLiteEmailStore: EmailStore, SQLiteStore {
     let context: SQLiteStoreContext
 
     init(_ context: SQLiteStoreContext) { self.context = context }
 
-    /// Enqueues a message to a customer about their account: the portal link (a fresh portal
-    /// token is made when the job runs), or the tenant's marketing text. The job id.
     public func enqueueCustomerEmail(tenantID: Int64, customerID: Int64, category: EmailCategory, subject: String?,
                                      message: String?) async throws -> Int64 {
         try EmailRequestRule.checkCustomerMessage(category: category, subject: subject, message: message)
@@ -26,7 +24,6 @@ public final class SQLiteEmailStore: EmailStore, SQLiteStore {
         }
     }
 
-    /// Enqueues sending an issued invoice to its customer (or `recipients`); the job id.
     public func enqueueInvoiceEmail(tenantID: Int64, invoiceID: Int64, recipients: [String]?, message: String?) async throws -> Int64 {
         try EmailRequestRule.checkInvoiceMessage(recipients: recipients, message: message)
         return try await database.write { [jobs] db in
@@ -46,8 +43,6 @@ public final class SQLiteEmailStore: EmailStore, SQLiteStore {
 
     // MARK: The email log
 
-    /// Starts (or finds) the log line for one message to one recipient. `key` is stable across
-    /// retries of the same job, so a retry sees what the first attempt did.
     public func beginEmail(key: String, tenantID: Int64, invoiceID: Int64?, customerID: Int64, category: EmailCategory,
                            recipient: String) async throws -> EmailLogEntry {
         let now = clock.now()
@@ -61,7 +56,6 @@ public final class SQLiteEmailStore: EmailStore, SQLiteStore {
         }
     }
 
-    /// Records the outcome; a sent document also marks the invoice's delivery as sent.
     public func finishEmail(id: Int64, status: EmailStatus, detail: String?, messageID: String?) async throws {
         let now = clock.now()
         try await database.write { db in
@@ -76,12 +70,10 @@ public final class SQLiteEmailStore: EmailStore, SQLiteStore {
         }
     }
 
-    /// An invoice's email log, newest first.
     public func emailLog(tenantID: Int64, invoiceID: Int64) async throws -> [EmailLogEntry] {
         try await database.read { db in try Self.emailLog(db, where: "tenant_id = ? AND invoice_id = ?", tenantID, invoiceID) }
     }
 
-    /// A customer's email log (every category), newest first.
     public func emailLog(tenantID: Int64, customerID: Int64) async throws -> [EmailLogEntry] {
         try await database.read { db in try Self.emailLog(db, where: "tenant_id = ? AND customer_id = ?", tenantID, customerID) }
     }
@@ -100,10 +92,6 @@ public final class SQLiteEmailStore: EmailStore, SQLiteStore {
 
     // MARK: Reminders
 
-    /// Enqueues today's overdue reminders: for each issued invoice with an amount due, at most
-    /// one `email.send` for the latest offset reached and not yet sent (`ReminderRule`). The
-    /// offset is recorded with the job in one transaction, so a double run or a restart never
-    /// sends twice. Returns how many were enqueued.
     public func enqueueOverdueReminders(offsets: [Int]) async throws -> Int {
         guard let smallest = offsets.min() else { return 0 }
         let now = clock.now()

@@ -4,14 +4,110 @@ import Foundation
 import SQLite
 import Tokens
 
-/// Invoices with their lines, their lifecycle (draft, issued, cancelled), delivery status and credit notes. On SQLite.
+/// `InvoiceStore` on SQLite.
 public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
     let context: SQLiteStoreContext
 
     init(_ context: SQLiteStoreContext) { self.context = context }
 
-    /// Issues a credit note of `amount` minor units against an issued or paid invoice. The
-    /// credited sum can never exceed the invoice total.
+    public func createInvoice(tenantID: Int64, draft: InvoiceDraft) async throws -> Invoice {
+        let now = clock.now()
+        let publicID = "inv_" + SecureRandom.base64URL(byteCount: 12)
+        let id = try await database.write { db -> Int64 in
+            guard try Self.customer(db, tenantID: tenantID, id: draft.customerID) != nil else {
+                throw BillingError.invalid(FieldError("customerId", "is not one of your customers"))
+            }
+            guard try db.queryOne("SELECT 1 FROM invoices WHERE tenant_id = ? AND number = ?", tenantID, draft.number, map: { _ in true }) == nil else {
+                throw BillingError.conflict(code: "duplicate_number", message: "invoice number \(draft.number) is already used")
+            }
+            try db.execute("""
+                INSERT INTO invoices (tenant_id, customer_id, public_id, type, number, status, currency, issue_date, due_date, notes,
+                    allow_partial_payments, minimum_payment_amount, subtotal, tax_total, total, created_at)
+                VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, tenantID, draft.customerID, publicID, draft.type.rawValue, draft.number, draft.currency.code,
+                draft.issueDate.description, draft.dueDate.description, draft.notes, draft.allowPartialPayments,
+                draft.minimumPaymentAmount, draft.totals.subtotal, draft.totals.taxTotal, draft.totals.total, now)
+            let invoiceID = db.lastInsertRowID
+            try Self.insertLines(db, invoiceID: invoiceID, draft.lines)
+            return invoiceID
+        }
+        guard let invoice = try await invoice(tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
+        return invoice
+    }
+
+    public func updateDraft(tenantID: Int64, id: Int64, draft: InvoiceDraft) async throws -> Invoice {
+        try await database.write { db in
+            guard let current = try Self.invoice(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
+            try InvoiceLifecycle.check(.edit, from: current.status)
+            guard try Self.customer(db, tenantID: tenantID, id: draft.customerID) != nil else {
+                throw BillingError.invalid(FieldError("customerId", "is not one of your customers"))
+            }
+            guard try db.queryOne("SELECT 1 FROM invoices WHERE tenant_id = ? AND number = ? AND id != ?", tenantID, draft.number, id,
+                                  map: { _ in true }) == nil else {
+                throw BillingError.conflict(code: "duplicate_number", message: "invoice number \(draft.number) is already used")
+            }
+            try db.execute("""
+                UPDATE invoices SET customer_id = ?, type = ?, number = ?, currency = ?, issue_date = ?, due_date = ?, notes = ?,
+                    allow_partial_payments = ?, minimum_payment_amount = ?, subtotal = ?, tax_total = ?, total = ?
+                WHERE id = ?
+                """, draft.customerID, draft.type.rawValue, draft.number, draft.currency.code, draft.issueDate.description,
+                draft.dueDate.description, draft.notes, draft.allowPartialPayments, draft.minimumPaymentAmount,
+                draft.totals.subtotal, draft.totals.taxTotal, draft.totals.total, id)
+            try db.execute("DELETE FROM invoice_lines WHERE invoice_id = ?", id)
+            try Self.insertLines(db, invoiceID: id, draft.lines)
+            guard let updated = try Self.invoice(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
+            return updated
+        }
+    }
+
+    public func invoice(tenantID: Int64, id: Int64) async throws -> Invoice? {
+        try await database.read { db in try Self.invoice(db, tenantID: tenantID, id: id) }
+    }
+
+    public func invoices(tenantID: Int64, limit: Int, beforeID: Int64?) async throws -> [Invoice] {
+        try await database.read { db in
+            let ids = try db.query("""
+                SELECT id FROM invoices WHERE tenant_id = ? AND id < ? ORDER BY id DESC LIMIT ?
+                """, tenantID, beforeID ?? Int64.max, limit) { $0.int64(0) }
+            return try ids.compactMap { try Self.invoice(db, tenantID: tenantID, id: $0) }
+        }
+    }
+
+    public func issue(tenantID: Int64, id: Int64) async throws -> Invoice {
+        try await transition(tenantID: tenantID, id: id, .issue, column: "issued_at")
+    }
+
+    public func cancel(tenantID: Int64, id: Int64) async throws -> Invoice {
+        try await transition(tenantID: tenantID, id: id, .cancel, column: "cancelled_at")
+    }
+
+    /// Moves the invoice as `transition` says (`InvoiceLifecycle`), stamping `column` with the time.
+    private func transition(tenantID: Int64, id: Int64, _ transition: InvoiceLifecycle.Transition, column: String) async throws -> Invoice {
+        let to = transition.target
+        let now = clock.now()
+        return try await database.write { [self] db in
+            guard let invoice = try Self.invoice(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
+            try InvoiceLifecycle.check(transition.action, from: invoice.status)
+            try db.execute("UPDATE invoices SET status = ?, \(column) = ? WHERE id = ?", to.rawValue, now, id)
+            if to == .cancelled {
+                try db.execute("UPDATE links SET revoked_at = ? WHERE invoice_id = ? AND revoked_at IS NULL", now, id)
+            } else {
+                try enqueueRender(db, tenantID: tenantID, invoiceID: id)
+            }
+            guard let updated = try Self.invoice(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
+            return updated
+        }
+    }
+
+    public func portalInvoices(tenantID: Int64, customerID: Int64) async throws -> [Invoice] {
+        try await database.read { db in
+            let ids = try db.query("""
+                SELECT i.id FROM invoices i WHERE i.tenant_id = ? AND i.customer_id = ? AND \(BuyerVisibility.condition("i")) ORDER BY i.id DESC
+                """, tenantID, customerID) { $0.int64(0) }
+            return try ids.compactMap { try Self.invoice(db, tenantID: tenantID, id: $0) }
+        }
+    }
+
     public func createCreditNote(tenantID: Int64, invoiceID: Int64, number: String, amount: Int64, reason: String?) async throws -> CreditNote {
         let trimmed = number.trimmingCharacters(in: .whitespaces)
         guard (1...64).contains(trimmed.count) else { throw BillingError.invalid(FieldError("number", "must be 1 to 64 characters")) }
@@ -38,7 +134,6 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
         }
     }
 
-    /// The credit notes of one invoice, oldest first.
     public func creditNotes(tenantID: Int64, invoiceID: Int64) async throws -> [CreditNote] {
         try await database.read { db in
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw BillingError.notFound("invoice") }
@@ -51,8 +146,6 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
         }
     }
 
-    /// Records how the invoice reached its buyer when that happened outside Billport (post, the
-    /// tenant's own mail); Billport's own sending sets it itself.
     public func setDeliveryStatus(tenantID: Int64, invoiceID: Int64, status: DeliveryStatus) async throws -> Invoice {
         try await database.write { db in
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw BillingError.notFound("invoice") }
@@ -63,118 +156,10 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
         }
     }
 
-    /// Whether the buyer of the tenant's invoice may see it (`BuyerVisibility`).
     public func isBuyerVisible(tenantID: Int64, invoiceID: Int64) async throws -> Bool {
         try await database.readStatement { db in
             try db.queryOne("SELECT 1 FROM invoices i WHERE i.tenant_id = ? AND i.id = ? AND \(BuyerVisibility.condition("i"))",
                             tenantID, invoiceID) { _ in true } ?? false
-        }
-    }
-
-    /// Stores a validated draft for `tenantID`; its customer must be the tenant's, its number unused.
-    public func createInvoice(tenantID: Int64, draft: InvoiceDraft) async throws -> Invoice {
-        let now = clock.now()
-        let publicID = "inv_" + SecureRandom.base64URL(byteCount: 12)
-        let id = try await database.write { db -> Int64 in
-            guard try Self.customer(db, tenantID: tenantID, id: draft.customerID) != nil else {
-                throw BillingError.invalid(FieldError("customerId", "is not one of your customers"))
-            }
-            guard try db.queryOne("SELECT 1 FROM invoices WHERE tenant_id = ? AND number = ?", tenantID, draft.number, map: { _ in true }) == nil else {
-                throw BillingError.conflict(code: "duplicate_number", message: "invoice number \(draft.number) is already used")
-            }
-            try db.execute("""
-                INSERT INTO invoices (tenant_id, customer_id, public_id, type, number, status, currency, issue_date, due_date, notes,
-                    allow_partial_payments, minimum_payment_amount, subtotal, tax_total, total, created_at)
-                VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, tenantID, draft.customerID, publicID, draft.type.rawValue, draft.number, draft.currency.code,
-                draft.issueDate.description, draft.dueDate.description, draft.notes, draft.allowPartialPayments,
-                draft.minimumPaymentAmount, draft.totals.subtotal, draft.totals.taxTotal, draft.totals.total, now)
-            let invoiceID = db.lastInsertRowID
-            try Self.insertLines(db, invoiceID: invoiceID, draft.lines)
-            return invoiceID
-        }
-        guard let invoice = try await invoice(tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
-        return invoice
-    }
-
-    /// Replaces a draft's content with `draft`. Once issued, an invoice's lines and amounts can
-    /// no longer change: that is a conflict.
-    public func updateDraft(tenantID: Int64, id: Int64, draft: InvoiceDraft) async throws -> Invoice {
-        try await database.write { db in
-            guard let current = try Self.invoice(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
-            try InvoiceLifecycle.check(.edit, from: current.status)
-            guard try Self.customer(db, tenantID: tenantID, id: draft.customerID) != nil else {
-                throw BillingError.invalid(FieldError("customerId", "is not one of your customers"))
-            }
-            guard try db.queryOne("SELECT 1 FROM invoices WHERE tenant_id = ? AND number = ? AND id != ?", tenantID, draft.number, id,
-                                  map: { _ in true }) == nil else {
-                throw BillingError.conflict(code: "duplicate_number", message: "invoice number \(draft.number) is already used")
-            }
-            try db.execute("""
-                UPDATE invoices SET customer_id = ?, type = ?, number = ?, currency = ?, issue_date = ?, due_date = ?, notes = ?,
-                    allow_partial_payments = ?, minimum_payment_amount = ?, subtotal = ?, tax_total = ?, total = ?
-                WHERE id = ?
-                """, draft.customerID, draft.type.rawValue, draft.number, draft.currency.code, draft.issueDate.description,
-                draft.dueDate.description, draft.notes, draft.allowPartialPayments, draft.minimumPaymentAmount,
-                draft.totals.subtotal, draft.totals.taxTotal, draft.totals.total, id)
-            try db.execute("DELETE FROM invoice_lines WHERE invoice_id = ?", id)
-            try Self.insertLines(db, invoiceID: id, draft.lines)
-            guard let updated = try Self.invoice(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
-            return updated
-        }
-    }
-
-    /// The invoice `id` of `tenantID`, with its lines.
-    public func invoice(tenantID: Int64, id: Int64) async throws -> Invoice? {
-        try await database.read { db in try Self.invoice(db, tenantID: tenantID, id: id) }
-    }
-
-    /// The tenant's invoices, newest first, ids below `beforeID` when given.
-    public func invoices(tenantID: Int64, limit: Int, beforeID: Int64?) async throws -> [Invoice] {
-        try await database.read { db in
-            let ids = try db.query("""
-                SELECT id FROM invoices WHERE tenant_id = ? AND id < ? ORDER BY id DESC LIMIT ?
-                """, tenantID, beforeID ?? Int64.max, limit) { $0.int64(0) }
-            return try ids.compactMap { try Self.invoice(db, tenantID: tenantID, id: $0) }
-        }
-    }
-
-    /// Draft → issued. An issued invoice's lines and amounts can no longer change.
-    public func issue(tenantID: Int64, id: Int64) async throws -> Invoice {
-        try await transition(tenantID: tenantID, id: id, .issue, column: "issued_at")
-    }
-
-    /// Draft or issued → cancelled; every public link to it stops at once.
-    public func cancel(tenantID: Int64, id: Int64) async throws -> Invoice {
-        try await transition(tenantID: tenantID, id: id, .cancel, column: "cancelled_at")
-    }
-
-    /// Moves the invoice as `transition` says (`InvoiceLifecycle`), stamping `column` with the time.
-    private func transition(tenantID: Int64, id: Int64, _ transition: InvoiceLifecycle.Transition, column: String) async throws -> Invoice {
-        let to = transition.target
-        let now = clock.now()
-        return try await database.write { [self] db in
-            guard let invoice = try Self.invoice(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
-            try InvoiceLifecycle.check(transition.action, from: invoice.status)
-            try db.execute("UPDATE invoices SET status = ?, \(column) = ? WHERE id = ?", to.rawValue, now, id)
-            if to == .cancelled {
-                try db.execute("UPDATE links SET revoked_at = ? WHERE invoice_id = ? AND revoked_at IS NULL", now, id)
-            } else {
-                try enqueueRender(db, tenantID: tenantID, invoiceID: id)
-            }
-            guard let updated = try Self.invoice(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
-            return updated
-        }
-    }
-
-    /// One customer's portal: every invoice its buyer may see (`BuyerVisibility`), for balances
-    /// and pages, newest first, strictly scoped to that customer.
-    public func portalInvoices(tenantID: Int64, customerID: Int64) async throws -> [Invoice] {
-        try await database.read { db in
-            let ids = try db.query("""
-                SELECT i.id FROM invoices i WHERE i.tenant_id = ? AND i.customer_id = ? AND \(BuyerVisibility.condition("i")) ORDER BY i.id DESC
-                """, tenantID, customerID) { $0.int64(0) }
-            return try ids.compactMap { try Self.invoice(db, tenantID: tenantID, id: $0) }
         }
     }
 }

@@ -4,14 +4,12 @@ import Foundation
 import SQLite
 import Tokens
 
-/// The no-login links: share and email links to one invoice, portal tokens to one customer, and the buyer-side look-ups through them. On SQLite.
+/// `LinkStore` on SQLite.
 public final class SQLiteLinkStore: LinkStore, SQLiteStore {
     let context: SQLiteStoreContext
 
     init(_ context: SQLiteStoreContext) { self.context = context }
 
-    /// The invoice a live share or email link points to (the same rule as the public view),
-    /// with the link's id and whether it was emailed.
     public func linkedInvoice(tokenHash: [UInt8]) async throws -> (tenantID: Int64, invoiceID: Int64, linkID: Int64, emailed: Bool, expiresAt: Date?)? {
         let now = clock.now()
         return try await database.readStatement { db in
@@ -23,7 +21,6 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
         }
     }
 
-    /// The invoice with `publicID` if it belongs to this tenant's customer and its buyer may see it.
     public func customerInvoice(tenantSlug: String, customerID: Int64, publicID: String) async throws -> (tenantID: Int64, invoiceID: Int64)? {
         try await database.readStatement { db in
             try db.queryOne("""
@@ -33,9 +30,6 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
         }
     }
 
-    /// Shares an issued AR invoice (`BuyerVisibility`; anything else is a 409). With an active link and no `regenerate`, answers
-    /// `alreadyShared` with the original time and no token; with `regenerate`, the old link dies
-    /// in the same transaction as the new one is made.
     public func share(tenantID: Int64, invoiceID: Int64, regenerate: Bool) async throws -> ShareResult {
         let now = clock.now()
         let token = SecretToken.generate()
@@ -60,8 +54,6 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
         }
     }
 
-    /// A link of kind `email` for one recipient of one message: its opens count as source
-    /// `email`. Stopped, like share links, by revoking the invoice's links.
     public func createEmailLink(tenantID: Int64, invoiceID: Int64, recipient: String) async throws -> String {
         let token = SecretToken.generate()
         let now = clock.now()
@@ -73,7 +65,6 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
         return token.raw
     }
 
-    /// Revokes every public link to the invoice (share and emailed links) at once.
     public func revokeLinks(tenantID: Int64, invoiceID: Int64) async throws {
         let now = clock.now()
         try await database.write { db in
@@ -84,8 +75,6 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
         }
     }
 
-    /// The buyer's view of the invoice a live share or email link points to; nil for an unknown,
-    /// revoked or expired token alike, so that none can be told from another.
     public func publicView(tokenHash: [UInt8]) async throws -> PublicInvoiceView? {
         let now = clock.now()
         return try await database.readStatement { db in
@@ -109,8 +98,6 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
 
     // MARK: Portal tokens
 
-    /// A new portal token for the customer, replacing any active one; it expires after the
-    /// tenant's `portal_token_days`.
     public func createPortalToken(tenantID: Int64, customerID: Int64) async throws -> PortalToken {
         let now = clock.now()
         let token = SecretToken.generate()
@@ -126,7 +113,6 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
         }
     }
 
-    /// Revokes the customer's portal token at once.
     public func revokePortalToken(tenantID: Int64, customerID: Int64) async throws {
         let now = clock.now()
         try await database.write { db in
@@ -135,9 +121,6 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
         }
     }
 
-    /// Marks portal tokens whose expiry has passed (the `links.expire` job), so the tenant's
-    /// token list shows them as expired; the portal itself answers "access denied" for them
-    /// either way. Returns how many it marked.
     @discardableResult
     public func markExpiredPortalTokens() async throws -> Int {
         let now = clock.now()
@@ -150,7 +133,6 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
         }
     }
 
-    /// The tenant's portal tokens, newest first (never the tokens themselves).
     public func portalTokens(tenantID: Int64, limit: Int) async throws -> [PortalToken] {
         try await database.read { db in
             try db.query("""
@@ -163,9 +145,6 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
         }
     }
 
-    /// The customer a portal token belongs to, with its tenant and the token's link id; nil for
-    /// unknown or revoked tokens. `expired` tells the portal page to say "access denied" rather
-    /// than "not found".
     public func portalCustomer(tokenHash: [UInt8]) async throws -> PortalAccess? {
         let now = clock.now()
         return try await database.readStatement { db in
@@ -177,7 +156,6 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
         }
     }
 
-    /// The same for the portal token with link id `linkID` (what a media token names).
     public func portalCustomer(linkID: Int64) async throws -> PortalAccess? {
         let now = clock.now()
         return try await database.readStatement { db in

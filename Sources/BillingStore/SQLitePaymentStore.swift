@@ -4,7 +4,7 @@ import Foundation
 import Queue
 import SQLite
 
-/// Online payments: the tenant's provider settings, checkout sessions, provider events and the per-invoice ledger they feed. On SQLite.
+/// `PaymentStore` on SQLite.
 public final class SQLitePaymentStore: PaymentStore, SQLiteStore {
     let context: SQLiteStoreContext
 
@@ -12,12 +12,10 @@ public final class SQLitePaymentStore: PaymentStore, SQLiteStore {
 
     // MARK: Settings
 
-    /// The tenant's plan and provider keys.
     public func paymentSettings(tenantID: Int64) async throws -> PaymentSettings {
         try await database.read { db in try Self.paymentSettings(db, tenantID: tenantID) }
     }
 
-    /// The tenant with `slug` and its payment settings, for a webhook delivery.
     public func paymentSettings(tenantSlug: String) async throws -> (tenantID: Int64, settings: PaymentSettings)? {
         try await database.read { db in
             guard let id = try db.queryOne("SELECT id FROM tenants WHERE slug = ?", tenantSlug, map: { $0.int64(0) }) else { return nil }
@@ -25,7 +23,6 @@ public final class SQLitePaymentStore: PaymentStore, SQLiteStore {
         }
     }
 
-    /// Replaces the tenant's payment settings (the caller validated the keys' shapes).
     public func updatePaymentSettings(tenantID: Int64, _ settings: PaymentSettings) async throws -> PaymentSettings {
         let now = clock.now()
         let secrets = String(decoding: try JSONEncoder().encode(settings.webhookSecrets), as: UTF8.self)
@@ -43,8 +40,6 @@ public final class SQLitePaymentStore: PaymentStore, SQLiteStore {
 
     // MARK: Checkout sessions
 
-    /// Remembers a checkout session opened for an invoice (for the confirmation page and the
-    /// paid-guest PDF).
     public func recordCheckoutSession(tenantID: Int64, invoiceID: Int64, sessionID: String, amount: Int64, currency: String,
                                       expiresAt: Date) async throws {
         let now = clock.now()
@@ -56,9 +51,6 @@ public final class SQLitePaymentStore: PaymentStore, SQLiteStore {
         }
     }
 
-    /// The checkout session `sessionID` Billport opened, nil for any other. The buyer's page has
-    /// no tenant to scope by, so an id two tenants recorded answers nil rather than either one;
-    /// the payment state is read from the same tenant's ledger only.
     public func checkoutSession(_ sessionID: String) async throws -> CheckoutRecord? {
         try await database.read { db in
             let matches = try db.query("""
@@ -75,8 +67,6 @@ public final class SQLitePaymentStore: PaymentStore, SQLiteStore {
         }
     }
 
-    /// The invoice's checkouts still open at the provider as far as Billport knows, oldest
-    /// first, other than `except` (the one just opened).
     public func openCheckoutSessions(tenantID: Int64, invoiceID: Int64, except: String) async throws -> [String] {
         try await database.read { db in
             try db.query("""
@@ -85,8 +75,6 @@ public final class SQLitePaymentStore: PaymentStore, SQLiteStore {
         }
     }
 
-    /// Records that the provider no longer accepts payment on checkout `sessionID`: expired by
-    /// Billport, or found complete when Billport tried to expire it.
     public func closeCheckoutSession(tenantID: Int64, sessionID: String, completed: Bool) async throws {
         try await database.write { db in
             try db.execute("UPDATE checkout_sessions SET status = ? WHERE tenant_id = ? AND session_id = ? AND status = 'open'",
@@ -96,8 +84,6 @@ public final class SQLitePaymentStore: PaymentStore, SQLiteStore {
 
     // MARK: Provider events
 
-    /// Stores a verified event and enqueues its `payment.event` job in the same transaction;
-    /// false (and nothing written) when the event id was stored before.
     public func receiveProviderEvent(tenantID: Int64, eventID: String, type: String, payload: [UInt8]) async throws -> Bool {
         let now = clock.now()
         return try await database.write { [self] db in
@@ -112,7 +98,6 @@ public final class SQLitePaymentStore: PaymentStore, SQLiteStore {
         }
     }
 
-    /// The stored event `rowID`.
     public func providerEvent(rowID: Int64) async throws -> StoredProviderEvent? {
         try await database.read { db in
             try db.queryOne("""
@@ -125,8 +110,6 @@ public final class SQLitePaymentStore: PaymentStore, SQLiteStore {
         }
     }
 
-    /// Marks an event done without touching any invoice (a type Billport ignores, an event
-    /// about another system's checkout).
     public func settleProviderEvent(rowID: Int64, outcome: String) async throws {
         let now = clock.now()
         try await database.write { db in
@@ -134,9 +117,6 @@ public final class SQLitePaymentStore: PaymentStore, SQLiteStore {
         }
     }
 
-    /// Applies `change` to the invoice `invoicePublicID` and marks the event applied, in one
-    /// transaction: a crash before the commit leaves nothing, so the retried job applies it
-    /// once. `beforeCommit` runs inside the transaction (tests use it to crash there).
     public func applyLedgerChange(eventRowID: Int64, invoicePublicID: String, _ change: LedgerChange,
                                   beforeCommit: (@Sendable () -> Void)?) async throws -> EventOutcome {
         let now = clock.now()
@@ -158,13 +138,10 @@ public final class SQLitePaymentStore: PaymentStore, SQLiteStore {
 
     // MARK: Reading the ledger
 
-    /// The invoice's payments, oldest first.
     public func payments(tenantID: Int64, invoiceID: Int64) async throws -> [PaymentRecord] {
         try await database.read { db in try Self.payments(db, tenantID: tenantID, invoiceID: invoiceID) }
     }
 
-    /// Money on its way to the invoice: checkouts completed with a delayed method (a bank debit)
-    /// whose payment is not confirmed yet.
     public func pendingPayments(tenantID: Int64, invoiceID: Int64) async throws -> Int64 {
         let amounts = try await database.read { db in
             try db.query("SELECT amount FROM payments WHERE tenant_id = ? AND invoice_id = ? AND state = 'pending'", tenantID, invoiceID) {
@@ -174,7 +151,6 @@ public final class SQLitePaymentStore: PaymentStore, SQLiteStore {
         return try MoneyArithmetic.sum(amounts, "money being processed")
     }
 
-    /// The invoice's payment history: every change an event made, oldest first.
     public func paymentAudit(tenantID: Int64, invoiceID: Int64) async throws -> [PaymentAuditEntry] {
         try await database.read { db in
             try db.query("""

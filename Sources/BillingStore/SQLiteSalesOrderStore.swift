@@ -3,7 +3,7 @@ import BillportCore
 import Foundation
 import SQLite
 
-/// Sales orders shown in the portal, and the messages customers write from it. On SQLite.
+/// `SalesOrderStore` on SQLite.
 public final class SQLiteSalesOrderStore: SalesOrderStore, SQLiteStore {
     let context: SQLiteStoreContext
 
@@ -44,7 +44,6 @@ public final class SQLiteSalesOrderStore: SalesOrderStore, SQLiteStore {
         try await database.read { db in try Self.salesOrders(db, tenantID: tenantID, where: "id = ?", id).first }
     }
 
-    /// One customer's sales orders, newest first (at most 100: the portal shows recent ones).
     public func salesOrders(tenantID: Int64, customerID: Int64) async throws -> [SalesOrder] {
         try await database.read { db in try Self.salesOrders(db, tenantID: tenantID, where: "customer_id = ?", customerID) }
     }
@@ -62,8 +61,6 @@ public final class SQLiteSalesOrderStore: SalesOrderStore, SQLiteStore {
         }.compactMap { $0 }
     }
 
-    /// Stores a portal message; refused unless the tenant allows messages, and with
-    /// `MessageQuotaExceeded` once the customer left `quota.perDay` in the last 24 hours.
     public func addCustomerMessage(tenantID: Int64, customerID: Int64, text: String,
                                    quota: MessageQuota) async throws -> CustomerMessage {
         let body: String
@@ -103,7 +100,6 @@ public final class SQLiteSalesOrderStore: SalesOrderStore, SQLiteStore {
         }
     }
 
-    /// The tenant's inbox, newest first; `unreadOnly` hides what was marked read.
     public func customerMessages(tenantID: Int64, unreadOnly: Bool, limit: Int) async throws -> [CustomerMessage] {
         try await database.read { db in
             try db.query("""
@@ -117,7 +113,6 @@ public final class SQLiteSalesOrderStore: SalesOrderStore, SQLiteStore {
         }
     }
 
-    /// Marks a message read (once: the first time stays).
     public func markMessageRead(tenantID: Int64, id: Int64) async throws {
         let now = clock.now()
         try await database.write { db in

@@ -4,7 +4,7 @@ import Foundation
 import SQLite
 import Tokens
 
-/// Tenants, their branding and their customer-portal settings. On SQLite.
+/// `TenantStore` on SQLite.
 public final class SQLiteTenantStore: TenantStore, SQLiteStore {
     let context: SQLiteStoreContext
 
@@ -12,7 +12,6 @@ public final class SQLiteTenantStore: TenantStore, SQLiteStore {
 
     // MARK: Tenants
 
-    /// Creates a tenant; a taken slug is a conflict.
     public func createTenant(slug: String, name: String) async throws -> Tenant {
         guard Tenant.isValidSlug(slug) else {
             throw BillingError.invalid(FieldError("slug", "must be 2 to 40 characters of a-z, 0-9 and '-', starting with a letter"))
@@ -29,7 +28,6 @@ public final class SQLiteTenantStore: TenantStore, SQLiteStore {
         }
     }
 
-    /// The tenant with `slug`.
     public func tenant(slug: String) async throws -> Tenant? {
         try await database.read { db in
             try db.queryOne("SELECT id, slug, name, created_at FROM tenants WHERE slug = ?", slug) {
@@ -38,7 +36,6 @@ public final class SQLiteTenantStore: TenantStore, SQLiteStore {
         }
     }
 
-    /// The tenant with `id`.
     public func tenant(id: Int64) async throws -> Tenant? {
         try await database.read { db in
             try db.queryOne("SELECT id, slug, name, created_at FROM tenants WHERE id = ?", id) {
@@ -67,12 +64,10 @@ public final class SQLiteTenantStore: TenantStore, SQLiteStore {
         }
     }
 
-    /// The tenant's branding.
     public func branding(tenantID: Int64) async throws -> Branding {
         try await database.read { db in try Self.branding(db, tenantID: tenantID) }
     }
 
-    /// Replaces the tenant's colour, paper and payment instructions (the logo has its own call).
     public func updateBranding(tenantID: Int64, brandColor: String?, pageSize: Branding.PageSize, paymentInstructions: String?) async throws -> Branding {
         if let brandColor, !Branding.isValidColor(brandColor) {
             throw BillingError.invalid(FieldError("brandColor", "must be a colour like #1F6FEB"))
@@ -87,7 +82,6 @@ public final class SQLiteTenantStore: TenantStore, SQLiteStore {
         }
     }
 
-    /// Sets (or with nil removes) the logo: PNG or JPEG, at most 1 MiB.
     public func updateLogo(tenantID: Int64, logo: [UInt8]?) async throws {
         if let logo {
             guard logo.count <= 1 << 20 else { throw BillingError.invalid(FieldError("logo", "must be at most 1 MiB")) }

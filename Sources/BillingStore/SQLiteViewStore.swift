@@ -3,13 +3,12 @@ import BillportCore
 import Foundation
 import SQLite
 
-/// Views of invoices: raw opens, their aggregation into per-invoice stats, and their retention. On SQLite.
+/// `ViewStore` on SQLite.
 public final class SQLiteViewStore: ViewStore, SQLiteStore {
     let context: SQLiteStoreContext
 
     init(_ context: SQLiteStoreContext) { self.context = context }
 
-    /// Stores opens in one transaction; a view already stored (same key) is skipped.
     public func insertViews(_ views: [ViewRecord]) async throws {
         guard !views.isEmpty else { return }
         try await database.write { db in
@@ -24,12 +23,6 @@ public final class SQLiteViewStore: ViewStore, SQLiteStore {
         }
     }
 
-    /// Folds unprocessed views into `view_stats`, oldest first. A view counts unless the same IP
-    /// opened the same link of the same invoice within `window` before it (a refresh); the
-    /// first view time is set once and never overwritten. The stats grow by each view as it is
-    /// folded in, never recounted from the raw rows, so that pruning those rows (`pruneViews`)
-    /// keeps them; an address counts as new unless a counted view of the invoice still holds
-    /// it. Returns how many views it processed.
     @discardableResult
     public func aggregateViews(window: Duration, batch: Int) async throws -> Int {
         try await database.write { db in
@@ -57,9 +50,6 @@ public final class SQLiteViewStore: ViewStore, SQLiteStore {
         }
     }
 
-    /// Applies `retention` to views already folded into the stats: deletes the old raw rows and
-    /// blanks the addresses of younger ones, `batch` rows per transaction so that pruning never
-    /// holds the write lock for long.
     @discardableResult
     public func pruneViews(retention: ViewRetention, batch: Int) async throws -> ViewPruning {
         let now = clock.now().unixMilliseconds
@@ -91,7 +81,6 @@ public final class SQLiteViewStore: ViewStore, SQLiteStore {
         return done
     }
 
-    /// The invoice's stats (zero when never opened).
     public func viewStats(tenantID: Int64, invoiceID: Int64) async throws -> ViewStats {
         try await database.read { db in
             try db.queryOne("""
@@ -103,7 +92,6 @@ public final class SQLiteViewStore: ViewStore, SQLiteStore {
         }
     }
 
-    /// The raw log for one of the tenant's invoices, newest first.
     public func views(tenantID: Int64, invoiceID: Int64, limit: Int) async throws -> [(record: ViewRecord, counted: Bool)] {
         try await database.read { db in
             try db.query("""
