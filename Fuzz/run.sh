@@ -51,7 +51,7 @@ declare -A sources=(
     [json-body]="Sources/BillportCore/DecodingErrorText.swift Sources/BillportCore/DecodingRule.swift Sources/BillportCore/ISO8601.swift Sources/BillportCore/WallClock.swift
                  Sources/Billing/InvoiceDraft.swift Sources/Billing/Invoice.swift Sources/Billing/InvoiceMath.swift Sources/Billing/Currency.swift
                  Sources/Billing/SalesOrder.swift Sources/Billing/Email.swift Sources/Billing/Tenant.swift Sources/Billing/Payment.swift
-                 Sources/Billing/CustomerStatement.swift Sources/Billing/MoneyArithmetic.swift Sources/Payments/StripeSecretKey.swift
+                 Sources/Billing/CustomerStatement.swift Sources/Billing/CustomerPortalSettings.swift Sources/Billing/MoneyArithmetic.swift Sources/Payments/StripeSecretKey.swift
                  Sources/API/PaymentSettingsUpdate.swift"
     [provider-event]="Sources/BillportCore/DecodingErrorText.swift Sources/BillportCore/DecodingRule.swift Sources/BillportCore/ISO8601.swift Sources/BillportCore/WallClock.swift
                       Sources/Payments/ProviderEvent.swift Sources/Payments/StripeDecoding.swift Sources/Payments/CheckoutSession.swift
