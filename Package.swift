@@ -26,11 +26,12 @@ let package = Package(
         .target(name: "Tokens", dependencies: ["COpenSSL", "BillportCore"], swiftSettings: swift6),
         .target(name: "SQLite", dependencies: ["CSQLite", "BillportCore"], swiftSettings: swift6),
         .target(name: "HTTPServer", dependencies: ["BillportCore"], swiftSettings: swift6),
-        .target(name: "HTTPClient", dependencies: ["CCurl"], swiftSettings: swift6),
+        .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: swift6),
+        .target(name: "HTTPClient", dependencies: ["Curl"], swiftSettings: swift6),
         .target(name: "Payments", dependencies: ["HTTPClient", "Tokens", "BillportCore"], swiftSettings: swift6),
         .target(name: "PDF", swiftSettings: swift6),
         .target(name: "Documents", dependencies: ["PDF", "Portal", "Tokens", "BillportCore"], swiftSettings: swift6),
-        .target(name: "Mail", dependencies: ["CCurl", "BillportCore"], swiftSettings: swift6),
+        .target(name: "Mail", dependencies: ["Curl", "BillportCore"], swiftSettings: swift6),
 
         // The layout the product owner named.
         .target(name: "Queue", dependencies: ["SQLite", "BillportCore"], swiftSettings: swift6),
@@ -62,6 +63,7 @@ let package = Package(
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "Portal", "Documents", "Mail", "Payments", "Tokens", "BillportCore", "SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Queue", "BillportCore", "SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "CurlTests", dependencies: ["Curl"], swiftSettings: swift6),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "HTTPClient", "HTTPServer", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PDFTests", dependencies: ["PDF", "TestSupport"], swiftSettings: swift6),

@@ -15,7 +15,7 @@ public final class HTTPClient: @unchecked Sendable {
     // is immutable.
     /// The configuration the client was made with.
     public let configuration: HTTPClientConfiguration
-    private let handle: EasyHandle
+    private let handle: HTTPTransfer
     private let queue: DispatchQueue
 
     /// Makes a client; `label` names its queue in debuggers and thread lists.
@@ -23,7 +23,7 @@ public final class HTTPClient: @unchecked Sendable {
                 label: String = "billport.http-client") throws(HTTPClientError) {
         try configuration.validate()
         self.configuration = configuration
-        handle = try EasyHandle()
+        handle = try HTTPTransfer()
         queue = DispatchQueue(label: label)
     }
 
