@@ -42,7 +42,7 @@ declare -A module=(
 declare -A sources=(
     [http-parser]="Sources/HTTPServer/HTTPRequestParser.swift Sources/HTTPServer/HTTPRequestParser+Head.swift
                    Sources/HTTPServer/HTTPParserError.swift Sources/HTTPServer/HTTPParserLimits.swift
-                   Sources/HTTPServer/HTTPRequest.swift Sources/HTTPServer/HTTPHeaders.swift
+                   Sources/HTTPServer/HTTPRequest.swift Sources/BillportCore/HTTPHeaders.swift Sources/HTTPServer/HTTPHeaders+Lists.swift
                    Sources/HTTPServer/HTTPMethod.swift Sources/HTTPServer/HTTPSyntax.swift"
     [logo]="Sources/PDF/ImageHeader.swift Sources/PDF/LogoPolicy.swift Sources/PDF/PDFImage.swift Sources/PDF/Inflate.swift
             Sources/PDF/PixelScaler.swift Sources/PDF/PNGEncoder.swift Sources/PDF/Deflate.swift
