@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: swift6),
         .target(name: "HTTPClient", dependencies: ["Curl", "BillportCore"], swiftSettings: swift6),
         .target(name: "Payments", dependencies: ["HTTPClient", "Tokens", "BillportCore"], swiftSettings: swift6),
-        .target(name: "PDF", swiftSettings: swift6),
+        .target(name: "PDF", dependencies: ["BillportCore"], swiftSettings: swift6),
         .target(name: "Documents", dependencies: ["PDF", "Portal", "Tokens", "BillportCore"], swiftSettings: swift6),
         .target(name: "Mail", dependencies: ["Curl", "BillportCore"], swiftSettings: swift6),
 

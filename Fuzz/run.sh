@@ -48,12 +48,12 @@ declare -A sources=(
             Sources/PDF/PixelScaler.swift Sources/PDF/PNGEncoder.swift Sources/PDF/Deflate.swift
             Sources/PDF/DeflateBlockWriter.swift Sources/PDF/DeflateTables.swift Sources/PDF/Checksums.swift"
     [truetype]="Sources/PDF/TrueTypeFont.swift Sources/PDF/TrueTypeFont+Tables.swift Sources/PDF/TrueTypeSubset.swift"
-    [json-body]="Sources/BillportCore/DecodingErrorText.swift Sources/BillportCore/DecodingRule.swift Sources/BillportCore/ISO8601.swift Sources/BillportCore/WallClock.swift
+    [json-body]="Sources/BillportCore/DecodingErrorText.swift Sources/BillportCore/DecodingRule.swift Sources/BillportCore/ISO8601.swift Sources/BillportCore/UTCDateParts.swift Sources/BillportCore/WallClock.swift
                  Sources/Portal/InvoiceDraft.swift Sources/Portal/Invoice.swift Sources/Portal/InvoiceMath.swift Sources/Portal/Currency.swift
                  Sources/Portal/SalesOrder.swift Sources/Portal/Email.swift Sources/Portal/Tenant.swift Sources/Portal/Payment.swift
                  Sources/Portal/PortalStatement.swift Sources/Portal/MoneyArithmetic.swift Sources/Payments/StripeSecretKey.swift
                  Sources/API/PaymentSettingsUpdate.swift"
-    [provider-event]="Sources/BillportCore/DecodingErrorText.swift Sources/BillportCore/DecodingRule.swift Sources/BillportCore/ISO8601.swift Sources/BillportCore/WallClock.swift
+    [provider-event]="Sources/BillportCore/DecodingErrorText.swift Sources/BillportCore/DecodingRule.swift Sources/BillportCore/ISO8601.swift Sources/BillportCore/UTCDateParts.swift Sources/BillportCore/WallClock.swift
                       Sources/Payments/ProviderEvent.swift Sources/Payments/StripeDecoding.swift Sources/Payments/CheckoutSession.swift
                       Sources/Payments/ChargeObject.swift Sources/Portal/Payment.swift Sources/Portal/Invoice.swift
                       Sources/Portal/Currency.swift Sources/Portal/InvoiceMath.swift Sources/Portal/MoneyArithmetic.swift
