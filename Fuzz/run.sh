@@ -61,7 +61,7 @@ declare -A sources=(
     [mime]="Sources/Mail/MailMessage.swift Sources/Mail/MailMessage+Rendering.swift Sources/Mail/MIMEPart.swift
             Sources/Mail/HeaderWriter.swift Sources/Mail/HeaderWriter+Parameters.swift Sources/Mail/EncodedWord.swift
             Sources/Mail/QuotedPrintable.swift Sources/Mail/Base64Lines.swift Sources/Mail/MailAddress.swift Sources/Mail/MailError.swift
-            Sources/Mail/RFC5322Date.swift Sources/Mail/RandomToken.swift"
+            Sources/Mail/RFC5322Date.swift Sources/BillportCore/UTCDateParts.swift Sources/Mail/RandomToken.swift"
 )
 declare -A max_len=(
     [http-parser]=4096
