@@ -22,6 +22,7 @@ public struct CurlCode: Error, Sendable, Hashable, CustomStringConvertible {
     /// `summary`, for interpolation.
     public var description: String { summary }
 
+    // The codes callers classify, each the `CURLE_…` constant of the same name.
     public static let ok = CurlCode(CURLE_OK)
     public static let outOfMemory = CurlCode(CURLE_OUT_OF_MEMORY)
     public static let unsupportedProtocol = CurlCode(CURLE_UNSUPPORTED_PROTOCOL)
