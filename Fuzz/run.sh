@@ -42,18 +42,18 @@ declare -A module=(
 declare -A sources=(
     [http-parser]="Sources/HTTPServer/HTTPRequestParser.swift Sources/HTTPServer/HTTPRequestParser+Head.swift
                    Sources/HTTPServer/HTTPParserError.swift Sources/HTTPServer/HTTPParserLimits.swift
-                   Sources/HTTPServer/HTTPRequest.swift Sources/HTTPServer/HTTPHeaders.swift
+                   Sources/HTTPServer/HTTPRequest.swift Sources/BillportCore/HTTPHeaders.swift Sources/HTTPServer/HTTPHeaders+Lists.swift
                    Sources/HTTPServer/HTTPMethod.swift Sources/HTTPServer/HTTPSyntax.swift"
     [logo]="Sources/PDF/ImageHeader.swift Sources/PDF/LogoPolicy.swift Sources/PDF/PDFImage.swift Sources/PDF/Inflate.swift
             Sources/PDF/PixelScaler.swift Sources/PDF/PNGEncoder.swift Sources/PDF/Deflate.swift
             Sources/PDF/DeflateBlockWriter.swift Sources/PDF/DeflateTables.swift Sources/PDF/Checksums.swift"
     [truetype]="Sources/PDF/TrueTypeFont.swift Sources/PDF/TrueTypeFont+Tables.swift Sources/PDF/TrueTypeSubset.swift"
-    [json-body]="Sources/BillportCore/DecodingErrorText.swift Sources/BillportCore/DecodingRule.swift Sources/BillportCore/ISO8601.swift Sources/BillportCore/WallClock.swift
+    [json-body]="Sources/BillportCore/DecodingErrorText.swift Sources/BillportCore/DecodingRule.swift Sources/BillportCore/ISO8601.swift Sources/BillportCore/UTCDateParts.swift Sources/BillportCore/WallClock.swift
                  Sources/Billing/InvoiceDraft.swift Sources/Billing/Invoice.swift Sources/Billing/InvoiceMath.swift Sources/Billing/Currency.swift
                  Sources/Billing/SalesOrder.swift Sources/Billing/Email.swift Sources/Billing/Tenant.swift Sources/Billing/Payment.swift
                  Sources/Billing/CustomerStatement.swift Sources/Billing/CustomerPortalSettings.swift Sources/Billing/MoneyArithmetic.swift Sources/Payments/StripeSecretKey.swift
                  Sources/API/PaymentSettingsUpdate.swift"
-    [provider-event]="Sources/BillportCore/DecodingErrorText.swift Sources/BillportCore/DecodingRule.swift Sources/BillportCore/ISO8601.swift Sources/BillportCore/WallClock.swift
+    [provider-event]="Sources/BillportCore/DecodingErrorText.swift Sources/BillportCore/DecodingRule.swift Sources/BillportCore/ISO8601.swift Sources/BillportCore/UTCDateParts.swift Sources/BillportCore/WallClock.swift
                       Sources/Payments/ProviderEvent.swift Sources/Payments/StripeDecoding.swift Sources/Payments/CheckoutSession.swift
                       Sources/Payments/ChargeObject.swift Sources/Billing/Payment.swift Sources/Billing/Invoice.swift
                       Sources/Billing/Currency.swift Sources/Billing/InvoiceMath.swift Sources/Billing/MoneyArithmetic.swift
@@ -61,7 +61,7 @@ declare -A sources=(
     [mime]="Sources/Mail/MailMessage.swift Sources/Mail/MailMessage+Rendering.swift Sources/Mail/MIMEPart.swift
             Sources/Mail/HeaderWriter.swift Sources/Mail/HeaderWriter+Parameters.swift Sources/Mail/EncodedWord.swift
             Sources/Mail/QuotedPrintable.swift Sources/Mail/Base64Lines.swift Sources/Mail/MailAddress.swift Sources/Mail/MailError.swift
-            Sources/Mail/RFC5322Date.swift Sources/Mail/RandomToken.swift"
+            Sources/Mail/RFC5322Date.swift Sources/BillportCore/UTCDateParts.swift Sources/Mail/RandomToken.swift"
 )
 declare -A max_len=(
     [http-parser]=4096

@@ -2,6 +2,7 @@ import BillportCore
 import Foundation
 import HTTPServer
 import Billing
+import Tokens
 
 /// An error as the API answers it: `{"error": {"code", "message", "field"?}}`.
 struct APIError: Error, Sendable, Equatable {
@@ -13,7 +14,7 @@ struct APIError: Error, Sendable, Equatable {
     var retryAfter: Int?
 
     static let unauthorized = APIError(status: 401, code: "unauthorized", message: "a valid API token is required (Authorization: Bearer …)")
-    static func forbidden(_ permission: String) -> APIError {
+    static func forbidden(_ permission: Permission) -> APIError {
         APIError(status: 403, code: "forbidden", message: "this token lacks the permission \(permission)")
     }
     static func notFound(_ what: String) -> APIError { APIError(status: 404, code: "not_found", message: "\(what) not found") }

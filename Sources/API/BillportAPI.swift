@@ -150,7 +150,7 @@ public final class BillportAPI: Sendable {
     }
 
     /// Bearer JWT → tenant and permissions; 401 without a valid token, 403 without `permission`.
-    private func authenticate(_ context: inout RequestContext, permission: String?) async throws {
+    private func authenticate(_ context: inout RequestContext, permission: Permission?) async throws {
         guard let header = context.request.headers["Authorization"], header.lowercased().hasPrefix("bearer ") else {
             throw APIError.unauthorized
         }
@@ -164,7 +164,7 @@ public final class BillportAPI: Sendable {
         guard claims.scope ?? "api" == "api", let tenant = try await stores.tenants.tenant(slug: claims.tenant) else { throw APIError.unauthorized }
         context.tenant = tenant
         context.permissions = Set(claims.perms)
-        if let permission, !context.permissions.contains(permission) { throw APIError.forbidden(permission) }
+        if let permission, !context.permissions.contains(permission.rawValue) { throw APIError.forbidden(permission) }
     }
 
     /// A path for the log: long segments (tokens) replaced, so no credential reaches a log line.

@@ -10,7 +10,7 @@ struct CustomerRecordRoutes {
 
     var routes: [Route] {
         [
-            Route(.post, "/api/sales-orders", .tenant(permission: TenantRoutes.write)) { context in
+            Route(.post, "/api/sales-orders", .tenant(permission: .invoicesWrite)) { context in
                 let draft = try JSONBody.decode(SalesOrderDraft.self, from: context.request)
                 return JSONBody.response(status: 201, SalesOrderBody(try await stores.salesOrders.createSalesOrder(tenantID: try context.tenantID, draft)))
             },
@@ -20,7 +20,7 @@ struct CustomerRecordRoutes {
                 }
                 return JSONBody.response(SalesOrderBody(order))
             },
-            Route(.put, "/api/sales-orders/{id}/status", .tenant(permission: TenantRoutes.write)) { context in
+            Route(.put, "/api/sales-orders/{id}/status", .tenant(permission: .invoicesWrite)) { context in
                 struct Request: Decodable { let status: SalesOrderStatus }
                 let request = try JSONBody.decode(Request.self, from: context.request)
                 let order = try await stores.salesOrders.setSalesOrderStatus(tenantID: try context.tenantID, id: try context.id("id", "sales order"),
@@ -33,7 +33,7 @@ struct CustomerRecordRoutes {
                 return JSONBody.response(["data": messages.map(MessageBody.init)])
             },
             // Marking read changes the inbox every user of the tenant shares: a write like any other.
-            Route(.post, "/api/messages/{id}/read", .tenant(permission: TenantRoutes.write)) { context in
+            Route(.post, "/api/messages/{id}/read", .tenant(permission: .invoicesWrite)) { context in
                 try await stores.salesOrders.markMessageRead(tenantID: try context.tenantID, id: try context.id("id", "message"))
                 return HTTPResponse(status: 204)
             },

@@ -11,7 +11,7 @@ struct EmailRoutes {
 
     var routes: [Route] {
         [
-            Route(.post, "/api/invoices/{id}/send", .tenant(permission: TenantRoutes.manage)) { context in
+            Route(.post, "/api/invoices/{id}/send", .tenant(permission: .invoicesManage)) { context in
                 struct Request: Decodable { let recipients: [String]?; let message: String? }
                 let request = context.request.body.isEmpty ? Request(recipients: nil, message: nil)
                     : try JSONBody.decode(Request.self, from: context.request)
@@ -21,7 +21,7 @@ struct EmailRoutes {
                 response.headers.set("Location", "/api/jobs/\(job)")
                 return response
             },
-            Route(.post, "/api/customers/{id}/email", .tenant(permission: TenantRoutes.manage)) { context in
+            Route(.post, "/api/customers/{id}/email", .tenant(permission: .invoicesManage)) { context in
                 struct Request: Decodable { let category: EmailCategory; let subject: String?; let message: String? }
                 let request = try JSONBody.decode(Request.self, from: context.request)
                 let job = try await stores.emails.enqueueCustomerEmail(tenantID: try context.tenantID, customerID: try context.id("id", "customer"),

@@ -26,7 +26,7 @@ struct PaymentSettingsRoutes {
                 let tenant = try context.tenantValue
                 return JSONBody.response(body(try await stores.payments.paymentSettings(tenantID: tenant.id), slug: tenant.slug))
             },
-            Route(.put, "/api/settings/payments", .tenant(permission: SettingsRoutes.settings)) { context in
+            Route(.put, "/api/settings/payments", .tenant(permission: .settingsManage)) { context in
                 let tenant = try context.tenantValue
                 let update = try JSONBody.decode(PaymentSettingsUpdate.self, from: context.request)
                 let current = try await stores.payments.paymentSettings(tenantID: tenant.id)

@@ -16,7 +16,7 @@ struct PortalRoutes {
             Route(.get, "/api/settings/portal", .tenant(permission: nil)) { context in
                 JSONBody.response(try await stores.tenants.portalSettings(tenantID: try context.tenantID))
             },
-            Route(.put, "/api/settings/portal", .tenant(permission: SettingsRoutes.settings)) { context in
+            Route(.put, "/api/settings/portal", .tenant(permission: .settingsManage)) { context in
                 struct Request: Decodable {
                     let enabled: Bool?, tokenExpiryDays: Int?, showCreditNotes: Bool?, showStatement: Bool?, showSalesOrders: Bool?
                     let allowMessages: Bool?, welcomeMessage: String?

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import Tokens
 
 /// Who may call a route.
 enum Audience: Sendable {
@@ -7,7 +8,7 @@ enum Audience: Sendable {
     /// byte-identical 404s, so no response tells one bad token from another.
     case publicLink
     /// A tenant's API token (`Authorization: Bearer <JWT>`), optionally with a permission.
-    case tenant(permission: String?)
+    case tenant(permission: Permission?)
     /// Health checks.
     case operations
 }

@@ -15,8 +15,6 @@ struct SettingsRoutes {
     /// Where logos are decoded and scaled, off the request threads (nil: inline, no renderer).
     let renderPool: PDFRenderPool?
 
-    static let settings = "settings:manage"
-
     struct BrandingBody: Codable {
         let brandColor: String?
         let pageSize: String?
@@ -30,7 +28,7 @@ struct SettingsRoutes {
                 let branding = try await stores.tenants.branding(tenantID: try context.tenantID)
                 return JSONBody.response(Self.body(branding))
             },
-            Route(.put, "/api/settings/branding", .tenant(permission: Self.settings)) { context in
+            Route(.put, "/api/settings/branding", .tenant(permission: .settingsManage)) { context in
                 let body = try JSONBody.decode(BrandingBody.self, from: context.request)
                 let pageSizeText = body.pageSize ?? "A4"
                 guard let pageSize = Branding.PageSize.allCases.first(where: { $0.rawValue.lowercased() == pageSizeText.lowercased() }) else {
@@ -40,7 +38,7 @@ struct SettingsRoutes {
                                                               paymentInstructions: body.paymentInstructions)
                 return JSONBody.response(Self.body(branding))
             },
-            Route(.put, "/api/settings/logo", .tenant(permission: Self.settings)) { context in
+            Route(.put, "/api/settings/logo", .tenant(permission: .settingsManage)) { context in
                 let type = context.request.headers["Content-Type"]?.lowercased() ?? ""
                 guard type.hasPrefix("image/png") || type.hasPrefix("image/jpeg") else {
                     throw APIError(status: 415, code: "unsupported_media_type", message: "send the logo as image/png or image/jpeg")
@@ -49,18 +47,18 @@ struct SettingsRoutes {
                 try await stores.tenants.updateLogo(tenantID: try context.tenantID, logo: logo)
                 return HTTPResponse(status: 204)
             },
-            Route(.delete, "/api/settings/logo", .tenant(permission: Self.settings)) { context in
+            Route(.delete, "/api/settings/logo", .tenant(permission: .settingsManage)) { context in
                 try await stores.tenants.updateLogo(tenantID: try context.tenantID, logo: nil)
                 return HTTPResponse(status: 204)
             },
-            Route(.post, "/api/customers/{id}/portal-token", .tenant(permission: TenantRoutes.manage)) { context in
+            Route(.post, "/api/customers/{id}/portal-token", .tenant(permission: .invoicesManage)) { context in
                 let token = try await stores.links.createPortalToken(tenantID: try context.tenantID, customerID: try context.id("id", "customer"))
                 struct Body: Encodable { let token: String; let url: String; let createdAt: String; let expiresAt: String }
                 let raw = token.token ?? ""
                 return JSONBody.response(status: 201, Body(token: raw, url: "\(configuration.publicBaseURL)/portal/\(raw)",
                                                            createdAt: ISO8601.format(token.createdAt), expiresAt: ISO8601.format(token.expiresAt)))
             },
-            Route(.delete, "/api/customers/{id}/portal-token", .tenant(permission: TenantRoutes.manage)) { context in
+            Route(.delete, "/api/customers/{id}/portal-token", .tenant(permission: .invoicesManage)) { context in
                 try await stores.links.revokePortalToken(tenantID: try context.tenantID, customerID: try context.id("id", "customer"))
                 return HTTPResponse(status: 204)
             },

@@ -9,19 +9,16 @@ struct TenantRoutes {
     let configuration: APIConfiguration
     let clock: any WallClock
 
-    static let write = "invoices:write"
-    static let manage = "invoices:manage"
-
     var routes: [Route] {
         [
-            Route(.post, "/api/customers", .tenant(permission: Self.write)) { try await createCustomer($0) },
+            Route(.post, "/api/customers", .tenant(permission: .invoicesWrite)) { try await createCustomer($0) },
             Route(.get, "/api/customers/{id}", .tenant(permission: nil)) { context in
                 guard let customer = try await stores.customers.customer(tenantID: try context.tenantID, id: try context.id("id", "customer")) else {
                     throw APIError.notFound("customer")
                 }
                 return JSONBody.response(CustomerBody(customer))
             },
-            Route(.post, "/api/invoices", .tenant(permission: Self.write)) { context in
+            Route(.post, "/api/invoices", .tenant(permission: .invoicesWrite)) { context in
                 let request = try JSONBody.decode(CreateInvoiceRequest.self, from: context.request)
                 let invoice = try await stores.invoices.createInvoice(tenantID: try context.tenantID, draft: try InvoiceDraft.validate(request))
                 return JSONBody.response(status: 201, InvoiceBody(invoice))
@@ -55,19 +52,19 @@ struct TenantRoutes {
                 }
                 return JSONBody.response(["data": log])
             },
-            Route(.put, "/api/invoices/{id}", .tenant(permission: Self.write)) { context in
+            Route(.put, "/api/invoices/{id}", .tenant(permission: .invoicesWrite)) { context in
                 let request = try JSONBody.decode(CreateInvoiceRequest.self, from: context.request)
                 let invoice = try await stores.invoices.updateDraft(tenantID: try context.tenantID, id: try context.id("id", "invoice"),
                                                           draft: try InvoiceDraft.validate(request))
                 return JSONBody.response(InvoiceBody(invoice))
             },
-            Route(.post, "/api/invoices/{id}/issue", .tenant(permission: Self.write)) { context in
+            Route(.post, "/api/invoices/{id}/issue", .tenant(permission: .invoicesWrite)) { context in
                 JSONBody.response(InvoiceBody(try await stores.invoices.issue(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
             },
-            Route(.post, "/api/invoices/{id}/cancel", .tenant(permission: Self.write)) { context in
+            Route(.post, "/api/invoices/{id}/cancel", .tenant(permission: .invoicesWrite)) { context in
                 JSONBody.response(InvoiceBody(try await stores.invoices.cancel(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
             },
-            Route(.post, "/api/invoices/{id}/credit-notes", .tenant(permission: Self.write)) { context in
+            Route(.post, "/api/invoices/{id}/credit-notes", .tenant(permission: .invoicesWrite)) { context in
                 struct Request: Decodable {
                     let number: String, amount: Int64, reason: String?
                     enum CodingKeys: String, CodingKey { case number, amount, reason }
@@ -87,7 +84,7 @@ struct TenantRoutes {
                 let notes = try await stores.invoices.creditNotes(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"))
                 return JSONBody.response(["data": notes.map(CreditNoteBody.init)])
             },
-            Route(.put, "/api/invoices/{id}/delivery-status", .tenant(permission: Self.write)) { context in
+            Route(.put, "/api/invoices/{id}/delivery-status", .tenant(permission: .invoicesWrite)) { context in
                 struct Request: Decodable { let deliveryStatus: String }
                 let body = try JSONBody.decode(Request.self, from: context.request)
                 guard let status = DeliveryStatus(rawValue: body.deliveryStatus), status == .sent || status == .notSent else {
@@ -96,8 +93,8 @@ struct TenantRoutes {
                 let invoice = try await stores.invoices.setDeliveryStatus(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"), status: status)
                 return JSONBody.response(InvoiceBody(invoice))
             },
-            Route(.post, "/api/invoices/{id}/share", .tenant(permission: Self.manage)) { try await share($0) },
-            Route(.delete, "/api/invoices/{id}/share", .tenant(permission: Self.manage)) { context in
+            Route(.post, "/api/invoices/{id}/share", .tenant(permission: .invoicesManage)) { try await share($0) },
+            Route(.delete, "/api/invoices/{id}/share", .tenant(permission: .invoicesManage)) { context in
                 try await stores.links.revokeLinks(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"))
                 return HTTPResponse(status: 204)
             },

@@ -91,6 +91,9 @@ public struct EmailLogEntry: Sendable, Hashable {
 /// for now. After downtime only the latest offset reached is sent, once — a customer never gets
 /// the 1-day and the 7-day reminder in the same minute — and the skipped ones are never sent later.
 public enum ReminderRule {
+    /// Days after the due date at which overdue reminders go out unless configured otherwise.
+    public static let defaultOffsets = [1, 7, 14]
+
     /// The offset to send today, or nil. `sent` holds the offsets already sent or skipped.
     public static func offsetDue(dueDate: CalendarDate, today: CalendarDate, offsets: [Int], sent: Set<Int>) -> Int? {
         let late = today.daysSinceEpoch - dueDate.daysSinceEpoch

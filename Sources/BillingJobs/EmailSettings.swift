@@ -1,3 +1,4 @@
+import Billing
 import Mail
 import Tokens
 
@@ -13,7 +14,7 @@ public struct EmailSettings: Sendable {
     public var reminderOffsets: [Int]
 
     public init(from: MailAddress, publicBaseURL: String, unsubscribeTokens: UnsubscribeTokens, unsubscribeMailto: String? = nil,
-                reminderOffsets: [Int] = [1, 7, 14]) {
+                reminderOffsets: [Int] = ReminderRule.defaultOffsets) {
         self.from = from
         self.publicBaseURL = publicBaseURL
         self.unsubscribeTokens = unsubscribeTokens

@@ -1,3 +1,4 @@
+import Billing
 import Foundation
 import Mail
 
@@ -22,7 +23,7 @@ extension BillportConfiguration {
             connectTimeout: try reader.duration("mail.connectTimeout", default: defaults.connectTimeout, range: .milliseconds(100) ... .seconds(300)),
             timeout: try reader.duration("mail.timeout", default: defaults.timeout, range: .seconds(1) ... .seconds(3600)),
             heloName: helo.isEmpty ? nil : helo, caFile: caFile.isEmpty ? nil : caFile,
-            insecureSkipVerify: try reader.bool("mail.insecureSkipVerify", default: false),
+            insecureSkipVerify: try reader.bool("mail.insecureSkipVerify", default: defaults.insecureSkipVerify),
             fromAddress: try reader.string("mail.from", default: defaults.fromAddress), fromName: fromName.isEmpty ? nil : fromName,
             outboxDirectory: outbox.isEmpty ? dataDirectory + "/outbox" : outbox,
             unsubscribeMailto: mailto.isEmpty ? nil : mailto)
@@ -31,7 +32,7 @@ extension BillportConfiguration {
         } catch {
             throw ConfigError(key: "mail", message: "\(error)", source: "in \(fileName) or BILLPORT_MAIL_…")
         }
-        let offsets = try reader.integers("reminders.offsets", default: [1, 7, 14], range: 1...365)
+        let offsets = try reader.integers("reminders.offsets", default: ReminderRule.defaultOffsets, range: 1...365)
         return (mail, offsets)
     }
 }

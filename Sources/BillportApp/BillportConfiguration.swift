@@ -38,7 +38,7 @@ public struct BillportConfiguration: Sendable {
     /// How mail leaves (SMTP or the outbox folder) and who it is from.
     public var mail = MailConfiguration()
     /// Days after the due date at which `reminders.overdue` reminds.
-    public var reminderOffsets = [1, 7, 14]
+    public var reminderOffsets = ReminderRule.defaultOffsets
     /// How long raw views and their addresses are kept (`views.retainRaw`, `views.retainAddresses`).
     public var viewRetention = ViewRetention()
 
@@ -58,43 +58,48 @@ public struct BillportConfiguration: Sendable {
 
         let dataDirectory = try reader.string("dataDirectory", default: "data")
         let path = try reader.string("database.path", default: "")
+        // Each module's own defaults stand where the file and the environment say nothing.
+        let databaseDefaults = DatabaseConfiguration()
         let database = DatabaseConfiguration(
-            busyTimeout: try reader.duration("database.busyTimeout", default: .seconds(30), range: .milliseconds(10) ... .seconds(600)),
-            synchronous: try reader.choice("database.synchronous", default: .normal) { $0.rawValue })
+            busyTimeout: try reader.duration("database.busyTimeout", default: databaseDefaults.busyTimeout, range: .milliseconds(10) ... .seconds(600)),
+            synchronous: try reader.choice("database.synchronous", default: databaseDefaults.synchronous) { $0.rawValue })
         let logLevel = try reader.choice("log.level", default: Logger.Level.info) { $0.description }
 
-        let lease = try reader.duration("queue.lease", default: .seconds(60), range: .seconds(1) ... .seconds(86_400))
+        let queueDefaults = QueueConfiguration()
+        let lease = try reader.duration("queue.lease", default: queueDefaults.leaseDuration, range: .seconds(1) ... .seconds(86_400))
         let queue = QueueConfiguration(
             leaseDuration: lease,
-            defaultMaxAttempts: try reader.int("queue.maxAttempts", default: 20, range: 1...1000),
+            defaultMaxAttempts: try reader.int("queue.maxAttempts", default: queueDefaults.defaultMaxAttempts, range: 1...1000),
             retry: RetryPolicy(
-                base: try reader.duration("queue.retryBase", default: .seconds(2), range: .milliseconds(1) ... .seconds(86_400)),
-                maximum: try reader.duration("queue.retryMax", default: .seconds(3600), range: .milliseconds(1) ... .seconds(30 * 86_400)),
-                jitter: try reader.double("queue.retryJitter", default: 0.25, range: 0...1)),
-            doneRetention: try reader.duration("queue.keepDone", default: .seconds(7 * 86_400), range: .seconds(60) ... .seconds(3650 * 86_400)),
-            deadRetention: try reader.duration("queue.keepDead", default: .seconds(30 * 86_400), range: .seconds(60) ... .seconds(3650 * 86_400)))
+                base: try reader.duration("queue.retryBase", default: queueDefaults.retry.base, range: .milliseconds(1) ... .seconds(86_400)),
+                maximum: try reader.duration("queue.retryMax", default: queueDefaults.retry.maximum, range: .milliseconds(1) ... .seconds(30 * 86_400)),
+                jitter: try reader.double("queue.retryJitter", default: queueDefaults.retry.jitter, range: 0...1)),
+            doneRetention: try reader.duration("queue.keepDone", default: queueDefaults.doneRetention, range: .seconds(60) ... .seconds(3650 * 86_400)),
+            deadRetention: try reader.duration("queue.keepDead", default: queueDefaults.deadRetention, range: .seconds(60) ... .seconds(3650 * 86_400)))
 
+        let workerDefaults = WorkerConfiguration()
         var worker = WorkerConfiguration(
             queues: try workerQueues(&reader),
-            pollInterval: try reader.duration("worker.pollInterval", default: .milliseconds(50), range: .milliseconds(1) ... .seconds(60)),
-            maxPollInterval: try reader.duration("worker.maxPollInterval", default: .seconds(1), range: .milliseconds(1) ... .seconds(300)),
-            jobTimeout: try reader.duration("worker.jobTimeout", default: .seconds(300), range: .milliseconds(10) ... .seconds(86_400)),
-            shutdownGracePeriod: try reader.duration("worker.shutdownGrace", default: .seconds(25), range: .zero ... .seconds(3600)))
+            pollInterval: try reader.duration("worker.pollInterval", default: workerDefaults.pollInterval, range: .milliseconds(1) ... .seconds(60)),
+            maxPollInterval: try reader.duration("worker.maxPollInterval", default: workerDefaults.maxPollInterval, range: .milliseconds(1) ... .seconds(300)),
+            jobTimeout: try reader.duration("worker.jobTimeout", default: workerDefaults.jobTimeout, range: .milliseconds(10) ... .seconds(86_400)),
+            shutdownGracePeriod: try reader.duration("worker.shutdownGrace", default: workerDefaults.shutdownGracePeriod, range: .zero ... .seconds(3600)))
         // Renew well before the lease lapses: three chances per lease.
         worker.heartbeatInterval = min(.seconds(20), lease / 3)
 
         let schedulerEnabled = try reader.bool("scheduler.enabled", default: true)
+        let schedulerDefaults = SchedulerConfiguration()
         let scheduler = SchedulerConfiguration(
             schedules: try schedules(&reader),
-            tickInterval: try reader.duration("scheduler.tick", default: .seconds(1), range: .milliseconds(10) ... .seconds(60)),
-            leaseDuration: try reader.duration("scheduler.lease", default: .seconds(30), range: .seconds(1) ... .seconds(3600)))
+            tickInterval: try reader.duration("scheduler.tick", default: schedulerDefaults.tickInterval, range: .milliseconds(10) ... .seconds(60)),
+            leaseDuration: try reader.duration("scheduler.lease", default: schedulerDefaults.leaseDuration, range: .seconds(1) ... .seconds(3600)))
         var http = HTTPServerConfiguration()
-        http.host = try reader.string("http.host", default: "127.0.0.1")
-        http.port = try reader.int("http.port", default: 8080, range: 0...65_535)
-        http.limits.maxBodyBytes = try reader.int("http.maxBodyBytes", default: 1 << 20, range: 1024...(64 << 20))
-        http.maxConnections = try reader.int("http.maxConnections", default: 512, range: 1...100_000)
-        http.maxConnectionsPerAddress = try reader.int("http.maxConnectionsPerAddress", default: 64, range: 1...100_000)
-        http.nearCapacityIdleTimeout = try reader.duration("http.nearCapacityIdleTimeout", default: .seconds(2),
+        http.host = try reader.string("http.host", default: http.host)
+        http.port = try reader.int("http.port", default: http.port, range: 0...65_535)
+        http.limits.maxBodyBytes = try reader.int("http.maxBodyBytes", default: http.limits.maxBodyBytes, range: 1024...(64 << 20))
+        http.maxConnections = try reader.int("http.maxConnections", default: http.maxConnections, range: 1...100_000)
+        http.maxConnectionsPerAddress = try reader.int("http.maxConnectionsPerAddress", default: http.maxConnectionsPerAddress, range: 1...100_000)
+        http.nearCapacityIdleTimeout = try reader.duration("http.nearCapacityIdleTimeout", default: http.nearCapacityIdleTimeout,
                                                            range: .milliseconds(10) ... .seconds(3600))
         let defaultBase = "http://\(http.host == "0.0.0.0" ? "127.0.0.1" : http.host):\(http.port)"
         let configuredBase = try reader.string("http.publicBaseURL", default: "")
@@ -103,11 +108,13 @@ public struct BillportConfiguration: Sendable {
               url.query == nil else {
             throw ConfigError(key: "http.publicBaseURL", message: "must be an http(s) URL like https://billing.example.com (got \"\(publicBaseURL)\")", source: "in \(fileName)")
         }
-        let fontDirectory = try reader.string("pdf.fontDirectory", default: "/usr/share/fonts/truetype/dejavu")
+        let fontDirectory = try reader.string("pdf.fontDirectory", default: PDFInvoiceRenderer.defaultFontDirectory)
+        // 0 stands for one render per core.
         let renderConcurrency = try reader.int("pdf.renderConcurrency", default: 0, range: 0...256)
-        let renderQueue = try reader.int("pdf.renderQueue", default: 64, range: 0...100_000)
+        let renderQueue = try reader.int("pdf.renderQueue", default: RenderPoolSettings().queueLimit, range: 0...100_000)
         let maxLogoPixels = try reader.int("branding.maxLogoPixels", default: LogoPolicy.defaultMaxPixels, range: 10_000...40_000_000)
         let viewDedupeWindow = try reader.duration("views.dedupeWindow", default: .seconds(1800), range: .seconds(0) ... .seconds(86_400))
+        // Public rate limits are on for the product, though `APIConfiguration()` leaves them off.
         let perIP = try reader.int("http.rateLimitPerAddress", default: 600, range: 0...1_000_000)
         let perToken = try reader.int("http.rateLimitPerToken", default: 120, range: 0...1_000_000)
         let proxies = try reader.string("http.trustedProxies", default: "")
@@ -116,7 +123,7 @@ public struct BillportConfiguration: Sendable {
         if !jwtSecret.isEmpty, jwtSecret.utf8.count < 32 {
             throw ConfigError(key: "auth.jwtSecret", message: "must be at least 32 characters (or unset, to generate one)", source: "in \(fileName)")
         }
-        let stripeBaseURL = try reader.string("payments.stripeBaseURL", default: "https://api.stripe.com")
+        let stripeBaseURL = try reader.string("payments.stripeBaseURL", default: APIConfiguration().stripeBaseURL)
         guard let stripe = URL(string: stripeBaseURL), ["http", "https"].contains(stripe.scheme ?? ""), stripe.host != nil,
               !stripeBaseURL.hasSuffix("/") else {
             throw ConfigError(key: "payments.stripeBaseURL", message: "must be an http(s) origin without a trailing slash like https://api.stripe.com (got \"\(stripeBaseURL)\")", source: "in \(fileName)")

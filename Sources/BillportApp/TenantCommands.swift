@@ -34,9 +34,9 @@ enum TenantCommands {
             guard let ttl = DurationText.parse(ttlText), ttl >= .seconds(60), ttl <= .seconds(3650 * 86_400) else {
                 throw UsageError(command: command, message: "--ttl must be a duration from 1m to 3650d like 30d (got '\(ttlText)')")
             }
-            let known = ["invoices:write", "invoices:manage", "settings:manage"]
+            let known = Permission.all.map(\.rawValue)
             let perms = (arguments.option("perms") ?? known.joined(separator: ",")).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            if let unknown = perms.first(where: { !known.contains($0) }) {
+            if let unknown = perms.first(where: { !Permission(rawValue: $0).isKnown }) {
                 throw UsageError(command: command, message: "unknown permission '\(unknown)'; known: \(known.joined(separator: ", "))")
             }
             guard try await context.billingStores(try context.openDatabase()).tenants.tenant(slug: slug) != nil else {
@@ -106,7 +106,7 @@ struct DemoData: Encodable {
         let base = context.configuration.api.publicBaseURL
         return DemoData(tenant: tenant.slug, invoiceId: invoice.id, invoiceNumber: invoice.number, shareToken: token,
                         shareUrl: "\(base)/invoice/\(token)", portalUrl: "\(base)/portal/\(portal)",
-                        apiToken: try TenantCommands.mint(context, tenant: tenant.slug, perms: ["invoices:write", "invoices:manage", "settings:manage"],
+                        apiToken: try TenantCommands.mint(context, tenant: tenant.slug, perms: Permission.all.map(\.rawValue),
                                                           ttl: .seconds(30 * 86_400)))
     }
 

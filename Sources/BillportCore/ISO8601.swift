@@ -5,22 +5,17 @@ import Glibc
 
 /// UTC timestamps in RFC 3339 form (`2026-11-22T10:30:00Z`), for JSON, logs and the CLI.
 ///
-/// Written by hand over `gmtime_r` because `ISO8601DateFormatter` is neither cheap nor `Sendable`.
+/// Written by hand over `UTCDateParts` because `ISO8601DateFormatter` is neither cheap nor `Sendable`.
 public enum ISO8601 {
     /// Formats `date` in UTC, with milliseconds when `fractional`.
     public static func format(_ date: Date, fractional: Bool = false) -> String {
         let millis = date.unixMilliseconds
-        var seconds = time_t(millis >= 0 ? millis / 1000 : (millis - 999) / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        var text = "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))"
-            + "T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))"
+        let parts = UTCDateParts(epochSeconds: Int(millis >= 0 ? millis / 1000 : (millis - 999) / 1000))
+        let pad = UTCDateParts.padded
+        var text = "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2))"
+            + "T\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2))"
         if fractional {
-            text += "." + pad(Int32(((millis % 1000) + 1000) % 1000), 3)
+            text += "." + pad(Int(((millis % 1000) + 1000) % 1000), 3)
         }
         return text + "Z"
     }

@@ -1,4 +1,4 @@
-import Dispatch
+import BillportCore
 
 /// A minimal HTTP/1.1 client over libcurl: one request in, one complete response out.
 ///
@@ -11,44 +11,30 @@ import Dispatch
 /// callers that are not async (CLI, benchmarks) and blocks the calling thread. Cancelling the
 /// awaiting task does not stop a request in flight; it ends within `configuration.timeout`.
 public final class HTTPClient: @unchecked Sendable {
-    // Safety: `handle` is used only inside blocks on `queue`, a serial queue; everything else
-    // is immutable.
+    // Safety: `handle` is used only inside bodies run on `queue`, a serial queue; everything
+    // else is immutable.
     /// The configuration the client was made with.
     public let configuration: HTTPClientConfiguration
-    private let handle: EasyHandle
-    private let queue: DispatchQueue
+    private let handle: HTTPTransfer
+    private let queue: BlockingQueue
 
     /// Makes a client; `label` names its queue in debuggers and thread lists.
     public init(configuration: HTTPClientConfiguration = HTTPClientConfiguration(),
                 label: String = "billport.http-client") throws(HTTPClientError) {
         try configuration.validate()
         self.configuration = configuration
-        handle = try EasyHandle()
-        queue = DispatchQueue(label: label)
+        handle = try HTTPTransfer()
+        queue = BlockingQueue(label: label)
     }
 
     /// Sends `request` on the client's queue and returns the response, whatever its status.
     /// Throws only when no response arrived (see `HTTPClientError.Kind`).
     public func send(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
-        let result: Result<HTTPClientResponse, HTTPClientError> = await withCheckedContinuation { continuation in
-            queue.async {
-                continuation.resume(returning: self.perform(request))
-            }
-        }
-        return try result.get()
+        try await queue.run { () throws(HTTPClientError) in try self.handle.perform(request, configuration: self.configuration) }
     }
 
     /// `send` for callers that are not async: blocks the calling thread until the response is in.
     public func sendBlocking(_ request: HTTPClientRequest) throws(HTTPClientError) -> HTTPClientResponse {
-        dispatchPrecondition(condition: .notOnQueue(queue))
-        return try queue.sync { perform(request) }.get()
-    }
-
-    private func perform(_ request: HTTPClientRequest) -> Result<HTTPClientResponse, HTTPClientError> {
-        do throws(HTTPClientError) {
-            return .success(try handle.perform(request, configuration: configuration))
-        } catch {
-            return .failure(error)
-        }
+        try queue.runBlocking { () throws(HTTPClientError) in try handle.perform(request, configuration: configuration) }
     }
 }

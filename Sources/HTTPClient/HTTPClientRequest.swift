@@ -1,3 +1,5 @@
+import BillportCore
+
 /// One request to send: method, absolute URL, header fields and body bytes.
 public struct HTTPClientRequest: Sendable, Equatable {
     /// A request method; an open set, so it is a struct over its token.
@@ -29,12 +31,12 @@ public struct HTTPClientRequest: Sendable, Equatable {
     /// The absolute `http` or `https` URL, already percent-encoded.
     public var url: String
     /// Header fields to send; `Content-Length` and `Host` are computed and must not be set.
-    public var headers: HTTPClientHeaders
+    public var headers: HTTPHeaders
     /// The body; sent (with its length) whenever it is non-empty or the method is POST.
     public var body: [UInt8]
 
     /// Makes a request.
-    public init(method: Method = .get, url: String, headers: HTTPClientHeaders = [:], body: [UInt8] = []) {
+    public init(method: Method = .get, url: String, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.method = method
         self.url = url
         self.headers = headers

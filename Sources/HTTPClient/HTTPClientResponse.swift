@@ -1,15 +1,17 @@
+import BillportCore
+
 /// A complete response: status, header fields of the final response (not of any
 /// `100 Continue`), and the body.
 public struct HTTPClientResponse: Sendable, Equatable {
     /// The status code.
     public var status: Int
     /// The header fields, in order.
-    public var headers: HTTPClientHeaders
+    public var headers: HTTPHeaders
     /// The body bytes, after any content decoding.
     public var body: [UInt8]
 
     /// Makes a response.
-    public init(status: Int, headers: HTTPClientHeaders = [:], body: [UInt8] = []) {
+    public init(status: Int, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body

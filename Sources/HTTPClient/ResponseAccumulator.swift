@@ -1,10 +1,12 @@
+import BillportCore
+
 /// Collects one response from curl's header and write callbacks, enforcing the size limit.
 ///
 /// Lives only for one `curl_easy_perform` on the client's queue; curl reaches it through the
 /// opaque `WRITEDATA`/`HEADERDATA` pointer.
 final class ResponseAccumulator {
     private let limit: Int
-    private(set) var headers = HTTPClientHeaders()
+    private(set) var headers = HTTPHeaders()
     private(set) var body: [UInt8] = []
     /// Set when the body went over `limit`: the write callback then fails the transfer.
     private(set) var exceededLimit = false
@@ -31,7 +33,7 @@ final class ResponseAccumulator {
         var line = Substring(String(decoding: bytes, as: UTF8.self))
         while let last = line.last, last.isNewline { line = line.dropLast() }  // "\r\n" is one Character
         if line.hasPrefix("HTTP/") {
-            headers = HTTPClientHeaders()
+            headers = HTTPHeaders()
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }

@@ -1,3 +1,5 @@
+import BillportCore
+
 /// One decoded query parameter; both parts are percent-decoded and `+` is read as a space.
 public struct HTTPQueryItem: Sendable, Hashable {
     /// The parameter name.

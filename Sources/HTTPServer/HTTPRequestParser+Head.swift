@@ -1,3 +1,5 @@
+import BillportCore
+
 // MARK: - Request-line, field lines, chunk-size lines and framing decisions
 
 /// A request head under construction.

@@ -1,3 +1,5 @@
+import BillportCore
+
 /// What a handler answers; the server adds framing (`Content-Length`, `Connection`, `Date`).
 public struct HTTPResponse: Sendable {
     /// The status code, 200–599; anything else is replaced by a 500 on the wire.

@@ -1,3 +1,4 @@
+import BillportCore
 internal import Glibc
 
 /// Turns handler responses and refusals into wire bytes. The server owns the framing, so a
@@ -160,13 +161,9 @@ struct ResponseEncoder {
     }
 
     static func imfFixdate(_ seconds: time_t) -> String {
-        var clock = seconds
-        var parts = tm()
-        gmtime_r(&clock, &parts)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) "
-            + "\(parts.tm_year + 1900) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+        let parts = UTCDateParts(epochSeconds: Int(seconds))
+        let two = { UTCDateParts.padded($0, 2) }
+        return "\(parts.weekdayAbbreviation), \(two(parts.day)) \(parts.monthAbbreviation) "
+            + "\(parts.year) \(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) GMT"
     }
 }

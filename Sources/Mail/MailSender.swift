@@ -1,4 +1,4 @@
-import Dispatch
+import BillportCore
 
 /// Lets async code (a worker's job handler) use a blocking `MailTransport` without holding
 /// one of Swift's cooperative threads for the length of an SMTP dialogue.
@@ -10,12 +10,12 @@ import Dispatch
 public final class MailSender: Sendable {
     /// Where messages go.
     public let transport: any MailTransport
-    private let queue: DispatchQueue
+    private let queue: BlockingQueue
 
     /// A sender over `transport`, its queue named `label` (visible in thread dumps).
     public init(transport: any MailTransport, label: String = "billport.mail.sender") {
         self.transport = transport
-        queue = DispatchQueue(label: label)
+        queue = BlockingQueue(label: label)
     }
 
     /// Renders `message` and sends it off the cooperative pool; `envelope` nil means from
@@ -28,11 +28,6 @@ public final class MailSender: Sendable {
     /// Sends an already rendered message off the cooperative pool.
     public func send(_ message: RenderedMail, envelope: MailEnvelope) async throws(MailError) -> MailReceipt {
         let transport = self.transport
-        let result: Result<MailReceipt, MailError> = await withCheckedContinuation { continuation in
-            queue.async {
-                continuation.resume(returning: Result { () throws(MailError) in try transport.send(message, envelope: envelope) })
-            }
-        }
-        return try result.get()
+        return try await queue.run { () throws(MailError) in try transport.send(message, envelope: envelope) }
     }
 }

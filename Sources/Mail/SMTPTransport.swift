@@ -1,4 +1,4 @@
-internal import CCurl
+import Curl
 import Foundation
 import Synchronization
 
@@ -13,14 +13,14 @@ import Synchronization
 /// reply (refused, timed out, TLS failed, connection lost) → `.transient(code: nil, …)`. Any
 /// refused recipient fails the whole message before DATA, so nothing is half delivered.
 public final class SMTPTransport: MailTransport {
-    private let session: Mutex<CurlSMTPSession>
+    private let session: Mutex<SMTPSession>
     private let password: String?
 
     /// A transport for the relay `configuration` names; no connection is made until the
     /// first `send`. Throws `.configuration` for an unusable URL or option.
     public init(configuration: MailConfiguration) throws(MailError) {
         let endpoint = try SMTPEndpoint(configuration: configuration)
-        session = Mutex(try CurlSMTPSession(configuration: configuration, endpoint: endpoint))
+        session = Mutex(try SMTPSession(configuration: configuration, endpoint: endpoint))
         password = configuration.password
     }
 
@@ -49,15 +49,15 @@ public final class SMTPTransport: MailTransport {
     /// idle: no new connection, and no reply at all or only `421` (closing) and the `221` to
     /// libcurl's QUIT. The server has then accepted nothing of this message, so one more try
     /// on a new connection cannot deliver it twice.
-    static func lostKeptConnection(_ outcome: CurlSMTPSession.Outcome) -> Bool {
-        let lost: Set<CURLcode> = [CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR]
-        return outcome.newConnections == 0 && lost.contains(CURLcode(rawValue: UInt32(outcome.code)))
+    static func lostKeptConnection(_ outcome: SMTPSession.Outcome) -> Bool {
+        let lost: Set<CurlCode> = [.gotNothing, .sendError, .receiveError]
+        return outcome.newConnections == 0 && lost.contains(outcome.code)
             && outcome.replies.replies.allSatisfy { $0.code == 421 || $0.code == 221 }
     }
 
     /// Maps a finished transfer to the final reply or a classified error.
-    static func classify(_ outcome: CurlSMTPSession.Outcome, endpoint: SMTPEndpoint) -> Result<String?, MailError> {
-        if outcome.code == CURLE_OK.rawValue { return .success(outcome.replies.last?.text) }
+    static func classify(_ outcome: SMTPSession.Outcome, endpoint: SMTPEndpoint) -> Result<String?, MailError> {
+        if outcome.code.isOK { return .success(outcome.replies.last?.text) }
         let code = outcome.replies.lastFailure?.code ?? (outcome.responseCode >= 400 ? outcome.responseCode : nil)
         if let code {
             let text = outcome.replies.lastFailure?.text ?? String(code)
@@ -65,16 +65,16 @@ public final class SMTPTransport: MailTransport {
             return .failure(code >= 500 ? .permanent(code: code, reply: reply) : .transient(code: code, reply: reply))
         }
         let reason = "\(endpoint.display): \(outcome.errorText)"
-        switch CURLcode(rawValue: UInt32(outcome.code)) {
-        case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT, CURLE_NOT_BUILT_IN:
+        switch outcome.code {
+        case .unsupportedProtocol, .urlMalformat, .notBuiltIn:
             return .failure(.configuration(reason))
-        case CURLE_LOGIN_DENIED:
+        case .loginDenied:
             return .failure(.permanent(code: nil, reply: "authentication failed at \(reason)"))
-        case CURLE_OPERATION_TIMEDOUT:
+        case .operationTimedOut:
             return .failure(.transient(code: nil, reply: "timed out talking to \(reason)"))
-        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST:
+        case .couldNotConnect, .couldNotResolveHost:
             return .failure(.transient(code: nil, reply: "cannot connect to \(reason)"))
-        case CURLE_USE_SSL_FAILED, CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE:
+        case .useSSLFailed, .sslConnectError, .peerFailedVerification, .sslCACertBadFile:
             return .failure(.transient(code: nil, reply: "TLS failed with \(reason)"))
         default:
             return .failure(.transient(code: nil, reply: "connection to \(reason)"))

@@ -1,3 +1,4 @@
+import BillportCore
 import Foundation
 
 /// A PDF document: pages, and what it says about itself. `render()` gives PDF 1.7 bytes;
@@ -44,11 +45,10 @@ enum PDFSyntax {
 
     /// `D:20261101000000Z`.
     static func date(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return String(format: "D:%04d%02d%02d%02d%02d%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                      parts.tm_hour, parts.tm_min, parts.tm_sec)
+        let parts = UTCDateParts(epochSeconds: Int(date.timeIntervalSince1970.rounded(.down)))
+        let pad = UTCDateParts.padded
+        return "D:\(pad(parts.year, 4))\(pad(parts.month, 2))\(pad(parts.day, 2))"
+            + "\(pad(parts.hour, 2))\(pad(parts.minute, 2))\(pad(parts.second, 2))Z"
     }
 
     /// A PDF name made of letters and digits only (`/ABCDEF+DejaVuSans`).

@@ -1,3 +1,4 @@
+import BillportCore
 import Foundation
 import HTTPClient
 
@@ -66,8 +67,8 @@ public struct StripeClient: Sendable {
         return try decodeSession(response)
     }
 
-    private func baseHeaders() -> HTTPClientHeaders {
-        var headers: HTTPClientHeaders = ["Authorization": "Bearer " + configuration.secretKey.raw,
+    private func baseHeaders() -> HTTPHeaders {
+        var headers: HTTPHeaders = ["Authorization": "Bearer " + configuration.secretKey.raw,
                                           "Accept": "application/json"]
         if let version = configuration.apiVersion { headers.add("Stripe-Version", version) }
         return headers

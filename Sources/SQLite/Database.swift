@@ -1,5 +1,4 @@
 import BillportCore
-import Dispatch
 import Foundation
 import Synchronization
 
@@ -124,24 +123,20 @@ public final class Database: Sendable {
 
 /// A connection reachable only on its own serial queue.
 private final class Confined: @unchecked Sendable {
-    // Safety: `connection` is touched only inside `queue`'s blocks.
+    // Safety: `connection` is touched only inside bodies run on `queue`.
     private let connection: Connection
-    private let queue: DispatchQueue
+    private let queue: BlockingQueue
 
     init(connection: Connection, label: String) {
         self.connection = connection
-        self.queue = DispatchQueue(label: label)
+        self.queue = BlockingQueue(label: label)
     }
 
     func sync<T>(_ body: (Connection) throws -> T) throws -> T {
-        try queue.sync { try body(connection) }
+        try queue.runBlocking { try body(connection) }
     }
 
     func async<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                continuation.resume(with: Result { try body(self.connection) })
-            }
-        }
+        try await queue.run { try body(self.connection) }
     }
 }

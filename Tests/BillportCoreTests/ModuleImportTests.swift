@@ -93,4 +93,21 @@ import Testing
         }
         #expect(exposed.isEmpty, "\(exposed.sorted().joined(separator: "\n"))")
     }
+
+    /// Each C library has one Swift wrapper module; everything else talks to the wrapper.
+    @Test func onlyTheWrapperModulesImportCModules() throws {
+        let targets = try Self.targets()
+        let wrappers: Set<String> = ["SQLite", "Tokens", "Curl"]
+        var importers: [String] = []
+        for (name, target) in targets where target.path.hasPrefix("Sources/") && !wrappers.contains(name) {
+            for file in Self.swiftFiles(under: target.path) {
+                for (module, _) in try Self.imports(in: file, among: ["CSQLite", "COpenSSL", "CCurl"]) {
+                    importers.append("\(target.path)/\(file.lastPathComponent) imports \(module)")
+                }
+            }
+            let cDependencies = target.dependencies.intersection(["CSQLite", "COpenSSL", "CCurl"])
+            if !cDependencies.isEmpty { importers.append("\(name) depends on \(cDependencies.sorted())") }
+        }
+        #expect(importers.isEmpty, "\(importers.sorted().joined(separator: "\n"))")
+    }
 }

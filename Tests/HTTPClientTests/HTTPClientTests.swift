@@ -1,3 +1,4 @@
+import BillportCore
 import Foundation
 import HTTPClient
 import HTTPServer
@@ -221,7 +222,7 @@ let echo: HTTPHandler = { request in
     }
 
     @Test func headersCompareNamesCaseInsensitively() {
-        var headers: HTTPClientHeaders = ["Accept": "a", "X-Two": "1"]
+        var headers: HTTPHeaders = ["Accept": "a", "X-Two": "1"]
         headers.add("x-two", "2")
         #expect(headers["ACCEPT"] == "a")
         #expect(headers.values(for: "X-TWO") == ["1", "2"])

@@ -1,3 +1,4 @@
+import BillportCore
 import TestSupport
 import Foundation
 import Testing

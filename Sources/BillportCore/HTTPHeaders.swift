@@ -1,4 +1,5 @@
-/// Header fields in arrival order, looked up without regard to ASCII case (RFC 9110 §5.1).
+/// Header fields in arrival order, looked up without regard to ASCII case (RFC 9110 §5.1):
+/// the one header type of the server's requests and responses and the client's.
 ///
 /// Duplicates are kept as separate fields in order; nothing is merged silently.
 public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
@@ -72,23 +73,8 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     /// Iterates over the fields in order.
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
 
-    /// The comma-separated list elements of every `name` field, lowercased and trimmed,
-    /// empty elements dropped (RFC 9110 §5.6.1). Split on the comma byte, not on Characters:
-    /// a combining mark after a comma would otherwise hide it (`close,\u{301}` read as one
-    /// element), and the server would read a list differently from a proxy in front of it.
-    func listTokens(for name: String) -> [String] {
-        var tokens: [String] = []
-        for field in fields where Self.namesMatch(field.name, name) {
-            for element in field.value.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: true) {
-                let trimmed = String(decoding: element, as: UTF8.self).trimmingASCIIWhitespace()
-                if !trimmed.isEmpty { tokens.append(trimmed.lowercasedASCII()) }
-            }
-        }
-        return tokens
-    }
-
     /// Compares two names byte by byte, folding ASCII case only.
-    static func namesMatch(_ lhs: String, _ rhs: String) -> Bool {
+    public static func namesMatch(_ lhs: String, _ rhs: String) -> Bool {
         var left = lhs.utf8.makeIterator()
         var right = rhs.utf8.makeIterator()
         while true {
@@ -96,27 +82,15 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
             case (nil, nil):
                 return true
             case let (a?, b?):
-                if a != b && HTTPSyntax.lowercased(a) != HTTPSyntax.lowercased(b) { return false }
+                if a != b && Self.lowercased(a) != Self.lowercased(b) { return false }
             default:
                 return false
             }
         }
     }
-}
 
-extension StringProtocol {
-    /// Drops leading and trailing spaces and tabs (OWS, RFC 9110 §5.6.3).
-    func trimmingASCIIWhitespace() -> String {
-        let bytes = Array(utf8)
-        var start = 0
-        var end = bytes.count
-        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
-        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
-    }
-
-    /// Lowercases ASCII letters only, leaving every other byte alone.
-    func lowercasedASCII() -> String {
-        String(decoding: utf8.map(HTTPSyntax.lowercased), as: UTF8.self)
+    @inline(__always)
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
     }
 }
