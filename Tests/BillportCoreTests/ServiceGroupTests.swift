@@ -36,8 +36,9 @@ import Testing
             case returnsAtOnce
             /// Throws as soon as it has started.
             case fails
-            /// Ignores its signal; only cancellation ends it.
-            case ignoresShutdown
+            /// Ignores its signal and cancellation alike until `released`; then notes whether it
+            /// was cancelled.
+            case ignoresShutdown(released: ShutdownSignal)
         }
 
         let name: String
@@ -57,8 +58,9 @@ import Testing
                 timeline.note("\(name) returned")
             case .fails:
                 throw FakeFailure()
-            case .ignoresShutdown:
-                await ShutdownSignal().wait()
+            case .ignoresShutdown(let released):
+                // An unstructured task does not inherit the cancellation.
+                await Task { await released.wait() }.value
                 timeline.note(Task.isCancelled ? "\(name) cancelled" : "\(name) ended")
             }
         }
@@ -106,10 +108,11 @@ import Testing
         #expect(stops == ["views stopping", "views stopped", "worker stopping", "worker stopped"])
     }
 
-    @Test func theDeadlineCancelsAServiceThatWillNotStop() async throws {
+    @Test func theDeadlineCancelsAServiceThatWillNotStopAndEndsTheGroupWithoutIt() async throws {
         let timeline = Timeline(services: 2)
         let logs = InMemoryLogHandler()
-        let group = ServiceGroup(services: services(timeline, [("stubborn", .ignoresShutdown), ("http", .drains)]),
+        let released = ShutdownSignal()
+        let group = ServiceGroup(services: services(timeline, [("stubborn", .ignoresShutdown(released: released)), ("http", .drains)]),
                                  shutdownDeadline: .milliseconds(300), logger: logs.logger())
         let shutdown = ShutdownSignal()
         let running = Task { try await group.run(until: shutdown) }
@@ -117,8 +120,22 @@ import Testing
         shutdown.trigger()
         let error = await #expect(throws: ShutdownDeadlineExceeded.self) { try await running.value }
         #expect(error?.services == ["stubborn"])
-        #expect(Array(timeline.all.dropFirst(2)) == ["http stopping", "http stopped", "stubborn cancelled"])
-        #expect(logs.text.contains("shutdown deadline passed; cancelling services still running"))
+        #expect(logs.text.contains("shutdown deadline passed; cancelling services still running deadline=300ms services=stubborn"))
+        // The group returned while the stubborn service still ran; it was cancelled all the same.
+        #expect(Array(timeline.all.dropFirst(2)) == ["http stopping", "http stopped"])
+        released.trigger()
+        try await eventually("the stubborn service ends") { timeline.all.count == 5 }
+        #expect(timeline.all.last == "stubborn cancelled")
+    }
+
+    @Test func cancellingTheCallerCancelsTheServicesAndWaitsForThem() async throws {
+        let timeline = Timeline(services: 2)
+        let group = ServiceGroup(services: services(timeline, [("worker", .drains), ("http", .drains)]), logger: .disabled)
+        let running = Task { try await group.run(until: ShutdownSignal()) }
+        await timeline.allStarted.wait()
+        running.cancel()
+        try await running.value
+        #expect(Set(timeline.all.filter { $0.hasSuffix("stopped") }) == ["worker stopped", "http stopped"])
     }
 
     @Test func anEmptyGroupReturnsAtOnce() async throws {
