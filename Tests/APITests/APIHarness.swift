@@ -34,7 +34,8 @@ final class APIHarness: Sendable {
     let api: BillportAPI
 
     /// `limits` and the read timeouts apply on `.live` only: on `.direct` no parser runs.
-    init(transport: APITransport = .direct, limits: HTTPParserLimits = .init(), renderer: (any InvoiceRenderer)? = StubRenderer(), clock: any WallClock = SystemClock(),
+    init(transport: APITransport = .direct, limits: HTTPParserLimits = .init(), renderer: (any InvoiceRenderer)? = StubRenderer(),
+         clock: any WallClock = SystemClock(),
          views: ((SQLitePortalStore) -> ViewRecorder)? = nil, rateLimits: (perAddress: Int, perToken: Int) = (0, 0),
          stripeBaseURL: String = "https://api.stripe.com", renderPool: RenderPoolSettings = RenderPoolSettings(),
          logger: Logger = .disabled, configure: (inout APIConfiguration) -> Void = { _ in }) throws {
@@ -106,6 +107,7 @@ final class APIHarness: Sendable {
             for (key, value) in http.allHeaderFields { fields["\(key)"] = "\(value)" }
             self.init(status: http.statusCode, headers: fields, body: data)
         }
+
         func header(_ name: String) -> String? {
             headers.first { $0.key.lowercased() == name.lowercased() }?.value
         }
@@ -141,9 +143,10 @@ final class APIHarness: Sendable {
     /// Sends `request` through `transport` (this harness's unless given: a `.live` harness can
     /// also call its handler directly, so tests can compare the two).
     func deliver(_ request: URLRequest, followRedirects: Bool, via transport: APITransport? = nil) async throws -> Reply {
-        guard (transport ?? self.transport) == .live, let sessions else {
+        guard (transport ?? self.transport) == .live else {
             return try await DirectClient(handler: api.handler).send(request, followRedirects: followRedirects)
         }
+        guard let sessions else { preconditionFailure("a .direct APIHarness has no server: make it with transport: .live") }
         let (data, response) = try await (followRedirects ? sessions.following : sessions.unredirected).data(for: request)
         return Reply(data: data, response: response)
     }

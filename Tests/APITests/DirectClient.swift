@@ -58,6 +58,8 @@ struct DirectClient: Sendable {
             throw URLError(.unsupportedURL, userInfo: [NSLocalizedDescriptionKey: "the parser answers this request: use .live"])
         }
         let body = request.httpBody.map(Array.init) ?? []
+        // URLSession refuses these before sending anything.
+        if method == .get, !body.isEmpty { throw URLError(.dataLengthExceedsMaximum) }
         let served = await handler(HTTPRequest(
             method: method, path: components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath,
             query: components.percentEncodedQuery, headers: Self.wireHeaders(of: request, method: method, body: body),
@@ -75,7 +77,7 @@ struct DirectClient: Sendable {
         func addDefault(_ name: String, _ value: String) {
             if !headers.contains(name) { headers.add(name, value) }
         }
-        addDefault("Host", request.url?.host ?? "127.0.0.1")
+        addDefault("Host", [request.url?.host, request.url?.port.map(String.init)].compactMap { $0 }.joined(separator: ":"))
         addDefault("User-Agent", userAgent)
         addDefault("Accept", "*/*")
         addDefault("Connection", "keep-alive")
