@@ -108,11 +108,13 @@ import Testing
         #expect(stops == ["views stopping", "views stopped", "worker stopping", "worker stopped"])
     }
 
+    /// The one service never stops (how long the others would take does not matter here: on
+    /// a busy machine even a quick drain can outlast a short deadline).
     @Test func theDeadlineCancelsAServiceThatWillNotStopAndEndsTheGroupWithoutIt() async throws {
-        let timeline = Timeline(services: 2)
+        let timeline = Timeline(services: 1)
         let logs = InMemoryLogHandler()
         let released = ShutdownSignal()
-        let group = ServiceGroup(services: services(timeline, [("stubborn", .ignoresShutdown(released: released)), ("http", .drains)]),
+        let group = ServiceGroup(services: services(timeline, [("stubborn", .ignoresShutdown(released: released))]),
                                  shutdownDeadline: .milliseconds(300), logger: logs.logger())
         let shutdown = ShutdownSignal()
         let running = Task { try await group.run(until: shutdown) }
@@ -122,9 +124,9 @@ import Testing
         #expect(error?.services == ["stubborn"])
         #expect(logs.text.contains("shutdown deadline passed; cancelling services still running deadline=300ms services=stubborn"))
         // The group returned while the stubborn service still ran; it was cancelled all the same.
-        #expect(Array(timeline.all.dropFirst(2)) == ["http stopping", "http stopped"])
+        #expect(timeline.all == ["stubborn started"])
         released.trigger()
-        try await eventually("the stubborn service ends") { timeline.all.count == 5 }
+        try await eventually("the stubborn service ends") { timeline.all.count == 2 }
         #expect(timeline.all.last == "stubborn cancelled")
     }
 
