@@ -173,6 +173,8 @@ struct HTTPService: Service {
     let server: HTTPServer
     let logger: Logger
     let publicBaseURL: String
+    /// How long in-flight requests may take to finish once shutdown begins.
+    static let drainGracePeriod: Duration = .seconds(10)
 
     func run(until shutdown: ShutdownSignal) async throws {
         let port: Int
@@ -183,6 +185,6 @@ struct HTTPService: Service {
         }
         logger.info("http listening", ["port": "\(port)", "publicBaseURL": publicBaseURL])
         await shutdown.wait()
-        await server.shutdown(gracePeriod: .seconds(10))
+        await server.shutdown(gracePeriod: Self.drainGracePeriod)
     }
 }

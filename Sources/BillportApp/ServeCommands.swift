@@ -12,7 +12,10 @@ enum ServeCommands {
             every configured queue and the scheduler (which fires only while this process holds
             the leader lease). SIGTERM or
             SIGINT stops claiming, lets running jobs finish for worker.shutdownGrace, gives the
-            rest back to the queue and exits; a second signal exits at once.
+            rest back to the queue and exits; a second signal exits at once. The roles stop one
+            after the other: HTTP (in-flight requests finish), the view recorder's last flush,
+            the scheduler, the workers; whatever still runs worker.shutdownGrace + 30s after the
+            signal is cancelled and serve exits 1.
             """) { _, context, console in
             try await runServices(context, console: console, http: true, worker: true, scheduler: context.configuration.schedulerEnabled)
         },
@@ -50,24 +53,39 @@ enum ServeCommands {
     static func runServices(_ context: AppContext, console: Console, http: Bool, worker: Bool, scheduler: Bool) async throws -> Int32 {
         let database = try context.openDatabase()
         let store = context.jobStore(database)
-        var services: [any Service] = []
         let renderPool = (http || worker) ? context.renderPool(try context.renderer()) : nil
+        var front: [any Service] = []
         if http, let renderPool {
             let views = context.viewRecorder(jobs: store)
-            services.append(views)
-            services.append(try context.httpService(jobs: store, renderPool: renderPool, views: views))
+            front = [views, try context.httpService(jobs: store, renderPool: renderPool, views: views)]
         }
+        // Start order, so that shutdown stops them the other way round: the workers first (they
+        // take what everything else enqueues, so they stop last and their grace period starts
+        // only once nothing enqueues any more), then the scheduler, the view recorder, and the
+        // HTTP server last (it stops first: no new requests, and the views recorded while it
+        // drains still get the recorder's last flush).
+        var services: [any Service] = []
         if worker, let renderPool { services.append(try context.workerPool(store: store, renderPool: renderPool)) }
         if scheduler { services.append(context.scheduler(store: store)) }
+        services += front
         let shutdown = ShutdownSignal()
         let trap = SignalTrap(shutdown: shutdown, logger: context.logger)
         context.logger.info("billport started", [
             "database": context.configuration.databasePath,
             "roles": [http ? "http" : nil, worker ? "worker" : nil, scheduler ? "scheduler" : nil].compactMap { $0 }.joined(separator: ","),
         ])
-        try await ServiceGroup(services: services, logger: context.logger).run(until: shutdown)
+        try await ServiceGroup(services: services, shutdownDeadline: shutdownDeadline(context.configuration), logger: context.logger)
+            .run(until: shutdown)
         withExtendedLifetime(trap) {}
         return 0
+    }
+
+    /// One deadline for the whole ordered stop: the HTTP drain, the workers' grace period and the
+    /// time they then have to write outcomes (`WorkerPool`), and a margin for the view recorder's
+    /// last flush and the scheduler's resignation. Past it, `serve` cancels what still runs and
+    /// exits 1 naming it.
+    static func shutdownDeadline(_ configuration: BillportConfiguration) -> Duration {
+        HTTPService.drainGracePeriod + configuration.worker.shutdownGracePeriod + .seconds(20)
     }
 }
 

@@ -15,24 +15,28 @@ import SQLite
 import TestSupport
 import Tokens
 
-/// The real API on a real server on an ephemeral port, over a temporary database, driven by a
-/// real HTTP client (URLSession).
+/// The real API over a temporary database, driven like a real HTTP client: in-process by
+/// default (`.direct`, see `DirectClient`), or on a real server on an ephemeral port through
+/// URLSession (`.live`) for tests that need the connection itself.
 final class APIHarness: Sendable {
     let temp: TemporaryDatabase
     let stores: BillingStores
     let jobs: SQLiteJobStore
     let signer = JWTSigner(key: Array(repeating: 42, count: 32))
-    let server: HTTPServer
-    let port: Int
+    /// How `send` reaches the API.
+    let transport: APITransport
+    private let server: HTTPServer?
+    private let listeningPort: Int?
     let base = "https://billing.example.com"
-    let session: URLSession
-    /// A client that shows a redirect instead of following it.
-    let unredirected: URLSession
+    /// The `.live` server's clients: one follows redirects, the other shows them.
+    private let sessions: (following: URLSession, unredirected: URLSession)?
     let clock: any WallClock
     /// The API itself, for tests that look at its routes or its rate limiters.
     let api: BillportAPI
 
-    init(limits: HTTPParserLimits = .init(), renderer: (any InvoiceRenderer)? = StubRenderer(), clock: any WallClock = SystemClock(),
+    /// `limits` and the read timeouts apply on `.live` only: on `.direct` no parser runs.
+    init(transport: APITransport = .direct, limits: HTTPParserLimits = .init(), renderer: (any InvoiceRenderer)? = StubRenderer(),
+         clock: any WallClock = SystemClock(),
          views: ((BillingStores) -> ViewRecorder)? = nil, rateLimits: (perAddress: Int, perToken: Int) = (0, 0),
          stripeBaseURL: String = "https://api.stripe.com", renderPool: RenderPoolSettings = RenderPoolSettings(),
          logger: Logger = .disabled, configure: (inout APIConfiguration) -> Void = { _ in }) throws {
@@ -46,20 +50,34 @@ final class APIHarness: Sendable {
         api = BillportAPI(stores: stores, jobs: jobs, signer: signer, configuration: configuration, renderer: renderer,
                           renderPool: renderer.map { PDFRenderPool(renderer: $0, settings: renderPool, logger: logger) },
                           views: views?(stores), clock: clock, logger: logger)
-        var serverConfiguration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
-        serverConfiguration.limits = limits
-        serverConfiguration.headReadTimeout = .milliseconds(300)
-        serverConfiguration.bodyReadTimeout = .milliseconds(300)
-        server = HTTPServer(configuration: serverConfiguration, handler: api.handler)
-        port = try server.start()
-        let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.timeoutIntervalForRequest = 10
-        session = URLSession(configuration: sessionConfiguration)
-        unredirected = URLSession(configuration: sessionConfiguration, delegate: RefuseRedirects(), delegateQueue: nil)
+        self.transport = transport
+        if transport == .live {
+            var serverConfiguration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
+            serverConfiguration.limits = limits
+            serverConfiguration.headReadTimeout = .milliseconds(300)
+            serverConfiguration.bodyReadTimeout = .milliseconds(300)
+            let server = HTTPServer(configuration: serverConfiguration, handler: api.handler)
+            listeningPort = try server.start()
+            self.server = server
+            let sessionConfiguration = URLSessionConfiguration.ephemeral
+            sessionConfiguration.timeoutIntervalForRequest = 10
+            sessions = (URLSession(configuration: sessionConfiguration),
+                        URLSession(configuration: sessionConfiguration, delegate: RefuseRedirects(), delegateQueue: nil))
+        } else {
+            server = nil
+            listeningPort = nil
+            sessions = nil
+        }
+    }
+
+    /// The `.live` server's port.
+    var port: Int {
+        guard let listeningPort else { preconditionFailure("a .direct APIHarness has no port: make it with transport: .live") }
+        return listeningPort
     }
 
     func stop() async {
-        await server.shutdown(gracePeriod: .seconds(1))
+        await server?.shutdown(gracePeriod: .seconds(1))
     }
 
     /// A token for `tenant` with `perms`, valid for an hour unless `exp` says otherwise.
@@ -76,6 +94,21 @@ final class APIHarness: Sendable {
         var text: String { String(decoding: body, as: UTF8.self) }
         var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
         var errorField: String? { (json["error"] as? [String: Any])?["field"] as? String }
+
+        init(status: Int, headers: [String: String], body: Data) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
+
+        /// What URLSession answered.
+        init(data: Data, response: URLResponse) {
+            let http = response as! HTTPURLResponse
+            var fields: [String: String] = [:]
+            for (key, value) in http.allHeaderFields { fields["\(key)"] = "\(value)" }
+            self.init(status: http.statusCode, headers: fields, body: data)
+        }
+
         func header(_ name: String) -> String? {
             headers.first { $0.key.lowercased() == name.lowercased() }?.value
         }
@@ -84,7 +117,15 @@ final class APIHarness: Sendable {
     /// Sends one request; `json` is encoded as the body, `rawBody` sent as is.
     func send(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, rawBody: String? = nil,
               bytes: [UInt8]? = nil, headers: [String: String] = [:], followRedirects: Bool = true) async throws -> Reply {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        let request = try urlRequest(method, path, token: token, json: json, rawBody: rawBody, bytes: bytes, headers: headers)
+        return try await deliver(request, followRedirects: followRedirects)
+    }
+
+    /// The request `send` makes for these arguments, addressed to this harness's server.
+    func urlRequest(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, rawBody: String? = nil,
+                    bytes: [UInt8]? = nil, headers: [String: String] = [:]) throws -> URLRequest {
+        let origin = listeningPort.map { "http://127.0.0.1:\($0)" } ?? DirectClient.origin
+        var request = URLRequest(url: URL(string: origin + path)!)
         request.httpMethod = method
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let json {
@@ -97,11 +138,18 @@ final class APIHarness: Sendable {
         }
         if let bytes { request.httpBody = Data(bytes) }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await (followRedirects ? session : unredirected).data(for: request)
-        let http = response as! HTTPURLResponse
-        var fields: [String: String] = [:]
-        for (key, value) in http.allHeaderFields { fields["\(key)"] = "\(value)" }
-        return Reply(status: http.statusCode, headers: fields, body: data)
+        return request
+    }
+
+    /// Sends `request` through `transport` (this harness's unless given: a `.live` harness can
+    /// also call its handler directly, so tests can compare the two).
+    func deliver(_ request: URLRequest, followRedirects: Bool, via transport: APITransport? = nil) async throws -> Reply {
+        guard (transport ?? self.transport) == .live else {
+            return try await DirectClient(handler: api.handler).send(request, followRedirects: followRedirects)
+        }
+        guard let sessions else { preconditionFailure("a .direct APIHarness has no server: make it with transport: .live") }
+        let (data, response) = try await (followRedirects ? sessions.following : sessions.unredirected).data(for: request)
+        return Reply(data: data, response: response)
     }
 
     // MARK: Fixtures

@@ -99,7 +99,7 @@ import Testing
     }
 
     @Test func anOversizedBodyIs413() async throws {
-        let h = try APIHarness(limits: .init(maxBodyBytes: 4096))
+        let h = try APIHarness(transport: .live, limits: .init(maxBodyBytes: 4096))
         let acme = try await h.tenant("acme")
         let reply = try await h.send("POST", "/api/customers", token: acme.token, rawBody: "{\"name\": \"" + String(repeating: "x", count: 10_000) + "\"}")
         #expect(reply.status == 413)

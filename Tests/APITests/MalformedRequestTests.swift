@@ -7,7 +7,7 @@ import Testing
 /// status and, where the connection cannot be trusted any more, a close.
 @Suite struct MalformedRequestTests {
     @Test func oversizedHeadersAre431AndClosed() async throws {
-        let h = try APIHarness()
+        let h = try APIHarness(transport: .live)
         let client = try RawClient(port: h.port)
         try await client.send("GET /healthz HTTP/1.1\r\nHost: a\r\nX-Big: \(String(repeating: "x", count: 40_000))\r\n\r\n")
         let response = try await client.readResponse()
@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func anOverlongRequestLineIs414() async throws {
-        let h = try APIHarness()
+        let h = try APIHarness(transport: .live)
         let client = try RawClient(port: h.port)
         try await client.send("GET /api/invoices/view/\(String(repeating: "a", count: 9000)) HTTP/1.1\r\nHost: a\r\n\r\n")
         #expect(try await client.readResponse().status == 414)
@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func badChunkedEncodingIs400AndClosed() async throws {
-        let h = try APIHarness()
+        let h = try APIHarness(transport: .live)
         let acme = try await h.tenant("acme")
         let client = try RawClient(port: h.port)
         try await client.send("POST /api/customers HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer \(acme.token)\r\n"
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func aValidChunkedBodyIsAccepted() async throws {
-        let h = try APIHarness()
+        let h = try APIHarness(transport: .live)
         let acme = try await h.tenant("acme")
         let client = try RawClient(port: h.port)
         let json = #"{"name": "Chunky Bacon", "email": "cb@example.com"}"#
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func conflictingLengthsAre400() async throws {
-        let h = try APIHarness()
+        let h = try APIHarness(transport: .live)
         let client = try RawClient(port: h.port)
         try await client.send("POST /api/customers HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}")
         #expect(try await client.readResponse().status == 400)
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func aSlowClientGets408AndIsClosed() async throws {
-        let h = try APIHarness() // head and body timeouts of 300 ms
+        let h = try APIHarness(transport: .live) // head and body timeouts of 300 ms
         let client = try RawClient(port: h.port)
         try await client.send("POST /api/customers HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{\"na")
         let response = try await client.readResponse(timeout: .seconds(5))
@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func unsupportedVersionsAndTransferCodingsAreRefused() async throws {
-        let h = try APIHarness()
+        let h = try APIHarness(transport: .live)
         let old = try RawClient(port: h.port)
         try await old.send("GET /healthz HTTP/2.0\r\nHost: a\r\n\r\n")
         #expect(try await old.readResponse().status == 505)

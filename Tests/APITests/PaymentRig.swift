@@ -21,7 +21,7 @@ final class PaymentRig: Sendable {
     /// A tenant on the pro plan with the fake's key and webhook secret (unless `connect` is false).
     init(connect: Bool = true, renderer: (any InvoiceRenderer)? = StubRenderer(), logger: Logger = .disabled) async throws {
         fake = try await FakeStripe.start()
-        api = try APIHarness(renderer: renderer, stripeBaseURL: fake.baseURL, logger: logger)
+        api = try APIHarness(transport: .live, renderer: renderer, stripeBaseURL: fake.baseURL, logger: logger)
         tenant = try await api.tenant("acme")
         var handlers = JobHandlers()
         handlers.registerPayments(payments: api.stores.payments)
