@@ -45,7 +45,8 @@ import Testing
     static func imports(in file: URL, among modules: Set<String>) throws -> [(module: String, line: String)] {
         let text = try String(contentsOf: file, encoding: .utf8)
         return text.split(separator: "\n").compactMap { line in
-            guard let match = line.firstMatch(of: #/^\s*(?:@testable\s+|@_implementationOnly\s+|(?:internal|public|package|private|fileprivate)\s+)?import\s+([A-Za-z_][A-Za-z0-9_]*)/#),
+            // The regex is slow; most lines are not imports.
+            guard line.contains("import "), let match = line.firstMatch(of: #/^\s*(?:@testable\s+|@_implementationOnly\s+|(?:internal|public|package|private|fileprivate)\s+)?import\s+([A-Za-z_][A-Za-z0-9_]*)/#),
                   modules.contains(String(match.output.1)) else { return nil }
             return (String(match.output.1), String(line))
         }
