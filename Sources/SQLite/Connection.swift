@@ -45,6 +45,9 @@ public final class Connection {
         sqlite3_close_v2(handle)
     }
 
+    /// The SQL of every cached (prepared) statement.
+    var cachedSQL: Set<String> { Set(cache.keys) }
+
     // MARK: Running statements
 
     /// Runs one statement to completion (cached and reused).

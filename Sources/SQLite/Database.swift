@@ -115,6 +115,12 @@ public final class Database: Sendable {
         }
     }
 
+    /// The SQL text of every statement this object's connections have prepared (and cached):
+    /// what the process actually ran, for checking query plans against real traffic.
+    public func preparedStatements() throws -> Set<String> {
+        try writer.sync { $0.cachedSQL }.union(reader.sync { $0.cachedSQL })
+    }
+
     /// Runs `body` on the writer connection outside any transaction (PRAGMAs, VACUUM, checkpoints).
     public func withWriterConnection<T>(_ body: (Connection) throws -> T) throws -> T {
         try writer.sync(body)
