@@ -84,6 +84,7 @@ struct LogoBombBench {
         }
         let (bombTenant, bombPaths) = try await sharedInvoices("bomb", 3)
         let (_, ordinaryPaths) = try await sharedInvoices("ordinary", 1)
+        try await dropPendingRenders(database)
         let bomb = Self.zeroPNG(width: 10_000, height: 4_000)
         try await database.write { db in try db.execute("UPDATE tenants SET logo = ? WHERE id = ?", bomb, bombTenant) }
         return (bombPaths, ordinaryPaths[0])

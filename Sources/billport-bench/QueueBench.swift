@@ -1,3 +1,4 @@
+import Billing
 import BillportCore
 import Foundation
 import Queue
@@ -125,4 +126,11 @@ struct QueueBench {
 struct BenchFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Drops the `pdf.render` jobs that issuing the bench's invoices enqueued: the benches measure
+/// invoices issued long ago, whose PDFs were rendered then, and a backlog of renders would
+/// compete with what they time.
+func dropPendingRenders(_ database: Database) async throws {
+    try await database.write { db in try db.execute("DELETE FROM jobs WHERE kind = ?", BillingJob.renderPDF.name) }
 }

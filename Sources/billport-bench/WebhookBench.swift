@@ -95,6 +95,7 @@ struct WebhookBench {
             publicIDs.append(try await stores.invoices.issue(tenantID: tenant.id, id: invoice.id).publicID)
             ids.append(invoice.id)
         }
+        try await dropPendingRenders(database)
         try await database.write { [events, ids] db in
             for index in 0..<events {
                 try db.execute("""
