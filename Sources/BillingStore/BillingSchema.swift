@@ -349,5 +349,18 @@ public enum BillingSchema {
             UPDATE email_log SET detail = 'mail: the server could not write the message to its outbox'
                 WHERE status = 'failed' AND detail LIKE 'mail: cannot write %';
             """),
+        // The customer portal reads one customer's invoices only: its pages newest first, its
+        // open items (covering, so the balances never read a row) and its credited invoices. The
+        // columns of each partial condition are repeated in the index so that SQLite checks them
+        // there rather than in the row (skipped `offset` rows and open items never touch the table).
+        Migration(id: "portal.012_portal_indexes", sql: """
+            CREATE INDEX invoices_customer_visible ON invoices (tenant_id, customer_id, id, type, issued_at)
+                WHERE type = 'AR' AND issued_at IS NOT NULL;
+            CREATE INDEX invoices_customer_open
+                ON invoices (tenant_id, customer_id, currency, due_date, total, amount_paid, amount_credited, status, type, issued_at)
+                WHERE status = 'issued' AND type = 'AR' AND issued_at IS NOT NULL;
+            CREATE INDEX invoices_customer_credited ON invoices (tenant_id, customer_id, id, type, issued_at, amount_credited)
+                WHERE amount_credited > 0 AND type = 'AR' AND issued_at IS NOT NULL;
+            """),
     ]
 }
