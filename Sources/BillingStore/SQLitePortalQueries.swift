@@ -3,9 +3,9 @@ import BillportCore
 import Foundation
 import SQLite
 
-/// The customer portal's reads: each one walks an index scoped to the customer
-/// (`portal.012_portal_indexes`) and reads the page or the open items only, so a customer with
-/// years of paid invoices costs what a new one costs.
+/// The customer portal's reads: each one walks an index or a table scoped to the customer
+/// (`portal.012_portal_indexes`) and reads the page, or one row per currency and due date, so a
+/// customer with years of invoices costs what a new one costs.
 extension SQLiteInvoiceStore {
     public func portalInvoicePage(tenantID: Int64, customerID: Int64, limit: Int, offset: Int, before: String?) async throws -> InvoicePage? {
         try await database.read { db in
@@ -30,24 +30,23 @@ extension SQLiteInvoiceStore {
         let edges = CustomerBalance.AgingBoundaries(today: today)
         return try await database.read { db in
             do {
-                return try db.query(Self.balanceSQL, tenantID, customerID, edges.current.description, edges.late30.description,
-                                    edges.late60.description, edges.late90.description) { row in
+                let rows = try db.query(Self.balanceSQL, tenantID, customerID, edges.current.description, edges.late30.description,
+                                        edges.late60.description, edges.late90.description) { row in
                     var balance = CustomerBalance(currency: row.string(0))
                     (balance.outstanding, balance.overdue, balance.current) = (row.int64(1), row.int64(2), row.int64(3))
                     (balance.days1to30, balance.days31to60, balance.days61to90, balance.over90) = (row.int64(4), row.int64(5), row.int64(6), row.int64(7))
-                    return balance
+                    return (balance: balance, beyondInt64: row.bool(8))
                 }
-            } catch let error as SQLiteError where error.message.contains("integer overflow") {
-                // SQLite's SUM stops at Int64 without naming the currency: the reference rule over
-                // the same open items names it.
-                let items = try db.query(Self.openItemsSQL, tenantID, customerID) { row in
-                    CustomerBalance.OpenItem(currency: row.string(0), dueDate: CalendarDate(parsing: row.string(1)) ?? today,
-                                             amountDue: Invoice.amountDue(total: row.int64(2), paid: row.int64(3), credited: row.int64(4),
-                                                                          status: .issued))
-                }
-                _ = try CustomerBalance.of(openItems: items, today: today)
-                throw error
+                if !rows.contains(where: \.beyondInt64) { return rows.map(\.balance) }
+            } catch let error as SQLiteError where error.message.contains("integer overflow") {}
+            // A sum went beyond Int64: the reference rule over the open invoices themselves names
+            // the currency (or, once payments brought it back, gives the balances).
+            let items = try db.query(Self.openInvoicesSQL, tenantID, customerID) { row in
+                CustomerBalance.OpenItem(currency: row.string(0), dueDate: CalendarDate(parsing: row.string(1)) ?? today,
+                                         amountDue: Invoice.amountDue(total: row.int64(2), paid: row.int64(3), credited: row.int64(4),
+                                                                      status: .issued))
             }
+            return try CustomerBalance.of(openItems: items, today: today)
         }
     }
 
@@ -61,24 +60,26 @@ extension SQLiteInvoiceStore {
         }
     }
 
-    /// The customer's open items: issued, buyer-visible, something due (`CustomerBalance.OpenItem`).
-    private static let openItems = """
-        FROM invoices i WHERE i.tenant_id = ?1 AND i.customer_id = ?2 AND i.status = 'issued' AND \(BuyerVisibility.condition("i"))
+    /// The customer's open invoices: issued, buyer-visible, something due (`CustomerBalance.OpenItem`).
+    private static let openInvoicesSQL = """
+        SELECT i.currency, i.due_date, i.total, i.amount_paid, i.amount_credited
+        FROM invoices i WHERE i.tenant_id = ? AND i.customer_id = ? AND \(BuyerVisibility.condition("i")) AND i.status = 'issued'
             AND i.total - i.amount_paid - i.amount_credited > 0
         """
 
-    private static let openItemsSQL = "SELECT i.currency, i.due_date, i.total, i.amount_paid, i.amount_credited " + openItems
-
-    /// `CustomerBalance.of` in SQL: per currency, the amount due summed whole, past `?3` (today),
-    /// and into the aging buckets bounded by `CustomerBalance.AgingBoundaries` (`?3`…`?6`).
+    /// `CustomerBalance.of` over `customer_open_items` (one row per currency and due date): per
+    /// currency, the amount due summed whole, past `?3` (today) and into the aging buckets
+    /// bounded by `CustomerBalance.AgingBoundaries` (`?3`…`?6`); and whether a stored sum had
+    /// gone beyond Int64 (REAL).
     private static let balanceSQL = """
-        SELECT currency, SUM(due), SUM(CASE WHEN due_date < ?3 THEN due ELSE 0 END),
-            SUM(CASE WHEN due_date >= ?3 THEN due ELSE 0 END),
-            SUM(CASE WHEN due_date < ?3 AND due_date >= ?4 THEN due ELSE 0 END),
-            SUM(CASE WHEN due_date < ?4 AND due_date >= ?5 THEN due ELSE 0 END),
-            SUM(CASE WHEN due_date < ?5 AND due_date >= ?6 THEN due ELSE 0 END),
-            SUM(CASE WHEN due_date < ?6 THEN due ELSE 0 END)
-        FROM (SELECT i.currency AS currency, i.due_date AS due_date, i.total - i.amount_paid - i.amount_credited AS due \(openItems))
+        SELECT currency, SUM(amount_due), SUM(CASE WHEN due_date < ?3 THEN amount_due ELSE 0 END),
+            SUM(CASE WHEN due_date >= ?3 THEN amount_due ELSE 0 END),
+            SUM(CASE WHEN due_date < ?3 AND due_date >= ?4 THEN amount_due ELSE 0 END),
+            SUM(CASE WHEN due_date < ?4 AND due_date >= ?5 THEN amount_due ELSE 0 END),
+            SUM(CASE WHEN due_date < ?5 AND due_date >= ?6 THEN amount_due ELSE 0 END),
+            SUM(CASE WHEN due_date < ?6 THEN amount_due ELSE 0 END),
+            MAX(typeof(amount_due) != 'integer')
+        FROM customer_open_items WHERE tenant_id = ?1 AND customer_id = ?2
         GROUP BY currency ORDER BY currency
         """
 

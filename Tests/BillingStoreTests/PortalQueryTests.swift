@@ -98,6 +98,67 @@ import Testing
         }
     }
 
+    /// The balances of `acme`'s customer equal the reference rule over the full load on `today`.
+    func expectBalancesAgree(_ acme: BillingFixture, _ comment: Comment, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let expected = try CustomerBalance.of(try await fullLoad(tenantID: acme.tenant.id, customerID: acme.customer.id), today: today)
+        let balances = try await stores.invoices.customerBalances(tenantID: acme.tenant.id, customerID: acme.customer.id, today: today)
+        #expect(balances == expected, comment, sourceLocation: sourceLocation)
+        let leftovers = try await temp.database.read { db in
+            try db.queryOne("SELECT count(*) FROM customer_open_items WHERE items <= 0 OR amount_due <= 0") { $0.int(0) }
+        }
+        #expect(leftovers == 0, comment, sourceLocation: sourceLocation)
+    }
+
+    @Test func balancesFollowEveryChangeToAnInvoiceInTheSameTransaction() async throws {
+        let acme = try await fixture()
+        let changes = [
+            "UPDATE invoices SET amount_paid = total, status = 'paid' WHERE number = 'LATE-31'",
+            "UPDATE invoices SET amount_paid = amount_paid + 1234 WHERE number = 'ANCIENT'",
+            "UPDATE invoices SET amount_credited = total WHERE number = 'LATE-61'",
+            "UPDATE invoices SET status = 'cancelled' WHERE number = 'JPY-LATE'",
+            "UPDATE invoices SET status = 'issued', issued_at = 5 WHERE number = 'DRAFT'",
+            "UPDATE invoices SET type = 'AR' WHERE number = 'AP-BILL'",
+            "UPDATE invoices SET type = 'AP' WHERE number = 'FUTURE'",
+            "UPDATE invoices SET due_date = '2026-12-10', currency = 'USD' WHERE number = 'LATE-1'",
+            "UPDATE invoices SET amount_paid = 0, status = 'issued' WHERE number = 'PAID'",
+            "UPDATE invoices SET customer_id = (SELECT id FROM customers WHERE name = 'N') WHERE number = 'USD-LATE'",
+            "DELETE FROM invoices WHERE number = 'LATE-91'",
+        ]
+        for change in changes {
+            try await temp.database.write { db in try db.execute(change) }
+            try await expectBalancesAgree(acme, "after \(change)")
+        }
+        // Through the stores: a credit note, issuing, cancelling.
+        let late90 = try #require(try await fullLoad(tenantID: acme.tenant.id, customerID: acme.customer.id).first { $0.number == "LATE-30" })
+        _ = try await stores.invoices.createCreditNote(tenantID: acme.tenant.id, invoiceID: late90.id, number: "CN-1", amount: 300, reason: nil)
+        try await expectBalancesAgree(acme, "after a credit note")
+        _ = try await stores.invoices.issue(tenantID: acme.tenant.id, id: acme.invoice.id)
+        try await expectBalancesAgree(acme, "after issuing")
+        _ = try await stores.invoices.cancel(tenantID: acme.tenant.id, id: late90.id)
+        try await expectBalancesAgree(acme, "after cancelling")
+    }
+
+    @Test func theMigrationCountsTheInvoicesThatAlreadyExist() async throws {
+        let released = BillingSchema.migrations.filter { $0.id != "portal.012_portal_indexes" }
+        let old = try TemporaryDatabase(migrations: QueueSchema.migrations + released)
+        let oldStores = BillingStores.sqlite(jobs: SQLiteJobStore(database: old.database), clock: SystemClock())
+        let acme = try await BillingFixture(stores: oldStores)
+        try await old.database.write { db in
+            for row in Self.rows {
+                try db.execute("""
+                    INSERT INTO invoices (tenant_id, customer_id, public_id, type, number, status, currency, issue_date, due_date,
+                                          subtotal, tax_total, total, amount_paid, amount_credited, created_at, issued_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, '2019-01-01', ?, ?, 0, ?, ?, ?, 0, ?)
+                    """, acme.tenant.id, acme.customer.id, "inv_\(row.number)", row.type, row.number, row.status, row.currency,
+                    row.due, row.total, row.total, row.paid, row.credited, row.issued ? Int64(1) : nil)
+            }
+        }
+        _ = try Migrator.migrate(old.database, migrations: QueueSchema.migrations + BillingSchema.migrations)
+        let all = try await oldStores.invoices.invoices(tenantID: acme.tenant.id, limit: 100, beforeID: nil).filter(\.isBuyerVisible)
+        #expect(try await oldStores.invoices.customerBalances(tenantID: acme.tenant.id, customerID: acme.customer.id, today: today)
+                    == (try CustomerBalance.of(all, today: today)))
+    }
+
     @Test func pagesByCursorAndByOffsetListWhatTheFullLoadListed() async throws {
         let acme = try await fixture()
         let all = try await fullLoad(tenantID: acme.tenant.id, customerID: acme.customer.id)
