@@ -80,6 +80,8 @@ struct PortalRoutes {
             switch refusal.status {
             case 400, 404: html = InvoicePage.notFound
             case 403: html = PortalPage.refusal(title: "Access denied", message: refusal.message)
+            case 422 where refusal.field == "before":
+                html = PortalPage.refusal(title: "Page not available", message: refusal.message)
             case 422 where refusal.code == "amount_overflow":
                 html = PortalPage.refusal(title: "Statement not available", message: refusal.message)
             case 503: html = PortalPage.refusal(title: "Portal not available", message: refusal.message)

@@ -81,7 +81,8 @@ public protocol InvoiceStore: Sendable {
     func portalInvoicePage(tenantID: Int64, customerID: Int64, limit: Int, offset: Int, before: String?) async throws -> InvoicePage?
 
     /// The customer's balances per currency on `today`, as `CustomerBalance.of` computes them over
-    /// every invoice its buyer may see, summed from the open items alone (issued, something due).
+    /// every invoice its buyer may see, from what is owed per currency and due date (kept as
+    /// invoices change), so the cost follows the distinct due dates, not the invoices.
     /// `MoneyOverflow` naming the currency when a sum exceeds Int64.
     func customerBalances(tenantID: Int64, customerID: Int64, today: CalendarDate) async throws -> [CustomerBalance]
 

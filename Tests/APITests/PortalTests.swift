@@ -70,6 +70,9 @@ import Testing
         let foreign = try await h.send("GET", "/api/portal/\(token)?before=inv_not_this_customers")
         #expect(foreign.status == 422)
         #expect(foreign.errorField == "before")
+        let foreignPage = try await h.send("GET", "/portal/\(token)?before=inv_not_this_customers")
+        #expect(foreignPage.status == 422)
+        #expect(foreignPage.text.contains("Page not available"))
         await h.stop()
     }
 
