@@ -138,6 +138,25 @@ import Testing
         try await expectBalancesAgree(acme, "after cancelling")
     }
 
+    @Test func sumsBeyondInt64NameTheCurrencyAndComeBackWhenPaid() async throws {
+        let acme = try await BillingFixture(stores: stores)
+        let huge: Int64 = 5_000_000_000_000_000_000
+        // Two due dates: each stored sum fits, their total does not; then two on one date: the stored sum itself does not.
+        try await insert([InvoiceRow(number: "H-1", due: "2026-12-01", total: huge), InvoiceRow(number: "H-2", due: "2026-12-02", total: huge)],
+                         tenantID: acme.tenant.id, customerID: acme.customer.id)
+        await #expect(throws: MoneyOverflow("the amount owed in EUR")) {
+            try await stores.invoices.customerBalances(tenantID: acme.tenant.id, customerID: acme.customer.id, today: today)
+        }
+        try await insert([InvoiceRow(number: "H-3", due: "2026-12-01", total: huge)], tenantID: acme.tenant.id, customerID: acme.customer.id)
+        await #expect(throws: MoneyOverflow("the amount owed in EUR")) {
+            try await stores.invoices.customerBalances(tenantID: acme.tenant.id, customerID: acme.customer.id, today: today)
+        }
+        try await temp.database.write { db in try db.execute("UPDATE invoices SET status = 'paid', amount_paid = total WHERE number IN ('H-2', 'H-3')") }
+        try await expectBalancesAgree(acme, "once paid back under Int64")
+        #expect(try await stores.invoices.customerBalances(tenantID: acme.tenant.id, customerID: acme.customer.id, today: today)
+                    .first?.outstanding == huge)
+    }
+
     @Test func theMigrationCountsTheInvoicesThatAlreadyExist() async throws {
         let released = BillingSchema.migrations.filter { $0.id != "portal.012_portal_indexes" }
         let old = try TemporaryDatabase(migrations: QueueSchema.migrations + released)
