@@ -29,7 +29,7 @@ enum PortalPage {
                 <td class="hide-narrow">\(money(line.total, line.currency))</td><td>\(money(line.amountDue, line.currency))</td></tr>
                 """
         }.joined()
-        let more = body.nextOffset.map { "<p><a href=\"\(base)?offset=\($0)\">Older invoices</a></p>" } ?? ""
+        let more = body.nextCursor.map { "<p><a href=\"\(base)?before=\(HTML.escape($0))\">Older invoices</a></p>" } ?? ""
         let invoiceTable = body.invoices.isEmpty ? "<p>No invoices yet.</p>" : """
             <table><thead><tr><th scope="col">Invoice</th><th scope="col" class="hide-narrow">Issued</th><th scope="col">Due</th>\
             <th scope="col" class="hide-narrow">Total</th><th scope="col">Amount due</th></tr></thead>

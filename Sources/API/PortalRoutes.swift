@@ -80,6 +80,8 @@ struct PortalRoutes {
             switch refusal.status {
             case 400, 404: html = InvoicePage.notFound
             case 403: html = PortalPage.refusal(title: "Access denied", message: refusal.message)
+            case 422 where refusal.field == "before":
+                html = PortalPage.refusal(title: "Page not available", message: refusal.message)
             case 422 where refusal.code == "amount_overflow":
                 html = PortalPage.refusal(title: "Statement not available", message: refusal.message)
             case 503: html = PortalPage.refusal(title: "Portal not available", message: refusal.message)
@@ -92,25 +94,34 @@ struct PortalRoutes {
         }
     }
 
+    /// The credit-note list shows the newest credited invoices, at most this many.
+    static let creditedInvoicesShown = 100
+
     func snapshot(_ context: RequestContext) async throws -> PortalBody {
         let session = try await gate.open(context.parameters["token"])
         let (tenantID, customerID, settings) = (session.tenant.id, session.customer.id, session.settings)
         let limit = Int(try context.queryInt("limit", default: 20, range: 1...100) ?? 20)
         let start = Int(try context.queryInt("offset", default: 0, range: 0...1_000_000) ?? 0)
-        let invoices = try await stores.invoices.portalInvoices(tenantID: tenantID, customerID: customerID)
+        let before = context.request.queryValue("before")
+        guard let page = try await stores.invoices.portalInvoicePage(tenantID: tenantID, customerID: customerID, limit: limit,
+                                                                     offset: start, before: before) else {
+            throw APIError(status: 422, code: "invalid_field", message: "before must be an invoice of this portal", field: "before")
+        }
         let today = CalendarDate(utc: clock.now())
-        let balances = try CustomerBalance.of(invoices, today: today)
+        let balances = try await stores.invoices.customerBalances(tenantID: tenantID, customerID: customerID, today: today)
         let online = try await stores.payments.paymentSettings(tenantID: tenantID).acceptsOnlinePayments
-        let lines = invoices.dropFirst(start).prefix(limit).map { invoice in
+        let lines = page.invoices.map { invoice in
             PortalBody.Line(publicId: invoice.publicID, number: invoice.number, issueDate: invoice.issueDate.description,
                             dueDate: invoice.dueDate.description, status: invoice.status.rawValue, currency: invoice.currency.code,
-                            total: invoice.totals.total, amountDue: invoice.amountDue, amountOverpaid: invoice.amountOverpaid,
+                            total: invoice.total, amountDue: invoice.amountDue, amountOverpaid: invoice.amountOverpaid,
                             overdue: invoice.status == .issued && invoice.amountDue > 0 && invoice.dueDate < today,
                             pdfUrl: "/api/public/billing/invoices/\(invoice.publicID)/pdf",
                             payable: online && invoice.isPayable)
         }
         let credits = settings.showCreditNotes
-            ? invoices.filter { $0.amountCredited > 0 }.map { PortalBody.CreditLine(invoiceNumber: $0.number, currency: $0.currency.code, credited: $0.amountCredited) }
+            ? try await stores.invoices.creditedInvoices(tenantID: tenantID, customerID: customerID, limit: Self.creditedInvoicesShown).map {
+                PortalBody.CreditLine(invoiceNumber: $0.number, currency: $0.currency, credited: $0.credited)
+            }
             : nil
         let orders = settings.showSalesOrders
             ? try await stores.salesOrders.salesOrders(tenantID: tenantID, customerID: customerID).map {
@@ -126,7 +137,8 @@ struct PortalRoutes {
             creditNotes: credits, salesOrders: orders,
             statement: settings.showStatement ? PortalBody.Statement(asOf: today.description, balances: balances) : nil,
             messagesEnabled: settings.allowMessages,
-            invoices: lines, nextOffset: start + limit < invoices.count ? start + limit : nil)
+            invoices: lines, nextOffset: page.hasMore ? start + limit : nil,
+            nextCursor: page.hasMore ? page.invoices.last?.publicID : nil)
     }
 }
 
@@ -149,4 +161,7 @@ struct PortalBody: Encodable {
     let vendorName: String, brandColor: String, customerName: String, welcomeMessage: String?
     let overdue: Bool, balances: [Balance], creditNotes: [CreditLine]?, salesOrders: [Order]?
     let statement: Statement?, messagesEnabled: Bool, invoices: [Line], nextOffset: Int?
+    /// The next page as `before=`: the last invoice of this page, so the next page stays the
+    /// same when new invoices arrive (`nextOffset` shifts by one with each).
+    let nextCursor: String?
 }

@@ -159,7 +159,10 @@ public enum PaymentLedger {
 
 extension Invoice {
     /// Whether a buyer can be offered "Pay now" for it (with a tenant that takes payments).
-    public var isPayable: Bool { status == .issued && amountDue > 0 }
+    public var isPayable: Bool { Self.isPayable(status: status, amountDue: amountDue) }
+
+    /// The rule behind `isPayable`, for what holds an invoice's status and amount due only.
+    public static func isPayable(status: InvoiceStatus, amountDue: Int64) -> Bool { status == .issued && amountDue > 0 }
 }
 
 /// Whether a buyer may pay `requested` (nil: the whole amount due) now, and how much.

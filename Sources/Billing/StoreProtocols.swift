@@ -73,9 +73,21 @@ public protocol InvoiceStore: Sendable {
     /// Draft or issued → cancelled; every public link to it stops at once.
     func cancel(tenantID: Int64, id: Int64) async throws -> Invoice
 
-    /// One customer's portal: every invoice its buyer may see (`BuyerVisibility`), for balances
-    /// and pages, newest first, strictly scoped to that customer.
-    func portalInvoices(tenantID: Int64, customerID: Int64) async throws -> [Invoice]
+    /// One page of a customer's portal: at most `limit` invoices its buyer may see
+    /// (`BuyerVisibility`), newest first, without lines, strictly scoped to that customer. With
+    /// `before` (a public id of the same list) the page starts below that invoice, so pages stay
+    /// put while new invoices arrive; `offset` skips that many more. Nil when `before` is not an
+    /// invoice of this list. Costs the page (plus `offset` index entries), never the history.
+    func portalInvoicePage(tenantID: Int64, customerID: Int64, limit: Int, offset: Int, before: String?) async throws -> InvoicePage?
+
+    /// The customer's balances per currency on `today`, as `CustomerBalance.of` computes them over
+    /// every invoice its buyer may see, from what is owed per currency and due date (kept as
+    /// invoices change), so the cost follows the distinct due dates, not the invoices.
+    /// `MoneyOverflow` naming the currency when a sum exceeds Int64.
+    func customerBalances(tenantID: Int64, customerID: Int64, today: CalendarDate) async throws -> [CustomerBalance]
+
+    /// The customer's invoices its buyer may see that have credit notes, newest first, at most `limit`.
+    func creditedInvoices(tenantID: Int64, customerID: Int64, limit: Int) async throws -> [CreditedInvoice]
 
     /// Issues a credit note of `amount` minor units against an issued or paid invoice. The
     /// credited sum can never exceed the invoice total.

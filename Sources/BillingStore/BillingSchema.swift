@@ -349,5 +349,6 @@ public enum BillingSchema {
             UPDATE email_log SET detail = 'mail: the server could not write the message to its outbox'
                 WHERE status = 'failed' AND detail LIKE 'mail: cannot write %';
             """),
+        portalIndexes,
     ]
 }

@@ -99,15 +99,6 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
         }
     }
 
-    public func portalInvoices(tenantID: Int64, customerID: Int64) async throws -> [Invoice] {
-        try await database.read { db in
-            let ids = try db.query("""
-                SELECT i.id FROM invoices i WHERE i.tenant_id = ? AND i.customer_id = ? AND \(BuyerVisibility.condition("i")) ORDER BY i.id DESC
-                """, tenantID, customerID) { $0.int64(0) }
-            return try ids.compactMap { try Self.invoice(db, tenantID: tenantID, id: $0) }
-        }
-    }
-
     public func createCreditNote(tenantID: Int64, invoiceID: Int64, number: String, amount: Int64, reason: String?) async throws -> CreditNote {
         let trimmed = number.trimmingCharacters(in: .whitespaces)
         guard (1...64).contains(trimmed.count) else { throw BillingError.invalid(FieldError("number", "must be 1 to 64 characters")) }

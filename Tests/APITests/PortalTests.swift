@@ -53,6 +53,29 @@ import Testing
         await h.stop()
     }
 
+    @Test func paginatesByCursorThatNewInvoicesDoNotShift() async throws {
+        let (h, acme, _, token) = try await fixture()
+        let first = try await h.send("GET", "/api/portal/\(token)?limit=2")
+        let cursor = try #require(first.json["nextCursor"] as? String)
+        #expect((first.json["invoices"] as? [[String: Any]])?.last?["publicId"] as? String == cursor)
+        let html = try await h.send("GET", "/portal/\(token)?limit=2")
+        #expect(html.text.contains("<a href=\"/portal/\(token)?before=\(cursor)\">Older invoices</a>"))
+        _ = try await h.invoice(acme, number: "INV-NEW")
+        let second = try await h.send("GET", "/api/portal/\(token)?limit=2&before=\(cursor)")
+        #expect((second.json["invoices"] as? [[String: Any]])?.compactMap { $0["number"] as? String } == ["INV-B", "INV-A"])
+        #expect(second.json["nextCursor"] == nil)
+        #expect(second.json["nextOffset"] == nil)
+        let page = try await h.send("GET", "/portal/\(token)?before=\(cursor)")
+        #expect(page.text.contains("INV-B") && !page.text.contains("INV-C") && !page.text.contains("Older invoices"))
+        let foreign = try await h.send("GET", "/api/portal/\(token)?before=inv_not_this_customers")
+        #expect(foreign.status == 422)
+        #expect(foreign.errorField == "before")
+        let foreignPage = try await h.send("GET", "/portal/\(token)?before=inv_not_this_customers")
+        #expect(foreignPage.status == 422)
+        #expect(foreignPage.text.contains("Page not available"))
+        await h.stop()
+    }
+
     @Test func anotherCustomersTokenNeverShowsTheseInvoices() async throws {
         let (h, acme, _, _) = try await fixture()
         let tenantID = try #require(try await h.stores.tenants.tenant(slug: "acme")).id

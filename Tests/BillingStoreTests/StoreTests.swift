@@ -61,7 +61,8 @@ import Testing
         try await temp.database.write { db in try db.execute("UPDATE invoices SET type = 'AP' WHERE id = ?", acme.invoice.id) }
         _ = try await stores.invoices.issue(tenantID: acme.tenant.id, id: acme.invoice.id)
         #expect(try await stores.invoices.isBuyerVisible(tenantID: acme.tenant.id, invoiceID: acme.invoice.id) == false)
-        #expect(try await stores.invoices.portalInvoices(tenantID: acme.tenant.id, customerID: acme.customer.id).isEmpty)
+        #expect(try await stores.invoices.portalInvoicePage(tenantID: acme.tenant.id, customerID: acme.customer.id, limit: 20, offset: 0,
+                                                         before: nil)?.invoices.isEmpty == true)
         #expect(try await stores.links.customerInvoice(tenantSlug: "acme", customerID: acme.customer.id, publicID: acme.invoice.publicID) == nil)
     }
 

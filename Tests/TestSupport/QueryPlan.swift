@@ -4,11 +4,28 @@ import SQLite
 /// with a tenant's history, a full scan or a temporary B-tree (a sort of everything that matched)
 /// makes the query cost grow with the history.
 public enum QueryPlan {
-    /// The plan's detail lines for `sql` (parameters left unbound: the plan does not need them).
+    /// The plan's detail lines for `sql` (parameters bound to NULL: the plan does not need them).
     public static func details(of sql: String, in database: Database) throws -> [String] {
-        try database.readBlocking { db in
-            try db.query("EXPLAIN QUERY PLAN " + sql) { $0.string(3) }
+        let nulls = [String?](repeating: nil, count: parameterCount(of: sql))
+        return try database.readBlocking { db in
+            try db.query("EXPLAIN QUERY PLAN " + sql, arguments: nulls) { $0.string(3) }
         }
+    }
+
+    /// How many values `sql` takes, as SQLite counts them: the largest `?NNN`, each bare `?`
+    /// one more than the one before it; question marks inside string literals are text.
+    static func parameterCount(of sql: String) -> Int {
+        var (count, last, inLiteral) = (0, 0, false)
+        var characters = sql[...]
+        while let character = characters.popFirst() {
+            if character == "'" { inLiteral.toggle() }
+            guard character == "?", !inLiteral else { continue }
+            let digits = characters.prefix { $0.isASCII && $0.isNumber }
+            characters = characters.dropFirst(digits.count)
+            last = Int(digits) ?? last + 1
+            count = max(count, last)
+        }
+        return count
     }
 
     /// What is wrong with the plan of `sql`: each `SCAN` of a table in `growing` (with or without
