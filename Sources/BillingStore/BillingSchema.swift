@@ -360,8 +360,8 @@ public enum BillingSchema {
                 invoice_id INTEGER NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
                 ip TEXT NOT NULL,
                 last_seen INTEGER NOT NULL,
-                PRIMARY KEY (invoice_id, ip)
-            ) STRICT, WITHOUT ROWID;
+                UNIQUE (invoice_id, ip)
+            ) STRICT;
             CREATE INDEX view_addresses_last_seen ON view_addresses (last_seen);
             INSERT INTO view_addresses (invoice_id, ip, last_seen)
                 SELECT invoice_id, ip, max(viewed_at) FROM views WHERE counted = 1 AND ip != '' GROUP BY invoice_id, ip;

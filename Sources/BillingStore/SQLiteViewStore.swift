@@ -74,8 +74,7 @@ public final class SQLiteViewStore: ViewStore, SQLiteStore {
         // An address no raw view holds any more (deleted or blanked) is forgotten: it counts as
         // new when it comes back, as it did when the raw views were the only record.
         _ = try await inBatches(batch, """
-            DELETE FROM view_addresses WHERE (invoice_id, ip) IN (
-                SELECT invoice_id, ip FROM view_addresses WHERE last_seen < ? LIMIT ?)
+            DELETE FROM view_addresses WHERE rowid IN (SELECT rowid FROM view_addresses WHERE last_seen < ? LIMIT ?)
             """, max(rawBefore, addressesBefore))
         return done
     }

@@ -85,12 +85,68 @@ import Testing
         for invoice in invoices {
             found.append(Self.numbers(try await stores.views.viewStats(tenantID: fixture.tenant.id, invoiceID: invoice)))
         }
-        // Recorded from the aggregation that recounted from the raw views (before the
-        // per-invoice address table), on this same history.
+        // Recorded from the aggregation that looked addresses up among the raw views (before the
+        // per-invoice address set), on this same history.
         #expect(found == [
             [175, 7, 1_790_265_780_000, 1_795_374_840_000],
             [181, 7, 1_790_268_120_000, 1_795_370_400_000],
             [164, 8, 1_790_244_600_000, 1_795_373_760_000],
         ], "\(found)")
+    }
+
+    func view(_ key: String, _ fixture: BillingFixture, ip: String, at: Date) -> ViewRecord {
+        ViewRecord(key: key, tenantID: fixture.tenant.id, invoiceID: fixture.invoice.id, linkID: 1, source: .link, ip: ip, userAgent: nil, viewedAt: at)
+    }
+
+    func uniqueIPs(_ stores: BillingStores, _ fixture: BillingFixture) async throws -> Int {
+        try await stores.views.viewStats(tenantID: fixture.tenant.id, invoiceID: fixture.invoice.id).uniqueIPs
+    }
+
+    @Test func anAddressIsForgottenWithItsRawViewsAndCountsAgainWhenItReturns() async throws {
+        let clock = ManualClock()
+        let temp = try TemporaryDatabase(migrations: BillingSchema.migrations)
+        let stores = BillingStores.sqlite(database: temp.database, clock: clock)
+        let fixture = try await BillingFixture(stores: stores)
+        let start = clock.now()
+        try await stores.views.insertViews([view("a", fixture, ip: "10.0.0.1", at: start), view("b", fixture, ip: "10.0.0.2", at: start)])
+        try await stores.views.aggregateViews(window: Self.window)
+        // 10.0.0.2 comes back on day 20, 10.0.0.1 does not: on day 31 only the first is past 30 days.
+        clock.advance(by: .seconds(Int64(20 * Self.day)))
+        try await stores.views.insertViews([view("c", fixture, ip: "10.0.0.2", at: clock.now())])
+        try await stores.views.aggregateViews(window: Self.window)
+        #expect(try await uniqueIPs(stores, fixture) == 2)
+        clock.advance(by: .seconds(Int64(11 * Self.day)))
+        try await stores.views.pruneViews(retention: ViewRetention())
+
+        let kept = try await temp.database.read { db in try db.query("SELECT ip FROM view_addresses ORDER BY ip") { $0.string(0) } }
+        #expect(kept == ["10.0.0.2"], "an address outlived the raw views that held it")
+        try await stores.views.insertViews([view("d", fixture, ip: "10.0.0.1", at: clock.now()), view("e", fixture, ip: "10.0.0.2", at: clock.now())])
+        try await stores.views.aggregateViews(window: Self.window)
+        #expect(try await uniqueIPs(stores, fixture) == 3)
+    }
+
+    @Test func theMigrationRemembersTheAddressesOfViewsCountedBeforeIt() async throws {
+        let earlier = BillingSchema.migrations.filter { $0.id != "portal.013_view_aggregation" }
+        #expect(earlier.count == BillingSchema.migrations.count - 1)
+        let clock = ManualClock()
+        let temp = try TemporaryDatabase(migrations: earlier)
+        let stores = BillingStores.sqlite(database: temp.database, clock: clock)
+        let fixture = try await BillingFixture(stores: stores)
+        try await temp.database.write { db in
+            for (n, ip) in ["10.0.0.1", "10.0.0.1", "10.0.0.2", ""].enumerated() {
+                try db.execute("""
+                    INSERT INTO views (view_key, tenant_id, invoice_id, link_id, source, ip, viewed_at, processed, counted)
+                    VALUES (?, ?, ?, 1, 'link', ?, ?, 1, 1)
+                    """, "old\(n)", fixture.tenant.id, fixture.invoice.id, ip, clock.now().unixMilliseconds - Int64(n) * 3_600_000)
+            }
+            try db.execute("INSERT INTO view_stats (invoice_id, view_count, unique_ips) VALUES (?, 4, 3)", fixture.invoice.id)
+        }
+        _ = try Migrator.migrate(temp.database, migrations: BillingSchema.migrations)
+
+        try await stores.views.insertViews([view("known", fixture, ip: "10.0.0.2", at: clock.now()), view("new", fixture, ip: "10.0.0.3", at: clock.now())])
+        try await stores.views.aggregateViews(window: .seconds(1))
+        let stats = try await stores.views.viewStats(tenantID: fixture.tenant.id, invoiceID: fixture.invoice.id)
+        #expect(stats.count == 6)
+        #expect(stats.uniqueIPs == 4)
     }
 }

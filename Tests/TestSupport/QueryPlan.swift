@@ -4,10 +4,18 @@ import SQLite
 /// with a tenant's history, a full scan or a temporary B-tree (a sort of everything that matched)
 /// makes the query cost grow with the history.
 public enum QueryPlan {
-    /// The plan's detail lines for `sql` (parameters left unbound: the plan does not need them).
+    /// The plan's detail lines for `sql`, its parameters bound to NULL: the plan does not depend
+    /// on their values, but a statement must be given as many as it takes (found by trying).
     public static func details(of sql: String, in database: Database) throws -> [String] {
         try database.readBlocking { db in
-            try db.query("EXPLAIN QUERY PLAN " + sql) { $0.string(3) }
+            var nulls: [SQLValue] = []
+            while true {
+                do {
+                    return try db.query("EXPLAIN QUERY PLAN " + sql, arguments: nulls) { $0.string(3) }
+                } catch let error as SQLiteError where error.code == 25 && nulls.count < 999 {  // SQLITE_RANGE
+                    nulls.append(.null)
+                }
+            }
         }
     }
 
