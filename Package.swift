@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "BillingTests", dependencies: ["Billing", "BillportCore"], swiftSettings: swift6),
         .testTarget(name: "BillingStoreTests", dependencies: ["BillingStore", "Billing", "BillingFixtures", "Queue", "BillportCore", "SQLite", "Tokens", "TestSupport"],
                     swiftSettings: swift6),
-        .testTarget(name: "BillingJobsTests", dependencies: ["BillingJobs", "BillingStore", "Billing", "BillingFixtures", "Worker", "Queue", "Documents",
+        .testTarget(name: "BillingJobsTests", dependencies: ["BillingJobs", "BillingStore", "Billing", "BillingFixtures", "Worker", "Queue", "Scheduler", "Documents",
                                                             "Mail", "Payments", "Tokens", "BillportCore", "SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "APITests", dependencies: ["API", "BillportApp", "Billing", "BillingStore", "BillingFixtures", "BillingJobs", "Worker", "Documents", "Payments", "Queue",
                                                      "Tokens", "HTTPServer", "Mail", "BillportCore", "SQLite", "Scheduler", "TestSupport"], swiftSettings: swift6),

@@ -288,13 +288,13 @@ public protocol ViewStore: Sendable {
     /// first view time is set once and never overwritten. The stats grow by each view as it is
     /// folded in, never recounted from the raw rows, so that pruning those rows (`pruneViews`)
     /// keeps them; an address counts as new unless a counted view of the invoice still holds
-    /// it. Returns how many views it processed.
+    /// it. Costs what the batch costs, whatever the history. Returns how many views it processed.
     @discardableResult
     func aggregateViews(window: Duration, batch: Int) async throws -> Int
 
     /// Applies `retention` to views already folded into the stats: deletes the old raw rows and
-    /// blanks the addresses of younger ones, `batch` rows per transaction so that pruning never
-    /// holds the write lock for long.
+    /// blanks the addresses of younger ones, and forgets an invoice's address once no raw view
+    /// holds it, `batch` rows per transaction so that pruning never holds the write lock for long.
     @discardableResult
     func pruneViews(retention: ViewRetention, batch: Int) async throws -> ViewPruning
 

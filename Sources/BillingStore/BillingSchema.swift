@@ -350,5 +350,25 @@ public enum BillingSchema {
                 WHERE status = 'failed' AND detail LIKE 'mail: cannot write %';
             """),
         portalIndexes,
+        // View aggregation costs what the new views cost: the backlog in the order it is folded
+        // in (by time) without sorting it, and each invoice's addresses seen so far in a set of
+        // their own instead of a look-up among its raw views. An address stays in the set as
+        // long as a raw view still holds it (`views.prune` forgets both together).
+        Migration(id: "portal.013_view_aggregation", sql: """
+            DROP INDEX views_unprocessed;
+            CREATE INDEX views_backlog ON views (viewed_at) WHERE processed = 0;
+            CREATE TABLE view_addresses (
+                invoice_id INTEGER NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
+                ip TEXT NOT NULL,
+                last_seen INTEGER NOT NULL,
+                UNIQUE (invoice_id, ip)
+            ) STRICT;
+            CREATE INDEX view_addresses_last_seen ON view_addresses (last_seen);
+            INSERT INTO view_addresses (invoice_id, ip, last_seen)
+                SELECT invoice_id, ip, max(viewed_at) FROM views WHERE counted = 1 AND ip != '' GROUP BY invoice_id, ip;
+            DROP INDEX views_invoice_ip;
+            -- Open invoices by due date, for the overdue reminders.
+            CREATE INDEX invoices_reminder_due ON invoices (due_date) WHERE status = 'issued' AND type = 'AR';
+            """),
     ]
 }

@@ -27,27 +27,34 @@ public final class SQLiteViewStore: ViewStore, SQLiteStore {
     public func aggregateViews(window: Duration, batch: Int) async throws -> Int {
         try await database.write { db in
             let pending = try db.query("""
-                SELECT id, invoice_id, coalesce(link_id, -1), ip, viewed_at FROM views WHERE processed = 0 ORDER BY viewed_at, id LIMIT ?
-                """, batch) { ($0.int64(0), $0.int64(1), $0.int64(2), $0.string(3), $0.int64(4)) }
+                SELECT id, invoice_id, link_id, ip, viewed_at FROM views WHERE processed = 0 ORDER BY viewed_at, id LIMIT ?
+                """, batch) { ($0.int64(0), $0.int64(1), $0.optionalInt64(2), $0.string(3), $0.int64(4)) }
             for (id, invoice, link, ip, at) in pending {
                 let recent = try db.queryOne("""
-                    SELECT 1 FROM views WHERE counted = 1 AND invoice_id = ? AND coalesce(link_id, -1) = ? AND ip = ? AND viewed_at > ? AND viewed_at <= ?
+                    SELECT 1 FROM views WHERE counted = 1 AND invoice_id = ? AND link_id IS ? AND ip = ? AND viewed_at > ? AND viewed_at <= ?
                     """, invoice, link, ip, at - window.milliseconds, at) { _ in true } ?? false
                 try db.execute("UPDATE views SET processed = 1, counted = ? WHERE id = ?", !recent, id)
                 guard !recent else { continue }
-                let known = try db.queryOne("""
-                    SELECT 1 FROM views WHERE counted = 1 AND invoice_id = ? AND ip = ? AND id != ? LIMIT 1
-                    """, invoice, ip, id) { _ in true } ?? false
+                let isNewAddress = try Self.remember(ip, of: invoice, at: at, db)
                 try db.execute("""
                     INSERT INTO view_stats (invoice_id, view_count, first_viewed_at, last_viewed_at, unique_ips) VALUES (?1, 1, ?2, ?2, ?3)
                     ON CONFLICT (invoice_id) DO UPDATE SET view_count = view_stats.view_count + 1,
                         first_viewed_at = coalesce(view_stats.first_viewed_at, excluded.first_viewed_at),
                         last_viewed_at = max(coalesce(view_stats.last_viewed_at, 0), excluded.last_viewed_at),
                         unique_ips = view_stats.unique_ips + excluded.unique_ips
-                    """, invoice, at, known ? 0 : 1)
+                    """, invoice, at, isNewAddress ? 1 : 0)
             }
             return pending.count
         }
+    }
+
+    /// Adds `ip` to the invoice's addresses, keeping the time of its latest counted view (what
+    /// pruning compares with the retention); true when the invoice had not seen it.
+    private static func remember(_ ip: String, of invoice: Int64, at: Int64, _ db: Connection) throws -> Bool {
+        try db.execute("INSERT INTO view_addresses (invoice_id, ip, last_seen) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", invoice, ip, at)
+        guard db.changes == 0 else { return true }
+        try db.execute("UPDATE view_addresses SET last_seen = ?3 WHERE invoice_id = ?1 AND ip = ?2 AND last_seen < ?3", invoice, ip, at)
+        return false
     }
 
     @discardableResult
@@ -56,29 +63,34 @@ public final class SQLiteViewStore: ViewStore, SQLiteStore {
         let rawBefore = now - retention.raw.milliseconds
         let addressesBefore = now - retention.addresses.milliseconds
         var done = ViewPruning()
-        while true {
-            let deleted = try await database.write { db -> Int in
-                try db.execute("""
-                    DELETE FROM views WHERE id IN (
-                        SELECT id FROM views WHERE processed = 1 AND viewed_at < ? ORDER BY viewed_at LIMIT ?)
-                    """, rawBefore, batch)
-                return db.changes
-            }
-            done.deleted += deleted
-            if deleted < batch { break }
-        }
-        while true {
-            let blanked = try await database.write { db -> Int in
-                try db.execute("""
-                    UPDATE views SET ip = '' WHERE id IN (
-                        SELECT id FROM views WHERE processed = 1 AND ip != '' AND viewed_at < ? ORDER BY viewed_at LIMIT ?)
-                    """, addressesBefore, batch)
-                return db.changes
-            }
-            done.anonymised += blanked
-            if blanked < batch { break }
-        }
+        done.deleted = try await inBatches(batch, """
+            DELETE FROM views WHERE id IN (
+                SELECT id FROM views WHERE processed = 1 AND viewed_at < ? ORDER BY viewed_at LIMIT ?)
+            """, rawBefore)
+        done.anonymised = try await inBatches(batch, """
+            UPDATE views SET ip = '' WHERE id IN (
+                SELECT id FROM views WHERE processed = 1 AND ip != '' AND viewed_at < ? ORDER BY viewed_at LIMIT ?)
+            """, addressesBefore)
+        // An address no raw view holds any more (deleted or blanked) is forgotten: it counts as
+        // new when it comes back, as it did when the raw views were the only record.
+        _ = try await inBatches(batch, """
+            DELETE FROM view_addresses WHERE rowid IN (SELECT rowid FROM view_addresses WHERE last_seen < ? LIMIT ?)
+            """, max(rawBefore, addressesBefore))
         return done
+    }
+
+    /// Runs `sql` (a cutoff and a batch size as its arguments) in transactions of `batch` rows
+    /// until it changes fewer; how many rows it changed in all.
+    private func inBatches(_ batch: Int, _ sql: String, _ before: Int64) async throws -> Int {
+        var total = 0
+        while true {
+            let changed = try await database.write { db -> Int in
+                try db.execute(sql, before, batch)
+                return db.changes
+            }
+            total += changed
+            if changed < batch { return total }
+        }
     }
 
     public func viewStats(tenantID: Int64, invoiceID: Int64) async throws -> ViewStats {

@@ -62,7 +62,8 @@ public struct BillportConfiguration: Sendable {
         let databaseDefaults = DatabaseConfiguration()
         let database = DatabaseConfiguration(
             busyTimeout: try reader.duration("database.busyTimeout", default: databaseDefaults.busyTimeout, range: .milliseconds(10) ... .seconds(600)),
-            synchronous: try reader.choice("database.synchronous", default: databaseDefaults.synchronous) { $0.rawValue })
+            synchronous: try reader.choice("database.synchronous", default: databaseDefaults.synchronous) { $0.rawValue },
+            readers: try reader.int("database.readers", default: databaseDefaults.readers, range: 1...64))
         let logLevel = try reader.choice("log.level", default: Logger.Level.info) { $0.description }
 
         let queueDefaults = QueueConfiguration()

@@ -40,5 +40,11 @@ public enum QueueSchema {
         Migration(id: "queue.002_lease_losses", sql: """
             ALTER TABLE jobs ADD COLUMN lease_losses INTEGER NOT NULL DEFAULT 0;
             """),
+        // Retention pruning deletes done and dead jobs on different dates: by state first, so
+        // that each pass reads only the jobs it deletes.
+        Migration(id: "queue.003_finished_by_state", sql: """
+            DROP INDEX jobs_finished;
+            CREATE INDEX jobs_finished ON jobs (state, finished_at) WHERE state IN ('done', 'dead', 'cancelled');
+            """),
     ]
 }

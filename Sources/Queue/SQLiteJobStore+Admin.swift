@@ -80,12 +80,15 @@ extension SQLiteJobStore {
     public func prune(doneBefore: Date, deadBefore: Date) async throws -> Int {
         var total = 0
         // Small batches, each its own transaction, so pruning never holds the write lock for long.
+        // The index's own condition is repeated: SQLite uses a partial index only for a query
+        // that states its condition, and does not see that fewer states imply it.
         for (states, before) in [("'done', 'cancelled'", doneBefore), ("'dead'", deadBefore)] {
             while true {
                 let deleted = try await database.write { db -> Int in
                     try db.execute("""
                         DELETE FROM jobs WHERE id IN (
-                            SELECT id FROM jobs WHERE state IN (\(states)) AND finished_at < ? LIMIT 2000
+                            SELECT id FROM jobs WHERE state IN ('done', 'dead', 'cancelled') AND state IN (\(states)) AND finished_at < ?
+                            LIMIT 2000
                         )
                         """, before)
                     return db.changes

@@ -16,11 +16,14 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     public var busyTimeout: Duration
     /// Durability of each commit.
     public var synchronous: Synchronous
+    /// Read-only connections: how many reads run at once (more wait their turn).
+    public var readers: Int
 
-    /// Defaults: 30 s busy timeout, synchronous NORMAL.
-    public init(busyTimeout: Duration = .seconds(30), synchronous: Synchronous = .normal) {
+    /// Defaults: 30 s busy timeout, synchronous NORMAL, 4 readers.
+    public init(busyTimeout: Duration = .seconds(30), synchronous: Synchronous = .normal, readers: Int = 4) {
         self.busyTimeout = busyTimeout
         self.synchronous = synchronous
+        self.readers = max(1, readers)
     }
 
     /// One wait inside SQLite's busy handler; the transaction is retried around it until
@@ -28,16 +31,16 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     var statementBusyTimeout: Duration { min(busyTimeout, .seconds(2)) }
 }
 
-/// The SQLite file: one writer connection and one reader connection, each on its own serial
-/// dispatch queue, so blocking SQLite calls never run on Swift's cooperative threads and a
-/// process's writes go through one connection.
+/// The SQLite file: one writer connection and a few reader connections, each on its own serial
+/// dispatch queue, so blocking SQLite calls never run on Swift's cooperative threads, a
+/// process's writes go through one connection and a slow read never holds up the others.
 public final class Database: Sendable {
     /// The file's path.
     public let path: String
     /// How the file was opened.
     public let configuration: DatabaseConfiguration
     private let writer: Confined
-    private let reader: Confined
+    private let readers: ReaderPool
     private let commits = Atomic<UInt64>(0)
 
     /// How many write transactions this process has committed through this object. Caches of
@@ -51,9 +54,10 @@ public final class Database: Sendable {
         self.path = path
         self.configuration = configuration
         let writerConnection = try Connection(path: path, configuration: configuration, readOnly: false)
-        let readerConnection = try Connection(path: path, configuration: configuration, readOnly: true)
         writer = Confined(connection: writerConnection, label: "billport.sqlite.writer")
-        reader = Confined(connection: readerConnection, label: "billport.sqlite.reader")
+        readers = ReaderPool(try (0..<configuration.readers).map { n in
+            Confined(connection: try Connection(path: path, configuration: configuration, readOnly: true), label: "billport.sqlite.reader\(n)")
+        })
     }
 
     /// Runs `body` in a write transaction (BEGIN IMMEDIATE) on the writer's queue; commits when it
@@ -75,21 +79,21 @@ public final class Database: Sendable {
         return result
     }
 
-    /// Runs `body` in a read transaction on the reader connection (a consistent snapshot that
-    /// never blocks or waits for writers).
+    /// Runs `body` in a read transaction on a free reader connection (a consistent snapshot that
+    /// never blocks or waits for writers), waiting for one when every reader is busy.
     public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await reader.async { connection in
+        try await readers.run { connection in
             try retryingWhileBusy(for: self.configuration.busyTimeout) {
                 try connection.transaction(.deferred, body)
             }
         }
     }
 
-    /// Runs `body`, which must run a single statement, on the reader connection without an
+    /// Runs `body`, which must run a single statement, on a reader connection without an
     /// explicit transaction: SQLite gives one statement a consistent snapshot by itself, and the
     /// BEGIN/COMMIT pair would double the work of a hot point lookup.
     public func readStatement<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await reader.async { connection in
+        try await readers.run { connection in
             try retryingWhileBusy(for: self.configuration.busyTimeout) { try body(connection) }
         }
     }
@@ -108,7 +112,7 @@ public final class Database: Sendable {
 
     /// `read` for callers that are not async: blocks the calling thread.
     public func readBlocking<T>(_ body: (Connection) throws -> T) throws -> T {
-        try reader.sync { connection in
+        try readers.runBlocking { connection in
             try retryingWhileBusy(for: configuration.busyTimeout) {
                 try connection.transaction(.deferred, body)
             }
@@ -118,7 +122,7 @@ public final class Database: Sendable {
     /// The SQL text of every statement this object's connections have prepared (and cached):
     /// what the process actually ran, for checking query plans against real traffic.
     public func preparedStatements() throws -> Set<String> {
-        try writer.sync { $0.cachedSQL }.union(reader.sync { $0.cachedSQL })
+        try readers.all.reduce(writer.sync { $0.cachedSQL }) { sql, reader in try sql.union(reader.sync { $0.cachedSQL }) }
     }
 
     /// Runs `body` on the writer connection outside any transaction (PRAGMAs, VACUUM, checkpoints).
@@ -128,7 +132,7 @@ public final class Database: Sendable {
 }
 
 /// A connection reachable only on its own serial queue.
-private final class Confined: @unchecked Sendable {
+final class Confined: @unchecked Sendable {
     // Safety: `connection` is touched only inside bodies run on `queue`.
     private let connection: Connection
     private let queue: BlockingQueue

@@ -24,6 +24,7 @@ import Testing
         let configuration = try load()
         #expect(configuration.databasePath == "data/billport.sqlite")
         #expect(configuration.database.synchronous == .normal)
+        #expect(configuration.database.readers == 4)
         #expect(configuration.worker.queues == ["default": 10, "mail": 4])
         #expect(configuration.queue.leaseDuration == .seconds(60))
         #expect(configuration.scheduler.schedules.map(\.name) == ["jobs.prune", "links.expire", "reminders.overdue", "views.aggregate", "views.prune"])
@@ -34,6 +35,7 @@ import Testing
         let shipped = try load(text)
         let defaults = try load()
         #expect(shipped.databasePath == defaults.databasePath)
+        #expect(shipped.database == defaults.database)
         #expect(shipped.queue == defaults.queue)
         #expect(shipped.worker.queues == defaults.worker.queues)
         #expect(shipped.worker.jobTimeout == defaults.worker.jobTimeout)
@@ -48,6 +50,7 @@ import Testing
             "BILLPORT_QUEUE_MAX_ATTEMPTS": "5",
             "BILLPORT_SCHEDULER_ENABLED": "false",
             "BILLPORT_DATABASE_PATH": "/tmp/x.sqlite",
+            "BILLPORT_DATABASE_READERS": "2",
         ])
         #expect(configuration.worker.jobTimeout == .seconds(30))
         #expect(configuration.database.synchronous == .full)
@@ -55,6 +58,7 @@ import Testing
         #expect(configuration.queue.defaultMaxAttempts == 5)
         #expect(configuration.schedulerEnabled == false)
         #expect(configuration.databasePath == "/tmp/x.sqlite")
+        #expect(configuration.database.readers == 2)
     }
 
     @Test func logoAndRenderPoolSettingsHaveDefaultsAndOverrides() throws {
