@@ -22,6 +22,7 @@ struct ScaleBench {
         var buildSeconds = 0.0
         var backlogMilliseconds = 0.0
         var aggregateMilliseconds = 0.0
+        var burstAggregateMilliseconds = 0.0
         var json: LatencySampler.Sampled?
         var html: LatencySampler.Sampled?
         var readAlone: LatencySampler.Sampled?
@@ -57,7 +58,9 @@ struct ScaleBench {
         let data = try await ScaleData(dataDirectory: directory + "/scale-\(label)", invoices: size, views: size).build()
         emit("scale: \(label) built in \(String(format: "%.1f", data.buildSeconds)) s (aggregating the view backlog: \(Int(data.backlogMilliseconds)) ms)")
         var result = SizeResult(buildSeconds: data.buildSeconds, backlogMilliseconds: data.backlogMilliseconds)
-        result.aggregateMilliseconds = try await aggregateOneView(data)
+        result.aggregateMilliseconds = try await aggregateOneView(data, invoiceID: data.readInvoiceID, linkID: data.readLinkID, addresses: "192.0.2")
+        result.burstAggregateMilliseconds = try await aggregateOneView(data, invoiceID: data.burstInvoiceID, linkID: data.burstLinkID,
+                                                                        addresses: "198.51.100")
 
         let portal = "/api/portal/\(data.portalToken)", page = "/portal/\(data.portalToken)"
         let target = try await AbuseTarget.start(billport: billport, dataDirectory: data.dataDirectory)
@@ -98,14 +101,14 @@ struct ScaleBench {
         return result
     }
 
-    /// Median milliseconds of `aggregateViews` over 11 runs, each folding in one new view of the
-    /// invoice that holds the counted ones.
-    private func aggregateOneView(_ data: ScaleDataset) async throws -> Double {
+    /// Median milliseconds of `aggregateViews` over 51 runs, each folding in one new view of
+    /// `invoiceID` (through `linkID`, from a new address in the /24 `addresses`).
+    private func aggregateOneView(_ data: ScaleDataset, invoiceID: Int64, linkID: Int64, addresses: String) async throws -> Double {
         var taken: [Double] = []
-        for run in 0..<11 {
+        for run in 0..<51 {
             try await data.stores.views.insertViews([
-                ViewRecord(key: "scale-new-\(run)", tenantID: data.tenantID, invoiceID: data.readInvoiceID, linkID: data.readLinkID,
-                           source: .link, ip: "192.0.2.\(run + 1)", userAgent: "billport-bench", viewedAt: Date()),
+                ViewRecord(key: "scale-new-\(invoiceID)-\(run)", tenantID: data.tenantID, invoiceID: invoiceID, linkID: linkID,
+                           source: .link, ip: "\(addresses).\(run + 1)", userAgent: "billport-bench", viewedAt: Date()),
             ])
             var processed = 0
             taken.append(try await LatencySampler.milliseconds {

@@ -19,6 +19,9 @@ struct ScaleDataset {
     let readInvoiceID: Int64
     /// The share link of that invoice (new views come through it).
     let readLinkID: Int64
+    /// Another invoice whose counted views all fall in the last 20 minutes, and its share link.
+    let burstInvoiceID: Int64
+    let burstLinkID: Int64
     /// The statement the portal must show for the data as built.
     let expectedStatement: [CustomerBalance]
     /// Building everything, views aggregated included.
@@ -70,15 +73,23 @@ struct ScaleData {
         }
         guard let readInvoiceID else { throw BenchFailure("scale: the shape of \(invoices) invoices holds no partly paid one") }
         let expected = try CustomerBalance.of(open, today: CalendarDate(utc: Date()))
+        guard let euro = expected.first(where: { $0.currency == "EUR" }),
+              [euro.current, euro.days1to30, euro.days31to60, euro.days61to90, euro.over90].allSatisfy({ $0 > 0 }) else {
+            throw BenchFailure("scale: the shape of \(invoices) invoices leaves an aging bucket empty: \(expected)")
+        }
 
         guard let portalToken = try await stores.links.createPortalToken(tenantID: tenant.id, customerID: customer.id).token else {
             throw BenchFailure("scale: createPortalToken returned no token")
         }
         let linkIDs = try await links(stores, database, tenantID: tenant.id, invoiceID: readInvoiceID)
         let backlog = try await countViews(stores, tenantID: tenant.id, invoiceID: readInvoiceID, linkIDs: linkIDs)
+        let burstInvoiceID = open[open.count / 2].id == readInvoiceID ? open[0].id : open[open.count / 2].id
+        _ = try await stores.links.share(tenantID: tenant.id, invoiceID: burstInvoiceID, regenerate: false)
+        let burstLinkID = try await writeBurst(database, tenantID: tenant.id, invoiceID: burstInvoiceID)
         try database.withWriterConnection { try $0.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
         return ScaleDataset(dataDirectory: dataDirectory, database: database, stores: stores, tenantID: tenant.id,
                             invoiceCount: invoices, portalToken: portalToken, readInvoiceID: readInvoiceID, readLinkID: linkIDs[0],
+                            burstInvoiceID: burstInvoiceID, burstLinkID: burstLinkID,
                             expectedStatement: expected, buildSeconds: seconds(since: started), backlogMilliseconds: backlog)
     }
 
@@ -162,5 +173,30 @@ struct ScaleData {
         let counted = try await stores.views.viewStats(tenantID: tenantID, invoiceID: invoiceID).count
         guard counted == views else { throw BenchFailure("scale: \(counted) of \(views) views counted; the shape meant all to count") }
         return milliseconds
+    }
+
+    /// `views` opens of the invoice through its share link in the last 20 minutes, each from an
+    /// address of its own (a link gone viral), written as already counted with their stats: the
+    /// case where a new view's dedupe check reads the whole window. Written with SQL because
+    /// aggregating such a burst one view at a time rereads the window for each view.
+    private func writeBurst(_ database: Database, tenantID: Int64, invoiceID: Int64) async throws -> Int64 {
+        let now = Date()
+        let step = 1_200.0 / Double(views)
+        return try await database.write { [views] db in
+            guard let linkID = try db.queryOne("SELECT id FROM links WHERE invoice_id = ? AND kind = 'share'", invoiceID, map: { $0.int64(0) }) else {
+                throw BenchFailure("scale: invoice \(invoiceID) has no share link")
+            }
+            for index in 0..<views {
+                try db.execute("""
+                    INSERT INTO views (view_key, tenant_id, invoice_id, link_id, source, ip, user_agent, viewed_at, processed, counted)
+                    VALUES (?, ?, ?, ?, 'link', ?, 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X)', ?, 1, 1)
+                    """, "scale-burst-\(index)", tenantID, invoiceID, linkID, "172.\(16 + index / 65_536).\(index / 256 % 256).\(index % 256)",
+                    now.addingTimeInterval(-1_200 + Double(index) * step))
+            }
+            try db.execute("""
+                INSERT INTO view_stats (invoice_id, view_count, first_viewed_at, last_viewed_at, unique_ips) VALUES (?, ?, ?, ?, ?)
+                """, invoiceID, views, now.addingTimeInterval(-1_200), now.addingTimeInterval(-1_200 + Double(views - 1) * step), views)
+            return linkID
+        }
     }
 }
