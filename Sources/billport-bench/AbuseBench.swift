@@ -54,7 +54,7 @@ struct AbuseBench {
 }
 
 /// A fresh `billport serve` for one abuse measurement: only its data directory and port are
-/// set, everything else is the default a user gets.
+/// set (and any `overrides`), everything else is the default a user gets.
 struct AbuseTarget {
     let billport: String
     let port: Int
@@ -64,7 +64,7 @@ struct AbuseTarget {
     let pid: Int32
     private let server: HTTPBench.Server
 
-    static func start(billport: String, dataDirectory: String) async throws -> AbuseTarget {
+    static func start(billport: String, dataDirectory: String, overrides: [String: String] = [:]) async throws -> AbuseTarget {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let port = try HTTPBench.freePort()
         var environment = HTTPBench.inheritedEnvironment()
@@ -72,6 +72,7 @@ struct AbuseTarget {
         environment["BILLPORT_DATABASE_PATH"] = dataDirectory + "/billport.sqlite"
         environment["BILLPORT_HTTP_HOST"] = "127.0.0.1"
         environment["BILLPORT_HTTP_PORT"] = String(port)
+        environment.merge(overrides) { _, override in override }
         let server = try await HTTPBench.Server.start(billport, ["serve"], environment: environment, port: port,
                                                       log: dataDirectory + "/serve.log")
         return AbuseTarget(billport: billport, port: port, dataDirectory: dataDirectory, environment: environment,

@@ -1,9 +1,9 @@
 import Foundation
 
-// billport-bench [--only GROUP]: release-build benchmarks. Groups: pdf, queue, http, email, webhook, abuse.
+// billport-bench [--only GROUP]: release-build benchmarks. Groups: pdf, queue, http, email, webhook, abuse, scale.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let only: String? = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
-let groups = ["pdf", "queue", "http", "email", "webhook", "abuse"]
+let groups = ["pdf", "queue", "http", "email", "webhook", "abuse", "scale"]
 if let only, !groups.contains(only) {
     FileHandle.standardError.write(Data("billport-bench: unknown group '\(only)'; groups: \(groups.joined(separator: ", "))\n".utf8))
     exit(64)
@@ -40,6 +40,9 @@ func runGroups(only: String?) async throws -> BenchReport {
     if only == nil || only == "abuse" {
         try await AbuseBench(billport: billport, directory: directory).run(&report)
         try await LogoBombBench(billport: billport, directory: directory).run(&report)
+    }
+    if only == nil || only == "scale" {
+        try await ScaleBench(billport: billport, directory: directory).run(&report)
     }
     return report
 }
