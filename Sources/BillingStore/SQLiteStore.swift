@@ -38,6 +38,6 @@ extension SQLiteStore {
     func enqueueRender(_ db: Connection, tenantID: Int64, invoiceID: Int64, after delay: TimeInterval = 0) throws {
         _ = try jobs.enqueue([NewJob(BillingJob.renderPDF, RenderPDF(tenantId: tenantID, invoiceId: invoiceID),
                                      runAt: delay > 0 ? clock.now().addingTimeInterval(delay) : nil,
-                                     uniqueKey: "pdf.render:\(invoiceID)")], in: db)
+                                     uniqueKey: "\(BillingJob.renderPDF.name):\(invoiceID)")], in: db)
     }
 }
