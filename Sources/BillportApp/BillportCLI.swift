@@ -4,33 +4,12 @@ import Foundation
 /// The `billport` command line: parses, loads configuration, runs one command, returns the exit
 /// status (0 ok, 1 failure, 64 usage error, 78 configuration error).
 public enum BillportCLI {
-    static let usage = """
-        billport — self-hosted backend for invoice customer portals
-
-        Usage: billport <command> [options]
-
-        Commands:
-          serve                      run everything in one process: workers and the scheduler
-          worker                     run job workers only
-          scheduler                  run the scheduler only (one leader across processes)
-          jobs stats                 counts per queue and state, age of the oldest ready job
-          jobs list                  list jobs (--state, --queue, --kind, --limit, --before)
-          jobs show ID               one job in full
-          jobs retry ID              run a dead, cancelled or scheduled job again now
-          jobs cancel ID             cancel a scheduled, ready or running job
-          jobs enqueue KIND          enqueue a job (--payload JSON, --queue, --priority, --in, --unique-key, --max-attempts)
-          schedules                  configured schedules and when each fires next
-          migrate                    apply database migrations and exit
-
-        Every command takes --config PATH (default config/billport.json when present; every key
-        can be overridden by a BILLPORT_… environment variable, see config/README.md) and --help.
-        """
-
     /// Runs `arguments` (without the program name).
     public static func run(_ arguments: [String], environment: [String: String], console: Console = .standard) async -> Int32 {
         PrivateFiles.restrictNewFiles()
-        guard let first = arguments.first, !["help", "--help", "-h"].contains(first) else {
-            console.out(usage)
+        let arguments = CommandHelp.rewritingHelpTopic(arguments)
+        if let help = CommandHelp.text(for: arguments) {
+            console.out(help)
             return 0
         }
         do {

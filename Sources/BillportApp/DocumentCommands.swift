@@ -5,7 +5,8 @@ import Foundation
 /// `sample-pdf`: a sample invoice PDF, to look at as a buyer would.
 enum DocumentCommands {
     static let all: [Command] = [
-        Command(words: ["sample-pdf"], spec: CommandSpec(command: "billport sample-pdf", options: ["out", "lines", "logo"]), help: """
+        Command(words: ["sample-pdf"], summary: "render a sample invoice PDF (no database needed)",
+                spec: CommandSpec(command: "billport sample-pdf", options: ["out", "lines", "logo"]), help: """
             Usage: billport sample-pdf [--out sample-invoice.pdf] [--lines 8] [--logo logo.png]
 
             Renders the multilingual sample invoice (no database needed) with DejaVu Sans.

@@ -6,7 +6,8 @@ import Scheduler
 /// `jobs …` and `schedules`: inspecting and steering the queue from a shell.
 enum JobsCommands {
     static let all: [Command] = [
-        Command(words: ["jobs", "stats"], spec: CommandSpec(command: "billport jobs stats"), help: """
+        Command(words: ["jobs", "stats"], summary: "counts per queue and state, age of the oldest ready job",
+                spec: CommandSpec(command: "billport jobs stats"), help: """
             Usage: billport jobs stats
 
             Jobs per queue and state, and how long the oldest ready job of each queue has waited.
@@ -22,7 +23,7 @@ enum JobsCommands {
             if stats.queues.isEmpty { console.out("(no jobs)") }
             return 0
         },
-        Command(words: ["jobs", "list"],
+        Command(words: ["jobs", "list"], summary: "list jobs, newest first (--state, --queue, --kind, --limit, --before)",
                 spec: CommandSpec(command: "billport jobs list", options: ["state", "queue", "kind", "limit", "before"]), help: """
             Usage: billport jobs list [--state STATE] [--queue NAME] [--kind KIND] [--limit N] [--before ID]
 
@@ -48,7 +49,8 @@ enum JobsCommands {
             table.rendered.forEach(console.out)
             return 0
         },
-        Command(words: ["jobs", "show"], spec: CommandSpec(command: "billport jobs show", positionals: ["job ID"]), help: """
+        Command(words: ["jobs", "show"], summary: "one job in full",
+                spec: CommandSpec(command: "billport jobs show", positionals: ["job ID"]), help: """
             Usage: billport jobs show ID
 
             Everything stored about one job, including its payload and last error.
@@ -60,7 +62,8 @@ enum JobsCommands {
             describe(job).forEach(console.out)
             return 0
         },
-        Command(words: ["jobs", "retry"], spec: CommandSpec(command: "billport jobs retry", positionals: ["job ID"]), help: """
+        Command(words: ["jobs", "retry"], summary: "run a dead, cancelled or scheduled job again now",
+                spec: CommandSpec(command: "billport jobs retry", positionals: ["job ID"]), help: """
             Usage: billport jobs retry ID
 
             Makes a dead, cancelled or scheduled job ready now (one more attempt if it had none left).
@@ -72,7 +75,8 @@ enum JobsCommands {
             console.out("job \(job.id) is \(job.state.rawValue) (attempt \(job.attempts + 1) of \(job.maxAttempts) next)")
             return 0
         },
-        Command(words: ["jobs", "cancel"], spec: CommandSpec(command: "billport jobs cancel", positionals: ["job ID"]), help: """
+        Command(words: ["jobs", "cancel"], summary: "cancel a scheduled, ready or running job",
+                spec: CommandSpec(command: "billport jobs cancel", positionals: ["job ID"]), help: """
             Usage: billport jobs cancel ID
 
             Cancels a scheduled, ready or running job. A running job's worker stops it at its next heartbeat.
@@ -84,7 +88,7 @@ enum JobsCommands {
             console.out("job \(job.id) is \(job.state.rawValue)")
             return 0
         },
-        Command(words: ["jobs", "enqueue"],
+        Command(words: ["jobs", "enqueue"], summary: "enqueue a job (--payload JSON, --queue, --priority, --in, --unique-key, --max-attempts)",
                 spec: CommandSpec(command: "billport jobs enqueue",
                                   options: ["payload", "queue", "priority", "in", "unique-key", "max-attempts"], positionals: ["job kind"]),
                 help: """
@@ -117,7 +121,8 @@ enum JobsCommands {
             console.out(result.inserted ? "enqueued job \(result.id)" : "job \(result.id) with that unique key is already active")
             return 0
         },
-        Command(words: ["schedules"], spec: CommandSpec(command: "billport schedules"), help: """
+        Command(words: ["schedules"], summary: "configured schedules and when each fires next",
+                spec: CommandSpec(command: "billport schedules"), help: """
             Usage: billport schedules
 
             The configured schedules: when each fires (UTC), its job kind, when it last fired and

@@ -5,7 +5,7 @@ import Billing
 /// `billport tenant payments`: a tenant's plan and payment-provider keys from the shell.
 enum PaymentCommands {
     static let all: [Command] = [
-        Command(words: ["tenant", "payments"],
+        Command(words: ["tenant", "payments"], summary: "show or change a tenant's plan and payment-provider keys",
                 spec: CommandSpec(command: "billport tenant payments",
                                   options: ["plan", "stripe-key", "webhook-secret", "add-webhook-secret"], flags: ["disconnect"],
                                   positionals: ["tenant slug"]),

@@ -5,7 +5,8 @@ import Worker
 /// `serve`, `worker`, `scheduler`, `migrate`: the long-running roles and start-up.
 enum ServeCommands {
     static let all: [Command] = [
-        Command(words: ["serve"], spec: CommandSpec(command: "billport serve"), help: """
+        Command(words: ["serve"], summary: "run everything in one process: HTTP API, workers and the scheduler",
+                spec: CommandSpec(command: "billport serve"), help: """
             Usage: billport serve [--config PATH]
 
             Runs everything in one process: the HTTP API (http.host:http.port), job workers for
@@ -19,7 +20,8 @@ enum ServeCommands {
             """) { _, context, console in
             try await runServices(context, console: console, http: true, worker: true, scheduler: context.configuration.schedulerEnabled)
         },
-        Command(words: ["worker"], spec: CommandSpec(command: "billport worker", options: ["queues"]), help: """
+        Command(words: ["worker"], summary: "run job workers only",
+                spec: CommandSpec(command: "billport worker", options: ["queues"]), help: """
             Usage: billport worker [--queues default=10,mail=4] [--config PATH]
 
             Runs job workers only. --queues overrides worker.queues: the queues to serve and how
@@ -31,7 +33,8 @@ enum ServeCommands {
             }
             return try await runServices(context, console: console, http: false, worker: true, scheduler: false)
         },
-        Command(words: ["scheduler"], spec: CommandSpec(command: "billport scheduler"), help: """
+        Command(words: ["scheduler"], summary: "run the scheduler only (one leader across processes)",
+                spec: CommandSpec(command: "billport scheduler"), help: """
             Usage: billport scheduler [--config PATH]
 
             Runs the scheduler only. Any number may run; one leads (a lease row in the database)
@@ -39,7 +42,7 @@ enum ServeCommands {
             """) { _, context, console in
             try await runServices(context, console: console, http: false, worker: false, scheduler: true)
         },
-        Command(words: ["migrate"], spec: CommandSpec(command: "billport migrate"), help: """
+        Command(words: ["migrate"], summary: "apply database migrations and exit", spec: CommandSpec(command: "billport migrate"), help: """
             Usage: billport migrate [--config PATH]
 
             Applies pending database migrations and exits. Every other command does this too.

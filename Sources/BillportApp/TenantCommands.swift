@@ -7,7 +7,8 @@ import Tokens
 /// `tenant create`, `token`, `demo`: what a tenant needs to start using the API.
 enum TenantCommands {
     static let all: [Command] = [
-        Command(words: ["tenant", "create"], spec: CommandSpec(command: "billport tenant create", options: ["name"], positionals: ["tenant slug"]),
+        Command(words: ["tenant", "create"], summary: "create a tenant",
+                spec: CommandSpec(command: "billport tenant create", options: ["name"], positionals: ["tenant slug"]),
                 help: """
             Usage: billport tenant create SLUG --name "Acme GmbH"
 
@@ -20,7 +21,8 @@ enum TenantCommands {
             console.out("created tenant \(tenant.slug) (\(tenant.name))")
             return 0
         },
-        Command(words: ["token"], spec: CommandSpec(command: "billport token", options: ["tenant", "perms", "ttl"]), help: """
+        Command(words: ["token"], summary: "print an API token for a tenant",
+                spec: CommandSpec(command: "billport token", options: ["tenant", "perms", "ttl"]), help: """
             Usage: billport token --tenant SLUG [--perms invoices:write,invoices:manage,settings:manage] [--ttl 30d]
 
             Prints an API token (HS256 JWT) for the tenant on standard output. Any token can read;
@@ -45,11 +47,14 @@ enum TenantCommands {
             console.out(try mint(context, tenant: slug, perms: perms, ttl: ttl))
             return 0
         },
-        Command(words: ["demo"], spec: CommandSpec(command: "billport demo", flags: ["json"]), help: """
+        Command(words: ["demo"], summary: "create demo data and print its links and an API token",
+                spec: CommandSpec(command: "billport demo", flags: ["json"]), help: """
             Usage: billport demo [--json]
 
-            Creates demo data (tenant "demo", a customer, an issued invoice) if missing, makes a
-            fresh share link and an API token, and prints the URLs to open (--json: one object).
+            Creates demo data if missing: tenant "demo" and one customer with three invoices dated
+            from today (one overdue, one settled by a credit note, one current), a sales order and
+            a portal that takes messages. Then makes a fresh share link to the current invoice, a
+            portal link and an API token, and prints the URLs to open (--json: one object).
             """) { arguments, context, console in
             let demo = try await DemoData.ensure(context)
             if arguments.flags.contains("json") {
@@ -95,7 +100,7 @@ struct DemoData: Encodable {
             tenant = existing
         } else {
             tenant = try await stores.tenants.createTenant(slug: "demo", name: "Demo Consulting GmbH")
-            try await populate(stores, tenant: tenant)
+            try await populate(stores, tenant: tenant, today: CalendarDate(utc: context.clock.now()))
         }
         guard let invoice = try await stores.invoices.invoices(tenantID: tenant.id, limit: 1, beforeID: nil).first else {
             throw BillingError.notFound("demo invoice")
@@ -110,38 +115,46 @@ struct DemoData: Encodable {
                                                           ttl: .seconds(30 * 86_400)))
     }
 
-    /// One customer with an overdue invoice, a credited one and a current one, a sales order,
-    /// and a portal that welcomes them and takes messages.
-    private static func populate(_ stores: BillingStores, tenant: Tenant) async throws {
+    /// One customer with three invoices dated from `today`, so the portal always shows what the
+    /// README promises: one overdue, one settled by a credit note, one current (due in 25 days);
+    /// a sales order, and a portal that welcomes them and takes messages.
+    private static func populate(_ stores: BillingStores, tenant: Tenant, today: CalendarDate) async throws {
         let customer = try await stores.customers.createCustomer(tenantID: tenant.id, name: "Zoë Müller-Łukasiewicz",
                                                       email: "zoe@example.com", preferences: .init())
+        let (overdue, credited, current) = (today.adding(days: -75), today.adding(days: -45), today.adding(days: -5))
         let invoices = [
-            ("INV-2026-0031", "2026-09-15", "2026-10-15", #"{"description": "Workshop, September", "quantity": 2, "unitPrice": 48000, "taxRate": 19}"#),
-            ("INV-2026-0037", "2026-10-01", "2026-10-31", #"{"description": "Support retainer, October", "quantity": 1, "unitPrice": 60000, "taxRate": 19}"#),
-            ("INV-2026-0042", "2026-11-01", "2026-12-01", """
-                {"description": "Consulting, November", "quantity": 12, "unitPrice": 9500, "taxRate": 19},
+            (overdue, #"{"description": "Workshop, \#(monthName(overdue))", "quantity": 2, "unitPrice": 48000, "taxRate": 19}"#),
+            (credited, #"{"description": "Support retainer, \#(monthName(credited))", "quantity": 1, "unitPrice": 60000, "taxRate": 19}"#),
+            (current, """
+                {"description": "Consulting, \(monthName(current))", "quantity": 12, "unitPrice": 9500, "taxRate": 19},
                 {"description": "Travel expenses", "quantity": 1, "unitPrice": 23450, "taxRate": 7}
                 """),
         ]
-        for (number, issued, due, lines) in invoices {
+        for (sequence, (issued, lines)) in zip([31, 37, 42], invoices) {
             let request = try JSONDecoder().decode(CreateInvoiceRequest.self, from: Data("""
-                {"customerId": \(customer.id), "type": "AR", "number": "\(number)", "currency": "EUR",
-                 "issueDate": "\(issued)", "dueDate": "\(due)", "notes": "Thank you!",
+                {"customerId": \(customer.id), "type": "AR", "number": "INV-\(issued.year)-00\(sequence)", "currency": "EUR",
+                 "issueDate": "\(issued)", "dueDate": "\(issued.adding(days: 30))", "notes": "Thank you!",
                  "allowPartialPayments": true, "minimumPaymentAmount": 5000, "lines": [\(lines)]}
                 """.utf8))
             let draft = try await stores.invoices.createInvoice(tenantID: tenant.id, draft: try InvoiceDraft.validate(request))
             let issuedInvoice = try await stores.invoices.issue(tenantID: tenant.id, id: draft.id)
-            if number == "INV-2026-0037" {
-                _ = try await stores.invoices.createCreditNote(tenantID: tenant.id, invoiceID: issuedInvoice.id, number: "CN-2026-0004",
-                                                     amount: 11_900, reason: "Two support hours not used")
+            if issued == credited {
+                _ = try await stores.invoices.createCreditNote(tenantID: tenant.id, invoiceID: issuedInvoice.id,
+                                                               number: "CN-\(today.year)-0004", amount: issuedInvoice.totals.total,
+                                                               reason: "Retainer not used this month")
             }
         }
         _ = try await stores.salesOrders.createSalesOrder(tenantID: tenant.id, SalesOrderDraft(
-            customerId: customer.id, number: "SO-2026-0007", status: .confirmed, currency: Currency(code: "EUR")!, total: 238_000,
-            orderDate: CalendarDate(year: 2026, month: 11, day: 10), expectedDate: CalendarDate(year: 2026, month: 12, day: 15)))
+            customerId: customer.id, number: "SO-\(today.year)-0007", status: .confirmed, currency: Currency(code: "EUR")!, total: 238_000,
+            orderDate: today.adding(days: -10), expectedDate: today.adding(days: 14)))
         var settings = try await stores.tenants.portalSettings(tenantID: tenant.id)
         settings.allowMessages = true
         settings.welcomeMessage = "Welcome to your account with Demo Consulting. Questions? Write to us below."
         _ = try await stores.tenants.updatePortalSettings(tenantID: tenant.id, settings)
+    }
+
+    private static func monthName(_ date: CalendarDate) -> String {
+        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+         "December"][date.month - 1]
     }
 }

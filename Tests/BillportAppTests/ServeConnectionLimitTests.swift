@@ -34,7 +34,7 @@ import Testing
             "BILLPORT_DATA_DIRECTORY": dir.path, "BILLPORT_HTTP_PORT": "0",
             "BILLPORT_SCHEDULER_ENABLED": "false", "BILLPORT_HTTP_MAX_CONNECTIONS_PER_ADDRESS": "1",
         ], name: "serve")
-        let port = try await listeningPort(of: serve)
+        let port = try await serve.listeningPort()
         let statuses = try await PipelineClient.offload {
             let held = try PipelineClient(port: port)
             var statuses = [try held.status(of: "/healthz")]
@@ -48,23 +48,5 @@ import Testing
         #expect(statuses == [200, 503, 200, 200])
         serve.send(SIGTERM)
         #expect(try await serve.waitForExit() == 0)
-    }
-
-    /// The port from serve's `http listening port=N` log line.
-    private func listeningPort(of serve: ChildProcess) async throws -> Int {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline && serve.isRunning {
-            if let range = serve.stderr.range(of: #"http listening port=\d+"#, options: .regularExpression),
-               let port = Int(serve.stderr[range].split(separator: "=").last ?? "") {
-                return port
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw ServeDidNotListen(log: serve.stderr)
-    }
-
-    struct ServeDidNotListen: Error, CustomStringConvertible {
-        let log: String
-        var description: String { "billport serve did not log its port:\n\(log)" }
     }
 }

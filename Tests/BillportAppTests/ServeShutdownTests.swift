@@ -23,7 +23,7 @@ import Testing
             (try JSONSerialization.jsonObject(with: Data(demo.stdout.utf8)) as? [String: Any])?["shareToken"] as? String)
 
         let serve = try ChildProcess(billport, ["serve"], directory: dir.path, environment: environment, name: "serve")
-        let port = try await listeningPort(of: serve)
+        let port = try await serve.listeningPort()
         let client = try RawClient(port: port)
         try await client.send("GET /invoice/\(shareToken) HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n")
         #expect(try await client.readResponse(timeout: .seconds(30)).status == 100)
@@ -39,16 +39,5 @@ import Testing
         let database = try Database(path: dir.path + "/billport.sqlite")
         let views = try await database.read { db in try db.queryOne("SELECT count(*) FROM views") { $0.int(0) } ?? -1 }
         #expect(views == 1, "\(serve.stderr)")
-    }
-
-    /// The port from serve's `http listening port=N` log line.
-    private func listeningPort(of serve: ChildProcess) async throws -> Int {
-        var port: Int?
-        try await eventually("serve logs its port") {
-            guard let range = serve.stderr.range(of: #"http listening port=\d+"#, options: .regularExpression) else { return !serve.isRunning }
-            port = Int(serve.stderr[range].split(separator: "=").last ?? "")
-            return true
-        }
-        return try #require(port, "billport serve did not log its port:\n\(serve.stderr)")
     }
 }

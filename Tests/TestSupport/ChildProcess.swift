@@ -57,6 +57,25 @@ public final class ChildProcess: @unchecked Sendable {
     /// What it wrote to standard output so far.
     public var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
 
+    /// The port of a `billport serve` started with `BILLPORT_HTTP_PORT=0`, from its
+    /// `http listening port=N` log line.
+    public func listeningPort() async throws -> Int {
+        var port: Int?
+        try await eventually("serve logs its port") {
+            guard let range = stderr.range(of: #"http listening port=\d+"#, options: .regularExpression) else { return !isRunning }
+            port = Int(stderr[range].split(separator: "=").last ?? "")
+            return true
+        }
+        guard let port else { throw ServeDidNotListen(log: stderr) }
+        return port
+    }
+
+    /// `billport serve` ended or logged no port.
+    public struct ServeDidNotListen: Error, CustomStringConvertible {
+        public let log: String
+        public var description: String { "billport serve did not log its port:\n\(log)" }
+    }
+
     deinit {
         if isRunning {
             kill(pid, SIGKILL)
