@@ -4,7 +4,7 @@ import Billing
 
 /// A change to a tenant's payment settings, from `PUT /api/settings/payments` or
 /// `billport tenant payments`. An absent field stays as it is; `secretKey: null` disconnects.
-public struct PaymentSettingsUpdate: Decodable, Sendable {
+public struct PaymentSettingsUpdate: Decodable, Sendable, KnownKeys {
     public var plan: String?
     public var secretKey: String??
     public var webhookSecrets: [String]?
@@ -15,7 +15,7 @@ public struct PaymentSettingsUpdate: Decodable, Sendable {
         self.webhookSecrets = webhookSecrets
     }
 
-    enum CodingKeys: String, CodingKey { case plan, secretKey, webhookSecrets }
+    public enum CodingKeys: String, CodingKey, CaseIterable { case plan, secretKey, webhookSecrets }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
