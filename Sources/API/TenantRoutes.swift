@@ -52,12 +52,9 @@ struct TenantRoutes {
                 }
                 return JSONBody.response(["data": log])
             },
-            Route(.put, "/api/invoices/{id}", .tenant(permission: .invoicesWrite)) { context in
-                let request = try JSONBody.decode(CreateInvoiceRequest.self, from: context.request)
-                let invoice = try await stores.invoices.updateDraft(tenantID: try context.tenantID, id: try context.id("id", "invoice"),
-                                                          draft: try InvoiceDraft.validate(request))
-                return JSONBody.response(InvoiceBody(invoice))
-            },
+            // PUT is the same partial update as PATCH: no field is erased by being left out.
+            Route(.patch, "/api/invoices/{id}", .tenant(permission: .invoicesWrite)) { try await updateDraft($0) },
+            Route(.put, "/api/invoices/{id}", .tenant(permission: .invoicesWrite)) { try await updateDraft($0) },
             Route(.post, "/api/invoices/{id}/issue", .tenant(permission: .invoicesWrite)) { context in
                 JSONBody.response(InvoiceBody(try await stores.invoices.issue(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
             },
@@ -102,6 +99,14 @@ struct TenantRoutes {
                 return HTTPResponse(status: 204)
             },
         ]
+    }
+
+    private func updateDraft(_ context: RequestContext) async throws -> HTTPResponse {
+        let change = try JSONBody.decode(InvoiceChange.self, from: context.request)
+        let invoice = try await stores.invoices.updateDraft(tenantID: try context.tenantID, id: try context.id("id", "invoice")) { current in
+            try InvoiceDraft.validate(change.applied(to: current))
+        }
+        return JSONBody.response(InvoiceBody(invoice))
     }
 
     private func createCustomer(_ context: RequestContext) async throws -> HTTPResponse {

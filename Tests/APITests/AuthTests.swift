@@ -14,6 +14,7 @@ import Tokens
             ("GET", "/api/invoices", nil),
             ("GET", "/api/invoices/\(invoice)", nil),
             ("PUT", "/api/invoices/\(invoice)", "invoices:write"),
+            ("PATCH", "/api/invoices/\(invoice)", "invoices:write"),
             ("POST", "/api/invoices/\(invoice)/issue", "invoices:write"),
             ("POST", "/api/invoices/\(invoice)/cancel", "invoices:write"),
             ("POST", "/api/invoices/\(invoice)/credit-notes", "invoices:write"),

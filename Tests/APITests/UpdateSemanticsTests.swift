@@ -75,6 +75,29 @@ import TestSupport
         await h.stop()
     }
 
+    @Test func patchingADraftInvoiceChangesOnlyWhatIsSentAndRecomputesTheTotals() async throws {
+        let h = try APIHarness(transport: .live)
+        let acme = try await h.tenant("acme")
+        var created = h.invoiceJSON(customer: acme.customerID, number: "D-7")
+        created["notes"] = "Thank you"
+        let id = try #require(try await h.send("POST", "/api/invoices", token: acme.token, json: created).json["id"] as? Int)
+        let notes = try await h.send("PATCH", "/api/invoices/\(id)", token: acme.token, json: ["dueDate": "2026-12-24"])
+        #expect(notes.status == 200 && notes.json["dueDate"] as? String == "2026-12-24")
+        #expect(notes.json["notes"] as? String == "Thank you" && notes.json["number"] as? String == "D-7")
+        #expect(notes.json["total"] as? Int == 135_660 && (notes.json["lines"] as? [Any])?.count == 1)
+        let lines = try await h.send("PATCH", "/api/invoices/\(id)", token: acme.token,
+                                     json: ["lines": [["description": "Workshop", "quantity": 1.5, "unitPrice": 10_000]]])
+        #expect(lines.json["total"] as? Int == 15_000 && lines.json["dueDate"] as? String == "2026-12-24")
+        let cleared = try await h.send("PATCH", "/api/invoices/\(id)", token: acme.token, rawBody: #"{"notes": null}"#)
+        #expect(cleared.status == 200 && cleared.json["notes"] == nil && cleared.json["total"] as? Int == 15_000)
+        let early = try await h.send("PATCH", "/api/invoices/\(id)", token: acme.token, json: ["dueDate": "2026-10-01"])
+        #expect(early.status == 422 && early.errorField == "dueDate")
+        let typo = try await h.send("PATCH", "/api/invoices/\(id)", token: acme.token, json: ["lines": [["description": "X", "quantity": 1, "price": 5]]])
+        #expect(typo.status == 422 && typo.errorCode == "unknown_field" && typo.errorField == "lines[0].price")
+        #expect(try await h.send("GET", "/api/invoices/\(id)", token: acme.token).json["dueDate"] as? String == "2026-12-24")
+        await h.stop()
+    }
+
     @Test func everyStatusThatForbidsAnActionIsInvalidStatusInPlainEnglish() async throws {
         let h = try APIHarness(transport: .live)
         let acme = try await h.tenant("acme")
