@@ -98,8 +98,11 @@ struct PreferenceRoutes {
     /// A JSON object of some of the three booleans; an unknown key or a non-boolean is a 422
     /// naming it (a typo must not silently leave mail switched on).
     static func decodeChanges(_ body: [UInt8], onto current: Customer.Preferences) throws -> Customer.Preferences {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+        guard let json = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) else {
             throw APIError(status: 400, code: "invalid_json", message: "the body must be a JSON object such as {\"marketing\": false}")
+        }
+        guard let object = json as? [String: Any] else {
+            throw APIError(status: 422, code: "invalid_field", message: "the body must be a JSON object such as {\"marketing\": false}")
         }
         if let unknown = object.keys.sorted().first(where: { PreferenceKey(rawValue: $0) == nil }) {
             throw APIError.unknownField(unknown, known: PreferenceKey.allCases.map(\.rawValue))
