@@ -21,6 +21,12 @@ struct APIError: Error, Sendable, Equatable {
     /// The one answer for every bad public link: unknown, revoked, expired or malformed.
     static let linkNotFound = APIError(status: 404, code: "not_found", message: "This link is not valid. Ask the sender for a new one.")
 
+    /// A key the route does not take: a typo must not silently leave a setting as it was.
+    static func unknownField(_ field: String, known: [String]) -> APIError {
+        APIError(status: 422, code: "unknown_field",
+                 message: "\(field) is not a field of this request; the fields here are \(known.joined(separator: ", "))", field: field)
+    }
+
     /// The API's answer for any error a handler throws; unexpected ones are 500 with no detail.
     static func from(_ error: any Error) -> APIError {
         switch error {
@@ -69,20 +75,23 @@ enum JSONBody {
     }
 
     /// Decodes the request body as `T`; 415 for a non-JSON content type, 400 only for a body
-    /// that is not JSON at all, 422 naming the field for a wrong or missing one (`DecodingAnswer`).
-    static func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest) throws -> T {
+    /// that is not JSON at all, 422 `unknown_field` naming a key `T` does not read (nested ones
+    /// too: `lines[0].colour`), 422 naming the field for a wrong or missing one (`DecodingAnswer`).
+    static func decode<T: Decodable & KnownKeys>(_ type: T.Type, from request: HTTPRequest) throws -> T {
         if let contentType = request.headers["Content-Type"], !contentType.lowercased().contains("json") {
             throw APIError(status: 415, code: "unsupported_media_type", message: "send the body as application/json")
         }
         guard !request.body.isEmpty else { throw APIError(status: 400, code: "invalid_json", message: "a JSON body is required") }
         let data = Data(request.body)
+        guard let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+            throw APIError(status: 400, code: "invalid_json", message: "the body is not valid JSON")
+        }
+        if let (field, known) = T.unknownKey(in: json) {
+            throw APIError.unknownField(field, known: known)
+        }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
-            // Syntax is checked only once decoding failed, so a good body is parsed once.
-            guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
-                throw APIError(status: 400, code: "invalid_json", message: "the body is not valid JSON")
-            }
             throw DecodingAnswer.apiError(error, bodyIsJSON: true)
         }
     }

@@ -21,7 +21,10 @@ struct CustomerRecordRoutes {
                 return JSONBody.response(SalesOrderBody(order))
             },
             Route(.put, "/api/sales-orders/{id}/status", .tenant(permission: .invoicesWrite)) { context in
-                struct Request: Decodable { let status: SalesOrderStatus }
+                struct Request: Decodable, KnownKeys {
+                    let status: SalesOrderStatus
+                    enum CodingKeys: String, CodingKey, CaseIterable { case status }
+                }
                 let request = try JSONBody.decode(Request.self, from: context.request)
                 let order = try await stores.salesOrders.setSalesOrderStatus(tenantID: try context.tenantID, id: try context.id("id", "sales order"),
                                                                 status: request.status)

@@ -12,7 +12,10 @@ struct EmailRoutes {
     var routes: [Route] {
         [
             Route(.post, "/api/invoices/{id}/send", .tenant(permission: .invoicesManage)) { context in
-                struct Request: Decodable { let recipients: [String]?; let message: String? }
+                struct Request: Decodable, KnownKeys {
+                    let recipients: [String]?, message: String?
+                    enum CodingKeys: String, CodingKey, CaseIterable { case recipients, message }
+                }
                 let request = context.request.body.isEmpty ? Request(recipients: nil, message: nil)
                     : try JSONBody.decode(Request.self, from: context.request)
                 let job = try await stores.emails.enqueueInvoiceEmail(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"),
@@ -22,7 +25,10 @@ struct EmailRoutes {
                 return response
             },
             Route(.post, "/api/customers/{id}/email", .tenant(permission: .invoicesManage)) { context in
-                struct Request: Decodable { let category: EmailCategory; let subject: String?; let message: String? }
+                struct Request: Decodable, KnownKeys {
+                    let category: EmailCategory, subject: String?, message: String?
+                    enum CodingKeys: String, CodingKey, CaseIterable { case category, subject, message }
+                }
                 let request = try JSONBody.decode(Request.self, from: context.request)
                 let job = try await stores.emails.enqueueCustomerEmail(tenantID: try context.tenantID, customerID: try context.id("id", "customer"),
                                                                category: request.category, subject: request.subject, message: request.message)

@@ -99,9 +99,9 @@ struct PaymentRoutes {
                                field: "amount")
         if json {
             guard !request.body.isEmpty else { return nil }
-            struct Body: Decodable {
+            struct Body: Decodable, KnownKeys {
                 let amount: Int64?
-                enum CodingKeys: String, CodingKey { case amount }
+                enum CodingKeys: String, CodingKey, CaseIterable { case amount }
                 init(from decoder: any Decoder) throws {
                     amount = try decoder.container(keyedBy: CodingKeys.self).decodeMinorUnitsIfPresent(forKey: .amount)
                 }

@@ -26,19 +26,9 @@ struct PaymentSettingsRoutes {
                 let tenant = try context.tenantValue
                 return JSONBody.response(body(try await stores.payments.paymentSettings(tenantID: tenant.id), slug: tenant.slug))
             },
-            Route(.put, "/api/settings/payments", .tenant(permission: .settingsManage)) { context in
-                let tenant = try context.tenantValue
-                let update = try JSONBody.decode(PaymentSettingsUpdate.self, from: context.request)
-                let current = try await stores.payments.paymentSettings(tenantID: tenant.id)
-                let next = try update.applied(to: current)
-                // The plan is what the tenant pays the operator for: shown here, changed only
-                // with `billport tenant payments SLUG --plan …`. Sending the current plan back is fine.
-                guard next.plan == current.plan else {
-                    throw APIError(status: 403, code: "forbidden", message: "the plan is set by the operator of this Billport; ask them to change it",
-                                   field: "plan")
-                }
-                return JSONBody.response(body(try await stores.payments.updatePaymentSettings(tenantID: tenant.id, next), slug: tenant.slug))
-            },
+            // PUT is the same partial update as PATCH: no field is erased by being left out.
+            Route(.patch, "/api/settings/payments", .tenant(permission: .settingsManage)) { try await updateSettings($0) },
+            Route(.put, "/api/settings/payments", .tenant(permission: .settingsManage)) { try await updateSettings($0) },
             Route(.get, "/api/invoices/{id}/payments", .tenant(permission: nil)) { context in
                 let (tenantID, invoiceID) = (try context.tenantID, try context.id("id", "invoice"))
                 guard try await stores.invoices.invoice(tenantID: tenantID, id: invoiceID) != nil else { throw APIError.notFound("invoice") }
@@ -48,6 +38,20 @@ struct PaymentSettingsRoutes {
                 return JSONBody.response(Body(data: payments, history: history))
             },
         ]
+    }
+
+    private func updateSettings(_ context: RequestContext) async throws -> HTTPResponse {
+        let tenant = try context.tenantValue
+        let update = try JSONBody.decode(PaymentSettingsUpdate.self, from: context.request)
+        let current = try await stores.payments.paymentSettings(tenantID: tenant.id)
+        let next = try update.applied(to: current)
+        // The plan is what the tenant pays the operator for: shown here, changed only
+        // with `billport tenant payments SLUG --plan …`. Sending the current plan back is fine.
+        guard next.plan == current.plan else {
+            throw APIError(status: 403, code: "forbidden", message: "the plan is set by the operator of this Billport; ask them to change it",
+                           field: "plan")
+        }
+        return JSONBody.response(body(try await stores.payments.updatePaymentSettings(tenantID: tenant.id, next), slug: tenant.slug))
     }
 
     private func body(_ settings: PaymentSettings, slug: String) -> SettingsBody {

@@ -3,8 +3,9 @@ import Payments
 import Billing
 
 /// A change to a tenant's payment settings, from `PUT /api/settings/payments` or
-/// `billport tenant payments`. An absent field stays as it is; `secretKey: null` disconnects.
-public struct PaymentSettingsUpdate: Decodable, Sendable {
+/// `billport tenant payments`. An absent field stays as it is; `secretKey: null` disconnects,
+/// `webhookSecrets: null` removes every secret; the plan cannot be null.
+public struct PaymentSettingsUpdate: Decodable, Sendable, KnownKeys {
     public var plan: String?
     public var secretKey: String??
     public var webhookSecrets: [String]?
@@ -15,13 +16,14 @@ public struct PaymentSettingsUpdate: Decodable, Sendable {
         self.webhookSecrets = webhookSecrets
     }
 
-    enum CodingKeys: String, CodingKey { case plan, secretKey, webhookSecrets }
+    public enum CodingKeys: String, CodingKey, CaseIterable { case plan, secretKey, webhookSecrets }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        plan = try container.decodeIfPresent(String.self, forKey: .plan)
-        if container.contains(.secretKey) { secretKey = .some(try container.decodeIfPresent(String.self, forKey: .secretKey)) }
-        webhookSecrets = try container.decodeIfPresent([String].self, forKey: .webhookSecrets)
+        plan = try container.decodeUnlessAbsent(forKey: .plan)
+        secretKey = try container.decodeChange(forKey: .secretKey)
+        // null clears the list, as an empty list does.
+        webhookSecrets = try container.decodeChange([String].self, forKey: .webhookSecrets).map { $0 ?? [] }
     }
 
     /// `current` with the change, validated field by field (the error names the field, never the secret).

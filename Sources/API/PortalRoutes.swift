@@ -16,23 +16,9 @@ struct PortalRoutes {
             Route(.get, "/api/settings/portal", .tenant(permission: nil)) { context in
                 JSONBody.response(try await stores.tenants.portalSettings(tenantID: try context.tenantID))
             },
-            Route(.put, "/api/settings/portal", .tenant(permission: .settingsManage)) { context in
-                struct Request: Decodable {
-                    let enabled: Bool?, tokenExpiryDays: Int?, showCreditNotes: Bool?, showStatement: Bool?, showSalesOrders: Bool?
-                    let allowMessages: Bool?, welcomeMessage: String?
-                }
-                let body = try JSONBody.decode(Request.self, from: context.request)
-                let tenantID = try context.tenantID
-                var settings = try await stores.tenants.portalSettings(tenantID: tenantID)
-                settings.enabled = body.enabled ?? settings.enabled
-                settings.tokenExpiryDays = body.tokenExpiryDays ?? settings.tokenExpiryDays
-                settings.showCreditNotes = body.showCreditNotes ?? settings.showCreditNotes
-                settings.showStatement = body.showStatement ?? settings.showStatement
-                settings.showSalesOrders = body.showSalesOrders ?? settings.showSalesOrders
-                settings.allowMessages = body.allowMessages ?? settings.allowMessages
-                if let welcome = body.welcomeMessage { settings.welcomeMessage = welcome.isEmpty ? nil : welcome }
-                return JSONBody.response(try await stores.tenants.updatePortalSettings(tenantID: tenantID, settings))
-            },
+            // PUT is the same partial update as PATCH: no field is erased by being left out.
+            Route(.patch, "/api/settings/portal", .tenant(permission: .settingsManage)) { try await updateSettings($0) },
+            Route(.put, "/api/settings/portal", .tenant(permission: .settingsManage)) { try await updateSettings($0) },
             Route(.get, "/api/portal/{token}", .publicLink) { context in
                 JSONBody.response(try await snapshot(context))
             },
@@ -43,7 +29,10 @@ struct PortalRoutes {
                 }
             },
             Route(.post, "/api/portal/{token}/messages", .publicLink) { context in
-                struct Request: Decodable { let message: String }
+                struct Request: Decodable, KnownKeys {
+                    let message: String
+                    enum CodingKeys: String, CodingKey, CaseIterable { case message }
+                }
                 let request = try JSONBody.decode(Request.self, from: context.request)
                 let message = try await leaveMessage(context, text: request.message)
                 return JSONBody.response(status: 201, ["createdAt": ISO8601.format(message.createdAt)])
@@ -57,6 +46,39 @@ struct PortalRoutes {
                 } redirect: { "/portal/\(token)?sent=1" }
             },
         ]
+    }
+
+    /// An absent field stays as it is; `welcomeMessage: null` (or "") clears the message; the
+    /// switches and the expiry cannot be null.
+    private func updateSettings(_ context: RequestContext) async throws -> HTTPResponse {
+        struct Change: Decodable, KnownKeys {
+            var enabled: Bool?, tokenExpiryDays: Int?, showCreditNotes: Bool?, showStatement: Bool?, showSalesOrders: Bool?
+            var allowMessages: Bool?, welcomeMessage: String??
+            enum CodingKeys: String, CodingKey, CaseIterable {
+                case enabled, tokenExpiryDays, showCreditNotes, showStatement, showSalesOrders, allowMessages, welcomeMessage
+            }
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                enabled = try container.decodeUnlessAbsent(forKey: .enabled)
+                tokenExpiryDays = try container.decodeUnlessAbsent(forKey: .tokenExpiryDays)
+                showCreditNotes = try container.decodeUnlessAbsent(forKey: .showCreditNotes)
+                showStatement = try container.decodeUnlessAbsent(forKey: .showStatement)
+                showSalesOrders = try container.decodeUnlessAbsent(forKey: .showSalesOrders)
+                allowMessages = try container.decodeUnlessAbsent(forKey: .allowMessages)
+                welcomeMessage = try container.decodeChange(forKey: .welcomeMessage)
+            }
+        }
+        let change = try JSONBody.decode(Change.self, from: context.request)
+        let tenantID = try context.tenantID
+        var settings = try await stores.tenants.portalSettings(tenantID: tenantID)
+        settings.enabled = change.enabled ?? settings.enabled
+        settings.tokenExpiryDays = change.tokenExpiryDays ?? settings.tokenExpiryDays
+        settings.showCreditNotes = change.showCreditNotes ?? settings.showCreditNotes
+        settings.showStatement = change.showStatement ?? settings.showStatement
+        settings.showSalesOrders = change.showSalesOrders ?? settings.showSalesOrders
+        settings.allowMessages = change.allowMessages ?? settings.allowMessages
+        if let welcome = change.welcomeMessage { settings.welcomeMessage = welcome?.isEmpty == false ? welcome : nil }
+        return JSONBody.response(try await stores.tenants.updatePortalSettings(tenantID: tenantID, settings))
     }
 
     private func leaveMessage(_ context: RequestContext, text: String) async throws -> CustomerMessage {

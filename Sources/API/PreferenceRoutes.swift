@@ -89,21 +89,23 @@ struct PreferenceRoutes {
 
     private static func category(_ context: RequestContext) throws -> EmailCategory {
         guard let text = context.request.queryValue("category"), let category = EmailCategory(rawValue: text) else {
-            throw APIError(status: 400, code: "invalid_field", message: "category must be one of document, reminder, portal, marketing",
+            throw APIError(status: 422, code: "invalid_field", message: "category must be one of document, reminder, portal, marketing",
                            field: "category")
         }
         return category
     }
 
-    /// A JSON object of some of the three booleans; an unknown key or a non-boolean is a 400
+    /// A JSON object of some of the three booleans; an unknown key or a non-boolean is a 422
     /// naming it (a typo must not silently leave mail switched on).
     static func decodeChanges(_ body: [UInt8], onto current: Customer.Preferences) throws -> Customer.Preferences {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+        guard let json = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) else {
             throw APIError(status: 400, code: "invalid_json", message: "the body must be a JSON object such as {\"marketing\": false}")
         }
+        guard let object = json as? [String: Any] else {
+            throw APIError(status: 422, code: "invalid_field", message: "the body must be a JSON object such as {\"marketing\": false}")
+        }
         if let unknown = object.keys.sorted().first(where: { PreferenceKey(rawValue: $0) == nil }) {
-            throw APIError(status: 400, code: "unknown_field", message: "\(unknown) is not a preference; use document, reminder or marketing",
-                           field: unknown)
+            throw APIError.unknownField(unknown, known: PreferenceKey.allCases.map(\.rawValue))
         }
         let values: [String: Bool]
         do {
@@ -111,7 +113,7 @@ struct PreferenceRoutes {
             values = try JSONDecoder().decode([String: Bool].self, from: Data(body))
         } catch let error as DecodingError {
             let field = DecodingErrorText.field(error)
-            throw APIError(status: 400, code: "invalid_field", message: "\(field) must be true or false", field: field)
+            throw APIError(status: 422, code: "invalid_field", message: "\(field) must be true or false", field: field)
         }
         var preferences = current
         for (name, value) in values { if let key = PreferenceKey(rawValue: name) { preferences[key] = value } }

@@ -15,11 +15,28 @@ struct SettingsRoutes {
     /// Where logos are decoded and scaled, off the request threads (nil: inline, no renderer).
     let renderPool: PDFRenderPool?
 
-    struct BrandingBody: Codable {
+    struct BrandingBody: Encodable {
         let brandColor: String?
         let pageSize: String?
         let paymentInstructions: String?
         var hasLogo: Bool?
+    }
+
+    /// A change to the branding: an absent field stays, `null` clears the colour or the
+    /// instructions; the page size can be changed but not cleared.
+    struct BrandingChange: Decodable, KnownKeys {
+        var brandColor: String??
+        var pageSize: String?
+        var paymentInstructions: String??
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case brandColor, pageSize, paymentInstructions }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            brandColor = try container.decodeChange(forKey: .brandColor)
+            pageSize = try container.decodeUnlessAbsent(forKey: .pageSize)
+            paymentInstructions = try container.decodeChange(forKey: .paymentInstructions)
+        }
     }
 
     var routes: [Route] {
@@ -28,16 +45,9 @@ struct SettingsRoutes {
                 let branding = try await stores.tenants.branding(tenantID: try context.tenantID)
                 return JSONBody.response(Self.body(branding))
             },
-            Route(.put, "/api/settings/branding", .tenant(permission: .settingsManage)) { context in
-                let body = try JSONBody.decode(BrandingBody.self, from: context.request)
-                let pageSizeText = body.pageSize ?? "A4"
-                guard let pageSize = Branding.PageSize.allCases.first(where: { $0.rawValue.lowercased() == pageSizeText.lowercased() }) else {
-                    throw APIError(status: 422, code: "invalid_field", message: "pageSize must be A4 or Letter", field: "pageSize")
-                }
-                let branding = try await stores.tenants.updateBranding(tenantID: try context.tenantID, brandColor: body.brandColor, pageSize: pageSize,
-                                                              paymentInstructions: body.paymentInstructions)
-                return JSONBody.response(Self.body(branding))
-            },
+            // PUT is the same partial update as PATCH: no field is erased by being left out.
+            Route(.patch, "/api/settings/branding", .tenant(permission: .settingsManage)) { try await updateBranding($0) },
+            Route(.put, "/api/settings/branding", .tenant(permission: .settingsManage)) { try await updateBranding($0) },
             Route(.put, "/api/settings/logo", .tenant(permission: .settingsManage)) { context in
                 let type = context.request.headers["Content-Type"]?.lowercased() ?? ""
                 guard type.hasPrefix("image/png") || type.hasPrefix("image/jpeg") else {
@@ -77,6 +87,22 @@ struct SettingsRoutes {
                 return JSONBody.response(["jwt": try await tokens.issue(authorization: context.request.headers["Authorization"])])
             },
         ]
+    }
+
+    private func updateBranding(_ context: RequestContext) async throws -> HTTPResponse {
+        let change = try JSONBody.decode(BrandingChange.self, from: context.request)
+        let tenantID = try context.tenantID
+        let current = try await stores.tenants.branding(tenantID: tenantID)
+        var pageSize = current.pageSize
+        if let text = change.pageSize {
+            guard let chosen = Branding.PageSize.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
+                throw APIError(status: 422, code: "invalid_field", message: "pageSize must be A4 or Letter", field: "pageSize")
+            }
+            pageSize = chosen
+        }
+        let branding = try await stores.tenants.updateBranding(tenantID: tenantID, brandColor: change.brandColor ?? current.brandColor, pageSize: pageSize,
+                                                               paymentInstructions: change.paymentInstructions ?? current.paymentInstructions)
+        return JSONBody.response(Self.body(branding))
     }
 
     static func body(_ branding: Branding) -> BrandingBody {

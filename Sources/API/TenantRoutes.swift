@@ -52,12 +52,9 @@ struct TenantRoutes {
                 }
                 return JSONBody.response(["data": log])
             },
-            Route(.put, "/api/invoices/{id}", .tenant(permission: .invoicesWrite)) { context in
-                let request = try JSONBody.decode(CreateInvoiceRequest.self, from: context.request)
-                let invoice = try await stores.invoices.updateDraft(tenantID: try context.tenantID, id: try context.id("id", "invoice"),
-                                                          draft: try InvoiceDraft.validate(request))
-                return JSONBody.response(InvoiceBody(invoice))
-            },
+            // PUT is the same partial update as PATCH: no field is erased by being left out.
+            Route(.patch, "/api/invoices/{id}", .tenant(permission: .invoicesWrite)) { try await updateDraft($0) },
+            Route(.put, "/api/invoices/{id}", .tenant(permission: .invoicesWrite)) { try await updateDraft($0) },
             Route(.post, "/api/invoices/{id}/issue", .tenant(permission: .invoicesWrite)) { context in
                 JSONBody.response(InvoiceBody(try await stores.invoices.issue(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
             },
@@ -65,9 +62,9 @@ struct TenantRoutes {
                 JSONBody.response(InvoiceBody(try await stores.invoices.cancel(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
             },
             Route(.post, "/api/invoices/{id}/credit-notes", .tenant(permission: .invoicesWrite)) { context in
-                struct Request: Decodable {
+                struct Request: Decodable, KnownKeys {
                     let number: String, amount: Int64, reason: String?
-                    enum CodingKeys: String, CodingKey { case number, amount, reason }
+                    enum CodingKeys: String, CodingKey, CaseIterable { case number, amount, reason }
                     init(from decoder: any Decoder) throws {
                         let container = try decoder.container(keyedBy: CodingKeys.self)
                         number = try container.decode(String.self, forKey: .number)
@@ -85,7 +82,10 @@ struct TenantRoutes {
                 return JSONBody.response(["data": notes.map(CreditNoteBody.init)])
             },
             Route(.put, "/api/invoices/{id}/delivery-status", .tenant(permission: .invoicesWrite)) { context in
-                struct Request: Decodable { let deliveryStatus: String }
+                struct Request: Decodable, KnownKeys {
+                    let deliveryStatus: String
+                    enum CodingKeys: String, CodingKey, CaseIterable { case deliveryStatus }
+                }
                 let body = try JSONBody.decode(Request.self, from: context.request)
                 guard let status = DeliveryStatus(rawValue: body.deliveryStatus), status == .sent || status == .notSent else {
                     throw APIError(status: 422, code: "invalid_field", message: "deliveryStatus must be sent or not_sent", field: "deliveryStatus")
@@ -101,11 +101,21 @@ struct TenantRoutes {
         ]
     }
 
+    private func updateDraft(_ context: RequestContext) async throws -> HTTPResponse {
+        let change = try JSONBody.decode(InvoiceChange.self, from: context.request)
+        let invoice = try await stores.invoices.updateDraft(tenantID: try context.tenantID, id: try context.id("id", "invoice")) { current in
+            try InvoiceDraft.validate(change.applied(to: current))
+        }
+        return JSONBody.response(InvoiceBody(invoice))
+    }
+
     private func createCustomer(_ context: RequestContext) async throws -> HTTPResponse {
-        struct Request: Decodable {
+        struct Request: Decodable, KnownKeys {
             let name: String
             let email: String
             let preferences: Customer.Preferences?
+            enum CodingKeys: String, CodingKey, CaseIterable { case name, email, preferences }
+            static var nested: [String: any KnownKeys.Type] { ["preferences": Customer.Preferences.self] }
         }
         let body = try JSONBody.decode(Request.self, from: context.request)
         let customer = try await stores.customers.createCustomer(tenantID: try context.tenantID, name: body.name, email: body.email,

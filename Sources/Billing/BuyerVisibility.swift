@@ -12,8 +12,8 @@ public enum BuyerVisibility {
         }
         if invoice.issuedAt == nil {
             return invoice.status == .draft
-                ? .conflict(code: "invoice_draft", message: "issue the invoice before it is \(verb)")
-                : .conflict(code: "invoice_never_issued", message: "this invoice was cancelled before it was issued and cannot be \(verb)")
+                ? InvoiceLifecycle.refusal(.draft, verb, advice: "issue it first")
+                : InvoiceLifecycle.refusal(invoice.status, verb, advice: "it was never issued")
         }
         return nil
     }

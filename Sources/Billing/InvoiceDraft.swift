@@ -15,14 +15,14 @@ public struct FieldError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// `POST /api/invoices`, as sent (amounts in minor units; totals are computed by the server).
-public struct CreateInvoiceRequest: Sendable, Decodable {
-    public struct Line: Sendable, Decodable {
+public struct CreateInvoiceRequest: Sendable, Decodable, KnownKeys {
+    public struct Line: Sendable, Decodable, KnownKeys {
         public var description: String
         public var quantity: Double
         public var unitPrice: Int64
         public var taxRate: Double?
 
-        enum CodingKeys: String, CodingKey { case description, quantity, unitPrice, taxRate }
+        public enum CodingKeys: String, CodingKey, CaseIterable { case description, quantity, unitPrice, taxRate }
 
         /// As synthesized, except that `unitPrice` must be an integer amount in minor units.
         public init(from decoder: any Decoder) throws {
@@ -45,7 +45,9 @@ public struct CreateInvoiceRequest: Sendable, Decodable {
     public var minimumPaymentAmount: Int64?
     public var lines: [Line]
 
-    enum CodingKeys: String, CodingKey {
+    public static var nested: [String: any KnownKeys.Type] { ["lines": Line.self] }
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case customerId, type, number, currency, issueDate, dueDate, notes, allowPartialPayments, minimumPaymentAmount, lines
     }
 

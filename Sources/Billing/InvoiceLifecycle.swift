@@ -19,19 +19,31 @@ public enum InvoiceLifecycle {
 
     /// Refuses `action` on an invoice in `status` with the conflict the tenant sees.
     public static func check(_ action: Action, from status: InvoiceStatus) throws(BillingError) {
+        let correct = status == .issued || status == .paid ? "issue a credit note instead" : nil
         switch action {
         case .edit where status != .draft:
-            throw .conflict(code: "invoice_not_draft", message: "a \(status.rawValue) invoice cannot change; issue a credit note instead")
+            throw refusal(status, "edited", advice: correct)
         case .issue where status != .draft:
-            throw .conflict(code: "invalid_status", message: "a \(status.rawValue) invoice cannot be issued")
+            throw refusal(status, status == .issued ? "issued again" : "issued")
         case .cancel where status != .draft && status != .issued:
-            throw .conflict(code: "invalid_status", message: "a \(status.rawValue) invoice cannot be cancelled")
+            throw refusal(status, status == .cancelled ? "cancelled again" : "cancelled", advice: correct)
         case .credit where status != .issued && status != .paid:
-            throw .conflict(code: "invalid_status", message: "credit notes need an issued invoice; this one is \(status.rawValue)")
+            throw refusal(status, "credited", advice: status == .draft ? "issue it first, or edit the draft" : nil)
         case .recordDelivery where status == .draft:
-            throw .conflict(code: "invoice_draft", message: "issue the invoice before recording its delivery")
+            throw refusal(status, "marked as delivered", advice: "issue it first")
         default:
             return
         }
     }
+
+    /// The one answer for "this status forbids that", on every route: 409 `invalid_status`
+    /// with a sentence naming the status and the action ("an issued invoice cannot be edited").
+    public static func refusal(_ status: InvoiceStatus, _ verb: String, advice: String? = nil) -> BillingError {
+        .conflict(code: "invalid_status", message: "\(status.withArticle) invoice cannot be \(verb)" + (advice.map { "; \($0)" } ?? ""))
+    }
+}
+
+extension InvoiceStatus {
+    /// "a draft", "an issued", "a paid", "a cancelled".
+    public var withArticle: String { (self == .issued ? "an " : "a ") + rawValue }
 }

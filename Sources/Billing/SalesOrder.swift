@@ -34,7 +34,7 @@ public struct SalesOrder: Sendable, Hashable {
 }
 
 /// What a tenant sends to create a sales order; `validate` names the first wrong field.
-public struct SalesOrderDraft: Sendable, Hashable, Decodable {
+public struct SalesOrderDraft: Sendable, Hashable, Decodable, KnownKeys {
     public var customerId: Int64
     public var number: String
     public var status: SalesOrderStatus?
@@ -43,7 +43,7 @@ public struct SalesOrderDraft: Sendable, Hashable, Decodable {
     public var orderDate: CalendarDate
     public var expectedDate: CalendarDate?
 
-    enum CodingKeys: String, CodingKey { case customerId, number, status, currency, total, orderDate, expectedDate }
+    public enum CodingKeys: String, CodingKey, CaseIterable { case customerId, number, status, currency, total, orderDate, expectedDate }
 
     /// As synthesized, except that `total` must be an integer amount in minor units.
     public init(from decoder: any Decoder) throws {

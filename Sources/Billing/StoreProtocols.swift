@@ -57,9 +57,10 @@ public protocol InvoiceStore: Sendable {
     /// Stores a validated draft for `tenantID`; its customer must be the tenant's, its number unused.
     func createInvoice(tenantID: Int64, draft: InvoiceDraft) async throws -> Invoice
 
-    /// Replaces a draft's content with `draft`. Once issued, an invoice's lines and amounts can
-    /// no longer change: that is a conflict.
-    func updateDraft(tenantID: Int64, id: Int64, draft: InvoiceDraft) async throws -> Invoice
+    /// Replaces a draft's content with what `change` makes of the draft as stored, inside the
+    /// write, so that two partial updates never undo each other. Once issued, an invoice's lines
+    /// and amounts can no longer change: that is a conflict.
+    func updateDraft(tenantID: Int64, id: Int64, change: @escaping @Sendable (Invoice) throws -> InvoiceDraft) async throws -> Invoice
 
     /// The invoice `id` of `tenantID`, with its lines.
     func invoice(tenantID: Int64, id: Int64) async throws -> Invoice?

@@ -1,3 +1,4 @@
+import BillportCore
 import Foundation
 
 /// A business that bills its customers through Billport.
@@ -31,10 +32,12 @@ public struct Customer: Sendable, Hashable {
     public let createdAt: Date
 
     /// What mail the customer accepts, by category.
-    public struct Preferences: Sendable, Hashable, Codable {
+    public struct Preferences: Sendable, Hashable, Codable, KnownKeys {
         public var document: Bool
         public var reminder: Bool
         public var marketing: Bool
+
+        public enum CodingKeys: String, CodingKey, CaseIterable { case document, reminder, marketing }
 
         public init(document: Bool = true, reminder: Bool = true, marketing: Bool = false) {
             self.document = document

@@ -30,7 +30,7 @@ public final class SQLiteEmailStore: EmailStore, SQLiteStore {
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw BillingError.notFound("invoice") }
             if let refusal = BuyerVisibility.refusal(invoice, verb: "sent") { throw refusal }
             guard invoice.status != .cancelled else {
-                throw BillingError.conflict(code: "invoice_cancelled", message: "a cancelled invoice is not sent")
+                throw InvoiceLifecycle.refusal(.cancelled, "sent")
             }
             let payload = SendEmail(tenantId: tenantID, customerId: invoice.customerID, invoiceId: invoiceID, category: .document,
                                     recipients: recipients, message: message)

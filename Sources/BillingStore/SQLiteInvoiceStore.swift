@@ -35,10 +35,11 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
         return invoice
     }
 
-    public func updateDraft(tenantID: Int64, id: Int64, draft: InvoiceDraft) async throws -> Invoice {
+    public func updateDraft(tenantID: Int64, id: Int64, change: @escaping @Sendable (Invoice) throws -> InvoiceDraft) async throws -> Invoice {
         try await database.write { db in
             guard let current = try Self.invoice(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
             try InvoiceLifecycle.check(.edit, from: current.status)
+            let draft = try change(current)
             guard try Self.customer(db, tenantID: tenantID, id: draft.customerID) != nil else {
                 throw BillingError.invalid(FieldError("customerId", "is not one of your customers"))
             }

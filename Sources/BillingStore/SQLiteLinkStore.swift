@@ -37,7 +37,7 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw BillingError.notFound("invoice") }
             if let refusal = BuyerVisibility.refusal(invoice, verb: "shared") { throw refusal }
             guard invoice.status != .cancelled else {
-                throw BillingError.conflict(code: "invoice_cancelled", message: "a cancelled invoice cannot be shared")
+                throw InvoiceLifecycle.refusal(.cancelled, "shared")
             }
             let active = try db.queryOne("""
                 SELECT created_at FROM links WHERE invoice_id = ? AND kind = 'share' AND revoked_at IS NULL

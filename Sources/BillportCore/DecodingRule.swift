@@ -52,3 +52,18 @@ extension KeyedDecodingContainer {
         return try decodeMinorUnits(forKey: key)
     }
 }
+
+extension KeyedDecodingContainer {
+    /// A field of a partial update (`PATCH`): nil when absent (left as it is), `.some(nil)` for
+    /// an explicit null (cleared).
+    public func decodeChange<T: Decodable>(_ type: T.Type = T.self, forKey key: Key) throws -> T?? {
+        guard contains(key) else { return nil }
+        return .some(try decodeIfPresent(T.self, forKey: key))
+    }
+
+    /// A field of a partial update that cannot be cleared: nil when absent, refused when null.
+    public func decodeUnlessAbsent<T: Decodable>(_ type: T.Type = T.self, forKey key: Key) throws -> T? {
+        guard contains(key) else { return nil }
+        return try decode(T.self, forKey: key)
+    }
+}

@@ -14,6 +14,7 @@ import Tokens
             ("GET", "/api/invoices", nil),
             ("GET", "/api/invoices/\(invoice)", nil),
             ("PUT", "/api/invoices/\(invoice)", "invoices:write"),
+            ("PATCH", "/api/invoices/\(invoice)", "invoices:write"),
             ("POST", "/api/invoices/\(invoice)/issue", "invoices:write"),
             ("POST", "/api/invoices/\(invoice)/cancel", "invoices:write"),
             ("POST", "/api/invoices/\(invoice)/credit-notes", "invoices:write"),
@@ -26,6 +27,8 @@ import Tokens
             ("GET", "/api/portal-tokens", nil),
             ("PUT", "/api/settings/portal", "settings:manage"),
             ("PUT", "/api/settings/branding", "settings:manage"),
+            ("PATCH", "/api/settings/portal", "settings:manage"),
+            ("PATCH", "/api/settings/branding", "settings:manage"),
             ("PUT", "/api/settings/logo", "settings:manage"),
             ("DELETE", "/api/settings/logo", "settings:manage"),
             ("POST", "/api/customers/\(customer)/portal-token", "invoices:manage"),
@@ -56,7 +59,7 @@ import Tokens
         let id = try await h.invoice(acme)
         let readOnly = h.token("acme", perms: [])
         for route in Self.routes(invoice: id, customer: acme.customerID) {
-            let reply = try await h.send(route.method, route.path, token: readOnly, json: ["POST", "PUT"].contains(route.method) ? [String: Int]() : nil)
+            let reply = try await h.send(route.method, route.path, token: readOnly, json: ["POST", "PUT", "PATCH"].contains(route.method) ? [String: Int]() : nil)
             if let permission = route.permission {
                 #expect(reply.status == 403, "\(route.method) \(route.path) \(reply.text)")
                 #expect(reply.json["error"].map { "\($0)" }?.contains(permission) == true)

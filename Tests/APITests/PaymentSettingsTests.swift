@@ -37,6 +37,12 @@ import Testing
         // Null disconnects.
         let disconnected = try await rig.api.send("PUT", "/api/settings/payments", token: token, json: ["secretKey": NSNull()])
         #expect(disconnected.json["connected"] as? Bool == false)
+        // PATCH is the same partial update: the secrets stay until null removes them; a null plan is refused.
+        #expect(disconnected.json["webhookSecrets"] as? [String] == ["whsec_…et42", "whsec_…0001"])
+        let noSecrets = try await rig.api.send("PATCH", "/api/settings/payments", token: token, json: ["webhookSecrets": NSNull()])
+        #expect(noSecrets.status == 200 && noSecrets.json["webhookSecrets"] as? [String] == [] && noSecrets.json["plan"] as? String == "pro")
+        let noPlan = try await rig.api.send("PATCH", "/api/settings/payments", token: token, json: ["plan": NSNull()])
+        #expect(noPlan.status == 422 && noPlan.errorField == "plan")
         try await rig.stop()
     }
 

@@ -41,17 +41,18 @@ import Tokens
         await h.stop()
     }
 
-    @Test func badRequestsAreClear400sAndChangeNothing() async throws {
+    @Test func badFieldsAre422sNamingThemAndChangeNothing() async throws {
         let (h, acme, token) = try await fixture()
         let unknown = try await h.send("PUT", "/api/preferences/\(token)", json: ["reminders": false])
-        #expect(unknown.status == 400)
+        #expect(unknown.status == 422)
         #expect(unknown.errorCode == "unknown_field" && unknown.errorField == "reminders")
         let notBoolean = try await h.send("PUT", "/api/preferences/\(token)", json: ["marketing": 1, "document": false])
-        #expect(notBoolean.status == 400)
+        #expect(notBoolean.status == 422)
         #expect(notBoolean.errorField == "marketing")
         let null = try await h.send("PUT", "/api/preferences/\(token)", rawBody: #"{"reminder": null}"#)
-        #expect(null.status == 400 && null.errorField == "reminder")
-        #expect(try await h.send("PUT", "/api/preferences/\(token)", rawBody: "[true]").status == 400)
+        #expect(null.status == 422 && null.errorField == "reminder")
+        #expect(try await h.send("PUT", "/api/preferences/\(token)", rawBody: "[true]").status == 422)
+        #expect(try await h.send("PUT", "/api/preferences/\(token)", rawBody: "{marketing").status == 400)
         let short = try await h.send("GET", "/api/preferences/abc")
         #expect(short.status == 400)
         #expect(short.errorCode == "invalid_token")
@@ -73,8 +74,8 @@ import Tokens
         #expect(click.header("Location") == nil && click.header("Set-Cookie") == nil)
         #expect(click.text.contains("no longer receive payment reminders"))
         #expect(try await preferences(h, acme) == ["document": true, "reminder": false, "marketing": false])
-        #expect(try await h.send("POST", "/unsubscribe/\(token)?category=everything").status == 400)
-        #expect(try await h.send("POST", "/unsubscribe/\(token)").status == 400)
+        #expect(try await h.send("POST", "/unsubscribe/\(token)?category=everything").status == 422)
+        #expect(try await h.send("POST", "/unsubscribe/\(token)").status == 422)
         await h.stop()
     }
 

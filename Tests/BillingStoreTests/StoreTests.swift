@@ -68,7 +68,7 @@ import Testing
 
     @Test func sendingAnInvoiceEnqueuesOneMailJobAndTheLogKeepsWhatHappened() async throws {
         let acme = try await BillingFixture(stores: stores)
-        await #expect(throws: BillingError.conflict(code: "invoice_draft", message: "issue the invoice before it is sent")) {
+        await #expect(throws: BillingError.conflict(code: "invalid_status", message: "a draft invoice cannot be sent; issue it first")) {
             try await stores.emails.enqueueInvoiceEmail(tenantID: acme.tenant.id, invoiceID: acme.invoice.id, recipients: nil, message: nil)
         }
         _ = try await stores.invoices.issue(tenantID: acme.tenant.id, id: acme.invoice.id)

@@ -25,10 +25,9 @@ import Testing
         #expect(!invoice(.ar, .cancelled, issued: false).isBuyerVisible)
         #expect(BuyerVisibility.refusal(invoice(.ap, .issued, issued: true), verb: "shared") == .conflict(code: "not_shareable",
             message: "an AP bill is internal and cannot be shared; only AR invoices reach a buyer"))
-        guard case .conflict(let code, _) = BuyerVisibility.refusal(invoice(.ar, .cancelled, issued: false), verb: "sent") else {
-            Issue.record("a never-issued cancellation must be refused")
-            return
-        }
-        #expect(code == "invoice_never_issued")
+        #expect(BuyerVisibility.refusal(invoice(.ar, .cancelled, issued: false), verb: "sent") == .conflict(code: "invalid_status",
+            message: "a cancelled invoice cannot be sent; it was never issued"))
+        #expect(BuyerVisibility.refusal(invoice(.ar, .draft, issued: false), verb: "shared") == .conflict(code: "invalid_status",
+            message: "a draft invoice cannot be shared; issue it first"))
     }
 }

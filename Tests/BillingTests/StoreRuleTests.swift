@@ -19,11 +19,14 @@ import Testing
     }
 
     @Test func refusalsAreConflictsTheTenantCanRead() {
-        #expect(throws: BillingError.conflict(code: "invoice_not_draft", message: "a issued invoice cannot change; issue a credit note instead")) {
+        #expect(throws: BillingError.conflict(code: "invalid_status", message: "an issued invoice cannot be edited; issue a credit note instead")) {
             try InvoiceLifecycle.check(.edit, from: .issued)
         }
-        #expect(throws: BillingError.conflict(code: "invalid_status", message: "a paid invoice cannot be cancelled")) {
+        #expect(throws: BillingError.conflict(code: "invalid_status", message: "a paid invoice cannot be cancelled; issue a credit note instead")) {
             try InvoiceLifecycle.check(.cancel, from: .paid)
+        }
+        #expect(throws: BillingError.conflict(code: "invalid_status", message: "a draft invoice cannot be marked as delivered; issue it first")) {
+            try InvoiceLifecycle.check(.recordDelivery, from: .draft)
         }
         #expect(InvoiceLifecycle.Transition.issue.target == .issued)
         #expect(InvoiceLifecycle.Transition.cancel.target == .cancelled)
