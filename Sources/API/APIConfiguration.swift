@@ -20,6 +20,10 @@ public struct APIConfiguration: Sendable, Equatable {
 
     /// Portal messages one customer may leave (`portal.messagesPerCustomerPerDay`).
     public var messageQuota = MessageQuota()
+    /// Where webhooks may go (`webhooks.allowHTTP`, `webhooks.allowPrivateDestinations`).
+    public var webhookDestinations = WebhookDestinationPolicy()
+    /// How long a rotated-out signing secret keeps signing (`webhooks.secretOverlap`).
+    public var webhookSecretOverlap: Duration = .seconds(86_400)
     /// What an uploaded logo may be (`branding.maxLogoPixels`).
     public var logoPolicy: LogoPolicy
 

@@ -36,7 +36,8 @@ public final class BillportAPI: Sendable {
     /// `renderer` makes invoice PDFs; without one the PDF routes answer 404. Renders go through
     /// `renderPool` (the process's one pool), or a pool of the API's own when none is given.
     public init(stores: BillingStores, jobs: any JobStore, signer: JWTSigner, configuration: APIConfiguration, renderer: (any InvoiceRenderer)?,
-                renderPool: PDFRenderPool? = nil, views: ViewRecorder? = nil, clock: any WallClock = SystemClock(), logger: Logger) {
+                renderPool: PDFRenderPool? = nil, views: ViewRecorder? = nil, clock: any WallClock = SystemClock(),
+                hostResolver: any HostResolver = SystemHostResolver(), logger: Logger) {
         self.stores = stores
         self.signer = signer
         self.clock = clock
@@ -85,6 +86,8 @@ public final class BillportAPI: Sendable {
                         + EmailRoutes(stores: stores, jobs: jobs).routes + payments.routes
                         + WebhookRoutes(stores: stores, clock: clock, logger: self.logger).routes
                         + PaymentSettingsRoutes(stores: stores, configuration: configuration).routes
+                        + WebhookEndpointRoutes(stores: stores, policy: configuration.webhookDestinations,
+                                                secretOverlap: configuration.webhookSecretOverlap, resolver: hostResolver, clock: clock).routes
                         + (documents?.routes ?? []))
     }
 

@@ -10,12 +10,13 @@ public struct BillingStores: Sendable {
     public let payments: any PaymentStore
     public let salesOrders: any SalesOrderStore
     public let views: any ViewStore
+    public let webhookEndpoints: any WebhookEndpointStore
     /// The database itself, for what concerns it as a whole (health checks, answer caches).
     public let database: any BillingDatabase
 
     public init(tenants: any TenantStore, customers: any CustomerStore, invoices: any InvoiceStore, links: any LinkStore,
                 documents: any DocumentStore, emails: any EmailStore, payments: any PaymentStore, salesOrders: any SalesOrderStore,
-                views: any ViewStore, database: any BillingDatabase) {
+                views: any ViewStore, webhookEndpoints: any WebhookEndpointStore, database: any BillingDatabase) {
         self.tenants = tenants
         self.customers = customers
         self.invoices = invoices
@@ -25,6 +26,7 @@ public struct BillingStores: Sendable {
         self.payments = payments
         self.salesOrders = salesOrders
         self.views = views
+        self.webhookEndpoints = webhookEndpoints
         self.database = database
     }
 }

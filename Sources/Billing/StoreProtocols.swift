@@ -333,3 +333,27 @@ extension ViewStore {
         try await pruneViews(retention: retention, batch: 2000)
     }
 }
+
+/// A tenant's webhook endpoints and their signing secrets (`whsec_…`, stored as given).
+public protocol WebhookEndpointStore: Sendable {
+    /// Stores an endpoint with `secret`; its destination was checked by the caller. More than
+    /// `WebhookEndpointFields.maxEndpointsPerTenant` is a conflict.
+    func createWebhookEndpoint(tenantID: Int64, _ fields: WebhookEndpointFields, secret: String) async throws -> WebhookEndpoint
+
+    /// The tenant's endpoints, oldest first.
+    func webhookEndpoints(tenantID: Int64) async throws -> [WebhookEndpoint]
+
+    func webhookEndpoint(tenantID: Int64, id: Int64) async throws -> WebhookEndpoint?
+
+    /// Changes the fields that are set and leaves the others.
+    func updateWebhookEndpoint(tenantID: Int64, id: Int64, _ fields: WebhookEndpointFields) async throws -> WebhookEndpoint
+
+    func deleteWebhookEndpoint(tenantID: Int64, id: Int64) async throws
+
+    /// Makes `secret` the signing secret; the one it replaces keeps signing for `overlap`.
+    func rotateWebhookSecret(tenantID: Int64, id: Int64, secret: String, overlap: Duration) async throws -> WebhookEndpoint
+
+    /// The secrets that sign a delivery now: the current one first, then the previous one while
+    /// its overlap lasts.
+    func signingSecrets(tenantID: Int64, id: Int64) async throws -> [String]
+}

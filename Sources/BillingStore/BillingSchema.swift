@@ -370,5 +370,6 @@ public enum BillingSchema {
             -- Open invoices by due date, for the overdue reminders.
             CREATE INDEX invoices_reminder_due ON invoices (due_date) WHERE status = 'issued' AND type = 'AR';
             """),
+        webhookEndpoints,
     ]
 }

@@ -131,6 +131,7 @@ public struct BillportConfiguration: Sendable {
         }
         let (mail, reminderOffsets) = try Self.mail(&reader, dataDirectory: dataDirectory, fileName: fileName)
         let (viewRetention, messageQuota) = try Self.retention(&reader)
+        let (webhookDestinations, webhookSecretOverlap) = try Self.webhooks(&reader)
         try reader.checkNoUnknownKeys()
         if worker.maxPollInterval < worker.pollInterval {
             throw ConfigError(key: "worker.maxPollInterval", message: "must not be shorter than worker.pollInterval", source: "in \(fileName)")
@@ -151,6 +152,8 @@ public struct BillportConfiguration: Sendable {
         configuration.reminderOffsets = reminderOffsets
         configuration.viewRetention = viewRetention
         configuration.api.messageQuota = messageQuota
+        configuration.api.webhookDestinations = webhookDestinations
+        configuration.api.webhookSecretOverlap = webhookSecretOverlap
         return configuration
     }
 

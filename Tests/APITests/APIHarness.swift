@@ -39,7 +39,8 @@ final class APIHarness: Sendable {
          clock: any WallClock = SystemClock(),
          views: ((BillingStores) -> ViewRecorder)? = nil, rateLimits: (perAddress: Int, perToken: Int) = (0, 0),
          stripeBaseURL: String = "https://api.stripe.com", renderPool: RenderPoolSettings = RenderPoolSettings(),
-         logger: Logger = .disabled, configure: (inout APIConfiguration) -> Void = { _ in }) throws {
+         hostResolver: any HostResolver = SystemHostResolver(), logger: Logger = .disabled,
+         configure: (inout APIConfiguration) -> Void = { _ in }) throws {
         temp = try TemporaryDatabase(migrations: QueueSchema.migrations + SchedulerSchema.migrations + BillingSchema.migrations)
         self.clock = clock
         jobs = SQLiteJobStore(database: temp.database, clock: clock)
@@ -49,7 +50,7 @@ final class APIHarness: Sendable {
         configure(&configuration)
         api = BillportAPI(stores: stores, jobs: jobs, signer: signer, configuration: configuration, renderer: renderer,
                           renderPool: renderer.map { PDFRenderPool(renderer: $0, settings: renderPool, logger: logger) },
-                          views: views?(stores), clock: clock, logger: logger)
+                          views: views?(stores), clock: clock, hostResolver: hostResolver, logger: logger)
         self.transport = transport
         if transport == .live {
             var serverConfiguration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)

@@ -69,10 +69,10 @@ public enum Spawn {
 
     /// Runs `executable` to its end (blocking the calling thread) and returns what it wrote.
     public static func run(_ executable: String, _ arguments: [String], directory: String? = nil,
-                           environment: [String: String]? = nil) throws -> Output {
+                           environment: [String: String]? = nil, stdin: String = "/dev/null") throws -> Output {
         let scratch = TemporaryDirectory()
         let (out, err) = (scratch.file("stdout"), scratch.file("stderr"))
-        let pid = try start(executable, arguments, directory: directory, environment: environment, stdout: out, stderr: err)
+        let pid = try start(executable, arguments, directory: directory, environment: environment, stdin: stdin, stdout: out, stderr: err)
         let status = waitBlocking(pid)
         return Output(status: status,
                       stdout: FileManager.default.contents(atPath: out) ?? Data(),
