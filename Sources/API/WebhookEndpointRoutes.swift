@@ -78,25 +78,13 @@ struct WebhookEndpointRoutes {
     }
 
     /// The body of POST and PATCH: the fields sent, and only those; an unknown key is 422 naming it.
-    struct EndpointBody: Decodable {
+    struct EndpointBody: Decodable, KnownKeys {
         var fields = WebhookEndpointFields()
 
-        enum Key: String, CodingKey, CaseIterable { case url, description, eventTypes, enabled }
-
-        struct AnyKey: CodingKey {
-            let stringValue: String
-            init?(stringValue: String) { self.stringValue = stringValue }
-            var intValue: Int? { nil }
-            init?(intValue: Int) { nil }
-        }
+        enum CodingKeys: String, CodingKey, CaseIterable { case url, description, eventTypes, enabled }
 
         init(from decoder: any Decoder) throws {
-            let all = try decoder.container(keyedBy: AnyKey.self)
-            if let unknown = all.allKeys.map(\.stringValue).sorted().first(where: { Key(rawValue: $0) == nil }) {
-                throw APIError(status: 422, code: "unknown_field",
-                               message: "\(unknown) is not a field of a webhook endpoint; use url, description, eventTypes or enabled", field: unknown)
-            }
-            let container = try decoder.container(keyedBy: Key.self)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
             fields.url = try container.decodeIfPresent(String.self, forKey: .url)
             fields.description = try container.decodeIfPresent(String.self, forKey: .description)
             fields.enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled)
