@@ -14,6 +14,15 @@ struct CustomerRecordRoutes {
                 let draft = try JSONBody.decode(SalesOrderDraft.self, from: context.request)
                 return JSONBody.response(status: 201, SalesOrderBody(try await stores.salesOrders.createSalesOrder(tenantID: try context.tenantID, draft)))
             },
+            Route(.get, "/api/sales-orders", .tenant(permission: nil)) { context in
+                try context.requireKnownQuery(["customerId", "limit", "before"])
+                let limit = Int(try context.queryInt("limit", default: 50, range: 1...200) ?? 50)
+                let orders = try await stores.salesOrders.salesOrders(
+                    tenantID: try context.tenantID, customerID: try context.queryInt("customerId", default: nil, range: 1...Int64.max),
+                    limit: limit, beforeID: try context.queryInt("before", default: nil, range: 1...Int64.max))
+                struct Page: Encodable { let data: [SalesOrderBody]; let nextBefore: Int64? }
+                return JSONBody.response(Page(data: orders.map(SalesOrderBody.init), nextBefore: orders.count == limit ? orders.last?.id : nil))
+            },
             Route(.get, "/api/sales-orders/{id}", .tenant(permission: nil)) { context in
                 guard let order = try await stores.salesOrders.salesOrder(tenantID: try context.tenantID, id: try context.id("id", "sales order")) else {
                     throw APIError.notFound("sales order")

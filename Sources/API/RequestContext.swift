@@ -42,6 +42,33 @@ struct RequestContext: Sendable {
         return value
     }
 
+    /// Query parameter `name` as one of `T`'s raw values, else a 422 naming it and listing them.
+    func queryEnum<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
+        guard let text = request.queryValue(name) else { return nil }
+        guard let value = T(rawValue: text) else {
+            throw APIError(status: 422, code: "invalid_field",
+                           message: "\(name) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", "))", field: name)
+        }
+        return value
+    }
+
+    /// Query parameter `name` as a calendar date (YYYY-MM-DD), else a 422 naming it.
+    func queryDate(_ name: String) throws -> CalendarDate? {
+        guard let text = request.queryValue(name) else { return nil }
+        guard let date = CalendarDate(parsing: text) else {
+            throw APIError(status: 422, code: "invalid_field", message: "\(name) must be a date as YYYY-MM-DD", field: name)
+        }
+        return date
+    }
+
+    /// Refuses a query parameter the route does not read, as a body's unknown key is refused:
+    /// a misspelt filter must not silently widen a list.
+    func requireKnownQuery(_ known: [String]) throws {
+        if let unknown = request.queryItems.first(where: { !known.contains($0.name) }) {
+            throw APIError.unknownField(unknown.name, known: known)
+        }
+    }
+
     /// Query parameter `name` as a boolean (`true`/`false`/`1`/`0`).
     func queryBool(_ name: String) throws -> Bool {
         guard let text = request.queryValue(name) else { return false }

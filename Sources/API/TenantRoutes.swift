@@ -24,9 +24,13 @@ struct TenantRoutes {
                 return JSONBody.response(status: 201, InvoiceBody(invoice))
             },
             Route(.get, "/api/invoices", .tenant(permission: nil)) { context in
+                try context.requireKnownQuery(["limit", "before", "status", "customerId", "dueBefore", "dueAfter"])
                 let limit = try context.queryInt("limit", default: 50, range: 1...200) ?? 50
                 let before = try context.queryInt("before", default: nil, range: 1...Int64.max)
-                let invoices = try await stores.invoices.invoices(tenantID: try context.tenantID, limit: Int(limit), beforeID: before)
+                let filter = InvoiceListFilter(status: try context.queryEnum("status", InvoiceStatus.self),
+                                               customerID: try context.queryInt("customerId", default: nil, range: 1...Int64.max),
+                                               dueBefore: try context.queryDate("dueBefore"), dueAfter: try context.queryDate("dueAfter"))
+                let invoices = try await stores.invoices.invoices(tenantID: try context.tenantID, filter: filter, limit: Int(limit), beforeID: before)
                 return JSONBody.response(InvoiceListBody(data: invoices.map(InvoiceBody.init),
                                                      nextBefore: invoices.count == Int(limit) ? invoices.last?.id : nil))
             },

@@ -65,8 +65,8 @@ public protocol InvoiceStore: Sendable {
     /// The invoice `id` of `tenantID`, with its lines.
     func invoice(tenantID: Int64, id: Int64) async throws -> Invoice?
 
-    /// The tenant's invoices, newest first, ids below `beforeID` when given.
-    func invoices(tenantID: Int64, limit: Int, beforeID: Int64?) async throws -> [Invoice]
+    /// The tenant's invoices matching `filter`, newest first, ids below `beforeID` when given.
+    func invoices(tenantID: Int64, filter: InvoiceListFilter, limit: Int, beforeID: Int64?) async throws -> [Invoice]
 
     /// Draft → issued. An issued invoice's lines and amounts can no longer change.
     func issue(tenantID: Int64, id: Int64) async throws -> Invoice
@@ -267,6 +267,10 @@ public protocol SalesOrderStore: Sendable {
     /// One customer's sales orders, newest first (at most 100: the portal shows recent ones).
     func salesOrders(tenantID: Int64, customerID: Int64) async throws -> [SalesOrder]
 
+    /// The tenant's sales orders (one customer's when `customerID` is given), newest first,
+    /// ids below `beforeID` when given.
+    func salesOrders(tenantID: Int64, customerID: Int64?, limit: Int, beforeID: Int64?) async throws -> [SalesOrder]
+
     /// Stores a portal message; refused unless the tenant allows messages, and with
     /// `MessageQuotaExceeded` once the customer left `quota.perDay` in the last 24 hours.
     func addCustomerMessage(tenantID: Int64, customerID: Int64, text: String,
@@ -310,6 +314,13 @@ extension PaymentStore {
     /// Applies `change` (see the requirement) without a hook inside the transaction.
     public func applyLedgerChange(eventRowID: Int64, invoicePublicID: String, _ change: LedgerChange) async throws -> EventOutcome {
         try await applyLedgerChange(eventRowID: eventRowID, invoicePublicID: invoicePublicID, change, beforeCommit: nil)
+    }
+}
+
+extension InvoiceStore {
+    /// The tenant's invoices, unfiltered.
+    public func invoices(tenantID: Int64, limit: Int, beforeID: Int64?) async throws -> [Invoice] {
+        try await invoices(tenantID: tenantID, filter: InvoiceListFilter(), limit: limit, beforeID: beforeID)
     }
 }
 

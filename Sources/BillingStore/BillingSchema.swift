@@ -371,5 +371,6 @@ public enum BillingSchema {
             CREATE INDEX invoices_reminder_due ON invoices (due_date) WHERE status = 'issued' AND type = 'AR';
             """),
         webhookEndpoints,
+        listIndexes,
     ]
 }

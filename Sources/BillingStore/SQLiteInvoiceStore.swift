@@ -65,11 +65,18 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
         try await database.read { db in try Self.invoice(db, tenantID: tenantID, id: id) }
     }
 
-    public func invoices(tenantID: Int64, limit: Int, beforeID: Int64?) async throws -> [Invoice] {
-        try await database.read { db in
-            let ids = try db.query("""
-                SELECT id FROM invoices WHERE tenant_id = ? AND id < ? ORDER BY id DESC LIMIT ?
-                """, tenantID, beforeID ?? Int64.max, limit) { $0.int64(0) }
+    public func invoices(tenantID: Int64, filter: InvoiceListFilter, limit: Int, beforeID: Int64?) async throws -> [Invoice] {
+        var conditions = ["tenant_id = ?", "id < ?"]
+        var arguments: [any SQLValueConvertible] = [tenantID, beforeID ?? Int64.max]
+        if let status = filter.status { conditions.append("status = ?"); arguments.append(status.rawValue) }
+        if let customerID = filter.customerID { conditions.append("customer_id = ?"); arguments.append(customerID) }
+        if let dueBefore = filter.dueBefore { conditions.append("due_date < ?"); arguments.append(dueBefore.description) }
+        if let dueAfter = filter.dueAfter { conditions.append("due_date > ?"); arguments.append(dueAfter.description) }
+        arguments.append(limit)
+        let sql = "SELECT id FROM invoices WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?"
+        let bound = arguments.map(\.sqlValue)
+        return try await database.read { db in
+            let ids = try db.query(sql, arguments: bound) { $0.int64(0) }
             return try ids.compactMap { try Self.invoice(db, tenantID: tenantID, id: $0) }
         }
     }

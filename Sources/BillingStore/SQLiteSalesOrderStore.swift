@@ -48,11 +48,24 @@ public final class SQLiteSalesOrderStore: SalesOrderStore, SQLiteStore {
         try await database.read { db in try Self.salesOrders(db, tenantID: tenantID, where: "customer_id = ?", customerID) }
     }
 
+    public func salesOrders(tenantID: Int64, customerID: Int64?, limit: Int, beforeID: Int64?) async throws -> [SalesOrder] {
+        var condition = "id < ?"
+        var arguments: [any SQLValueConvertible] = [beforeID ?? Int64.max]
+        if let customerID { condition += " AND customer_id = ?"; arguments.append(customerID) }
+        let bound = arguments.map(\.sqlValue)
+        return try await database.read { [condition] db in try Self.salesOrders(db, tenantID: tenantID, where: condition, bound, limit: limit) }
+    }
+
     private static func salesOrders(_ db: Connection, tenantID: Int64, where condition: String, _ value: Int64) throws -> [SalesOrder] {
+        try salesOrders(db, tenantID: tenantID, where: condition, [value.sqlValue], limit: 100)
+    }
+
+    private static func salesOrders(_ db: Connection, tenantID: Int64, where condition: String, _ values: [SQLValue],
+                                    limit: Int) throws -> [SalesOrder] {
         try db.query("""
             SELECT id, customer_id, number, status, currency, total, order_date, expected_date, created_at
-            FROM sales_orders WHERE tenant_id = ? AND \(condition) ORDER BY id DESC LIMIT 100
-            """, tenantID, value) { row -> SalesOrder? in
+            FROM sales_orders WHERE tenant_id = ? AND \(condition) ORDER BY id DESC LIMIT ?
+            """, arguments: [tenantID.sqlValue] + values + [limit.sqlValue]) { row -> SalesOrder? in
             guard let currency = Currency(code: row.string(4)), let orderDate = CalendarDate(parsing: row.string(6)) else { return nil }
             return SalesOrder(id: row.int64(0), customerID: row.int64(1), number: row.string(2),
                               status: SalesOrderStatus(rawValue: row.string(3)) ?? .open,
