@@ -1,11 +1,14 @@
 import SQLite
 
 extension BillingSchema {
-    /// The tenant API's lists: invoices of one status newest first (`GET /api/invoices?status=`),
-    /// and a tenant's sales orders newest first (`GET /api/sales-orders`), each read by SEARCH
-    /// and in index order, never sorted in a temporary tree.
+    /// The tenant API's lists: invoices of one status or one customer newest first
+    /// (`GET /api/invoices?status=`, `?customerId=`: the portal's customer indexes hold only
+    /// issued AR invoices), and a tenant's sales orders newest first (`GET /api/sales-orders`),
+    /// each read by SEARCH in index order, never sorted in a temporary tree. Due-date bounds
+    /// filter along whichever of these the other conditions pick.
     static let listIndexes = Migration(id: "portal.015_list_indexes", sql: """
         CREATE INDEX invoices_tenant_status ON invoices (tenant_id, status, id);
+        CREATE INDEX invoices_tenant_customer ON invoices (tenant_id, customer_id, id);
         CREATE INDEX sales_orders_tenant ON sales_orders (tenant_id, id);
         """)
 }
