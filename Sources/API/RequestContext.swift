@@ -61,11 +61,16 @@ struct RequestContext: Sendable {
         return date
     }
 
-    /// Refuses a query parameter the route does not read, as a body's unknown key is refused:
-    /// a misspelt filter must not silently widen a list.
+    /// Refuses a query parameter the route does not read, as a body's unknown key is refused,
+    /// and one given twice (only the first would count): a misspelt or repeated filter must not
+    /// silently widen a list.
     func requireKnownQuery(_ known: [String]) throws {
-        if let unknown = request.queryItems.first(where: { !known.contains($0.name) }) {
-            throw APIError.unknownField(unknown.name, known: known)
+        var seen: Set<String> = []
+        for item in request.queryItems {
+            guard known.contains(item.name) else { throw APIError.unknownField(item.name, known: known) }
+            guard seen.insert(item.name).inserted else {
+                throw APIError(status: 422, code: "invalid_field", message: "\(item.name) may be given once", field: item.name)
+            }
         }
     }
 

@@ -73,6 +73,7 @@ import Testing
             ("dueAfter=01.03.2026", "dueAfter", "invalid_field"),
             ("before=-3", "before", "invalid_field"),
             ("stauts=paid", "stauts", "unknown_field"),
+            ("status=draft&status=issued", "status", "invalid_field"),
         ]
         for (query, field, code) in cases {
             let reply = try await h.send("GET", "/api/invoices?\(query)", token: acme.token)
