@@ -372,5 +372,6 @@ public enum BillingSchema {
             """),
         webhookEndpoints,
         listIndexes,
+        webhookEvents,
     ]
 }
