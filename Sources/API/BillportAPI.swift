@@ -20,6 +20,7 @@ public final class BillportAPI: Sendable {
     let perIP: RateLimiter
     let perToken: RateLimiter
     private let trustedProxies: Set<String>
+    private let idempotency: IdempotencyLayer
 
     /// Every public page and response carries these.
     static let publicHeaders: [(String, String)] = [
@@ -45,6 +46,7 @@ public final class BillportAPI: Sendable {
         perIP = RateLimiter(perMinute: configuration.rateLimitPerIP, maxEntries: configuration.rateLimitMaxKeys, clock: clock)
         perToken = RateLimiter(perMinute: configuration.rateLimitPerToken, maxEntries: configuration.rateLimitMaxKeys, clock: clock)
         trustedProxies = configuration.trustedProxies
+        idempotency = IdempotencyLayer(store: stores.idempotency, clock: clock)
         let tracking = ViewTracking(recorder: views, signer: signer, stores: stores, clock: clock, trustedProxies: configuration.trustedProxies)
         let views = PublicAnswerCache<PublicViewAnswer>(database: stores.database, clock: clock)
         let publicView = Route(.get, "/api/invoices/view/{token}", .publicLink) { context in
@@ -82,7 +84,8 @@ public final class BillportAPI: Sendable {
                                      }, clock: clock, logger: self.logger)
         router = Router(health + [publicView] + TenantRoutes(stores: stores, configuration: configuration, clock: clock).routes
                         + SettingsRoutes(stores: stores, signer: signer, configuration: configuration, clock: clock, renderPool: pool).routes
-                        + PortalRoutes(stores: stores, clock: clock, messageQuota: configuration.messageQuota).routes + CustomerRecordRoutes(stores: stores).routes + PreferenceRoutes(stores: stores).routes
+                        + PortalRoutes(stores: stores, clock: clock, messageQuota: configuration.messageQuota).routes + CustomerRecordRoutes(stores: stores).routes
+                        + CustomerRoutes(stores: stores).routes + PreferenceRoutes(stores: stores).routes
                         + EmailRoutes(stores: stores, jobs: jobs).routes + payments.routes
                         + WebhookRoutes(stores: stores, clock: clock, logger: self.logger).routes
                         + PaymentSettingsRoutes(stores: stores, configuration: configuration).routes
@@ -122,7 +125,7 @@ public final class BillportAPI: Sendable {
                 if case .tenant(let permission) = route.audience {
                     try await authenticate(&context, permission: permission)
                 }
-                response = try await route.handler(context)
+                response = IdempotencyLayer.covers(route) ? try await idempotency.respond(context, route: route) : try await route.handler(context)
             } catch {
                 let apiError = APIError.from(error)
                 if apiError.status >= 500 {

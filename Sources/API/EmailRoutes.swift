@@ -26,13 +26,20 @@ struct EmailRoutes {
             },
             Route(.post, "/api/customers/{id}/email", .tenant(permission: .invoicesManage)) { context in
                 struct Request: Decodable, KnownKeys {
-                    let category: EmailCategory, subject: String?, message: String?
-                    enum CodingKeys: String, CodingKey, CaseIterable { case category, subject, message }
+                    let category: EmailCategory, subject: String?, message: String?, revokeExisting: Bool?
+                    enum CodingKeys: String, CodingKey, CaseIterable { case category, subject, message, revokeExisting }
                 }
                 let request = try JSONBody.decode(Request.self, from: context.request)
+                if request.revokeExisting != nil, request.category != .portal {
+                    throw APIError(status: 422, code: "invalid_field", message: "revokeExisting applies to the portal email only", field: "revokeExisting")
+                }
+                let revoke = request.revokeExisting ?? false
                 let job = try await stores.emails.enqueueCustomerEmail(tenantID: try context.tenantID, customerID: try context.id("id", "customer"),
-                                                               category: request.category, subject: request.subject, message: request.message)
-                var response = JSONBody.response(status: 202, ["jobId": job])
+                                                               category: request.category, subject: request.subject, message: request.message,
+                                                               revokeExisting: revoke)
+                // The portal email always says what becomes of the links the tenant handed out before.
+                struct Body: Encodable { let jobId: Int64; let existingPortalLinks: String? }
+                var response = JSONBody.response(status: 202, Body(jobId: job, existingPortalLinks: request.category == .portal ? (revoke ? "revoked" : "kept") : nil))
                 response.headers.set("Location", "/api/jobs/\(job)")
                 return response
             },

@@ -9,6 +9,8 @@ struct CustomerBody: Encodable {
     let email: String
     let preferences: Customer.Preferences
     let createdAt: String
+    /// Set once the customer's personal data was erased.
+    let erasedAt: String?
 
     init(_ customer: Customer) {
         id = customer.id
@@ -16,6 +18,7 @@ struct CustomerBody: Encodable {
         email = customer.email
         preferences = customer.preferences
         createdAt = ISO8601.format(customer.createdAt)
+        erasedAt = customer.erasedAt.map { ISO8601.format($0) }
     }
 }
 

@@ -44,9 +44,12 @@ public struct SendEmail: Codable, Sendable, Equatable {
     public let reminderOffset: Int?
     /// For marketing: the tenant's subject line.
     public let subject: String?
+    /// For the portal email: whether the new link replaces the customer's other portal links
+    /// (nil, from jobs queued before it existed, is false: they stay valid until they expire).
+    public let revokeExisting: Bool?
 
     public init(tenantId: Int64, customerId: Int64, invoiceId: Int64?, category: EmailCategory, recipients: [String]? = nil,
-                message: String? = nil, reminderOffset: Int? = nil, subject: String? = nil) {
+                message: String? = nil, reminderOffset: Int? = nil, subject: String? = nil, revokeExisting: Bool? = nil) {
         self.tenantId = tenantId
         self.customerId = customerId
         self.invoiceId = invoiceId
@@ -55,6 +58,7 @@ public struct SendEmail: Codable, Sendable, Equatable {
         self.message = message
         self.reminderOffset = reminderOffset
         self.subject = subject
+        self.revokeExisting = revokeExisting
     }
 }
 

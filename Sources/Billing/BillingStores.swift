@@ -11,12 +11,14 @@ public struct BillingStores: Sendable {
     public let salesOrders: any SalesOrderStore
     public let views: any ViewStore
     public let webhookEndpoints: any WebhookEndpointStore
+    public let idempotency: any IdempotencyStore
     /// The database itself, for what concerns it as a whole (health checks, answer caches).
     public let database: any BillingDatabase
 
     public init(tenants: any TenantStore, customers: any CustomerStore, invoices: any InvoiceStore, links: any LinkStore,
                 documents: any DocumentStore, emails: any EmailStore, payments: any PaymentStore, salesOrders: any SalesOrderStore,
-                views: any ViewStore, webhookEndpoints: any WebhookEndpointStore, database: any BillingDatabase) {
+                views: any ViewStore, webhookEndpoints: any WebhookEndpointStore, idempotency: any IdempotencyStore,
+                database: any BillingDatabase) {
         self.tenants = tenants
         self.customers = customers
         self.invoices = invoices
@@ -27,6 +29,7 @@ public struct BillingStores: Sendable {
         self.salesOrders = salesOrders
         self.views = views
         self.webhookEndpoints = webhookEndpoints
+        self.idempotency = idempotency
         self.database = database
     }
 }

@@ -50,6 +50,36 @@ public protocol CustomerStore: Sendable {
 
     /// Replaces the customer's email preferences (from the preference page or the tenant).
     func setPreferences(tenantID: Int64, customerID: Int64, _ preferences: Customer.Preferences) async throws -> Customer
+
+    /// The tenant's customers newest first, ids below `beforeID` when given; with `search`, only
+    /// those it matches, examining at most `CustomerSearch.scanLimit` customers (see there).
+    func customers(tenantID: Int64, search: CustomerSearch?, limit: Int, beforeID: Int64?) async throws -> CustomerPage
+
+    /// Applies `change` to the customer as stored, inside the write.
+    func updateCustomer(tenantID: Int64, id: Int64, _ change: CustomerChange) async throws -> Customer
+
+    /// Deletes a customer with nothing to keep: a conflict while it has invoices or sales orders.
+    /// Its portal tokens, messages and email log go with it.
+    func deleteCustomer(tenantID: Int64, id: Int64) async throws
+
+    /// Erases the customer's personal data and keeps its accounting records (`CustomerErasure`):
+    /// name and email replaced, every preference off, portal tokens revoked, its invoices' view
+    /// addresses and user agents blanked, email links' recipients removed, its messages' text
+    /// and its email log's recipients replaced. Erasing again changes nothing.
+    func eraseCustomer(tenantID: Int64, id: Int64) async throws -> Customer
+}
+
+/// Answers kept under an `Idempotency-Key`, per tenant and route (`IdempotencyRule`).
+public protocol IdempotencyStore: Sendable {
+    /// Claims `key` for a request with `fingerprint`, or says why not; deletes a batch of
+    /// expired keys on the way.
+    func claim(tenantID: Int64, scope: String, key: String, fingerprint: [UInt8], now: Date) async throws -> IdempotencyClaim
+
+    /// Stores the answer of a claimed key.
+    func store(tenantID: Int64, scope: String, key: String, answer: StoredAnswer) async throws
+
+    /// Frees a claimed key without an answer (the request failed on the server's side).
+    func release(tenantID: Int64, scope: String, key: String) async throws
 }
 
 /// Invoices with their lines, their lifecycle (draft, issued, cancelled), delivery status and credit notes.
@@ -130,9 +160,10 @@ public protocol LinkStore: Sendable {
     /// revoked or expired token alike, so that none can be told from another.
     func publicView(tokenHash: [UInt8]) async throws -> PublicInvoiceView?
 
-    /// A new portal token for the customer, replacing any active one; it expires after the
-    /// tenant's `portal_token_days`.
-    func createPortalToken(tenantID: Int64, customerID: Int64) async throws -> PortalToken
+    /// A new portal token for the customer; it expires after the tenant's `portal_token_days`.
+    /// With `revokeExisting` the customer's other portal tokens stop at once; without, each
+    /// stays valid until its own expiry.
+    func createPortalToken(tenantID: Int64, customerID: Int64, revokeExisting: Bool) async throws -> PortalToken
 
     /// Revokes the customer's portal token at once.
     func revokePortalToken(tenantID: Int64, customerID: Int64) async throws
@@ -170,10 +201,11 @@ public protocol DocumentStore: Sendable {
 
 /// Email sending: the `email.send` jobs invoices, portal messages and reminders cause, and the log of every message.
 public protocol EmailStore: Sendable {
-    /// Enqueues a message to a customer about their account: the portal link (a fresh portal
-    /// token is made when the job runs), or the tenant's marketing text. The job id.
+    /// Enqueues a message to a customer about their account: the portal link (a new portal
+    /// token is made when the job runs; the customer's other portal tokens are revoked then only
+    /// with `revokeExisting`), or the tenant's marketing text. The job id.
     func enqueueCustomerEmail(tenantID: Int64, customerID: Int64, category: EmailCategory, subject: String?,
-                                     message: String?) async throws -> Int64
+                                     message: String?, revokeExisting: Bool) async throws -> Int64
 
     /// Enqueues sending an issued invoice to its customer (or `recipients`); the job id.
     func enqueueInvoiceEmail(tenantID: Int64, invoiceID: Int64, recipients: [String]?, message: String?) async throws -> Int64
@@ -321,6 +353,23 @@ extension InvoiceStore {
     /// The tenant's invoices, unfiltered.
     public func invoices(tenantID: Int64, limit: Int, beforeID: Int64?) async throws -> [Invoice] {
         try await invoices(tenantID: tenantID, filter: InvoiceListFilter(), limit: limit, beforeID: beforeID)
+    }
+}
+
+extension LinkStore {
+    /// The customer's one portal token: a new one that replaces the others (the tenant's
+    /// explicit `POST /api/customers/{id}/portal-token`, the demo).
+    public func createPortalToken(tenantID: Int64, customerID: Int64) async throws -> PortalToken {
+        try await createPortalToken(tenantID: tenantID, customerID: customerID, revokeExisting: true)
+    }
+}
+
+extension EmailStore {
+    /// The same, keeping the customer's other portal links.
+    public func enqueueCustomerEmail(tenantID: Int64, customerID: Int64, category: EmailCategory, subject: String?,
+                                     message: String?) async throws -> Int64 {
+        try await enqueueCustomerEmail(tenantID: tenantID, customerID: customerID, category: category, subject: subject, message: message,
+                                       revokeExisting: false)
     }
 }
 

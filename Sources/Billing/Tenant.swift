@@ -30,6 +30,8 @@ public struct Customer: Sendable, Hashable {
     public let email: String
     public let preferences: Preferences
     public let createdAt: Date
+    /// When the customer's personal data was erased on request; from then on no email goes out to them.
+    public let erasedAt: Date?
 
     /// What mail the customer accepts, by category.
     public struct Preferences: Sendable, Hashable, Codable, KnownKeys {
@@ -46,12 +48,13 @@ public struct Customer: Sendable, Hashable {
         }
     }
 
-    public init(id: Int64, name: String, email: String, preferences: Preferences, createdAt: Date) {
+    public init(id: Int64, name: String, email: String, preferences: Preferences, createdAt: Date, erasedAt: Date? = nil) {
         self.id = id
         self.name = name
         self.email = email
         self.preferences = preferences
         self.createdAt = createdAt
+        self.erasedAt = erasedAt
     }
 }
 

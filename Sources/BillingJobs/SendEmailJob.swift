@@ -74,6 +74,7 @@ struct EmailJob {
 
     /// Why the message must not go out now, or nil.
     static func suppression(_ category: EmailCategory, customer: Customer, invoice: Invoice?) -> String? {
+        guard customer.erasedAt == nil else { return "the customer's personal data was erased" }
         guard category.isAllowed(by: customer.preferences) else {
             return "the customer turned off \(category.preferenceKey.rawValue) emails"
         }
@@ -113,7 +114,8 @@ struct EmailJob {
             guard let tenant = try await stores.tenants.tenant(id: payload.tenantId) else { throw JobError.discard("tenant \(payload.tenantId) does not exist") }
             vendorName = tenant.name
             let portal = payload.category == .portal
-                ? try await stores.links.createPortalToken(tenantID: payload.tenantId, customerID: customer.id).token.map { "\(base)/portal/\($0)" }
+                ? try await stores.links.createPortalToken(tenantID: payload.tenantId, customerID: customer.id,
+                                                           revokeExisting: payload.revokeExisting ?? false).token.map { "\(base)/portal/\($0)" }
                 : nil
             words = InvoiceEmail.composeForCustomer(vendorName: tenant.name, customerName: customer.name, category: payload.category,
                                                     subject: payload.subject, note: payload.message, portalURL: portal, preferencesURL: preferencesURL)

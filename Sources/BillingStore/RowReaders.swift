@@ -8,12 +8,17 @@ extension SQLiteStore {
 
     static func customer(_ db: Connection, tenantID: Int64, id: Int64) throws -> Customer? {
         try db.queryOne("""
-            SELECT id, name, email, pref_document, pref_reminder, pref_marketing, created_at
-            FROM customers WHERE tenant_id = ? AND id = ?
-            """, tenantID, id) {
-            Customer(id: $0.int64(0), name: $0.string(1), email: $0.string(2),
-                     preferences: .init(document: $0.bool(3), reminder: $0.bool(4), marketing: $0.bool(5)), createdAt: $0.date(6))
-        }
+            SELECT \(customerColumns) FROM customers WHERE tenant_id = ? AND id = ?
+            """, tenantID, id, map: customerRow)
+    }
+
+    /// The columns `customerRow` reads, in its order.
+    static var customerColumns: String { "id, name, email, pref_document, pref_reminder, pref_marketing, created_at, erased_at" }
+
+    static func customerRow(_ row: Row) -> Customer {
+        Customer(id: row.int64(0), name: row.string(1), email: row.string(2),
+                 preferences: .init(document: row.bool(3), reminder: row.bool(4), marketing: row.bool(5)), createdAt: row.date(6),
+                 erasedAt: row.optionalDate(7))
     }
 
 

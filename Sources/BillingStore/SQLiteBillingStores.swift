@@ -9,7 +9,7 @@ extension BillingStores {
         BillingStores(tenants: SQLiteTenantStore(context), customers: SQLiteCustomerStore(context), invoices: SQLiteInvoiceStore(context),
                       links: SQLiteLinkStore(context), documents: SQLiteDocumentStore(context), emails: SQLiteEmailStore(context),
                       payments: SQLitePaymentStore(context), salesOrders: SQLiteSalesOrderStore(context), views: SQLiteViewStore(context),
-                      webhookEndpoints: SQLiteWebhookEndpointStore(context),
+                      webhookEndpoints: SQLiteWebhookEndpointStore(context), idempotency: SQLiteIdempotencyStore(context),
                       database: SQLiteBillingDatabase(database: context.database))
     }
 

@@ -11,12 +11,13 @@ public final class SQLiteEmailStore: EmailStore, SQLiteStore {
     init(_ context: SQLiteStoreContext) { self.context = context }
 
     public func enqueueCustomerEmail(tenantID: Int64, customerID: Int64, category: EmailCategory, subject: String?,
-                                     message: String?) async throws -> Int64 {
+                                     message: String?, revokeExisting: Bool) async throws -> Int64 {
         try EmailRequestRule.checkCustomerMessage(category: category, subject: subject, message: message)
         return try await database.write { [jobs] db in
-            guard try Self.customer(db, tenantID: tenantID, id: customerID) != nil else { throw BillingError.notFound("customer") }
+            guard let customer = try Self.customer(db, tenantID: tenantID, id: customerID) else { throw BillingError.notFound("customer") }
+            try Self.refuseErased(customer)
             let payload = SendEmail(tenantId: tenantID, customerId: customerID, invoiceId: nil, category: category, message: message,
-                                    subject: category == .marketing ? subject : nil)
+                                    subject: category == .marketing ? subject : nil, revokeExisting: category == .portal ? revokeExisting : nil)
             guard let id = try jobs.enqueue([NewJob(BillingJob.sendEmail, payload)], in: db).first?.id else {
                 throw BillingError.conflict(code: "not_enqueued", message: "the email could not be queued")
             }
@@ -32,6 +33,7 @@ public final class SQLiteEmailStore: EmailStore, SQLiteStore {
             guard invoice.status != .cancelled else {
                 throw InvoiceLifecycle.refusal(.cancelled, "sent")
             }
+            if let customer = try Self.customer(db, tenantID: tenantID, id: invoice.customerID) { try Self.refuseErased(customer) }
             let payload = SendEmail(tenantId: tenantID, customerId: invoice.customerID, invoiceId: invoiceID, category: .document,
                                     recipients: recipients, message: message)
             guard let id = try jobs.enqueue([NewJob(BillingJob.sendEmail, payload)], in: db).first?.id else {
@@ -39,6 +41,13 @@ public final class SQLiteEmailStore: EmailStore, SQLiteStore {
             }
             return id
         }
+    }
+
+    /// No email is queued for a customer whose personal data was erased (and the job suppresses
+    /// one queued before).
+    private static func refuseErased(_ customer: Customer) throws {
+        guard customer.erasedAt != nil else { return }
+        throw BillingError.conflict(code: "customer_erased", message: "this customer's personal data was erased; no email can be sent to them")
     }
 
     // MARK: The email log

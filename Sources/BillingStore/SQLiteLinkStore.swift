@@ -98,14 +98,16 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
 
     // MARK: Portal tokens
 
-    public func createPortalToken(tenantID: Int64, customerID: Int64) async throws -> PortalToken {
+    public func createPortalToken(tenantID: Int64, customerID: Int64, revokeExisting: Bool) async throws -> PortalToken {
         let now = clock.now()
         let token = SecretToken.generate()
         return try await database.write { db in
             guard try Self.customer(db, tenantID: tenantID, id: customerID) != nil else { throw BillingError.notFound("customer") }
             let days = try db.queryOne("SELECT portal_token_days FROM tenants WHERE id = ?", tenantID) { $0.int(0) } ?? 30
             let expiresAt = now.addingTimeInterval(Double(days) * 86_400)
-            try db.execute("UPDATE links SET revoked_at = ? WHERE customer_id = ? AND kind = 'portal' AND revoked_at IS NULL", now, customerID)
+            if revokeExisting {
+                try db.execute("UPDATE links SET revoked_at = ? WHERE customer_id = ? AND kind = 'portal' AND revoked_at IS NULL", now, customerID)
+            }
             try db.execute("""
                 INSERT INTO links (tenant_id, kind, token_hash, customer_id, created_at, expires_at) VALUES (?, 'portal', ?, ?, ?, ?)
                 """, tenantID, token.hash, customerID, now, expiresAt)

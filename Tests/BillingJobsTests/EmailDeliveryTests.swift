@@ -215,3 +215,35 @@ final class EmailRig: Sendable {
         try await rig.stop()
     }
 }
+
+/// The portal email and the links a tenant handed out before it.
+@Suite struct PortalEmailLinkRuleTests {
+    @Test func thePortalEmailKeepsEarlierLinksUnlessAskedToRevokeThem() async throws {
+        let rig = try await EmailRig()
+        let tenant = rig.fixture.tenant.id, customer = rig.fixture.customer.id
+        let handedOut = try #require(try await rig.stores.links.createPortalToken(tenantID: tenant, customerID: customer).token)
+        func emailedToken(_ index: Int) async throws -> String {
+            let mail = try await ParsedMail.parse(try await rig.sink.waitForMessages(index + 1)[index].bytes)
+            let text = try #require(mail.parts.first { $0.content_type == "text/plain" }?.text)
+            return String(try #require(text.split(separator: "\n").first { $0.hasPrefix("https://pay.example.com/portal/") }?.split(separator: "/").last))
+        }
+        func works(_ token: String) async throws -> Bool {
+            try await rig.stores.links.portalCustomer(tokenHash: try #require(SecretToken.hash(ofPresented: token)))?.customerID == customer
+        }
+
+        try await rig.waitForJob(try await rig.stores.emails.enqueueCustomerEmail(tenantID: tenant, customerID: customer, category: .portal,
+                                                                                  subject: nil, message: nil), .done)
+        let first = try await emailedToken(0)
+        #expect(first != handedOut)
+        let (handedOutWorks, firstWorks) = (try await works(handedOut), try await works(first))
+        #expect(handedOutWorks && firstWorks)
+
+        try await rig.waitForJob(try await rig.stores.emails.enqueueCustomerEmail(tenantID: tenant, customerID: customer, category: .portal,
+                                                                                  subject: nil, message: nil, revokeExisting: true), .done)
+        let second = try await emailedToken(1)
+        #expect(try await works(second))
+        let (handedOutStillWorks, firstStillWorks) = (try await works(handedOut), try await works(first))
+        #expect(!handedOutStillWorks && !firstStillWorks)
+        try await rig.stop()
+    }
+}

@@ -1,0 +1,86 @@
+import Billing
+import BillportCore
+import Foundation
+import SQLite
+
+/// The tenant's customer records: the list, changes, deletion and erasure.
+extension SQLiteCustomerStore {
+    /// Rows read per step of a search (`CustomerSearch.scanLimit` in all).
+    private static let searchChunk = 500
+
+    public func customers(tenantID: Int64, search: CustomerSearch?, limit: Int, beforeID: Int64?) async throws -> CustomerPage {
+        try await database.read { db in
+            let sql = "SELECT \(Self.customerColumns) FROM customers WHERE tenant_id = ? AND id < ? ORDER BY id DESC LIMIT ?"
+            guard let search else {
+                let page = try db.query(sql, tenantID, beforeID ?? Int64.max, limit, map: Self.customerRow)
+                return CustomerPage(customers: page, nextBefore: page.count == limit ? page.last?.id : nil)
+            }
+            var found: [Customer] = []
+            var cursor = beforeID ?? Int64.max
+            var scanned = 0
+            while scanned < CustomerSearch.scanLimit {
+                let chunk = try db.query(sql, tenantID, cursor, min(Self.searchChunk, CustomerSearch.scanLimit - scanned), map: Self.customerRow)
+                for customer in chunk {
+                    scanned += 1
+                    cursor = customer.id
+                    guard search.matches(customer) else { continue }
+                    found.append(customer)
+                    if found.count == limit { return CustomerPage(customers: found, nextBefore: customer.id) }
+                }
+                if chunk.count < Self.searchChunk { return CustomerPage(customers: found, nextBefore: nil) }
+            }
+            return CustomerPage(customers: found, nextBefore: cursor)
+        }
+    }
+
+    public func updateCustomer(tenantID: Int64, id: Int64, _ change: CustomerChange) async throws -> Customer {
+        try await database.write { db in
+            guard let current = try Self.customer(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("customer") }
+            let fields = try change.applied(to: current)
+            try db.execute("""
+                UPDATE customers SET name = ?, email = ?, pref_document = ?, pref_reminder = ?, pref_marketing = ? WHERE tenant_id = ? AND id = ?
+                """, fields.name, fields.email, fields.preferences.document, fields.preferences.reminder, fields.preferences.marketing, tenantID, id)
+            guard let customer = try Self.customer(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("customer") }
+            return customer
+        }
+    }
+
+    public func deleteCustomer(tenantID: Int64, id: Int64) async throws {
+        try await database.write { db in
+            guard try Self.customer(db, tenantID: tenantID, id: id) != nil else { throw BillingError.notFound("customer") }
+            if try db.queryOne("SELECT 1 FROM invoices WHERE tenant_id = ? AND customer_id = ? LIMIT 1", tenantID, id, map: { $0.int(0) }) != nil {
+                throw BillingError.conflict(code: "customer_has_invoices",
+                                            message: "this customer has invoices, which must be kept; erase its personal data instead")
+            }
+            if try db.queryOne("SELECT 1 FROM sales_orders WHERE tenant_id = ? AND customer_id = ? LIMIT 1", tenantID, id, map: { $0.int(0) }) != nil {
+                throw BillingError.conflict(code: "customer_has_sales_orders",
+                                            message: "this customer has sales orders; erase its personal data instead")
+            }
+            try db.execute("DELETE FROM links WHERE customer_id = ? AND tenant_id = ?", id, tenantID)
+            try db.execute("DELETE FROM customer_messages WHERE tenant_id = ? AND customer_id = ?", tenantID, id)
+            try db.execute("DELETE FROM email_log WHERE customer_id = ? AND tenant_id = ?", id, tenantID)
+            try db.execute("DELETE FROM customers WHERE tenant_id = ? AND id = ?", tenantID, id)
+        }
+    }
+
+    public func eraseCustomer(tenantID: Int64, id: Int64) async throws -> Customer {
+        let now = clock.now()
+        return try await database.write { db in
+            guard try Self.customer(db, tenantID: tenantID, id: id) != nil else { throw BillingError.notFound("customer") }
+            let invoices = "SELECT id FROM invoices WHERE tenant_id = ? AND customer_id = ?"
+            try db.execute("""
+                UPDATE customers SET name = ?, email = ?, pref_document = 0, pref_reminder = 0, pref_marketing = 0,
+                    unsubscribe_token_hash = NULL, erased_at = coalesce(erased_at, ?) WHERE tenant_id = ? AND id = ?
+                """, CustomerErasure.name, CustomerErasure.email(customerID: id), now, tenantID, id)
+            try db.execute("UPDATE views SET ip = '', user_agent = NULL WHERE invoice_id IN (\(invoices))", tenantID, id)
+            try db.execute("DELETE FROM view_addresses WHERE invoice_id IN (\(invoices))", tenantID, id)
+            try db.execute("UPDATE links SET recipient = NULL WHERE invoice_id IN (\(invoices)) AND recipient IS NOT NULL", tenantID, id)
+            try db.execute("UPDATE links SET revoked_at = ? WHERE customer_id = ? AND kind = 'portal' AND revoked_at IS NULL", now, id)
+            try db.execute("UPDATE customer_messages SET body = ? WHERE tenant_id = ? AND customer_id = ?", CustomerErasure.message, tenantID, id)
+            try db.execute("UPDATE email_log SET recipient = ?, detail = NULL WHERE customer_id = ? AND tenant_id = ?",
+                           CustomerErasure.recipient, id, tenantID)
+            guard let customer = try Self.customer(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("customer") }
+            return customer
+        }
+    }
+}
