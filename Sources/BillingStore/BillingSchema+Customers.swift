@@ -3,7 +3,8 @@ import SQLite
 extension BillingSchema {
     /// Customers erased on request keep their row (invoices point to it) with `erased_at` set;
     /// a customer's email log is read by customer (its list and its erasure) without a scan, and
-    /// so are the links of a customer or an invoice, revoked ones included (erasure, deletion);
+    /// so are the links of a customer or an invoice, revoked ones included (erasure, deletion),
+    /// and the rows the foreign keys check when a customer is deleted;
     /// tenant API answers stored under an `Idempotency-Key` (`status` NULL while the first request
     /// runs), pruned by age along `idempotency_keys_age`.
     static let customersIdempotency = Migration(id: "portal.019_customers_idempotency", sql: """
@@ -11,6 +12,8 @@ extension BillingSchema {
         CREATE INDEX email_log_customer ON email_log (customer_id, id);
         CREATE INDEX links_customer ON links (customer_id) WHERE customer_id IS NOT NULL;
         CREATE INDEX links_invoice ON links (invoice_id) WHERE invoice_id IS NOT NULL;
+        CREATE INDEX sales_orders_customer_key ON sales_orders (customer_id);
+        CREATE INDEX customer_messages_customer_key ON customer_messages (customer_id);
         CREATE TABLE idempotency_keys (
             id INTEGER PRIMARY KEY,
             tenant_id INTEGER NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,

@@ -168,4 +168,21 @@ import TestSupport
         #expect(try await h.send("DELETE", "/api/customers/\(acme.customerID)", token: acme.token).errorCode == "customer_has_invoices")
         #expect(try await h.send("POST", "/api/customers/999999/erase", token: acme.token).status == 404)
     }
+
+    @Test func thePortalEmailAnswerSaysWhatBecomesOfTheLinksHandedOutBefore() async throws {
+        let h = try APIHarness()
+        let acme = try await h.tenant("acme")
+        let handedOut = try #require(try await h.send("POST", "/api/customers/\(acme.customerID)/portal-token", token: acme.token)
+            .json["token"] as? String)
+        let path = "/api/customers/\(acme.customerID)/email"
+        let kept = try await h.send("POST", path, token: acme.token, json: ["category": "portal"])
+        #expect(kept.status == 202 && kept.json["existingPortalLinks"] as? String == "kept" && kept.json["jobId"] is Int)
+        let revoked = try await h.send("POST", path, token: acme.token, json: ["category": "portal", "revokeExisting": true])
+        #expect(revoked.status == 202 && revoked.json["existingPortalLinks"] as? String == "revoked")
+        let marketing = try await h.send("POST", path, token: acme.token,
+                                         json: ["category": "marketing", "subject": "Offer", "message": "Hi", "revokeExisting": true])
+        #expect(marketing.status == 422 && marketing.errorField == "revokeExisting")
+        // Queuing changes no link: the job makes the new one and applies the choice when it runs.
+        #expect(try await h.send("GET", "/api/portal/\(handedOut)").status == 200)
+    }
 }
