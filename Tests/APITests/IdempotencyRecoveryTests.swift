@@ -1,0 +1,43 @@
+@testable import API
+import Foundation
+import HTTPServer
+import Testing
+import TestSupport
+
+/// A key whose first request never answered (the process died mid-request) blocks retries
+/// with 409 for five minutes, then the retry runs.
+@Suite struct IdempotencyRecoveryTests {
+    @Test func anAbandonedKeyIsInUseForFiveMinutesThenFree() async throws {
+        let clock = ManualClock()
+        let h = try APIHarness(clock: clock)
+        _ = try await h.tenant("acme")
+        let tenantID = try #require(try await h.stores.tenants.tenant(slug: "acme")).id
+        let body = #"{"email":"max@example.com","name":"Max"}"#
+        let fingerprint = IdempotencyLayer.fingerprint(HTTPRequest(method: .post, path: "/api/customers", body: Array(body.utf8)))
+        // The first request claimed the key and never answered.
+        #expect(try await h.stores.idempotency.claim(tenantID: tenantID, scope: "POST /api/customers", key: "crashed",
+                                                     fingerprint: fingerprint, now: clock.now()) == .started)
+
+        let blocked = try await h.send("POST", "/api/customers", token: h.token("acme"), rawBody: body, headers: ["Idempotency-Key": "crashed"])
+        #expect(blocked.status == 409 && blocked.errorCode == "idempotency_key_in_use")
+        clock.advance(by: .seconds(301))
+        let retried = try await h.send("POST", "/api/customers", token: h.token("acme"), rawBody: body, headers: ["Idempotency-Key": "crashed"])
+        #expect(retried.status == 201 && retried.header("Idempotent-Replayed") == nil)
+        let replayed = try await h.send("POST", "/api/customers", token: h.token("acme"), rawBody: body, headers: ["Idempotency-Key": "crashed"])
+        #expect(replayed.status == 201 && replayed.body == retried.body && replayed.header("Idempotent-Replayed") == "true")
+    }
+
+    @Test func aServerErrorIsNotKeptSoTheRetryRuns() async throws {
+        let h = try APIHarness()
+        let acme = try await h.tenant("acme")
+        try h.temp.database.withWriterConnection { db in
+            try db.execute("CREATE TRIGGER broken BEFORE INSERT ON customers BEGIN SELECT RAISE(ABORT, 'the disk is full'); END")
+        }
+        let body = ["name": "Max", "email": "max@example.com"]
+        let failed = try await h.send("POST", "/api/customers", token: acme.token, json: body, headers: ["Idempotency-Key": "k"])
+        #expect(failed.status == 500 && failed.errorCode == "internal_error")
+        try h.temp.database.withWriterConnection { db in try db.execute("DROP TRIGGER broken") }
+        let retried = try await h.send("POST", "/api/customers", token: acme.token, json: body, headers: ["Idempotency-Key": "k"])
+        #expect(retried.status == 201 && retried.header("Idempotent-Replayed") == nil)
+    }
+}
