@@ -35,7 +35,8 @@ struct EmailJob {
         guard let customer = try await stores.customers.customer(tenantID: payload.tenantId, id: payload.customerId) else {
             throw JobError.discard("customer \(payload.customerId) of tenant \(payload.tenantId) does not exist")
         }
-        let recipients = payload.recipients ?? [customer.email]
+        // An erased customer's addresses, the tenant's explicit ones included, reach no log line.
+        let recipients = customer.erasedAt != nil ? [CustomerErasure.recipient] : payload.recipients ?? [customer.email]
         let sheet: InvoiceSheet?
         if let invoiceID = payload.invoiceId {
             guard let found = try await pdfs.sheet(tenantID: payload.tenantId, invoiceID: invoiceID) else {

@@ -216,8 +216,9 @@ final class EmailRig: Sendable {
     }
 }
 
-/// The portal email and the links a tenant handed out before it.
-@Suite struct PortalEmailLinkRuleTests {
+/// Rules of the mail to one customer: what the portal email does to the links the tenant handed
+/// out before it, and that nothing reaches a customer whose personal data was erased.
+@Suite struct CustomerEmailRuleTests {
     @Test func thePortalEmailKeepsEarlierLinksUnlessAskedToRevokeThem() async throws {
         let rig = try await EmailRig()
         let tenant = rig.fixture.tenant.id, customer = rig.fixture.customer.id
@@ -244,6 +245,21 @@ final class EmailRig: Sendable {
         #expect(try await works(second))
         let (handedOutStillWorks, firstStillWorks) = (try await works(handedOut), try await works(first))
         #expect(!handedOutStillWorks && !firstStillWorks)
+        try await rig.stop()
+    }
+
+    @Test func anEmailQueuedBeforeTheCustomerWasErasedIsSuppressedWithoutItsAddress() async throws {
+        let rig = try await EmailRig()
+        let tenant = rig.fixture.tenant.id, customer = rig.fixture.customer.id
+        let payload = SendEmail(tenantId: tenant, customerId: customer, invoiceId: rig.invoice.id, category: .document,
+                                recipients: ["accounts@buyer.example"])
+        let job = try #require(try await rig.jobs.enqueue([NewJob(BillingJob.sendEmail, payload, runAt: Date().addingTimeInterval(1))]).first?.id)
+        _ = try await rig.stores.customers.eraseCustomer(tenantID: tenant, id: customer)
+        try await rig.waitForJob(job, .done)
+        let log = try await rig.log()
+        #expect(log.map(\.status) == [.suppressed] && log.map(\.recipient) == [CustomerErasure.recipient])
+        #expect(log.first?.detail == "the customer's personal data was erased")
+        #expect(try rig.sink.received().isEmpty)
         try await rig.stop()
     }
 }
