@@ -46,7 +46,7 @@ public final class BillportAPI: Sendable {
         perIP = RateLimiter(perMinute: configuration.rateLimitPerIP, maxEntries: configuration.rateLimitMaxKeys, clock: clock)
         perToken = RateLimiter(perMinute: configuration.rateLimitPerToken, maxEntries: configuration.rateLimitMaxKeys, clock: clock)
         trustedProxies = configuration.trustedProxies
-        idempotency = IdempotencyLayer(store: stores.idempotency, clock: clock)
+        idempotency = IdempotencyLayer(store: stores.idempotency, clock: clock, seal: SealingKey(key: signer.derivedKey("idempotency answers")))
         let tracking = ViewTracking(recorder: views, signer: signer, stores: stores, clock: clock, trustedProxies: configuration.trustedProxies)
         let views = PublicAnswerCache<PublicViewAnswer>(database: stores.database, clock: clock)
         let publicView = Route(.get, "/api/invoices/view/{token}", .publicLink) { context in

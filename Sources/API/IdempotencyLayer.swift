@@ -8,10 +8,12 @@ import Tokens
 /// request within 24 hours gets the first answer again (`Idempotent-Replayed: true`); with
 /// another request (body, path or query) 422 `idempotency_key_reused`; while the first still
 /// runs 409 `idempotency_key_in_use`. Keys are the tenant's own and the route's own. Answers
-/// of 5xx are not kept, so such a request can be retried with its key.
+/// of 5xx are not kept, so such a request can be retried with its key. Bodies are kept sealed
+/// (an answer may hold a share or portal token, which the database otherwise holds only hashed).
 struct IdempotencyLayer: Sendable {
     let store: any IdempotencyStore
     let clock: any WallClock
+    let seal: SealingKey
 
     static let header = "Idempotency-Key"
 
@@ -39,8 +41,10 @@ struct IdempotencyLayer: Sendable {
             throw APIError(status: 409, code: "idempotency_key_in_use",
                            message: "a request with this \(Self.header) is still running; retry when it has answered")
         case .replay(let answer):
+            // Only a change of the server's secret within the 24 hours makes this fail.
+            guard let body = seal.open(answer.body, context: Self.context(tenantID, scope, key)) else { throw IdempotencyAnswerUnreadable() }
             var response = HTTPResponse(status: answer.status, headers: HTTPHeaders(answer.headers.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }),
-                                        body: answer.body)
+                                        body: body)
             response.headers.set("Idempotent-Replayed", "true")
             return response
         case .started:
@@ -58,11 +62,17 @@ struct IdempotencyLayer: Sendable {
             if response.status >= 500 {
                 try? await store.release(tenantID: tenantID, scope: scope, key: key)
             } else {
-                let answer = StoredAnswer(status: response.status, headers: response.headers.map { [$0.name, $0.value] }, body: response.body)
+                let answer = StoredAnswer(status: response.status, headers: response.headers.map { [$0.name, $0.value] },
+                                          body: seal.seal(response.body, context: Self.context(tenantID, scope, key)))
                 try? await store.store(tenantID: tenantID, scope: scope, key: key, answer: answer)
             }
             return response
         }
+    }
+
+    /// Where a sealed answer belongs: it opens under no other tenant, route or key.
+    private static func context(_ tenantID: Int64, _ scope: String, _ key: String) -> [UInt8] {
+        Array("\(tenantID)\n\(scope)\n\(key)".utf8)
     }
 
     /// What makes two requests "the same": the path, the query and the body; a JSON body by its
@@ -76,3 +86,6 @@ struct IdempotencyLayer: Sendable {
         return Digest.sha256(Array("\(request.path)?\(request.query ?? "")\n".utf8) + body)
     }
 }
+
+/// A stored answer that does not open (the server's secret changed since it was stored).
+struct IdempotencyAnswerUnreadable: Error {}

@@ -55,7 +55,7 @@ public enum JWTError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// HS256 JSON Web Tokens (RFC 7519, RFC 7515) signed with the server's secret.
 public struct JWTSigner: Sendable {
-    private let key: [UInt8]
+    let key: [UInt8]
     /// Tolerated clock difference for `exp` and `nbf`, unless a verification names its own.
     public var leeway: Int64 = 30
 

@@ -83,3 +83,23 @@ import Tokens
         #expect(throws: JWTError.malformed) { try signer.verify("!!.??.**", now: now) }
     }
 }
+
+/// Sealed answers open only with their key and context, and reveal nothing of the plaintext.
+@Suite struct SealingKeyTests {
+    @Test func aSealedValueOpensWithItsKeyAndContextOnly() {
+        let key = SealingKey(key: JWTSigner(key: Array(repeating: 9, count: 32)).derivedKey("test"))
+        let other = SealingKey(key: JWTSigner(key: Array(repeating: 8, count: 32)).derivedKey("test"))
+        let secret = Array(#"{"shareToken":"tok_abcdefghijklmnopqrstuvwxyz0123456789"}"#.utf8)
+        let sealed = key.seal(secret, context: Array("1|POST /x|k".utf8))
+        #expect(key.open(sealed, context: Array("1|POST /x|k".utf8)) == secret)
+        #expect(key.open(sealed, context: Array("2|POST /x|k".utf8)) == nil)
+        #expect(other.open(sealed, context: Array("1|POST /x|k".utf8)) == nil)
+        var changed = sealed
+        changed[14] ^= 1
+        #expect(key.open(changed, context: Array("1|POST /x|k".utf8)) == nil)
+        #expect(sealed.count == secret.count + 28 && !String(decoding: sealed, as: UTF8.self).contains("tok_"))
+        #expect(key.seal(secret, context: []) != key.seal(secret, context: []))
+        #expect(key.open(key.seal([], context: []), context: []) == [])
+        #expect(JWTSigner(key: Array(repeating: 9, count: 32)).derivedKey("a") != JWTSigner(key: Array(repeating: 9, count: 32)).derivedKey("b"))
+    }
+}

@@ -4,9 +4,10 @@ import HTTPServer
 import Testing
 import TestSupport
 
-/// A key whose first request never answered (the process died mid-request) blocks retries
-/// with 409 for five minutes, then the retry runs.
-@Suite struct IdempotencyRecoveryTests {
+/// What an `Idempotency-Key` keeps: a key whose first request never answered (the process died
+/// mid-request) blocks retries with 409 for five minutes, then the retry runs; a 5xx is not
+/// kept; a kept answer is sealed, so a share token in it is never readable in the database.
+@Suite struct IdempotencyStorageTests {
     @Test func anAbandonedKeyIsInUseForFiveMinutesThenFree() async throws {
         let clock = ManualClock()
         let h = try APIHarness(clock: clock)
@@ -39,5 +40,20 @@ import TestSupport
         try h.temp.database.withWriterConnection { db in try db.execute("DROP TRIGGER broken") }
         let retried = try await h.send("POST", "/api/customers", token: acme.token, json: body, headers: ["Idempotency-Key": "k"])
         #expect(retried.status == 201 && retried.header("Idempotent-Replayed") == nil)
+    }
+
+    @Test func aReplayedShareGivesItsTokenAgainWhichTheDatabaseHoldsOnlySealed() async throws {
+        let h = try APIHarness()
+        let acme = try await h.tenant("acme")
+        let id = try await h.invoice(acme)
+        let key = ["Idempotency-Key": "share-\(id)"]
+        let shared = try await h.send("POST", "/api/invoices/\(id)/share", token: acme.token, headers: key)
+        let token = try #require(shared.json["shareToken"] as? String)
+        let again = try await h.send("POST", "/api/invoices/\(id)/share", token: acme.token, headers: key)
+        #expect(again.status == 201 && again.json["shareToken"] as? String == token && again.header("Idempotent-Replayed") == "true")
+        let stored = try h.temp.database.readBlocking { db in
+            try db.query("SELECT body FROM idempotency_keys") { $0.blob(0) }
+        }
+        #expect(stored.count == 1 && !stored.contains { String(decoding: $0, as: UTF8.self).contains(token) })
     }
 }
