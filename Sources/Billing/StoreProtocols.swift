@@ -63,9 +63,10 @@ public protocol CustomerStore: Sendable {
     func deleteCustomer(tenantID: Int64, id: Int64) async throws
 
     /// Erases the customer's personal data and keeps its accounting records (`CustomerErasure`):
-    /// name and email replaced, every preference off, portal tokens revoked, its invoices' view
-    /// addresses and user agents blanked, email links' recipients removed, its messages' text
-    /// and its email log's recipients replaced. Erasing again changes nothing.
+    /// name and email replaced, every preference off, portal tokens and every public link to its
+    /// invoices revoked (email links lose their recipient), its invoices' view addresses and user
+    /// agents blanked, its messages' text and its email log's recipients replaced. Erasing
+    /// again changes nothing.
     func eraseCustomer(tenantID: Int64, id: Int64) async throws -> Customer
 }
 

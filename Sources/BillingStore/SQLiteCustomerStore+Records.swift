@@ -74,7 +74,8 @@ extension SQLiteCustomerStore {
                 """, CustomerErasure.name, CustomerErasure.email(customerID: id), now, tenantID, id)
             try db.execute("UPDATE views SET ip = '', user_agent = NULL WHERE invoice_id IN (\(invoices))", tenantID, id)
             try db.execute("DELETE FROM view_addresses WHERE invoice_id IN (\(invoices))", tenantID, id)
-            try db.execute("UPDATE links SET recipient = NULL WHERE invoice_id IN (\(invoices)) AND recipient IS NOT NULL", tenantID, id)
+            // Every public link to its invoices stops too: an open after the erasure would record an address again.
+            try db.execute("UPDATE links SET recipient = NULL, revoked_at = coalesce(revoked_at, ?) WHERE invoice_id IN (\(invoices))", now, tenantID, id)
             try db.execute("UPDATE links SET revoked_at = ? WHERE customer_id = ? AND kind = 'portal' AND revoked_at IS NULL", now, id)
             try db.execute("UPDATE customer_messages SET body = ? WHERE tenant_id = ? AND customer_id = ?", CustomerErasure.message, tenantID, id)
             try db.execute("UPDATE email_log SET recipient = ?, detail = NULL WHERE customer_id = ? AND tenant_id = ?",

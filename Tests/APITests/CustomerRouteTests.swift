@@ -119,7 +119,6 @@ import TestSupport
         let tenantID = try #require(try await h.stores.tenants.tenant(slug: "acme")).id
         let invoiceID = try await h.invoice(acme)
         let emailLink = try await h.stores.links.createEmailLink(tenantID: tenantID, invoiceID: invoiceID, recipient: "zoe@acme.example")
-        _ = emailLink
         try await h.stores.views.insertViews([
             ViewRecord(key: "v1", tenantID: tenantID, invoiceID: invoiceID, linkID: nil, source: .link, ip: "203.0.113.9",
                        userAgent: "Mozilla/5.0 (Zoë's phone)", viewedAt: Date()),
@@ -131,6 +130,7 @@ import TestSupport
                                                        category: .document, recipient: "zoe@acme.example")
         try await h.stores.emails.finishEmail(id: log.id, status: .sent, detail: "250 OK <zoe@acme.example>", messageID: nil)
         let portal = try #require(try await h.send("POST", "/api/customers/\(acme.customerID)/portal-token", token: acme.token).json["token"] as? String)
+        let share = try #require(try await h.send("POST", "/api/invoices/\(invoiceID)/share", token: acme.token).json["shareToken"] as? String)
 
         #expect(try await h.send("POST", "/api/customers/\(acme.customerID)/erase", token: h.token("acme", perms: ["invoices:write"])).status == 403)
         let erased = try await h.send("POST", "/api/customers/\(acme.customerID)/erase", token: acme.token)
@@ -157,6 +157,8 @@ import TestSupport
         }
         #expect(recipients.isEmpty)
         #expect(try await h.send("GET", "/api/portal/\(portal)").status == 404)
+        #expect(try await h.send("GET", "/api/invoices/view/\(share)").status == 404)
+        #expect(try await h.send("GET", "/invoice/\(emailLink)").status == 404)
 
         // No email goes out any more: refused when asked, and a name or address cannot come back.
         let send = try await h.send("POST", "/api/invoices/\(invoiceID)/send", token: acme.token)
