@@ -12,10 +12,12 @@ public final class SQLiteViewStore: ViewStore, SQLiteStore {
     public func insertViews(_ views: [ViewRecord]) async throws {
         guard !views.isEmpty else { return }
         try await database.write { db in
+            // A view recorded just before its customer was erased arrives without address or agent.
             for view in views {
                 try db.execute("""
                     INSERT INTO views (view_key, tenant_id, invoice_id, link_id, source, ip, user_agent, viewed_at)
-                    SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM invoices WHERE id = ?)
+                    SELECT ?, ?, ?, ?, ?, CASE WHEN c.erased_at IS NULL THEN ? ELSE '' END, CASE WHEN c.erased_at IS NULL THEN ? END, ?
+                    FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.id = ?
                     ON CONFLICT (view_key) DO NOTHING
                     """, view.key, view.tenantID, view.invoiceID, view.linkID, view.source.rawValue, view.ip, view.userAgent,
                     view.viewedAt, view.invoiceID)

@@ -144,6 +144,13 @@ import TestSupport
         // Gone: addresses and user agents of views, message text, recipients, the portal link.
         let views = try await h.send("GET", "/api/invoices/\(invoiceID)/views", token: acme.token).json["data"] as? [[String: Any]]
         #expect(views?.count == 1 && views?.first?["ip"] as? String == "" && views?.first?["userAgent"] == nil)
+        // A view recorded just before the erasure and written after it keeps no address either.
+        try await h.stores.views.insertViews([
+            ViewRecord(key: "v2", tenantID: tenantID, invoiceID: invoiceID, linkID: nil, source: .link, ip: "203.0.113.10",
+                       userAgent: "Mozilla/5.0", viewedAt: Date()),
+        ])
+        let late = try await h.send("GET", "/api/invoices/\(invoiceID)/views", token: acme.token).json["data"] as? [[String: Any]]
+        #expect(late?.count == 2 && late?.allSatisfy { $0["ip"] as? String == "" && $0["userAgent"] == nil } == true)
         let addresses = try h.temp.database.readBlocking { db in
             try db.queryOne("SELECT count(*) FROM view_addresses WHERE invoice_id = ?", invoiceID) { $0.int(0) }
         }
