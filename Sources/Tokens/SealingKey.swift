@@ -16,43 +16,40 @@ public struct SealingKey: Sendable {
     }
 
     /// Random nonce, ciphertext and tag, in that order.
-    public func seal(_ plaintext: [UInt8], context aad: [UInt8]) -> [UInt8] {
+    public func seal(_ plaintext: [UInt8], context: [UInt8]) -> [UInt8] {
         let nonce = SecureRandom.bytes(Self.nonceLength)
-        guard let cipher = EVP_CIPHER_CTX_new() else { preconditionFailure("EVP_CIPHER_CTX_new failed") }
-        defer { EVP_CIPHER_CTX_free(cipher) }
-        var ciphertext = [UInt8](repeating: 0, count: plaintext.count + 16)
         var tag = [UInt8](repeating: 0, count: Self.tagLength)
-        var length: Int32 = 0, final: Int32 = 0
-        var ok = EVP_EncryptInit_ex(cipher, EVP_aes_256_gcm(), nil, nil, nil) == 1
-            && EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_SET_IVLEN, Int32(Self.nonceLength), nil) == 1
-            && EVP_EncryptInit_ex(cipher, nil, nil, key, nonce) == 1
-        if ok, !aad.isEmpty { ok = EVP_EncryptUpdate(cipher, nil, &length, aad, Int32(aad.count)) == 1 }
-        length = 0
-        if ok, !plaintext.isEmpty { ok = EVP_EncryptUpdate(cipher, &ciphertext, &length, plaintext, Int32(plaintext.count)) == 1 }
-        ok = ok && ciphertext.withUnsafeMutableBufferPointer { EVP_EncryptFinal_ex(cipher, $0.baseAddress! + Int(length), &final) } == 1
-            && EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_GET_TAG, Int32(Self.tagLength), &tag) == 1
-        precondition(ok, "AES-256-GCM sealing failed")
-        return nonce + ciphertext.prefix(Int(length + final)) + tag
+        guard let ciphertext = crypt(plaintext, nonce: nonce, context: context, tag: &tag, encrypt: true) else {
+            preconditionFailure("AES-256-GCM sealing failed")
+        }
+        return nonce + ciphertext + tag
     }
 
     /// The plaintext, or nil when `sealed` was not sealed with this key and `context` (or was changed).
-    public func open(_ sealed: [UInt8], context aad: [UInt8]) -> [UInt8]? {
-        guard sealed.count >= Self.nonceLength + Self.tagLength, let cipher = EVP_CIPHER_CTX_new() else { return nil }
-        defer { EVP_CIPHER_CTX_free(cipher) }
-        let nonce = Array(sealed.prefix(Self.nonceLength))
+    public func open(_ sealed: [UInt8], context: [UInt8]) -> [UInt8]? {
+        guard sealed.count >= Self.nonceLength + Self.tagLength else { return nil }
         var tag = Array(sealed.suffix(Self.tagLength))
-        let ciphertext = Array(sealed.dropFirst(Self.nonceLength).dropLast(Self.tagLength))
-        var plaintext = [UInt8](repeating: 0, count: ciphertext.count + 16)
+        return crypt(Array(sealed.dropFirst(Self.nonceLength).dropLast(Self.tagLength)), nonce: Array(sealed.prefix(Self.nonceLength)),
+                     context: context, tag: &tag, encrypt: false)
+    }
+
+    /// One pass of AES-256-GCM either way: encrypting fills `tag`, decrypting checks it.
+    private func crypt(_ input: [UInt8], nonce: [UInt8], context: [UInt8], tag: inout [UInt8], encrypt: Bool) -> [UInt8]? {
+        guard let cipher = EVP_CIPHER_CTX_new() else { return nil }
+        defer { EVP_CIPHER_CTX_free(cipher) }
+        let mode: Int32 = encrypt ? 1 : 0
+        var output = [UInt8](repeating: 0, count: input.count + 16)
         var length: Int32 = 0, final: Int32 = 0
-        var ok = EVP_DecryptInit_ex(cipher, EVP_aes_256_gcm(), nil, nil, nil) == 1
+        var ok = EVP_CipherInit_ex(cipher, EVP_aes_256_gcm(), nil, nil, nil, mode) == 1
             && EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_SET_IVLEN, Int32(Self.nonceLength), nil) == 1
-            && EVP_DecryptInit_ex(cipher, nil, nil, key, nonce) == 1
-        if ok, !aad.isEmpty { ok = EVP_DecryptUpdate(cipher, nil, &length, aad, Int32(aad.count)) == 1 }
+            && EVP_CipherInit_ex(cipher, nil, nil, key, nonce, mode) == 1
+        if ok, !context.isEmpty { ok = EVP_CipherUpdate(cipher, nil, &length, context, Int32(context.count)) == 1 }
         length = 0
-        if ok, !ciphertext.isEmpty { ok = EVP_DecryptUpdate(cipher, &plaintext, &length, ciphertext, Int32(ciphertext.count)) == 1 }
-        ok = ok && EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_SET_TAG, Int32(Self.tagLength), &tag) == 1
-            && plaintext.withUnsafeMutableBufferPointer { EVP_DecryptFinal_ex(cipher, $0.baseAddress! + Int(length), &final) } > 0
-        return ok ? Array(plaintext.prefix(Int(length + final))) : nil
+        if ok, !input.isEmpty { ok = EVP_CipherUpdate(cipher, &output, &length, input, Int32(input.count)) == 1 }
+        if ok, !encrypt { ok = EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_SET_TAG, Int32(Self.tagLength), &tag) == 1 }
+        ok = ok && output.withUnsafeMutableBufferPointer { EVP_CipherFinal_ex(cipher, $0.baseAddress! + Int(length), &final) } > 0
+        if ok, encrypt { ok = EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_GET_TAG, Int32(Self.tagLength), &tag) == 1 }
+        return ok ? Array(output.prefix(Int(length + final))) : nil
     }
 }
 
