@@ -21,6 +21,11 @@ extension APIHarness {
         }
     }
 
+    /// Every outbox body as one text, to search for what must never be there.
+    func recordedText() async throws -> String {
+        try await temp.database.read { db in try db.query("SELECT body FROM webhook_events") { $0.string(0) } }.joined()
+    }
+
     func recordedEventTypes() async throws -> [String] {
         try await recordedEvents().compactMap { $0["type"] as? String }
     }
@@ -74,7 +79,7 @@ func eventData(_ event: [String: Any]?) -> [String: Any] { (event?["data"] as? [
         let shared = try await h.recordedEvents("invoice.shared")
         #expect(shared.count == 2)
         #expect(eventData(shared.first)["number"] as? String == "INV-1")
-        let raw = try await h.temp.database.read { db in try db.query("SELECT body FROM webhook_events") { $0.string(0) } }.joined()
+        let raw = try await h.recordedText()
         #expect(!raw.contains(token) && !raw.contains(regenerated))
         #expect(!raw.contains("shareToken") && !raw.contains("shareUrl"))
         await h.stop()
@@ -129,7 +134,7 @@ func eventData(_ event: [String: Any]?) -> [String: Any] { (event?["data"] as? [
         #expect(data["userAgent"] as? String == "Phone/1.0")
         #expect(data["counted"] as? Bool == true)
         #expect(data["ip"] == nil)
-        let raw = try await h.temp.database.read { db in try db.query("SELECT body FROM webhook_events") { $0.string(0) } }.joined()
+        let raw = try await h.recordedText()
         #expect(!raw.contains("203.0.113.9") && !raw.contains("198.51.100.7"))
         // Aggregating again finds nothing new.
         try await h.stores.views.aggregateViews(window: .seconds(1800))
@@ -152,7 +157,7 @@ func eventData(_ event: [String: Any]?) -> [String: Any] { (event?["data"] as? [
         #expect(data["message"] as? String == "Where is my order?")
         #expect(data["customerName"] as? String == "Zoë Buyer")
         #expect(data["customerId"] as? Int == Int(acme.customerID))
-        let raw = try await h.temp.database.read { db in try db.query("SELECT body FROM webhook_events") { $0.string(0) } }.joined()
+        let raw = try await h.recordedText()
         #expect(!raw.contains(portal))
         await h.stop()
     }
@@ -171,7 +176,7 @@ func eventData(_ event: [String: Any]?) -> [String: Any] { (event?["data"] as? [
         let data = eventData(events.first)
         #expect(data["id"] as? Int == Int(acme.customerID))
         #expect(data["preferences"] as? [String: Bool] == ["document": true, "reminder": true, "marketing": true])
-        let raw = try await h.temp.database.read { db in try db.query("SELECT body FROM webhook_events") { $0.string(0) } }.joined()
+        let raw = try await h.recordedText()
         #expect(!raw.contains(token))
         await h.stop()
     }
@@ -191,7 +196,7 @@ func eventData(_ event: [String: Any]?) -> [String: Any] { (event?["data"] as? [
         let data = eventData(events.first)
         #expect(data["customerId"] as? Int == Int(acme.customerID))
         #expect(data["status"] as? String == "expired")
-        let raw = try await h.temp.database.read { db in try db.query("SELECT body FROM webhook_events") { $0.string(0) } }.joined()
+        let raw = try await h.recordedText()
         #expect(!raw.contains(portal))
         await h.stop()
     }
@@ -223,7 +228,7 @@ func eventData(_ event: [String: Any]?) -> [String: Any] { (event?["data"] as? [
         #expect(failed.count == 1)
         #expect(eventData(failed.first)["number"] as? String == "INV-2")
         #expect(try await rig.api.recordedEvents("invoice.paid").count == 1)
-        let raw = try await rig.api.temp.database.read { db in try db.query("SELECT body FROM webhook_events") { $0.string(0) } }.joined()
+        let raw = try await rig.api.recordedText()
         #expect(!raw.contains(invoice.token) && !raw.contains(FakeStripe.apiKey) && !raw.contains(FakeStripe.webhookSecret))
         try await rig.stop()
     }
@@ -242,19 +247,8 @@ func eventData(_ event: [String: Any]?) -> [String: Any] { (event?["data"] as? [
     }
 
     @Test func emailsRecordSentSuppressedAndFailedWithTheLogLine() async throws {
-        let h = try APIHarness()
-        let sink = try await SMTPSink()
-        var handlers = JobHandlers()
-        handlers.registerEmail(stores: h.stores, pdfs: InvoicePDFService(store: h.stores.documents, renderer: StubRenderer()),
-                               sender: MailSender(transport: try SMTPTransport(configuration: sink.configuration())),
-                               settings: EmailSettings(from: MailAddress("billing@billport.example"), publicBaseURL: h.base,
-                                                       unsubscribeTokens: UnsubscribeTokens(key: Array(repeating: 3, count: 32)),
-                                                       unsubscribeMailto: nil))
-        let pool = WorkerPool(store: h.jobs, handlers: handlers, configuration: .init(queues: ["mail": 1, "default": 1]), logger: .disabled)
-        let shutdown = ShutdownSignal()
-        let workers = Task { try await pool.run(until: shutdown) }
-
-        let acme = try await h.tenant("acme")
+        let rig = try await NotificationRig()
+        let (h, acme) = (rig.h, rig.acme)
         let id = try await h.invoice(acme)
         let sent = try #require(try await h.send("POST", "/api/invoices/\(id)/send", token: acme.token, json: ["recipients": ["ap@buyer.example"]]).json["jobId"] as? Int)
         try await eventually("the email job to finish") { try await h.jobs.job(id: Int64(sent))?.state == .done }
@@ -267,7 +261,7 @@ func eventData(_ event: [String: Any]?) -> [String: Any] { (event?["data"] as? [
         #expect(data["category"] as? String == "document")
 
         // The customer turned documents off: the message is suppressed.
-        let tenantID = try #require(try await h.stores.tenants.tenant(slug: "acme")).id
+        let tenantID = rig.tenantID
         _ = try await h.stores.customers.setPreferences(tenantID: tenantID, customerID: acme.customerID, .init(document: false))
         let suppressed = try #require(try await h.send("POST", "/api/invoices/\(id)/send", token: acme.token).json["jobId"] as? Int)
         try await eventually("the suppressed job to finish") { try await h.jobs.job(id: Int64(suppressed))?.state == .done }
@@ -284,8 +278,6 @@ func eventData(_ event: [String: Any]?) -> [String: Any] { (event?["data"] as? [
         #expect(failed.count == 1)
         #expect(eventData(failed.first)["recipient"] as? String == "reject@buyer.example")
         #expect(try await h.recordedEvents("email.sent").count == 1)
-        shutdown.trigger()
-        try await workers.value
-        await h.stop()
+        try await rig.stop()
     }
 }
