@@ -1,3 +1,4 @@
+@testable import API
 import BillportCore
 import Documents
 import Foundation
@@ -5,6 +6,7 @@ import Mail
 import Billing
 import BillingJobs
 import Queue
+import Synchronization
 import TestSupport
 import Testing
 import Tokens
@@ -108,6 +110,27 @@ func eventData(_ event: [String: Any]?) -> [String: Any] { (event?["data"] as? [
         try await h.temp.database.write { db in try db.execute("DROP TRIGGER refuse_events") }
         #expect(try await h.send("POST", "/api/invoices/\(draft)/issue", token: acme.token).status == 200)
         #expect(try await h.recordedEventTypes() == ["invoice.issued"])
+        await h.stop()
+    }
+
+    @Test func opensThroughTheServerAreOneEventPerCountedViewNotPerRefresh() async throws {
+        let dir = TemporaryDirectory()
+        let recorder = Mutex<ViewRecorder?>(nil)
+        let h = try APIHarness(views: { stores in
+            let made = ViewRecorder(store: stores.views, directory: dir.path, logger: .disabled)
+            recorder.withLock { $0 = made }
+            return made
+        })
+        let acme = try await h.tenant("acme")
+        let id = try await h.invoice(acme)
+        let token = try #require(try await h.send("POST", "/api/invoices/\(id)/share", token: acme.token).json["shareToken"] as? String)
+        for _ in 0..<3 { #expect(try await h.send("GET", "/invoice/\(token)", headers: ["User-Agent": "Phone/1.0"]).status == 200) }
+        await recorder.withLock { $0 }?.flush()
+        try await h.stores.views.aggregateViews(window: .seconds(1800))
+        let viewed = try await h.recordedEvents("invoice.viewed")
+        #expect(viewed.count == 1)
+        #expect(eventData(viewed.first)["invoiceNumber"] as? String == "INV-1")
+        #expect(!(try await h.recordedText()).contains(token))
         await h.stop()
     }
 

@@ -20,8 +20,8 @@ final class NotificationRig: Sendable {
     private let shutdown = ShutdownSignal()
     private let task: Task<Void, any Error>
 
-    init() async throws {
-        h = try APIHarness()
+    init(clock: any WallClock = SystemClock()) async throws {
+        h = try APIHarness(clock: clock)
         sink = try await SMTPSink()
         var handlers = JobHandlers()
         handlers.registerEmail(stores: h.stores, pdfs: InvoicePDFService(store: h.stores.documents, renderer: StubRenderer()),
@@ -126,6 +126,24 @@ final class NotificationRig: Sendable {
         // Another invoice is another subject.
         let other = try await h.invoice(rig.acme, number: "INV-43")
         try await rig.views(other, ips: ["203.0.113.1"])
+        #expect(try await rig.notificationsDone() == 2)
+        #expect(try await rig.sink.waitForMessages(2).count == 2)
+        try await rig.stop()
+    }
+
+    @Test func onceTheWindowHasPassedTheNextViewIsToldAgain() async throws {
+        let clock = ManualClock(Date())
+        let rig = try await NotificationRig(clock: clock)
+        let h = rig.h
+        #expect(try await h.send("PUT", "/api/settings/notifications", token: rig.acme.token,
+                                 json: ["recipients": ["owner@acme.example"], "events": ["invoice.viewed"], "windowMinutes": 10]).status == 200)
+        let id = try await h.invoice(rig.acme, number: "INV-42")
+        try await rig.views(id, ips: ["203.0.113.1"])
+        clock.advance(by: .seconds(9 * 60))
+        try await rig.views(id, ips: ["203.0.113.2"])
+        #expect(try await rig.notificationsDone() == 1)
+        clock.advance(by: .seconds(60))
+        try await rig.views(id, ips: ["203.0.113.3"])
         #expect(try await rig.notificationsDone() == 2)
         #expect(try await rig.sink.waitForMessages(2).count == 2)
         try await rig.stop()
