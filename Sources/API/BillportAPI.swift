@@ -89,6 +89,7 @@ public final class BillportAPI: Sendable {
                         + EmailRoutes(stores: stores, jobs: jobs).routes + payments.routes
                         + WebhookRoutes(stores: stores, clock: clock, logger: self.logger).routes
                         + PaymentSettingsRoutes(stores: stores, configuration: configuration).routes
+                        + NotificationSettingsRoutes(stores: stores).routes
                         + WebhookEndpointRoutes(stores: stores, policy: configuration.webhookDestinations,
                                                 secretOverlap: configuration.webhookSecretOverlap, resolver: hostResolver, clock: clock).routes
                         + (documents?.routes ?? []))

@@ -42,7 +42,7 @@ struct CustomerRecordRoutes {
             Route(.get, "/api/messages", .tenant(permission: nil)) { context in
                 let limit = Int(try context.queryInt("limit", default: 100, range: 1...1000) ?? 100)
                 let messages = try await stores.salesOrders.customerMessages(tenantID: try context.tenantID, unreadOnly: try context.queryBool("unread"), limit: limit)
-                return JSONBody.response(["data": messages.map(MessageBody.init)])
+                return JSONBody.response(["data": messages.map(MessageRepresentation.init)])
             },
             // Marking read changes the inbox every user of the tenant shares: a write like any other.
             Route(.post, "/api/messages/{id}/read", .tenant(permission: .invoicesWrite)) { context in
@@ -68,19 +68,5 @@ struct SalesOrderBody: Encodable {
         orderDate = order.orderDate.description
         expectedDate = order.expectedDate?.description
         createdAt = ISO8601.format(order.createdAt)
-    }
-}
-
-/// A customer's portal message in the tenant's inbox.
-struct MessageBody: Encodable {
-    let id: Int64, customerId: Int64, customerName: String, message: String, createdAt: String, readAt: String?
-
-    init(_ message: CustomerMessage) {
-        id = message.id
-        customerId = message.customerID
-        customerName = message.customerName
-        self.message = message.body
-        createdAt = ISO8601.format(message.createdAt)
-        readAt = message.readAt.map { ISO8601.format($0) }
     }
 }

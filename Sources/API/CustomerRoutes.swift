@@ -16,13 +16,13 @@ struct CustomerRoutes {
                 let search = try context.request.queryValue("q").map { try CustomerSearch($0) }
                 let page = try await stores.customers.customers(tenantID: try context.tenantID, search: search, limit: limit,
                                                                 beforeID: try context.queryInt("before", default: nil, range: 1...Int64.max))
-                struct Page: Encodable { let data: [CustomerBody]; let nextBefore: Int64? }
-                return JSONBody.response(Page(data: page.customers.map(CustomerBody.init), nextBefore: page.nextBefore))
+                struct Page: Encodable { let data: [CustomerRepresentation]; let nextBefore: Int64? }
+                return JSONBody.response(Page(data: page.customers.map(CustomerRepresentation.init), nextBefore: page.nextBefore))
             },
             Route(.patch, "/api/customers/{id}", .tenant(permission: .invoicesWrite)) { context in
                 let change = try JSONBody.decode(CustomerChange.self, from: context.request)
                 let customer = try await stores.customers.updateCustomer(tenantID: try context.tenantID, id: try context.id("id", "customer"), change)
-                return JSONBody.response(CustomerBody(customer))
+                return JSONBody.response(CustomerRepresentation(customer))
             },
             Route(.delete, "/api/customers/{id}", .tenant(permission: .invoicesWrite)) { context in
                 try await stores.customers.deleteCustomer(tenantID: try context.tenantID, id: try context.id("id", "customer"))
@@ -30,7 +30,7 @@ struct CustomerRoutes {
             },
             Route(.post, "/api/customers/{id}/erase", .tenant(permission: .invoicesManage)) { context in
                 let customer = try await stores.customers.eraseCustomer(tenantID: try context.tenantID, id: try context.id("id", "customer"))
-                return JSONBody.response(CustomerBody(customer))
+                return JSONBody.response(CustomerRepresentation(customer))
             },
         ]
     }

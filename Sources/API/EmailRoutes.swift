@@ -47,13 +47,13 @@ struct EmailRoutes {
                 let tenantID = try context.tenantID
                 let id = try context.id("id", "invoice")
                 guard try await stores.invoices.invoice(tenantID: tenantID, id: id) != nil else { throw APIError.notFound("invoice") }
-                return JSONBody.response(["data": try await stores.emails.emailLog(tenantID: tenantID, invoiceID: id).map(EmailLogBody.init)])
+                return JSONBody.response(["data": try await stores.emails.emailLog(tenantID: tenantID, invoiceID: id).map(EmailLogRepresentation.init)])
             },
             Route(.get, "/api/customers/{id}/emails", .tenant(permission: nil)) { context in
                 let tenantID = try context.tenantID
                 let id = try context.id("id", "customer")
                 guard try await stores.customers.customer(tenantID: tenantID, id: id) != nil else { throw APIError.notFound("customer") }
-                return JSONBody.response(["data": try await stores.emails.emailLog(tenantID: tenantID, customerID: id).map(EmailLogBody.init)])
+                return JSONBody.response(["data": try await stores.emails.emailLog(tenantID: tenantID, customerID: id).map(EmailLogRepresentation.init)])
             },
             Route(.get, "/api/jobs/{id}", .tenant(permission: nil)) { context in
                 // Jobs are generic; one is the tenant's when its payload names the tenant.
@@ -70,20 +70,5 @@ struct EmailRoutes {
                                               finishedAt: job.finishedAt.map { ISO8601.format($0) }))
             },
         ]
-    }
-}
-
-/// One line of the email log as the tenant sees it.
-struct EmailLogBody: Encodable {
-    let category: String, recipient: String, status: String, detail: String?, messageId: String?, createdAt: String, updatedAt: String
-
-    init(_ entry: EmailLogEntry) {
-        category = entry.category.rawValue
-        recipient = entry.recipient
-        status = entry.status.rawValue
-        detail = entry.detail
-        messageId = entry.messageID
-        createdAt = ISO8601.format(entry.createdAt)
-        updatedAt = ISO8601.format(entry.updatedAt)
     }
 }

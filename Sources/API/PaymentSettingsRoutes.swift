@@ -32,8 +32,8 @@ struct PaymentSettingsRoutes {
             Route(.get, "/api/invoices/{id}/payments", .tenant(permission: nil)) { context in
                 let (tenantID, invoiceID) = (try context.tenantID, try context.id("id", "invoice"))
                 guard try await stores.invoices.invoice(tenantID: tenantID, id: invoiceID) != nil else { throw APIError.notFound("invoice") }
-                struct Body: Encodable { let data: [PaymentBody]; let history: [AuditBody] }
-                let payments = try await stores.payments.payments(tenantID: tenantID, invoiceID: invoiceID).map(PaymentBody.init)
+                struct Body: Encodable { let data: [PaymentRepresentation]; let history: [AuditBody] }
+                let payments = try await stores.payments.payments(tenantID: tenantID, invoiceID: invoiceID).map(PaymentRepresentation.init)
                 let history = try await stores.payments.paymentAudit(tenantID: tenantID, invoiceID: invoiceID).map(AuditBody.init)
                 return JSONBody.response(Body(data: payments, history: history))
             },
@@ -58,33 +58,6 @@ struct PaymentSettingsRoutes {
         SettingsBody(plan: settings.plan.rawValue, connected: settings.secretKey != nil, acceptsOnlinePayments: settings.acceptsOnlinePayments,
                      secretKey: settings.secretKey.map(PaymentSettings.masked), webhookSecrets: settings.webhookSecrets.map(PaymentSettings.masked),
                      webhookUrl: "\(configuration.publicBaseURL)/webhooks/stripe/\(slug)")
-    }
-}
-
-/// A payment as the tenant API shows it.
-struct PaymentBody: Encodable {
-    let provider = "stripe"
-    let checkoutSessionId: String
-    let paymentIntentId: String?
-    let amount: Int64
-    let currency: String
-    let state: String
-    let refunded: Int64
-    /// Money beyond what was due; the tenant should refund it.
-    let excess: Int64
-    let createdAt: String
-    let updatedAt: String
-
-    init(_ payment: PaymentRecord) {
-        checkoutSessionId = payment.sessionID
-        paymentIntentId = payment.paymentIntent
-        amount = payment.amount
-        currency = payment.currency
-        state = payment.state.rawValue
-        refunded = payment.refunded
-        excess = payment.excess
-        createdAt = ISO8601.format(payment.createdAt)
-        updatedAt = ISO8601.format(payment.updatedAt)
     }
 }
 

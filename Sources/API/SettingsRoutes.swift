@@ -75,10 +75,8 @@ struct SettingsRoutes {
             Route(.get, "/api/portal-tokens", .tenant(permission: nil)) { context in
                 let limit = Int(try context.queryInt("limit", default: 100, range: 1...1000) ?? 100)
                 let now = clock.now()
-                struct Entry: Encodable { let customerId: Int64; let createdAt: String; let expiresAt: String; let status: String }
-                let tokens = try await stores.links.portalTokens(tenantID: try context.tenantID, limit: limit).map { token in
-                    Entry(customerId: token.customerID, createdAt: ISO8601.format(token.createdAt), expiresAt: ISO8601.format(token.expiresAt),
-                          status: token.revokedAt != nil ? "revoked" : token.expiresAt <= now ? "expired" : "active")
+                let tokens = try await stores.links.portalTokens(tenantID: try context.tenantID, limit: limit).map {
+                    PortalTokenRepresentation($0, now: now)
                 }
                 return JSONBody.response(["data": tokens])
             },

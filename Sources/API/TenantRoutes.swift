@@ -16,12 +16,12 @@ struct TenantRoutes {
                 guard let customer = try await stores.customers.customer(tenantID: try context.tenantID, id: try context.id("id", "customer")) else {
                     throw APIError.notFound("customer")
                 }
-                return JSONBody.response(CustomerBody(customer))
+                return JSONBody.response(CustomerRepresentation(customer))
             },
             Route(.post, "/api/invoices", .tenant(permission: .invoicesWrite)) { context in
                 let request = try JSONBody.decode(CreateInvoiceRequest.self, from: context.request)
                 let invoice = try await stores.invoices.createInvoice(tenantID: try context.tenantID, draft: try InvoiceDraft.validate(request))
-                return JSONBody.response(status: 201, InvoiceBody(invoice))
+                return JSONBody.response(status: 201, InvoiceRepresentation(invoice))
             },
             Route(.get, "/api/invoices", .tenant(permission: nil)) { context in
                 try context.requireKnownQuery(["limit", "before", "status", "customerId", "dueBefore", "dueAfter"])
@@ -31,7 +31,7 @@ struct TenantRoutes {
                                                customerID: try context.queryInt("customerId", default: nil, range: 1...Int64.max),
                                                dueBefore: try context.queryDate("dueBefore"), dueAfter: try context.queryDate("dueAfter"))
                 let invoices = try await stores.invoices.invoices(tenantID: try context.tenantID, filter: filter, limit: Int(limit), beforeID: before)
-                return JSONBody.response(InvoiceListBody(data: invoices.map(InvoiceBody.init),
+                return JSONBody.response(InvoiceListBody(data: invoices.map(InvoiceRepresentation.init),
                                                      nextBefore: invoices.count == Int(limit) ? invoices.last?.id : nil))
             },
             Route(.get, "/api/invoices/{id}", .tenant(permission: nil)) { context in
@@ -39,9 +39,9 @@ struct TenantRoutes {
                 guard let invoice = try await stores.invoices.invoice(tenantID: tenantID, id: try context.id("id", "invoice")) else {
                     throw APIError.notFound("invoice")
                 }
-                var body = InvoiceBody(invoice)
-                body.views = ViewStatsBody(try await stores.views.viewStats(tenantID: tenantID, invoiceID: invoice.id), now: clock.now())
-                body.payments = try await stores.payments.payments(tenantID: tenantID, invoiceID: invoice.id).map(PaymentBody.init)
+                var body = InvoiceRepresentation(invoice)
+                body.views = ViewStatsRepresentation(try await stores.views.viewStats(tenantID: tenantID, invoiceID: invoice.id), now: clock.now())
+                body.payments = try await stores.payments.payments(tenantID: tenantID, invoiceID: invoice.id).map(PaymentRepresentation.init)
                 return JSONBody.response(body)
             },
             Route(.get, "/api/invoices/{id}/views", .tenant(permission: nil)) { context in
@@ -49,10 +49,8 @@ struct TenantRoutes {
                 let id = try context.id("id", "invoice")
                 guard try await stores.invoices.invoice(tenantID: tenantID, id: id) != nil else { throw APIError.notFound("invoice") }
                 let limit = Int(try context.queryInt("limit", default: 100, range: 1...1000) ?? 100)
-                struct Entry: Encodable { let viewedAt: String; let source: String; let ip: String; let userAgent: String?; let counted: Bool }
                 let log = try await stores.views.views(tenantID: tenantID, invoiceID: id, limit: limit).map {
-                    Entry(viewedAt: ISO8601.format($0.record.viewedAt, fractional: true), source: $0.record.source.rawValue, ip: $0.record.ip,
-                          userAgent: $0.record.userAgent, counted: $0.counted)
+                    ViewRepresentation(logLine: $0.record, counted: $0.counted)
                 }
                 return JSONBody.response(["data": log])
             },
@@ -60,10 +58,10 @@ struct TenantRoutes {
             Route(.patch, "/api/invoices/{id}", .tenant(permission: .invoicesWrite)) { try await updateDraft($0) },
             Route(.put, "/api/invoices/{id}", .tenant(permission: .invoicesWrite)) { try await updateDraft($0) },
             Route(.post, "/api/invoices/{id}/issue", .tenant(permission: .invoicesWrite)) { context in
-                JSONBody.response(InvoiceBody(try await stores.invoices.issue(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
+                JSONBody.response(InvoiceRepresentation(try await stores.invoices.issue(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
             },
             Route(.post, "/api/invoices/{id}/cancel", .tenant(permission: .invoicesWrite)) { context in
-                JSONBody.response(InvoiceBody(try await stores.invoices.cancel(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
+                JSONBody.response(InvoiceRepresentation(try await stores.invoices.cancel(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
             },
             Route(.post, "/api/invoices/{id}/credit-notes", .tenant(permission: .invoicesWrite)) { context in
                 struct Request: Decodable, KnownKeys {
@@ -95,7 +93,7 @@ struct TenantRoutes {
                     throw APIError(status: 422, code: "invalid_field", message: "deliveryStatus must be sent or not_sent", field: "deliveryStatus")
                 }
                 let invoice = try await stores.invoices.setDeliveryStatus(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"), status: status)
-                return JSONBody.response(InvoiceBody(invoice))
+                return JSONBody.response(InvoiceRepresentation(invoice))
             },
             Route(.post, "/api/invoices/{id}/share", .tenant(permission: .invoicesManage)) { try await share($0) },
             Route(.delete, "/api/invoices/{id}/share", .tenant(permission: .invoicesManage)) { context in
@@ -110,7 +108,7 @@ struct TenantRoutes {
         let invoice = try await stores.invoices.updateDraft(tenantID: try context.tenantID, id: try context.id("id", "invoice")) { current in
             try InvoiceDraft.validate(change.applied(to: current))
         }
-        return JSONBody.response(InvoiceBody(invoice))
+        return JSONBody.response(InvoiceRepresentation(invoice))
     }
 
     private func createCustomer(_ context: RequestContext) async throws -> HTTPResponse {
@@ -124,7 +122,7 @@ struct TenantRoutes {
         let body = try JSONBody.decode(Request.self, from: context.request)
         let customer = try await stores.customers.createCustomer(tenantID: try context.tenantID, name: body.name, email: body.email,
                                                       preferences: body.preferences ?? .init())
-        return JSONBody.response(status: 201, CustomerBody(customer))
+        return JSONBody.response(status: 201, CustomerRepresentation(customer))
     }
 
     /// 201 with the token once; 200 `alreadyShared` without it afterwards.

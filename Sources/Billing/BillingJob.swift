@@ -7,6 +7,8 @@ public enum BillingJob {
     public static let renderPDF = JobKind<RenderPDF>("pdf.render")
     /// Sends one message (invoice, portal link, reminder, marketing) to one customer.
     public static let sendEmail = JobKind<SendEmail>("email.send", queue: "mail")
+    /// Tells the tenant's own people about an event they opted in to (`TenantNotificationSettings`).
+    public static let notifyTenant = JobKind<NotifyTenant>("notification.send", queue: "mail")
     /// Applies one stored provider event to the payment ledger.
     public static let applyPaymentEvent = JobKind<ApplyPaymentEvent>("payment.event")
     /// Enqueues today's overdue reminders (scheduled).
@@ -66,4 +68,20 @@ public struct SendEmail: Codable, Sendable, Equatable {
 public struct ApplyPaymentEvent: Codable, Sendable, Equatable {
     public let eventRowId: Int64
     public init(eventRowId: Int64) { self.eventRowId = eventRowId }
+}
+
+/// The payload of `notification.send`: one notification to the tenant's own addresses, worded
+/// when the event was recorded.
+public struct NotifyTenant: Codable, Sendable, Equatable {
+    public let tenantId: Int64
+    public let recipients: [String]
+    public let subject: String
+    public let text: String
+
+    public init(tenantId: Int64, recipients: [String], subject: String, text: String) {
+        self.tenantId = tenantId
+        self.recipients = recipients
+        self.subject = subject
+        self.text = text
+    }
 }

@@ -23,6 +23,12 @@ public protocol TenantStore: Sendable {
     /// Replaces the portal settings after `CustomerPortalSettings.validate()`; 422 naming the field.
     func updatePortalSettings(tenantID: Int64, _ settings: CustomerPortalSettings) async throws -> CustomerPortalSettings
 
+    /// The tenant's notification settings (none until it decides).
+    func notificationSettings(tenantID: Int64) async throws -> TenantNotificationSettings
+
+    /// Replaces the notification settings (the caller validated them).
+    func updateNotificationSettings(tenantID: Int64, _ settings: TenantNotificationSettings) async throws -> TenantNotificationSettings
+
     /// The tenant's branding.
     func branding(tenantID: Int64) async throws -> Branding
 

@@ -20,6 +20,7 @@ extension JobHandlers {
             try await EmailJob(stores: stores, pdfs: pdfs, sender: sender, settings: settings, context: context).run(payload)
         }
         registerOverdueReminders(emails: stores.emails, offsets: settings.reminderOffsets)
+        registerTenantNotifications(sender: sender, settings: settings)
     }
 }
 

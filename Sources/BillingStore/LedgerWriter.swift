@@ -12,6 +12,8 @@ struct Ledger {
     let now: Date
     /// The invoice the change touched, once found.
     private(set) var invoiceID: Int64?
+    /// What the applied change means to the tenant's systems, in order.
+    private(set) var events: [WebhookEventType] = []
 
     init(db: Connection, tenantID: Int64, eventID: String, now: Date) {
         self.db = db
@@ -47,10 +49,12 @@ struct Ledger {
             }
             recorded = try recordPayment(invoice: invoice.id, sessionID: sessionID, paymentIntent: paymentIntent, amount: opened.amount,
                                          currency: invoice.currency, state: state)
+            if recorded, state == .failed { events.append(.invoicePaymentFailed) }
         case let .refund(chargeID, paymentIntent, refundedTotal, _):
             // A refund may arrive before its payment (events come in any order): it is kept under
             // this tenant's keys and only ever counts against this tenant's payment of that intent.
             recorded = try recordRefund(invoice: invoice.id, chargeID: chargeID, paymentIntent: paymentIntent, total: refundedTotal)
+            if recorded { events.append(.invoiceRefunded) }
         }
         guard recorded else { return .unchanged("nothing new") }
         return .applied(try settle(invoice))
@@ -107,7 +111,7 @@ struct Ledger {
     }
 
     /// Derives the invoice's balance from its rows and writes it; a description of the result.
-    private func settle(_ invoice: InvoiceRow) throws -> String {
+    private mutating func settle(_ invoice: InvoiceRow) throws -> String {
         let payments = try SQLitePaymentStore.payments(db, tenantID: tenantID, invoiceID: invoice.id)
         let nets = payments.map { PaymentLedger.net(amount: $0.amount, state: $0.state, refunded: $0.refunded) }
         let balance = try PaymentLedger.balance(total: invoice.total, credited: invoice.credited, status: invoice.status, netPayments: nets)
@@ -120,6 +124,7 @@ struct Ledger {
             let why = invoice.status == .cancelled ? "payment to a cancelled invoice; refund it" : "paid more than was due; refund the excess"
             try audit(invoice.id, "excess", balance.excess - previousExcess, why)
         }
+        if balance.status == .paid, invoice.status != .paid { events.append(.invoicePaid) }
         if balance.status != invoice.status {
             try audit(invoice.id, "status", nil, "\(invoice.status.rawValue) → \(balance.status.rawValue)")
         }

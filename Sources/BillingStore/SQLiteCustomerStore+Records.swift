@@ -34,13 +34,17 @@ extension SQLiteCustomerStore {
     }
 
     public func updateCustomer(tenantID: Int64, id: Int64, _ change: CustomerChange) async throws -> Customer {
-        try await database.write { db in
+        try await database.write { [self] db in
             guard let current = try Self.customer(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("customer") }
             let fields = try change.applied(to: current)
             try db.execute("""
                 UPDATE customers SET name = ?, email = ?, pref_document = ?, pref_reminder = ?, pref_marketing = ? WHERE tenant_id = ? AND id = ?
                 """, fields.name, fields.email, fields.preferences.document, fields.preferences.reminder, fields.preferences.marketing, tenantID, id)
             guard let customer = try Self.customer(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("customer") }
+            // The tenant's change of the toggles is told like the customer's own.
+            if customer.preferences != current.preferences {
+                try recordEvent(db, tenantID: tenantID, type: .customerPreferencesChanged, data: CustomerRepresentation(customer))
+            }
             return customer
         }
     }

@@ -55,10 +55,14 @@ public final class SQLiteCustomerStore: CustomerStore, SQLiteStore {
     }
 
     public func setPreferences(tenantID: Int64, customerID: Int64, _ preferences: Customer.Preferences) async throws -> Customer {
-        try await database.write { db in
+        try await database.write { [self] db in
+            guard let before = try Self.customer(db, tenantID: tenantID, id: customerID) else { throw BillingError.notFound("customer") }
+            // Saving the same choices again changes nothing and tells no one.
+            guard before.preferences != preferences else { return before }
             try db.execute("UPDATE customers SET pref_document = ?, pref_reminder = ?, pref_marketing = ? WHERE tenant_id = ? AND id = ?",
                            preferences.document, preferences.reminder, preferences.marketing, tenantID, customerID)
             guard let customer = try Self.customer(db, tenantID: tenantID, id: customerID) else { throw BillingError.notFound("customer") }
+            try recordEvent(db, tenantID: tenantID, type: .customerPreferencesChanged, data: CustomerRepresentation(customer))
             return customer
         }
     }

@@ -67,9 +67,15 @@ public final class SQLiteEmailStore: EmailStore, SQLiteStore {
 
     public func finishEmail(id: Int64, status: EmailStatus, detail: String?, messageID: String?) async throws {
         let now = clock.now()
-        try await database.write { db in
-            try db.execute("UPDATE email_log SET status = ?, detail = ?, message_id = coalesce(?, message_id), updated_at = ? WHERE id = ?",
-                           status.rawValue, detail.map { String($0.prefix(1000)) }, messageID, now, id)
+        try await database.write { [self] db in
+            try db.execute("""
+                UPDATE email_log SET status = ?, detail = ?, message_id = coalesce(?, message_id), updated_at = ? WHERE id = ? AND status = 'sending'
+                """, status.rawValue, detail.map { String($0.prefix(1000)) }, messageID, now, id)
+            // A line already finished stays as it was: no second event for one message.
+            guard db.changes > 0 else { return }
+            if let entry = try Self.emailLog(db, where: "id = ?", id).first, let type = Self.eventType(status) {
+                try recordEvent(db, tenantID: try Self.emailTenant(db, id: id), type: type, data: EmailLogRepresentation(entry))
+            }
             if status == .sent {
                 try db.execute("""
                     UPDATE invoices SET delivery_status = 'sent'
@@ -77,6 +83,23 @@ public final class SQLiteEmailStore: EmailStore, SQLiteStore {
                     """, id)
             }
         }
+    }
+
+    /// The event a finished message is, if any (`sending` is not finished).
+    private static func eventType(_ status: EmailStatus) -> WebhookEventType? {
+        switch status {
+        case .sent: .emailSent
+        case .suppressed: .emailSuppressed
+        case .failed: .emailFailed
+        case .sending: nil
+        }
+    }
+
+    private static func emailTenant(_ db: Connection, id: Int64) throws -> Int64 {
+        guard let tenantID = try db.queryOne("SELECT tenant_id FROM email_log WHERE id = ?", id, map: { $0.int64(0) }) else {
+            throw BillingError.notFound("email log")
+        }
+        return tenantID
     }
 
     public func emailLog(tenantID: Int64, invoiceID: Int64) async throws -> [EmailLogEntry] {

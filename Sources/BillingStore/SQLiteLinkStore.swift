@@ -33,7 +33,7 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
     public func share(tenantID: Int64, invoiceID: Int64, regenerate: Bool) async throws -> ShareResult {
         let now = clock.now()
         let token = SecretToken.generate()
-        return try await database.write { db in
+        return try await database.write { [self] db in
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw BillingError.notFound("invoice") }
             if let refusal = BuyerVisibility.refusal(invoice, verb: "shared") { throw refusal }
             guard invoice.status != .cancelled else {
@@ -50,6 +50,9 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
             try db.execute("""
                 INSERT INTO links (tenant_id, kind, token_hash, invoice_id, created_at) VALUES (?, 'share', ?, ?, ?)
                 """, tenantID, token.hash, invoiceID, now)
+            // A new share link (first share or regenerate) is the event; asking again for the
+            // active one changes nothing and records nothing. The token never goes in the event.
+            try recordEvent(db, tenantID: tenantID, type: .invoiceShared, data: InvoiceRepresentation(invoice))
             return ShareResult(token: token.raw, alreadyShared: false, createdAt: now)
         }
     }
@@ -126,12 +129,17 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
     @discardableResult
     public func markExpiredPortalTokens() async throws -> Int {
         let now = clock.now()
-        return try await database.write { db in
-            try db.execute("""
-                UPDATE links SET expired_at = expires_at
+        return try await database.write { [self] db in
+            let expired = try db.query("""
+                SELECT id, tenant_id, customer_id, created_at, expires_at FROM links
                 WHERE kind = 'portal' AND revoked_at IS NULL AND expired_at IS NULL AND expires_at <= ?
-                """, now)
-            return db.changes
+                """, now) { (tenantID: $0.int64(1), token: PortalToken(id: $0.int64(0), customerID: $0.int64(2), createdAt: $0.date(3),
+                                                                       expiresAt: $0.date(4), revokedAt: nil, token: nil)) }
+            for (tenantID, token) in expired {
+                try db.execute("UPDATE links SET expired_at = expires_at WHERE id = ?", token.id)
+                try recordEvent(db, tenantID: tenantID, type: .portalTokenExpired, data: PortalTokenRepresentation(token, now: now))
+            }
+            return expired.count
         }
     }
 

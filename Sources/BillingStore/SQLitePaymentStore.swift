@@ -129,6 +129,9 @@ public final class SQLitePaymentStore: PaymentStore, SQLiteStore {
             let outcome = try ledger.apply(change, invoicePublicID: invoicePublicID)
             if case .applied = outcome, let invoiceID = ledger.invoiceID {
                 try enqueueRender(db, tenantID: event.tenantID, invoiceID: invoiceID, after: 5)
+                for type in ledger.events {
+                    try recordInvoiceEvent(db, tenantID: event.tenantID, invoiceID: invoiceID, type: type, withPayments: true)
+                }
             }
             try db.execute("UPDATE provider_events SET applied_at = ?, outcome = ? WHERE id = ?", now, outcome.storedText, eventRowID)
             beforeCommit?()

@@ -79,7 +79,7 @@ public final class SQLiteSalesOrderStore: SalesOrderStore, SQLiteStore {
         let body: String
         do { body = try CustomerMessage.validated(text) } catch { throw BillingError.invalid(error) }
         let now = clock.now()
-        return try await database.write { db in
+        return try await database.write { [self] db in
             guard try Self.portalSettings(db, tenantID: tenantID).allowMessages else {
                 throw BillingError.conflict(code: "messages_disabled", message: "this portal does not take messages")
             }
@@ -87,7 +87,9 @@ public final class SQLiteSalesOrderStore: SalesOrderStore, SQLiteStore {
             try Self.checkMessageQuota(db, tenantID: tenantID, customerID: customerID, quota: quota, now: now)
             try db.execute("INSERT INTO customer_messages (tenant_id, customer_id, body, created_at) VALUES (?, ?, ?, ?)",
                            tenantID, customerID, body, now)
-            return CustomerMessage(id: db.lastInsertRowID, customerID: customerID, customerName: customer.name, body: body, createdAt: now, readAt: nil)
+            let message = CustomerMessage(id: db.lastInsertRowID, customerID: customerID, customerName: customer.name, body: body, createdAt: now, readAt: nil)
+            try recordEvent(db, tenantID: tenantID, type: .portalMessageReceived, data: MessageRepresentation(message))
+            return message
         }
     }
 

@@ -27,11 +27,18 @@ public final class SQLiteViewStore: ViewStore, SQLiteStore {
 
     @discardableResult
     public func aggregateViews(window: Duration, batch: Int) async throws -> Int {
-        try await database.write { db in
+        try await database.write { [self] db in
             let pending = try db.query("""
-                SELECT id, invoice_id, link_id, ip, viewed_at FROM views WHERE processed = 0 ORDER BY viewed_at, id LIMIT ?
-                """, batch) { ($0.int64(0), $0.int64(1), $0.optionalInt64(2), $0.string(3), $0.int64(4)) }
-            for (id, invoice, link, ip, at) in pending {
+                SELECT id, view_key, tenant_id, invoice_id, link_id, source, ip, user_agent, viewed_at FROM views
+                WHERE processed = 0 ORDER BY viewed_at, id LIMIT ?
+                """, batch) { row in
+                (id: row.int64(0), at: row.int64(8),
+                 record: ViewRecord(key: row.string(1), tenantID: row.int64(2), invoiceID: row.int64(3), linkID: row.optionalInt64(4),
+                                    source: ViewSource(rawValue: row.string(5)) ?? .link, ip: row.string(6), userAgent: row.optionalString(7),
+                                    viewedAt: Date(unixMilliseconds: row.int64(8))))
+            }
+            for (id, at, record) in pending {
+                let (invoice, link, ip) = (record.invoiceID, record.linkID, record.ip)
                 let recent = try db.queryOne("""
                     SELECT 1 FROM views WHERE counted = 1 AND invoice_id = ? AND link_id IS ? AND ip = ? AND viewed_at > ? AND viewed_at <= ?
                     """, invoice, link, ip, at - window.milliseconds, at) { _ in true } ?? false
@@ -45,9 +52,17 @@ public final class SQLiteViewStore: ViewStore, SQLiteStore {
                         last_viewed_at = max(coalesce(view_stats.last_viewed_at, 0), excluded.last_viewed_at),
                         unique_ips = view_stats.unique_ips + excluded.unique_ips
                     """, invoice, at, isNewAddress ? 1 : 0)
+                try recordViewEvent(db, record)
             }
             return pending.count
         }
+    }
+
+    /// `invoice.viewed` for a counted view: each open the stats count, never a refresh.
+    private func recordViewEvent(_ db: Connection, _ view: ViewRecord) throws {
+        guard let number = try db.queryOne("SELECT number FROM invoices WHERE id = ? AND tenant_id = ?", view.invoiceID, view.tenantID,
+                                           map: { $0.string(0) }) else { return }
+        try recordEvent(db, tenantID: view.tenantID, type: .invoiceViewed, data: ViewRepresentation(countedView: view, invoiceNumber: number))
     }
 
     /// Adds `ip` to the invoice's addresses, keeping the time of its latest counted view (what

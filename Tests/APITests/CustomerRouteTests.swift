@@ -89,6 +89,10 @@ import TestSupport
         let nested = try await h.send("PATCH", path, token: acme.token, json: ["preferences": ["sms": true]])
         #expect(nested.status == 422 && nested.errorField == "preferences.sms")
         #expect(try await h.send("GET", path, token: acme.token).json["name"] as? String == "Zoë B. Buyer")
+        // A change of the toggles is an event for the tenant's systems; a change of the name alone is not.
+        #expect(try await h.send("PATCH", path, token: acme.token, json: ["name": "Zoë Buyer"]).status == 200)
+        let events = try h.temp.database.readBlocking { db in try db.query("SELECT type FROM webhook_events") { $0.string(0) } }
+        #expect(events == ["customer.preferences_changed"])
 
         let other = try await h.tenant("other")
         #expect(try await h.send("PATCH", path, token: other.token, json: ["name": "Mine"]).status == 404)

@@ -1,0 +1,122 @@
+import BillportCore
+import Foundation
+
+/// An invoice as the tenant API shows it and as events carry it: one type for both, so an
+/// event's `data` is what `GET /api/invoices/{id}` answers. Amounts in minor units of `currency`.
+public struct InvoiceRepresentation: Encodable, Sendable {
+    public struct Line: Encodable, Sendable {
+        let description: String
+        let quantity: Double
+        let unitPrice: Int64
+        let taxRate: Double
+        let net: Int64
+    }
+    public struct Tax: Encodable, Sendable {
+        let rate: Double
+        let base: Int64
+        let amount: Int64
+    }
+
+    let id: Int64
+    let publicId: String
+    let customerId: Int64
+    let type: String
+    let number: String
+    let status: String
+    let deliveryStatus: String
+    let currency: String
+    let issueDate: String
+    let dueDate: String
+    let notes: String?
+    let allowPartialPayments: Bool
+    let minimumPaymentAmount: Int64?
+    let lines: [Line]
+    let subtotal: Int64
+    let taxes: [Tax]
+    let taxTotal: Int64
+    let total: Int64
+    let amountPaid: Int64
+    let amountCredited: Int64
+    let amountDue: Int64
+    /// Money received beyond what was due, to refund; 0 normally, never negative.
+    let amountOverpaid: Int64
+    let createdAt: String
+    let issuedAt: String?
+    /// Only on `GET /api/invoices/{id}`.
+    public var views: ViewStatsRepresentation?
+    /// On `GET /api/invoices/{id}` and payment events: online payments, oldest first.
+    public var payments: [PaymentRepresentation]?
+
+    public init(_ invoice: Invoice) {
+        id = invoice.id
+        publicId = invoice.publicID
+        customerId = invoice.customerID
+        type = invoice.type.rawValue
+        number = invoice.number
+        status = invoice.status.rawValue
+        deliveryStatus = invoice.deliveryStatus.rawValue
+        currency = invoice.currency.code
+        issueDate = invoice.issueDate.description
+        dueDate = invoice.dueDate.description
+        notes = invoice.notes
+        allowPartialPayments = invoice.allowPartialPayments
+        minimumPaymentAmount = invoice.minimumPaymentAmount
+        lines = invoice.lines.map {
+            Line(description: $0.description, quantity: $0.quantity.doubleValue, unitPrice: $0.unitPrice, taxRate: $0.taxRate.percent, net: $0.net)
+        }
+        subtotal = invoice.totals.subtotal
+        taxes = invoice.totals.taxes.map { Tax(rate: $0.rate.percent, base: $0.base, amount: $0.amount) }
+        taxTotal = invoice.totals.taxTotal
+        total = invoice.totals.total
+        amountPaid = invoice.amountPaid
+        amountCredited = invoice.amountCredited
+        amountDue = invoice.amountDue
+        amountOverpaid = invoice.amountOverpaid
+        createdAt = ISO8601.format(invoice.createdAt)
+        issuedAt = invoice.issuedAt.map { ISO8601.format($0) }
+    }
+}
+
+/// How often the buyer opened the invoice (aggregated by `views.aggregate`).
+public struct ViewStatsRepresentation: Encodable, Sendable {
+    let count: Int
+    let uniqueIPs: Int
+    let firstViewedAt: String?
+    let lastViewedAt: String?
+    let viewedRecently: Bool
+
+    public init(_ stats: ViewStats, now: Date) {
+        count = stats.count
+        uniqueIPs = stats.uniqueIPs
+        firstViewedAt = stats.firstViewedAt.map { ISO8601.format($0) }
+        lastViewedAt = stats.lastViewedAt.map { ISO8601.format($0) }
+        viewedRecently = stats.viewedRecently(now: now)
+    }
+}
+
+/// A payment as the tenant API shows it.
+public struct PaymentRepresentation: Encodable, Sendable {
+    let provider = "stripe"
+    let checkoutSessionId: String
+    let paymentIntentId: String?
+    let amount: Int64
+    let currency: String
+    let state: String
+    let refunded: Int64
+    /// Money beyond what was due; the tenant should refund it.
+    let excess: Int64
+    let createdAt: String
+    let updatedAt: String
+
+    public init(_ payment: PaymentRecord) {
+        checkoutSessionId = payment.sessionID
+        paymentIntentId = payment.paymentIntent
+        amount = payment.amount
+        currency = payment.currency
+        state = payment.state.rawValue
+        refunded = payment.refunded
+        excess = payment.excess
+        createdAt = ISO8601.format(payment.createdAt)
+        updatedAt = ISO8601.format(payment.updatedAt)
+    }
+}

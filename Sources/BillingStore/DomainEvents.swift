@@ -1,0 +1,15 @@
+import Billing
+import Foundation
+import SQLite
+
+extension SQLiteStore {
+    /// Records an event about invoice `invoiceID` whose `data` is the invoice as it stands now in
+    /// this transaction (as `GET /api/invoices/{id}` shows it; with its payments when
+    /// `withPayments`, for the payment events).
+    func recordInvoiceEvent(_ db: Connection, tenantID: Int64, invoiceID: Int64, type: WebhookEventType, withPayments: Bool = false) throws {
+        guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw BillingError.notFound("invoice") }
+        var data = InvoiceRepresentation(invoice)
+        if withPayments { data.payments = try Self.payments(db, tenantID: tenantID, invoiceID: invoiceID).map(PaymentRepresentation.init) }
+        try recordEvent(db, tenantID: tenantID, type: type, data: data)
+    }
+}
