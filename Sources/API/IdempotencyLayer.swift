@@ -41,8 +41,12 @@ struct IdempotencyLayer: Sendable {
             throw APIError(status: 409, code: "idempotency_key_in_use",
                            message: "a request with this \(Self.header) is still running; retry when it has answered")
         case .replay(let answer):
-            // Only a change of the server's secret within the 24 hours makes this fail.
-            guard let body = seal.open(answer.body, context: Self.context(tenantID, scope, key)) else { throw IdempotencyAnswerUnreadable() }
+            guard let body = seal.open(answer.body, context: Self.context(tenantID, scope, key)) else {
+                // Sealed under a server secret since replaced (which also ended every API token
+                // of then): forgotten, and the request runs as a new one rather than fail for 24 hours.
+                try await store.release(tenantID: tenantID, scope: scope, key: key)
+                return try await respond(context, route: route)
+            }
             var response = HTTPResponse(status: answer.status, headers: HTTPHeaders(answer.headers.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }),
                                         body: body)
             response.headers.set("Idempotent-Replayed", "true")
@@ -86,6 +90,3 @@ struct IdempotencyLayer: Sendable {
         return Digest.sha256(Array("\(request.path)?\(request.query ?? "")\n".utf8) + body)
     }
 }
-
-/// A stored answer that does not open (the server's secret changed since it was stored).
-struct IdempotencyAnswerUnreadable: Error {}

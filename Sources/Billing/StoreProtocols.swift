@@ -85,7 +85,8 @@ public protocol IdempotencyStore: Sendable {
     /// Stores the answer of a claimed key.
     func store(tenantID: Int64, scope: String, key: String, answer: StoredAnswer) async throws
 
-    /// Frees a claimed key without an answer (the request failed on the server's side).
+    /// Frees a key, forgetting any answer: a request that failed on the server's side, or an
+    /// answer that can no longer be read.
     func release(tenantID: Int64, scope: String, key: String) async throws
 }
 

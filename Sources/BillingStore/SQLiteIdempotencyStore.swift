@@ -52,7 +52,7 @@ public final class SQLiteIdempotencyStore: IdempotencyStore, SQLiteStore {
 
     public func release(tenantID: Int64, scope: String, key: String) async throws {
         try await database.write { db in
-            try db.execute("DELETE FROM idempotency_keys WHERE tenant_id = ? AND scope = ? AND key = ? AND status IS NULL", tenantID, scope, key)
+            try db.execute("DELETE FROM idempotency_keys WHERE tenant_id = ? AND scope = ? AND key = ?", tenantID, scope, key)
         }
     }
 

@@ -56,4 +56,20 @@ import TestSupport
         }
         #expect(stored.count == 1 && !stored.contains { String(decoding: $0, as: UTF8.self).contains(token) })
     }
+
+    @Test func anAnswerSealedUnderAReplacedSecretIsForgottenAndTheRequestRuns() async throws {
+        let h = try APIHarness()
+        _ = try await h.tenant("acme")
+        let tenantID = try #require(try await h.stores.tenants.tenant(slug: "acme")).id
+        let body = #"{"email":"max@example.com","name":"Max"}"#
+        let fingerprint = IdempotencyLayer.fingerprint(HTTPRequest(method: .post, path: "/api/customers", body: Array(body.utf8)))
+        #expect(try await h.stores.idempotency.claim(tenantID: tenantID, scope: "POST /api/customers", key: "old",
+                                                     fingerprint: fingerprint, now: h.clock.now()) == .started)
+        try await h.stores.idempotency.store(tenantID: tenantID, scope: "POST /api/customers", key: "old",
+                                             answer: .init(status: 201, headers: [], body: Array(repeating: 7, count: 40)))
+        let reply = try await h.send("POST", "/api/customers", token: h.token("acme"), rawBody: body, headers: ["Idempotency-Key": "old"])
+        #expect(reply.status == 201 && reply.header("Idempotent-Replayed") == nil && reply.json["name"] as? String == "Max")
+        let again = try await h.send("POST", "/api/customers", token: h.token("acme"), rawBody: body, headers: ["Idempotency-Key": "old"])
+        #expect(again.header("Idempotent-Replayed") == "true" && again.body == reply.body)
+    }
 }
