@@ -373,5 +373,6 @@ public enum BillingSchema {
         webhookEndpoints,
         listIndexes,
         webhookEvents,
+        webhookDeliveries,
     ]
 }
