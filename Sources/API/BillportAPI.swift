@@ -88,6 +88,7 @@ public final class BillportAPI: Sendable {
                         + PaymentSettingsRoutes(stores: stores, configuration: configuration).routes
                         + WebhookEndpointRoutes(stores: stores, policy: configuration.webhookDestinations,
                                                 secretOverlap: configuration.webhookSecretOverlap, resolver: hostResolver, clock: clock).routes
+                        + WebhookDeliveryRoutes(stores: stores).routes
                         + (documents?.routes ?? []))
     }
 

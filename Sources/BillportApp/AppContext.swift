@@ -79,6 +79,8 @@ struct AppContext {
         handlers.registerEmail(stores: stores, pdfs: pdfs, sender: try mailSender(), settings: try emailSettings())
         handlers.registerPayments(payments: stores.payments, beforeCommit: Self.diagnosticApplyPause())
         handlers.registerWebhookDelivery(store: stores.webhookEndpoints, settings: configuration.webhookDelivery)
+        handlers.registerWebhookDisabledNotice(stores: stores, sender: try mailSender(), from: configuration.mail.defaultFrom,
+                                               publicBaseURL: configuration.api.publicBaseURL)
         return handlers
     }
 
