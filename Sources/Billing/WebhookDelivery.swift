@@ -153,7 +153,7 @@ public enum WebhookDisableReason: String, Sendable, Codable {
 }
 
 /// How webhooks are sent (`webhooks.*`).
-public struct WebhookDeliverySettings: Sendable {
+public struct WebhookDeliverySettings: Sendable, Equatable {
     public var policy: WebhookDestinationPolicy
     public var connectTimeout: Duration
     /// The whole request, connect included.
