@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(name: "billport", dependencies: ["BillportApp"], swiftSettings: swift6),
         .executableTarget(name: "billport-bench",
                           dependencies: ["BillportApp", "BillportCore", "SQLite", "Queue", "Scheduler", "Worker", "Documents", "Billing", "BillingStore", "Mail",
-                                         "HTTPClient", "Payments"],
+                                         "HTTPClient", "HTTPServer", "Payments", "Tokens"],
                           swiftSettings: swift6),
 
         // Tests.
