@@ -144,6 +144,17 @@ public struct WebhookDeliveryBatch: Sendable {
     }
 }
 
+/// What a delivery run finds when it starts.
+public enum WebhookDeliveryStart: Sendable {
+    /// It holds the lease: send these.
+    case batch(WebhookDeliveryBatch)
+    /// Another run holds the lease until then; that run sends what is due, unless it died, in
+    /// which case the lease runs out and whoever comes next takes over.
+    case held(until: Date)
+    /// The endpoint is gone or disabled.
+    case closed
+}
+
 /// Why an endpoint stopped receiving, told to the tenant by email.
 public enum WebhookDisableReason: String, Sendable, Codable {
     /// The receiver answered 410 Gone.

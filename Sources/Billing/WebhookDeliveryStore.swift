@@ -4,9 +4,10 @@ import Foundation
 /// what the tenant inspects and replays. Every look-up is scoped by tenant and endpoint.
 public protocol WebhookDeliveryStore: Sendable {
     /// Takes the endpoint's delivery lease for `owner` until `leaseUntil` and reads up to `limit`
-    /// due deliveries, oldest event first. nil: another run holds the lease (it will send what is
-    /// due), or the endpoint is gone or disabled (its pending deliveries are then failed).
-    func beginDeliveryBatch(tenantID: Int64, endpointID: Int64, owner: String, leaseUntil: Date, limit: Int) async throws -> WebhookDeliveryBatch?
+    /// due deliveries, oldest event first; or says that another run holds the lease (until when),
+    /// or that there is nothing to send to (the endpoint is gone, or disabled: its pending
+    /// deliveries are then failed).
+    func beginDeliveryBatch(tenantID: Int64, endpointID: Int64, owner: String, leaseUntil: Date, limit: Int) async throws -> WebhookDeliveryStart
 
     /// Records `attempts` under `rule` and answers whether more deliveries are due now, in which
     /// case the lease is kept until `leaseUntil`. Otherwise, or with `handOff`, the lease is

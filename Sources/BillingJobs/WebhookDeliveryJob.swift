@@ -56,11 +56,19 @@ struct WebhookDeliveryRun {
     let context: JobContext
 
     func run(_ payload: DeliverWebhooks) async throws {
-        let owner = "job:\(context.job.id):\(SecureRandom.base64URL(byteCount: 6))"
+        // The job's own id: a run given back at shutdown takes its lease again at once.
+        let owner = "job:\(context.job.id)"
         let started = ContinuousClock.now
         while true {
-            guard let batch = try await store.beginDeliveryBatch(tenantID: payload.tenantId, endpointID: payload.endpointId, owner: owner,
-                                                                 leaseUntil: leaseEnd(), limit: settings.batchSize) else { return }
+            let batch: WebhookDeliveryBatch
+            switch try await store.beginDeliveryBatch(tenantID: payload.tenantId, endpointID: payload.endpointId, owner: owner,
+                                                      leaseUntil: leaseEnd(), limit: settings.batchSize) {
+            case .batch(let found): batch = found
+            case .closed: return
+            case .held(let until):
+                // Comes back when the lease runs out: if its holder died, this run takes over.
+                throw JobError.snooze(.milliseconds(max(100, Int64(until.timeIntervalSince(context.clock.now()) * 1000) + 100)))
+            }
             let attempts = await send(batch)
             let handOff = ContinuousClock.now - started > settings.runBudget || Task.isCancelled
             guard try await store.finishDeliveryBatch(tenantID: payload.tenantId, endpointID: payload.endpointId, owner: owner, attempts: attempts,

@@ -8,7 +8,7 @@ import Tokens
 /// `WebhookDeliveryStore` on SQLite: the deliveries belong to the endpoint aggregate.
 extension SQLiteWebhookEndpointStore {
     public func beginDeliveryBatch(tenantID: Int64, endpointID: Int64, owner: String, leaseUntil: Date, limit: Int) async throws
-        -> WebhookDeliveryBatch? {
+        -> WebhookDeliveryStart {
         let now = clock.now()
         return try await database.write { db in
             guard let endpoint = try db.queryOne("""
@@ -17,11 +17,11 @@ extension SQLiteWebhookEndpointStore {
                 """, tenantID, endpointID, map: { row in
                     (url: row.string(0), enabled: row.bool(1), secret: row.string(2), previous: row.optionalString(3),
                      previousUntil: row.optionalDate(4), holder: row.optionalString(5), heldUntil: row.optionalDate(6))
-                }) else { return nil }
-            if let holder = endpoint.holder, holder != owner, let until = endpoint.heldUntil, until > now { return nil }
+                }) else { return .closed }
+            if let holder = endpoint.holder, holder != owner, let until = endpoint.heldUntil, until > now { return .held(until: until) }
             guard endpoint.enabled else {
                 try Self.failPending(db, endpointID: endpointID, reason: "the endpoint is disabled", now: now)
-                return nil
+                return .closed
             }
             try db.execute("UPDATE webhook_endpoints SET delivery_lease_owner = ?, delivery_lease_until = ? WHERE id = ?", owner, leaseUntil, endpointID)
             let items = try db.query("""
@@ -33,7 +33,7 @@ extension SQLiteWebhookEndpointStore {
             }
             var secrets = [endpoint.secret]
             if let previous = endpoint.previous, let until = endpoint.previousUntil, until > now { secrets.append(previous) }
-            return WebhookDeliveryBatch(url: endpoint.url, secrets: secrets, items: items)
+            return .batch(WebhookDeliveryBatch(url: endpoint.url, secrets: secrets, items: items))
         }
     }
 

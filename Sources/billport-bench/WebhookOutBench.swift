@@ -16,7 +16,7 @@ import Tokens
 struct WebhookOutBench {
     let billport: String
     let directory: String
-    var deliveries = 10_000
+    var deliveries = 20_000
     static let wrkArguments = ["-t1", "-c16", "-d3s", "--latency"]
 
     func run(_ report: inout BenchReport) async throws {
@@ -59,15 +59,24 @@ struct WebhookOutBench {
             // A ping per endpoint wakes its delivery run, which sends the backlog before it.
             for id in ids { _ = try await stores.webhookEndpoints.sendTestEvent(tenantID: tenantID, endpointID: id) }
             let total = deliveries + endpoints
-            let busyRun = Task.detached { try Self.healthzRate(wrk, healthz, errorFile: data + "/wrk-busy.stderr") }
             let started = ContinuousClock.now
-            while receiver.count < total {
+            func check() throws {
                 guard serve.process.isRunning, ContinuousClock.now - started < .seconds(300), receiver.refused == 0 else {
                     throw BenchFailure("\(receiver.count) of \(total) deliveries arrived, \(receiver.refused) refused (log: \(serve.log))")
                 }
+            }
+            // The busy measurement starts with the first delivery (the worker finds the runs at its
+            // next poll) and must end before the last one.
+            while receiver.count == 0 {
+                try check()
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let busy = try await Task.detached { try Self.healthzRate(wrk, healthz, errorFile: data + "/wrk-busy.stderr") }.value
+            guard receiver.count < total else { throw BenchFailure("the deliveries ended before wrk did; raise `deliveries`") }
+            while receiver.count < total {
+                try check()
                 try await Task.sleep(for: .milliseconds(20))
             }
-            let busy = try await busyRun.value
             let seconds = receiver.span
             await serve.stop()
             guard seconds > 0 else { throw BenchFailure("no time between the first and the last delivery") }
