@@ -4,7 +4,6 @@ import Billing
 import BillingFixtures
 import BillingStore
 import Queue
-import Scheduler
 import SQLite
 import TestSupport
 import Testing
@@ -20,7 +19,7 @@ import Testing
         let endpoint: Int64
 
         init() async throws {
-            temp = try TemporaryDatabase(migrations: QueueSchema.migrations + SchedulerSchema.migrations + BillingSchema.migrations)
+            temp = try TemporaryDatabase(migrations: QueueSchema.migrations + BillingSchema.migrations)
             stores = BillingStores.sqlite(database: temp.database, clock: clock)
             tenant = try await BillingFixture(stores: stores).tenant.id
             endpoint = try await stores.webhookEndpoints.createWebhookEndpoint(
