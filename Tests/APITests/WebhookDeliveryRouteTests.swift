@@ -39,6 +39,9 @@ import TestSupport
         let second = try await h.send("GET", "/api/webhook-endpoints/\(id)/deliveries?limit=2&before=\(next)", token: acme.token)
         #expect((second.json["data"] as? [[String: Any]])?.map { $0["eventId"] as? String } == [eventIDs[0]])
         #expect(second.json["nextBefore"] == nil, "no page after the last")
+        let other = try await endpoint(h, acme)
+        let untouched = try await h.send("GET", "/api/webhook-endpoints/\(other)/deliveries", token: acme.token)
+        #expect((untouched.json["data"] as? [[String: Any]])?.isEmpty == true, "a test goes to its endpoint only")
 
         let unknown = try await h.send("GET", "/api/webhook-endpoints/\(id)/deliveries?state=failed", token: acme.token)
         #expect(unknown.status == 422)

@@ -2,7 +2,7 @@ import BillportCore
 import Foundation
 import Billing
 import BillingFixtures
-import BillingStore
+@testable import BillingStore
 import Queue
 import SQLite
 import TestSupport
@@ -90,5 +90,40 @@ import Testing
         #expect(!endpoint.enabled && endpoint.disabledReason == .failing)
         #expect(try await rig.temp.database.read { db in
             try db.queryOne("SELECT count(*) FROM jobs WHERE kind = 'webhooks.disabled'") { $0.int(0) } } == 1)
+    }
+
+    @Test func anEventGoesToEachEnabledEndpointThatWantsItAndToNoOther() async throws {
+        let rig = try await Rig()
+        let endpoints = rig.stores.webhookEndpoints
+        let secret = "whsec_" + Data(count: 32).base64EncodedString()
+        func make(_ types: [WebhookEventType]?, enabled: Bool = true) async throws -> Int64 {
+            try await endpoints.createWebhookEndpoint(tenantID: rig.tenant, WebhookEndpointFields(url: "https://erp.example.com/x", eventTypes: .some(types),
+                                                                                               enabled: enabled), secret: secret).id
+        }
+        let paid = try await make([.invoicePaid, .invoiceIssued]), viewed = try await make([.invoiceViewed])
+        let off = try await make(nil, enabled: false)
+        let store = try #require(endpoints as? SQLiteWebhookEndpointStore)
+        let event = try await rig.temp.database.write { db in try store.recordEvent(db, tenantID: rig.tenant, type: .invoicePaid, data: ["id": 42]) }
+        let rows = try await rig.temp.database.read { db in
+            try db.query("SELECT endpoint_id FROM webhook_deliveries WHERE event_id = ? ORDER BY endpoint_id", event.rowID) { $0.int64(0) }
+        }
+        #expect(rows == [rig.endpoint, paid], "the rig's endpoint takes every type; \(viewed) and \(off) get nothing")
+        #expect(try await rig.deliverJobs() == 2, "one run queued per endpoint")
+    }
+
+    @Test func pruningDeletesOldFinishedDeliveriesAndTheirEventsButKeepsPendingOnes() async throws {
+        let rig = try await Rig()
+        let endpoints = rig.stores.webhookEndpoints
+        let done = try await endpoints.sendTestEvent(tenantID: rig.tenant, endpointID: rig.endpoint)
+        let waiting = try await endpoints.sendTestEvent(tenantID: rig.tenant, endpointID: rig.endpoint)
+        _ = try await rig.begin("job:1")
+        _ = try await rig.finish("job:1", [WebhookAttempt(deliveryID: done.id, result: .delivered, status: 200, response: nil, error: nil,
+                                                          durationMilliseconds: 1)])
+        rig.clock.advance(by: .seconds(31 * 86_400))
+        let fresh = try await endpoints.sendTestEvent(tenantID: rig.tenant, endpointID: rig.endpoint)
+        #expect(try await endpoints.pruneWebhookDeliveries(before: rig.clock.now().addingTimeInterval(-30 * 86_400)) == 2)
+        let left = try await endpoints.webhookDeliveries(tenantID: rig.tenant, endpointID: rig.endpoint, limit: 10, before: nil)
+        #expect(left.map(\.id) == [fresh.id, waiting.id])
+        #expect(try await rig.temp.database.read { db in try db.queryOne("SELECT count(*) FROM webhook_events") { $0.int(0) } } == 2)
     }
 }

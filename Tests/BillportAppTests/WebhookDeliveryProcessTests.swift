@@ -68,6 +68,7 @@ struct WebhookDeliveryProcessTests {
         try await eventually(timeout: .seconds(30), "the first deliveries") { try rig.received().count >= 3 }
         receiver.send(SIGKILL)
         _ = try await receiver.waitForExit(timeout: .seconds(10))
+        #expect(try rig.received().prefix(3).map(\.id) == pings.prefix(3).map(\.messageID), "one endpoint receives in event order")
         for _ in 0..<10 { pings.append(try await rig.ping(endpoint)) }
         try await eventually(timeout: .seconds(30), "a delivery to fail while the receiver is down") {
             try await rig.count("SELECT count(*) FROM webhook_deliveries WHERE last_error IS NOT NULL AND state = 'pending'") > 0
