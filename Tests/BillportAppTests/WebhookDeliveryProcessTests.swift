@@ -83,6 +83,23 @@ struct WebhookDeliveryProcessTests {
         try await rig.stop(worker)
     }
 
+    @Test func theDestinationIsCheckedAgainWhenSendingAndARefusedOneGetsNoRequest() async throws {
+        let rig = try await WebhookRig()
+        let secret = WebhookRig.newSecret()
+        let endpoint = try await rig.endpoint(secret: secret)
+        let receiver = try await rig.receiver(secrets: [secret])
+        // Registered while loopback was allowed; the operator has since turned it off.
+        let worker = try rig.worker(["BILLPORT_WEBHOOKS_ALLOW_PRIVATE_DESTINATIONS": "false", "BILLPORT_WEBHOOKS_MAX_ATTEMPTS": "2"])
+        let ping = try await rig.ping(endpoint)
+        try await rig.waitUntil(ping, is: .failed)
+        let delivery = try #require(try await rig.delivery(ping))
+        #expect(delivery.lastError?.contains("destination refused") == true, "\(delivery.lastError ?? "")")
+        #expect(delivery.lastError?.contains("loopback") == true)
+        #expect(try rig.received().isEmpty, "no request reached the receiver")
+        receiver.send(SIGTERM)
+        try await rig.stop(worker)
+    }
+
     @Test func a410DisablesTheEndpointAtOnceAndTellsItsAlertAddress() async throws {
         let rig = try await WebhookRig()
         let secret = WebhookRig.newSecret()
