@@ -58,9 +58,8 @@ extension SQLiteWebhookEndpointStore {
                     disable = .gone
                 case .failed:
                     next = rule.nextAttempt(after: count, now: now, unit: Double.random(in: 0...1))
-                    if let next {
+                    if next != nil {
                         state = .pending
-                        try self.wakeDelivery(db, tenantID: tenantID, endpointID: endpointID, at: next)
                     } else {
                         failures += 1
                         if failures >= rule.disableAfterFailures { disable = disable ?? .failing }
@@ -93,7 +92,15 @@ extension SQLiteWebhookEndpointStore {
                 UPDATE webhook_endpoints SET delivery_lease_owner = NULL, delivery_lease_until = NULL, delivery_generation = delivery_generation + 1
                 WHERE id = ? AND delivery_lease_owner = ?
                 """, endpointID, owner)
-            if due { try self.wakeDelivery(db, tenantID: tenantID, endpointID: endpointID, now: now) }
+            // A run that lost its lease leaves the waking to the run that holds it now.
+            guard db.changes == 1 else { return false }
+            if due {
+                try self.wakeDelivery(db, tenantID: tenantID, endpointID: endpointID, now: now)
+            } else if let retry = try db.queryOne("""
+                SELECT min(next_attempt_at) FROM webhook_deliveries WHERE endpoint_id = ? AND state = 'pending'
+                """, endpointID, map: { $0.optionalDate(0) }) ?? nil {
+                try self.wakeDelivery(db, tenantID: tenantID, endpointID: endpointID, at: retry)
+            }
             return false
         }
     }

@@ -41,12 +41,15 @@ extension SQLiteStore {
                                      uniqueKey: "\(BillingJob.deliverWebhooks.name):\(endpointID):\(lease.generation)")], in: db)
     }
 
-    /// Queues a run at `due` (rounded up to a quarter second, so the retries of one endpoint that
-    /// fall close together share one run) for a delivery that failed and waits for its retry.
+    /// Queues a run at `due`, the earliest retry of the endpoint, when a run releases its lease
+    /// with nothing due now (so every retry is woken by the run before it). Rounded up to a
+    /// quarter second; keyed by the new lease generation, so no run of an earlier one (snoozed
+    /// behind a lease) can stand in for it.
     func wakeDelivery(_ db: Connection, tenantID: Int64, endpointID: Int64, at due: Date) throws {
         let bucket = (due.unixMilliseconds + 249) / 250 * 250
+        let generation = try db.queryOne("SELECT delivery_generation FROM webhook_endpoints WHERE id = ?", endpointID) { $0.int64(0) } ?? 0
         _ = try jobs.enqueue([NewJob(BillingJob.deliverWebhooks, DeliverWebhooks(tenantId: tenantID, endpointId: endpointID),
                                      runAt: Date(unixMilliseconds: bucket),
-                                     uniqueKey: "\(BillingJob.deliverWebhooks.name):\(endpointID):at:\(bucket)")], in: db)
+                                     uniqueKey: "\(BillingJob.deliverWebhooks.name):\(endpointID):\(generation):at:\(bucket)")], in: db)
     }
 }

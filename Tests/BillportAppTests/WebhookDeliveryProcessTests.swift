@@ -62,7 +62,8 @@ struct WebhookDeliveryProcessTests {
         let secret = WebhookRig.newSecret()
         let endpoint = try await rig.endpoint(secret: secret)
         var receiver = try await rig.receiver(secrets: [secret])
-        let worker = try rig.worker()
+        // Retries every 0.4 s at most, for as long as the receiver may take to come back under load.
+        let worker = try rig.worker(["BILLPORT_WEBHOOKS_MAX_ATTEMPTS": "100"])
         var pings: [WebhookDelivery] = []
         for _ in 0..<10 { pings.append(try await rig.ping(endpoint)) }
         try await eventually(timeout: .seconds(30), "the first deliveries") { try rig.received().count >= 3 }
@@ -218,9 +219,26 @@ struct WebhookRig {
     }
 
     func waitUntil(_ delivery: WebhookDelivery, is state: WebhookDelivery.State) async throws {
-        try await eventually(timeout: .seconds(40), "delivery \(delivery.id) to be \(state.rawValue)") {
-            try await self.delivery(delivery)?.state == state
+        do {
+            try await eventually(timeout: .seconds(40), "delivery \(delivery.id) to be \(state.rawValue)") {
+                try await self.delivery(delivery)?.state == state
+            }
+        } catch {
+            let jobs = try await database.read { db in
+                try db.query("SELECT id, state, run_at, unique_key, attempts, last_error FROM jobs WHERE kind LIKE 'webhooks.%' ORDER BY id") { row in
+                    "\(row.int64(0)) \(row.string(1)) \(row.int64(2)) \(row.optionalString(3) ?? "-") \(row.int(4)) \(row.optionalString(5) ?? "")"
+                }
+            }
+            throw StateDump(what: "\(error)", delivery: "\(String(describing: try await self.delivery(delivery)))", jobs: jobs)
         }
+    }
+
+    /// What the database held when a wait gave up.
+    struct StateDump: Error, CustomStringConvertible {
+        let what: String
+        let delivery: String
+        let jobs: [String]
+        var description: String { "\(what)\ndelivery: \(delivery)\njobs:\n" + jobs.joined(separator: "\n") }
     }
 
     func count(_ sql: String) async throws -> Int {

@@ -36,10 +36,12 @@ counter_file = options.log + ".count"
 
 
 def next_request_number():
+    # Renamed into place, so a receiver killed mid-write leaves the old count, never half a file.
     with lock:
         count = int(open(counter_file).read()) if os.path.exists(counter_file) else 0
-        with open(counter_file, "w") as f:
+        with open(counter_file + ".tmp", "w") as f:
             f.write(str(count + 1))
+        os.rename(counter_file + ".tmp", counter_file)
         return count + 1
 
 
