@@ -40,7 +40,7 @@ let package = Package(
         // The billing domain: pure rules and types, their SQLite stores, and the jobs they cause.
         .target(name: "Billing", dependencies: ["BillportCore"], swiftSettings: swift6),
         .target(name: "BillingStore", dependencies: ["Billing", "SQLite", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
-        .target(name: "BillingJobs", dependencies: ["Queue", "Billing", "Documents", "Mail", "Payments", "Tokens", "BillportCore"],
+        .target(name: "BillingJobs", dependencies: ["Queue", "Billing", "Documents", "Mail", "Payments", "Tokens", "HTTPClient", "BillportCore"],
                 swiftSettings: swift6),
         .target(name: "API", dependencies: ["HTTPServer", "Billing", "Documents", "PDF", "Payments", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
 
@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(name: "billport", dependencies: ["BillportApp"], swiftSettings: swift6),
         .executableTarget(name: "billport-bench",
                           dependencies: ["BillportApp", "BillportCore", "SQLite", "Queue", "Scheduler", "Worker", "Documents", "Billing", "BillingStore", "Mail",
-                                         "HTTPClient", "Payments"],
+                                         "HTTPClient", "HTTPServer", "Payments", "Tokens"],
                           swiftSettings: swift6),
 
         // Tests.

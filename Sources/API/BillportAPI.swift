@@ -92,6 +92,7 @@ public final class BillportAPI: Sendable {
                         + NotificationSettingsRoutes(stores: stores).routes
                         + WebhookEndpointRoutes(stores: stores, policy: configuration.webhookDestinations,
                                                 secretOverlap: configuration.webhookSecretOverlap, resolver: hostResolver, clock: clock).routes
+                        + WebhookDeliveryRoutes(stores: stores).routes
                         + (documents?.routes ?? []))
     }
 

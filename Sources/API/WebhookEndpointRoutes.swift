@@ -66,6 +66,10 @@ struct WebhookEndpointRoutes {
         let updatedAt: String
         /// Until when the secret before the last rotation still signs; absent once it no longer does.
         let previousSecretExpiresAt: String?
+        /// Told by email when Billport disables the endpoint.
+        let alertEmail: String?
+        /// `gone` (the receiver answered 410) or `failing` (deliveries kept failing) when Billport disabled it.
+        let disabledReason: String?
         let secret: String?
     }
 
@@ -74,20 +78,22 @@ struct WebhookEndpointRoutes {
         return Answer(id: endpoint.id, url: endpoint.url, description: endpoint.description,
                       eventTypes: endpoint.eventTypes.map { $0.map(\.rawValue) } ?? ["*"], enabled: endpoint.enabled,
                       createdAt: ISO8601.format(endpoint.createdAt), updatedAt: ISO8601.format(endpoint.updatedAt),
-                      previousSecretExpiresAt: overlapEnd, secret: secret?.text)
+                      previousSecretExpiresAt: overlapEnd, alertEmail: endpoint.alertEmail, disabledReason: endpoint.disabledReason?.rawValue,
+                      secret: secret?.text)
     }
 
     /// The body of POST and PATCH: the fields sent, and only those; an unknown key is 422 naming it.
     struct EndpointBody: Decodable, KnownKeys {
         var fields = WebhookEndpointFields()
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case url, description, eventTypes, enabled }
+        enum CodingKeys: String, CodingKey, CaseIterable { case url, description, eventTypes, enabled, alertEmail }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             fields.url = try container.decodeIfPresent(String.self, forKey: .url)
             fields.description = try container.decodeIfPresent(String.self, forKey: .description)
             fields.enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled)
+            fields.alertEmail = try container.decodeChange(String.self, forKey: .alertEmail)
             if let names = try container.decodeIfPresent([String].self, forKey: .eventTypes) {
                 fields.eventTypes = .some(try WebhookEndpointFields.eventTypes(names))
             }

@@ -85,3 +85,35 @@ public struct NotifyTenant: Codable, Sendable, Equatable {
         self.text = text
     }
 }
+
+extension BillingJob {
+    /// Sends what is due to one webhook endpoint, on its own queue so that a slow receiver
+    /// never delays other work.
+    public static let deliverWebhooks = JobKind<DeliverWebhooks>("webhooks.deliver", queue: "webhooks")
+    /// Tells a tenant that one of its webhook endpoints was disabled.
+    public static let webhookEndpointDisabled = JobKind<WebhookEndpointDisabled>("webhooks.disabled", queue: "mail")
+    /// Deletes deliveries and events past their retention (scheduled).
+    public static let pruneWebhookDeliveries = JobKind<NoPayload>("webhooks.prune")
+}
+
+/// The payload of `webhooks.deliver`.
+public struct DeliverWebhooks: Codable, Sendable, Equatable {
+    public let tenantId: Int64
+    public let endpointId: Int64
+    public init(tenantId: Int64, endpointId: Int64) {
+        self.tenantId = tenantId
+        self.endpointId = endpointId
+    }
+}
+
+/// The payload of `webhooks.disabled`.
+public struct WebhookEndpointDisabled: Codable, Sendable, Equatable {
+    public let tenantId: Int64
+    public let endpointId: Int64
+    public let reason: WebhookDisableReason
+    public init(tenantId: Int64, endpointId: Int64, reason: WebhookDisableReason) {
+        self.tenantId = tenantId
+        self.endpointId = endpointId
+        self.reason = reason
+    }
+}

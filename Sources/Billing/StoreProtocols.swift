@@ -403,7 +403,7 @@ extension ViewStore {
 }
 
 /// A tenant's webhook endpoints and their signing secrets (`whsec_…`, stored as given).
-public protocol WebhookEndpointStore: Sendable {
+public protocol WebhookEndpointStore: WebhookDeliveryStore {
     /// Stores an endpoint with `secret`; its destination was checked by the caller. More than
     /// `WebhookEndpointFields.maxEndpointsPerTenant` is a conflict.
     func createWebhookEndpoint(tenantID: Int64, _ fields: WebhookEndpointFields, secret: String) async throws -> WebhookEndpoint

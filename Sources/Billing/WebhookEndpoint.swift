@@ -31,9 +31,15 @@ public struct WebhookEndpoint: Sendable, Equatable {
     public var updatedAt: Date
     /// Until when the secret before the last rotation still signs (nil: only one secret signs).
     public var previousSecretExpiresAt: Date?
+    /// Who is told by email when Billport disables the endpoint.
+    public var alertEmail: String?
+    /// Why Billport disabled it; nil when enabled or disabled by the tenant.
+    public var disabledReason: WebhookDisableReason?
 
     public init(id: Int64, url: String, description: String, eventTypes: [WebhookEventType]?, enabled: Bool, createdAt: Date, updatedAt: Date,
-                previousSecretExpiresAt: Date?) {
+                previousSecretExpiresAt: Date?, alertEmail: String? = nil, disabledReason: WebhookDisableReason? = nil) {
+        self.alertEmail = alertEmail
+        self.disabledReason = disabledReason
         self.id = id
         self.url = url
         self.description = description
@@ -55,8 +61,12 @@ public struct WebhookEndpointFields: Sendable, Equatable {
     /// `.some(nil)`: every event type.
     public var eventTypes: [WebhookEventType]??
     public var enabled: Bool?
+    /// `.some(nil)`: nobody is told when the endpoint is disabled.
+    public var alertEmail: String??
 
-    public init(url: String? = nil, description: String? = nil, eventTypes: [WebhookEventType]?? = nil, enabled: Bool? = nil) {
+    public init(url: String? = nil, description: String? = nil, eventTypes: [WebhookEventType]?? = nil, enabled: Bool? = nil,
+                alertEmail: String?? = nil) {
+        self.alertEmail = alertEmail
         self.url = url
         self.description = description
         self.eventTypes = eventTypes
@@ -91,5 +101,6 @@ public struct WebhookEndpointFields: Sendable, Equatable {
         if let description, description.count > Self.maxDescriptionLength {
             throw FieldError("description", "must be at most \(Self.maxDescriptionLength) characters")
         }
+        if case .some(.some(let address)) = alertEmail { _ = try EmailAddress(address, field: "alertEmail") }
     }
 }

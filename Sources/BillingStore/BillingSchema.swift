@@ -373,6 +373,7 @@ public enum BillingSchema {
         webhookEndpoints,
         listIndexes,
         webhookEvents,
+        webhookDeliveries,
         tenantNotifications,
         customersIdempotency,
     ]

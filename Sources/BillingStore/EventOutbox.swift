@@ -15,7 +15,7 @@ struct RecordedEvent: Sendable {
 }
 
 /// The body every delivery of an event carries, as Standard Webhooks describes it.
-private struct EventEnvelope<Payload: Encodable>: Encodable {
+struct EventEnvelope<Payload: Encodable>: Encodable {
     let type: String
     let timestamp: String
     let data: Payload
@@ -39,7 +39,7 @@ extension SQLiteStore {
         return event
     }
 
-    private static var eventEncoder: JSONEncoder {
+    static var eventEncoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder

@@ -9,7 +9,7 @@ public final class SQLiteWebhookEndpointStore: WebhookEndpointStore, SQLiteStore
 
     init(_ context: SQLiteStoreContext) { self.context = context }
 
-    private static let columns = "id, url, description, event_types, enabled, created_at, updated_at, previous_secret_expires_at"
+    private static let columns = "id, url, description, event_types, enabled, created_at, updated_at, previous_secret_expires_at, alert_email, disabled_reason"
 
     public func createWebhookEndpoint(tenantID: Int64, _ fields: WebhookEndpointFields, secret: String) async throws -> WebhookEndpoint {
         do { try fields.validate() } catch { throw BillingError.invalid(error) }
@@ -22,10 +22,10 @@ public final class SQLiteWebhookEndpointStore: WebhookEndpointStore, SQLiteStore
                                             message: "a tenant may have at most \(WebhookEndpointFields.maxEndpointsPerTenant) webhook endpoints")
             }
             try db.execute("""
-                INSERT INTO webhook_endpoints (tenant_id, url, description, event_types, enabled, secret, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO webhook_endpoints (tenant_id, url, description, event_types, enabled, secret, created_at, updated_at, alert_email)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, tenantID, url, fields.description ?? "", Self.eventTypesColumn(fields.eventTypes ?? nil), fields.enabled ?? true,
-                secret, now, now)
+                secret, now, now, Self.trimmed(fields.alertEmail ?? nil))
             return try Self.endpoint(db, tenantID: tenantID, id: db.lastInsertRowID)
         }
     }
@@ -47,12 +47,16 @@ public final class SQLiteWebhookEndpointStore: WebhookEndpointStore, SQLiteStore
         let now = clock.now()
         return try await database.write { db in
             // COALESCE keeps what was not sent; event types are set only when sent (NULL there means all).
+            // Enabling starts the count of failed deliveries afresh.
             try db.execute("""
                 UPDATE webhook_endpoints SET url = COALESCE(?, url), description = COALESCE(?, description),
-                    enabled = COALESCE(?, enabled), event_types = CASE WHEN ? THEN ? ELSE event_types END, updated_at = ?
+                    enabled = COALESCE(?, enabled), event_types = CASE WHEN ? THEN ? ELSE event_types END, updated_at = ?,
+                    consecutive_failures = CASE WHEN ? THEN 0 ELSE consecutive_failures END,
+                    disabled_reason = CASE WHEN ? THEN NULL ELSE disabled_reason END,
+                    alert_email = CASE WHEN ? THEN ? ELSE alert_email END
                 WHERE tenant_id = ? AND id = ?
                 """, fields.url, fields.description, fields.enabled, fields.eventTypes != nil, Self.eventTypesColumn(fields.eventTypes ?? nil),
-                now, tenantID, id)
+                now, fields.enabled == true, fields.enabled == true, fields.alertEmail != nil, Self.trimmed(fields.alertEmail ?? nil), tenantID, id)
             guard db.changes == 1 else { throw BillingError.notFound("webhook endpoint") }
             return try Self.endpoint(db, tenantID: tenantID, id: id)
         }
@@ -100,8 +104,11 @@ public final class SQLiteWebhookEndpointStore: WebhookEndpointStore, SQLiteStore
     private static func endpoint(_ row: Row) -> WebhookEndpoint {
         WebhookEndpoint(id: row.int64(0), url: row.string(1), description: row.string(2),
                         eventTypes: row.optionalString(3).map { $0.split(separator: ",").compactMap { WebhookEventType(rawValue: String($0)) } },
-                        enabled: row.bool(4), createdAt: row.date(5), updatedAt: row.date(6), previousSecretExpiresAt: row.optionalDate(7))
+                        enabled: row.bool(4), createdAt: row.date(5), updatedAt: row.date(6), previousSecretExpiresAt: row.optionalDate(7),
+                        alertEmail: row.optionalString(8), disabledReason: row.optionalString(9).flatMap(WebhookDisableReason.init))
     }
+
+    private static func trimmed(_ address: String?) -> String? { address?.trimmingCharacters(in: .whitespaces) }
 
     private static func eventTypesColumn(_ types: [WebhookEventType]?) -> String? {
         types.map { $0.map(\.rawValue).joined(separator: ",") }

@@ -78,6 +78,9 @@ struct AppContext {
         handlers.registerViewRetention(views: stores.views, retention: configuration.viewRetention)
         handlers.registerEmail(stores: stores, pdfs: pdfs, sender: try mailSender(), settings: try emailSettings())
         handlers.registerPayments(payments: stores.payments, beforeCommit: Self.diagnosticApplyPause())
+        handlers.registerWebhookDelivery(store: stores.webhookEndpoints, settings: configuration.webhookDelivery)
+        handlers.registerWebhookDisabledNotice(stores: stores, sender: try mailSender(), from: configuration.mail.defaultFrom,
+                                               publicBaseURL: configuration.api.publicBaseURL)
         return handlers
     }
 

@@ -41,9 +41,11 @@ public struct BillportConfiguration: Sendable {
     public var reminderOffsets = ReminderRule.defaultOffsets
     /// How long raw views and their addresses are kept (`views.retainRaw`, `views.retainAddresses`).
     public var viewRetention = ViewRetention()
+    /// How webhooks are sent, retried and kept (`webhooks.*`).
+    public var webhookDelivery = WebhookDeliverySettings()
 
     /// The defaults, used where neither the file nor the environment says otherwise.
-    public static let defaultSchedules = #"{"jobs.prune": {"every": "1h", "kind": "jobs.prune"}, "views.aggregate": {"every": "1m", "kind": "views.aggregate"}, "links.expire": {"every": "15m", "kind": "links.expire"}, "views.prune": {"every": "1h", "kind": "views.prune"}, "reminders.overdue": {"cron": "0 8 * * *", "kind": "reminders.overdue"}}"#
+    public static let defaultSchedules = #"{"jobs.prune": {"every": "1h", "kind": "jobs.prune"}, "views.aggregate": {"every": "1m", "kind": "views.aggregate"}, "links.expire": {"every": "15m", "kind": "links.expire"}, "views.prune": {"every": "1h", "kind": "views.prune"}, "webhooks.prune": {"every": "1h", "kind": "webhooks.prune"}, "reminders.overdue": {"cron": "0 8 * * *", "kind": "reminders.overdue"}}"#
 
     /// Reads `fileText` (the config file's contents, nil when there is none) with `environment`.
     public static func load(fileText: String?, fileName: String, environment: [String: String]) throws(ConfigError) -> BillportConfiguration {
@@ -132,6 +134,7 @@ public struct BillportConfiguration: Sendable {
         let (mail, reminderOffsets) = try Self.mail(&reader, dataDirectory: dataDirectory, fileName: fileName)
         let (viewRetention, messageQuota) = try Self.retention(&reader)
         let (webhookDestinations, webhookSecretOverlap) = try Self.webhooks(&reader)
+        let webhookDelivery = try Self.webhookDelivery(&reader, policy: webhookDestinations)
         try reader.checkNoUnknownKeys()
         if worker.maxPollInterval < worker.pollInterval {
             throw ConfigError(key: "worker.maxPollInterval", message: "must not be shorter than worker.pollInterval", source: "in \(fileName)")
@@ -154,10 +157,11 @@ public struct BillportConfiguration: Sendable {
         configuration.api.messageQuota = messageQuota
         configuration.api.webhookDestinations = webhookDestinations
         configuration.api.webhookSecretOverlap = webhookSecretOverlap
+        configuration.webhookDelivery = webhookDelivery
         return configuration
     }
 
-    /// `worker.queues`: `{"default": 10, "mail": 4}`, or `default=10,mail=4` in the environment.
+    /// `worker.queues`: `{"default": 10, "mail": 4, "webhooks": 8}`, or `default=10,mail=4,webhooks=8` in the environment.
     private static func workerQueues(_ reader: inout ConfigReader) throws(ConfigError) -> [String: Int] {
         let key = "worker.queues"
         guard let (members, source) = try reader.objectOrPairs(key) else { return WorkerConfiguration().queues }

@@ -22,7 +22,7 @@ enum ServeCommands {
         },
         Command(words: ["worker"], summary: "run job workers only",
                 spec: CommandSpec(command: "billport worker", options: ["queues"]), help: """
-            Usage: billport worker [--queues default=10,mail=4] [--config PATH]
+            Usage: billport worker [--queues default=10,mail=4,webhooks=8] [--config PATH]
 
             Runs job workers only. --queues overrides worker.queues: the queues to serve and how
             many jobs of each run at once. Several worker processes may share one database file.

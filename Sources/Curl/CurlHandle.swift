@@ -68,6 +68,7 @@ public final class CurlHandle {
         case .mailFrom(let address): bp_curl_setopt_string(handle, CURLOPT_MAIL_FROM, address)
         case .mailRecipients(let addresses): try setList(addresses, for: CURLOPT_MAIL_RCPT)
         case .freshConnect(let on): bp_curl_setopt_long(handle, CURLOPT_FRESH_CONNECT, on ? 1 : 0)
+        case .resolve(let entries): try setList(entries, for: CURLOPT_RESOLVE)
         }
         guard code == CURLE_OK else { throw CurlCode(code) }
     }

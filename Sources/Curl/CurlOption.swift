@@ -54,6 +54,9 @@ public enum CurlOption {
     case mailRecipients([String])
     /// `CURLOPT_FRESH_CONNECT`.
     case freshConnect(Bool)
+    /// `CURLOPT_RESOLVE`: `host:port:address[,address…]` entries that replace name resolution
+    /// for that host and port, so a connection goes only where a check allowed it.
+    case resolve([String])
 }
 
 /// Whether a protocol that upgrades to TLS (SMTP's STARTTLS) must, may or must not.

@@ -10,14 +10,19 @@ public struct HTTPClientConfiguration: Sendable, Equatable {
     public var maxResponseBytes: Int
     /// Sent as `User-Agent` unless a request sets its own.
     public var userAgent: String
+    /// When on, a body over `maxResponseBytes` is not an error: its first `maxResponseBytes`
+    /// are kept, the rest is not read, and the response is returned (a webhook receiver's
+    /// answer is kept for the log only).
+    public var truncatesResponseBody: Bool
 
     /// Makes a configuration; every value has a production default.
     public init(connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(30),
-                maxResponseBytes: Int = 16 << 20, userAgent: String = "Billport") {
+                maxResponseBytes: Int = 16 << 20, userAgent: String = "Billport", truncatesResponseBody: Bool = false) {
         self.connectTimeout = connectTimeout
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes
         self.userAgent = userAgent
+        self.truncatesResponseBody = truncatesResponseBody
     }
 
     /// Checks every value once, when the client is made.

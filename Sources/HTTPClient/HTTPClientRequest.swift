@@ -34,13 +34,36 @@ public struct HTTPClientRequest: Sendable, Equatable {
     public var headers: HTTPHeaders
     /// The body; sent (with its length) whenever it is non-empty or the method is POST.
     public var body: [UInt8]
+    /// When set, the URL's host connects only to these addresses, never to what a new DNS
+    /// answer says: the addresses a destination check approved stay the ones connected to.
+    public var pinnedAddresses: PinnedAddresses?
+
+    /// A host and port and the only addresses a connection to them may use.
+    public struct PinnedAddresses: Sendable, Equatable {
+        public let host: String
+        public let port: Int
+        public let addresses: [IPAddress]
+
+        public init(host: String, port: Int, addresses: [IPAddress]) {
+            self.host = host
+            self.port = port
+            self.addresses = addresses
+        }
+
+        /// The `CURLOPT_RESOLVE` entry: `host:port:a.b.c.d,[v6]`.
+        var curlEntry: String {
+            "\(host):\(port):" + addresses.map { $0.isIPv4 ? $0.description : "[\($0)]" }.joined(separator: ",")
+        }
+    }
 
     /// Makes a request.
-    public init(method: Method = .get, url: String, headers: HTTPHeaders = [:], body: [UInt8] = []) {
+    public init(method: Method = .get, url: String, headers: HTTPHeaders = [:], body: [UInt8] = [],
+                pinnedAddresses: PinnedAddresses? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.pinnedAddresses = pinnedAddresses
     }
 
     /// What is wrong with the request before any byte is sent, nil when it can be sent.
@@ -62,6 +85,12 @@ public struct HTTPClientRequest: Sendable, Equatable {
             if unsafe(field.value) { return "header \(field.name) contains a control character" }
             if ["content-length", "host", "transfer-encoding"].contains(field.name.lowercased()) {
                 return "header \(field.name) is computed by the client"
+            }
+        }
+        if let pin = pinnedAddresses {
+            if pin.addresses.isEmpty { return "pinned addresses are empty" }
+            if pin.host.isEmpty || pin.host.contains(where: { $0 == ":" || $0 == "," || $0.isWhitespace || $0.isNewline }) {
+                return "the pinned host is not a host name"
             }
         }
         return nil

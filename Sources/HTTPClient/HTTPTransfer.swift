@@ -30,7 +30,12 @@ final class HTTPTransfer {
         try set(.connectTimeoutMilliseconds(configuration.connectTimeout.curlMilliseconds))
         try set(.timeoutMilliseconds(configuration.timeout.curlMilliseconds))
         try set(.followLocation(false))
-        try set(.maxFileSize(configuration.maxResponseBytes))
+        if !configuration.truncatesResponseBody {
+            try set(.maxFileSize(configuration.maxResponseBytes))
+        }
+        if let pin = request.pinnedAddresses {
+            try set(.resolve([pin.curlEntry]))
+        }
         try set(.acceptEncoding(""))
         if !request.headers.contains("User-Agent") {
             try set(.userAgent(configuration.userAgent))
@@ -52,7 +57,8 @@ final class HTTPTransfer {
         }
 
         let code = curl.perform(CurlCallbacks(onBody: accumulator.appendBody, onHeaderLine: accumulator.appendHeaderLine))
-        guard code.isOK else { throw error(for: code, accumulator: accumulator) }
+        let truncated = configuration.truncatesResponseBody && code == .writeError && accumulator.exceededLimit
+        guard code.isOK || truncated else { throw error(for: code, accumulator: accumulator) }
         return HTTPClientResponse(status: curl.info(.responseCode), headers: accumulator.headers, body: accumulator.body)
     }
 

@@ -19,6 +19,8 @@ final class ResponseAccumulator {
     /// transfer with `CURLE_WRITE_ERROR`, curl's documented way to stop it).
     func appendBody(_ bytes: UnsafeRawBufferPointer) -> Int {
         guard body.count + bytes.count <= limit else {
+            // Keeps what fits (a truncating client returns it), then stops the transfer.
+            body.append(contentsOf: bytes.prefix(limit - body.count))
             exceededLimit = true
             return 0
         }

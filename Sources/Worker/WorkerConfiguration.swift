@@ -18,9 +18,9 @@ public struct WorkerConfiguration: Sendable, Equatable {
     /// This worker's name in leases; unique per process.
     public var workerID: String
 
-    /// Defaults: `default` queue with 10 slots, polls from 50 ms to 1 s, 5 min job timeout,
+    /// Defaults: `default` queue with 10 slots, `mail` with 4, `webhooks` with 8 (one endpoint at a time each), polls from 50 ms to 1 s, 5 min job timeout,
     /// 25 s grace period, heartbeat every 20 s.
-    public init(queues: [String: Int] = ["default": 10, "mail": 4], pollInterval: Duration = .milliseconds(50),
+    public init(queues: [String: Int] = ["default": 10, "mail": 4, "webhooks": 8], pollInterval: Duration = .milliseconds(50),
                 maxPollInterval: Duration = .seconds(1), jobTimeout: Duration = .seconds(300),
                 shutdownGracePeriod: Duration = .seconds(25), heartbeatInterval: Duration = .seconds(20),
                 workerID: String = WorkerConfiguration.defaultWorkerID()) {

@@ -1,9 +1,9 @@
 import Foundation
 
-// billport-bench [--only GROUP]: release-build benchmarks. Groups: pdf, queue, http, email, webhook, abuse, scale.
+// billport-bench [--only GROUP]: release-build benchmarks. Groups: pdf, queue, http, email, webhook, webhooks-out, abuse, scale.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let only: String? = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
-let groups = ["pdf", "queue", "http", "email", "webhook", "abuse", "scale"]
+let groups = ["pdf", "queue", "http", "email", "webhook", "webhooks-out", "abuse", "scale"]
 if let only, !groups.contains(only) {
     FileHandle.standardError.write(Data("billport-bench: unknown group '\(only)'; groups: \(groups.joined(separator: ", "))\n".utf8))
     exit(64)
@@ -36,6 +36,9 @@ func runGroups(only: String?) async throws -> BenchReport {
     }
     if only == nil || only == "webhook" {
         try await WebhookBench(billport: billport, directory: directory).run(&report)
+    }
+    if only == nil || only == "webhooks-out" {
+        try await WebhookOutBench(billport: billport, directory: directory).run(&report)
     }
     if only == nil || only == "abuse" {
         try await AbuseBench(billport: billport, directory: directory).run(&report)

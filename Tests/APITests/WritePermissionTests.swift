@@ -18,7 +18,7 @@ import Testing
         #expect(writes.count >= 20)
         #expect(writes.contains { $0.pattern == "/api/messages/{id}/read" })
         for route in writes {
-            let path = route.pattern.replacingOccurrences(of: "{id}", with: String(invoice))
+            let path = route.pattern.replacingOccurrences(of: "{id}", with: String(invoice)).replacingOccurrences(of: "{deliveryId}", with: "1")
             #expect(!path.contains("{"), "\(route.pattern) has a parameter the test does not fill")
             let reply = try await h.send(route.method.rawValue, path, token: readOnly, json: [String: Int]())
             #expect(reply.status == 403, "\(route.method.rawValue) \(route.pattern) answered \(reply.status) to a read-only token")

@@ -25,9 +25,9 @@ import Testing
         #expect(configuration.databasePath == "data/billport.sqlite")
         #expect(configuration.database.synchronous == .normal)
         #expect(configuration.database.readers == 4)
-        #expect(configuration.worker.queues == ["default": 10, "mail": 4])
+        #expect(configuration.worker.queues == ["default": 10, "mail": 4, "webhooks": 8])
         #expect(configuration.queue.leaseDuration == .seconds(60))
-        #expect(configuration.scheduler.schedules.map(\.name) == ["jobs.prune", "links.expire", "reminders.overdue", "views.aggregate", "views.prune"])
+        #expect(configuration.scheduler.schedules.map(\.name) == ["jobs.prune", "links.expire", "reminders.overdue", "views.aggregate", "views.prune", "webhooks.prune"])
     }
 
     @Test func theShippedConfigFileLoadsAndMatchesTheDefaults() throws {
