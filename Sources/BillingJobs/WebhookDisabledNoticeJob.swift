@@ -5,15 +5,18 @@ import Mail
 import Queue
 
 extension JobHandlers {
-    /// `webhooks.disabled`: tells the endpoint's `alertEmail` that Billport disabled it and why.
-    /// An endpoint without one is only logged. The message id is the job's, so a retry after a
+    /// `webhooks.disabled`: tells the endpoint's `alertEmail` that Billport disabled it and why,
+    /// or, when it has none, the tenant's notification recipients; with neither it is only logged. The message id is the job's, so a retry after a
     /// crash can be recognised as the same message.
     public mutating func registerWebhookDisabledNotice(stores: BillingStores, sender: MailSender, from: MailAddress, publicBaseURL: String) {
         register(BillingJob.webhookEndpointDisabled) { payload, context in
             guard let endpoint = try await stores.webhookEndpoints.webhookEndpoint(tenantID: payload.tenantId, id: payload.endpointId),
                   let tenant = try await stores.tenants.tenant(id: payload.tenantId) else { return }
-            guard let recipient = endpoint.alertEmail else {
-                context.logger.warning("webhook endpoint disabled; no alertEmail to tell", ["endpoint": "\(endpoint.id)", "reason": payload.reason.rawValue])
+            var recipients = endpoint.alertEmail.map { [$0] } ?? []
+            if recipients.isEmpty { recipients = try await stores.tenants.notificationSettings(tenantID: payload.tenantId).recipients }
+            guard !recipients.isEmpty else {
+                context.logger.warning("webhook endpoint disabled; no alertEmail or notification recipient to tell",
+                                       ["endpoint": "\(endpoint.id)", "reason": payload.reason.rawValue])
                 return
             }
             let why = switch payload.reason {
@@ -31,7 +34,7 @@ extension JobHandlers {
                 Once the receiver works again, enable it (PATCH /api/webhook-endpoints/\(endpoint.id) with {"enabled": true})
                 and replay what it missed (POST …/deliveries/{id}/retry).
                 """
-            let message = MailMessage(from: from, to: [MailAddress(recipient)], subject: "Webhook endpoint disabled: \(endpoint.url)",
+            let message = MailMessage(from: from, to: recipients.map { MailAddress($0) }, subject: "Webhook endpoint disabled: \(endpoint.url)",
                                       messageID: "billport.webhooks.\(context.job.id)@\(from.domain)", text: text)
             _ = try await sender.send(message)
         }

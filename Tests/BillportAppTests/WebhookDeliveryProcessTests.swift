@@ -120,6 +120,22 @@ struct WebhookDeliveryProcessTests {
         try await rig.stop(worker)
     }
 
+    @Test func anEndpointWithoutAlertAddressTellsTheTenantsNotificationRecipientsWhenDisabled() async throws {
+        let rig = try await WebhookRig()
+        _ = try await rig.stores.tenants.updateNotificationSettings(
+            tenantID: rig.tenantID, TenantNotificationSettings(recipients: ["billing@acme.example", "cfo@acme.example"]))
+        let secret = WebhookRig.newSecret()
+        let endpoint = try await rig.endpoint(secret: secret, alertEmail: nil)
+        let receiver = try await rig.receiver(secrets: [secret], extra: ["--status", "410"])
+        let worker = try rig.worker()
+        let ping = try await rig.ping(endpoint)
+        try await rig.waitUntil(ping, is: .failed)
+        let mail = try await rig.sink.waitForMessages(1)
+        #expect(mail[0].envelope.rcpt_tos.sorted() == ["billing@acme.example", "cfo@acme.example"])
+        receiver.send(SIGTERM)
+        try await rig.stop(worker)
+    }
+
     @Test func aRunOfDeliveriesFailedForGoodDisablesTheEndpointAndTellsItsAlertAddress() async throws {
         let rig = try await WebhookRig()
         let secret = WebhookRig.newSecret()
@@ -175,9 +191,9 @@ struct WebhookRig {
         "whsec_" + Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
     }
 
-    func endpoint(secret: String) async throws -> Int64 {
+    func endpoint(secret: String, alertEmail: String? = "ops@acme.example") async throws -> Int64 {
         try await stores.webhookEndpoints.createWebhookEndpoint(
-            tenantID: tenantID, WebhookEndpointFields(url: "http://127.0.0.1:\(port)/hooks", alertEmail: "ops@acme.example"), secret: secret).id
+            tenantID: tenantID, WebhookEndpointFields(url: "http://127.0.0.1:\(port)/hooks", alertEmail: alertEmail), secret: secret).id
     }
 
     func ping(_ endpoint: Int64) async throws -> WebhookDelivery {
