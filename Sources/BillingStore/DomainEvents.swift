@@ -10,6 +10,6 @@ extension SQLiteStore {
         guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw BillingError.notFound("invoice") }
         var data = InvoiceRepresentation(invoice)
         if withPayments { data.payments = try Self.payments(db, tenantID: tenantID, invoiceID: invoiceID).map(PaymentRepresentation.init) }
-        try recordEvent(db, tenantID: tenantID, type: type, data: data)
+        try recordEvent(db, tenantID: tenantID, customerID: invoice.customerID, type: type, data: data)
     }
 }

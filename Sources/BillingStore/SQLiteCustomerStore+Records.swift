@@ -43,7 +43,7 @@ extension SQLiteCustomerStore {
             guard let customer = try Self.customer(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("customer") }
             // The tenant's change of the toggles is told like the customer's own.
             if customer.preferences != current.preferences {
-                try recordEvent(db, tenantID: tenantID, type: .customerPreferencesChanged, data: CustomerRepresentation(customer))
+                try recordEvent(db, tenantID: tenantID, customerID: customer.id, type: .customerPreferencesChanged, data: CustomerRepresentation(customer))
             }
             return customer
         }
@@ -84,6 +84,12 @@ extension SQLiteCustomerStore {
             try db.execute("UPDATE customer_messages SET body = ? WHERE tenant_id = ? AND customer_id = ?", CustomerErasure.message, tenantID, id)
             try db.execute("UPDATE email_log SET recipient = ?, detail = NULL WHERE customer_id = ? AND tenant_id = ?",
                            CustomerErasure.recipient, id, tenantID)
+            // Events about the customer keep their type and time; their data (names, addresses, messages,
+            // user agents) becomes a marker, for deliveries still pending too.
+            try db.execute("""
+                UPDATE webhook_events SET body = json_set(body, '$.data', json_object('customerId', customer_id, 'erased', json('true')))
+                WHERE customer_id = ? AND tenant_id = ?
+                """, id, tenantID)
             guard let customer = try Self.customer(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("customer") }
             return customer
         }

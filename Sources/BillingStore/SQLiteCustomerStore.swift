@@ -62,7 +62,7 @@ public final class SQLiteCustomerStore: CustomerStore, SQLiteStore {
             try db.execute("UPDATE customers SET pref_document = ?, pref_reminder = ?, pref_marketing = ? WHERE tenant_id = ? AND id = ?",
                            preferences.document, preferences.reminder, preferences.marketing, tenantID, customerID)
             guard let customer = try Self.customer(db, tenantID: tenantID, id: customerID) else { throw BillingError.notFound("customer") }
-            try recordEvent(db, tenantID: tenantID, type: .customerPreferencesChanged, data: CustomerRepresentation(customer))
+            try recordEvent(db, tenantID: tenantID, customerID: customer.id, type: .customerPreferencesChanged, data: CustomerRepresentation(customer))
             return customer
         }
     }

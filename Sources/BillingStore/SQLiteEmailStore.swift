@@ -74,7 +74,7 @@ public final class SQLiteEmailStore: EmailStore, SQLiteStore {
             // A line already finished stays as it was: no second event for one message.
             guard db.changes > 0 else { return }
             if let entry = try Self.emailLog(db, where: "id = ?", id).first, let type = Self.eventType(status) {
-                try recordEvent(db, tenantID: try Self.emailTenant(db, id: id), type: type, data: EmailLogRepresentation(entry))
+                try recordEvent(db, tenantID: try Self.emailTenant(db, id: id), customerID: entry.customerID, type: type, data: EmailLogRepresentation(entry))
             }
             if status == .sent {
                 try db.execute("""

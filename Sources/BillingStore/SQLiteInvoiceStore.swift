@@ -103,7 +103,7 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
                 try enqueueRender(db, tenantID: tenantID, invoiceID: id)
             }
             guard let updated = try Self.invoice(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
-            try recordEvent(db, tenantID: tenantID, type: to == .cancelled ? .invoiceCancelled : .invoiceIssued, data: InvoiceRepresentation(updated))
+            try recordEvent(db, tenantID: tenantID, customerID: updated.customerID, type: to == .cancelled ? .invoiceCancelled : .invoiceIssued, data: InvoiceRepresentation(updated))
             return updated
         }
     }

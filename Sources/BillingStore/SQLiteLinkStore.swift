@@ -52,7 +52,7 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
                 """, tenantID, token.hash, invoiceID, now)
             // A new share link (first share or regenerate) is the event; asking again for the
             // active one changes nothing and records nothing. The token never goes in the event.
-            try recordEvent(db, tenantID: tenantID, type: .invoiceShared, data: InvoiceRepresentation(invoice))
+            try recordEvent(db, tenantID: tenantID, customerID: invoice.customerID, type: .invoiceShared, data: InvoiceRepresentation(invoice))
             return ShareResult(token: token.raw, alreadyShared: false, createdAt: now)
         }
     }
@@ -137,7 +137,7 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
                                                                        expiresAt: $0.date(4), revokedAt: nil, token: nil)) }
             for (tenantID, token) in expired {
                 try db.execute("UPDATE links SET expired_at = expires_at WHERE id = ?", token.id)
-                try recordEvent(db, tenantID: tenantID, type: .portalTokenExpired, data: PortalTokenRepresentation(token, now: now))
+                try recordEvent(db, tenantID: tenantID, customerID: token.customerID, type: .portalTokenExpired, data: PortalTokenRepresentation(token, now: now))
             }
             return expired.count
         }

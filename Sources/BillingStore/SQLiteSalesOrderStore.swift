@@ -88,7 +88,7 @@ public final class SQLiteSalesOrderStore: SalesOrderStore, SQLiteStore {
             try db.execute("INSERT INTO customer_messages (tenant_id, customer_id, body, created_at) VALUES (?, ?, ?, ?)",
                            tenantID, customerID, body, now)
             let message = CustomerMessage(id: db.lastInsertRowID, customerID: customerID, customerName: customer.name, body: body, createdAt: now, readAt: nil)
-            try recordEvent(db, tenantID: tenantID, type: .portalMessageReceived, data: MessageRepresentation(message))
+            try recordEvent(db, tenantID: tenantID, customerID: message.customerID, type: .portalMessageReceived, data: MessageRepresentation(message))
             return message
         }
     }

@@ -60,9 +60,10 @@ public final class SQLiteViewStore: ViewStore, SQLiteStore {
 
     /// `invoice.viewed` for a counted view: each open the stats count, never a refresh.
     private func recordViewEvent(_ db: Connection, _ view: ViewRecord) throws {
-        guard let number = try db.queryOne("SELECT number FROM invoices WHERE id = ? AND tenant_id = ?", view.invoiceID, view.tenantID,
-                                           map: { $0.string(0) }) else { return }
-        try recordEvent(db, tenantID: view.tenantID, type: .invoiceViewed, data: ViewRepresentation(countedView: view, invoiceNumber: number))
+        guard let (number, customerID) = try db.queryOne("SELECT number, customer_id FROM invoices WHERE id = ? AND tenant_id = ?",
+                                                         view.invoiceID, view.tenantID, map: { ($0.string(0), $0.int64(1)) }) else { return }
+        try recordEvent(db, tenantID: view.tenantID, customerID: customerID, type: .invoiceViewed,
+                        data: ViewRepresentation(countedView: view, invoiceNumber: number))
     }
 
     /// Adds `ip` to the invoice's addresses, keeping the time of its latest counted view (what

@@ -163,6 +163,15 @@ import TestSupport
         #expect(messages?.count == 1 && !(messages?.description.contains("1234567") ?? true))
         let emails = try await h.send("GET", "/api/customers/\(acme.customerID)/emails", token: acme.token)
         #expect(!emails.text.contains("zoe@") && emails.text.contains("\"recipient\":\"erased\""))
+        // The events told about the customer keep type and time; their data is only a marker now.
+        let events = try h.temp.database.readBlocking { db in
+            try db.query("SELECT type, body FROM webhook_events WHERE tenant_id = ? ORDER BY id", tenantID) { ($0.string(0), $0.string(1)) }
+        }
+        #expect(Set(events.map(\.0)).isSuperset(of: ["invoice.viewed", "portal.message_received", "email.sent", "invoice.shared"]))
+        for (type, body) in events {
+            #expect(!body.contains("Zo") && !body.contains("1234567") && !body.contains("Mozilla"), "\(type): \(body)")
+            #expect(body.contains("\"data\":{\"customerId\":\(acme.customerID),\"erased\":true}"), "\(type): \(body)")
+        }
         let recipients = try h.temp.database.readBlocking { db in
             try db.query("SELECT recipient FROM links WHERE invoice_id = ? AND recipient IS NOT NULL", invoiceID) { $0.string(0) }
         }

@@ -103,7 +103,7 @@ import Testing
         let paid = try await make([.invoicePaid, .invoiceIssued]), viewed = try await make([.invoiceViewed])
         let off = try await make(nil, enabled: false)
         let store = try #require(endpoints as? SQLiteWebhookEndpointStore)
-        let event = try await rig.temp.database.write { db in try store.recordEvent(db, tenantID: rig.tenant, type: .invoicePaid, data: ["id": 42]) }
+        let event = try await rig.temp.database.write { db in try store.recordEvent(db, tenantID: rig.tenant, customerID: nil, type: .invoicePaid, data: ["id": 42]) }
         let rows = try await rig.temp.database.read { db in
             try db.query("SELECT endpoint_id FROM webhook_deliveries WHERE event_id = ? ORDER BY endpoint_id", event.rowID) { $0.int64(0) }
         }
