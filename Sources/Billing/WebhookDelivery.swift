@@ -177,9 +177,13 @@ public struct WebhookDeliverySettings: Sendable, Equatable {
     public var batchSize = 64
     /// How long one run sends before it hands the endpoint to a fresh run.
     public var runBudget: Duration = .seconds(30)
+    /// Deliveries a process sends per second at most, over all endpoints (0: no limit), so that
+    /// a burst of events (a bulk issue, a backlog after an outage) leaves the API its CPU.
+    public var maxPerSecond: Int
 
     public init(policy: WebhookDestinationPolicy = WebhookDestinationPolicy(), connectTimeout: Duration = .seconds(5), timeout: Duration = .seconds(15),
-                rule: WebhookDeliveryRule = WebhookDeliveryRule(), retention: Duration = .seconds(30 * 86_400)) {
+                rule: WebhookDeliveryRule = WebhookDeliveryRule(), retention: Duration = .seconds(30 * 86_400), maxPerSecond: Int = 2_000) {
+        self.maxPerSecond = maxPerSecond
         self.policy = policy
         self.connectTimeout = connectTimeout
         self.timeout = timeout

@@ -13,9 +13,11 @@ extension JobHandlers {
         let clients = WebhookClients(configuration: HTTPClientConfiguration(
             connectTimeout: settings.connectTimeout, timeout: settings.timeout, maxResponseBytes: WebhookDeliveryRule.maxResponseBytes,
             userAgent: "Billport-Webhooks/1", truncatesResponseBody: true))
+        // One pace for the process: every endpoint's run takes its slots from it.
+        let pace = SharedRatePace(perSecond: settings.maxPerSecond, burst: settings.batchSize)
         register(BillingJob.deliverWebhooks) { payload, context in
             try await WebhookDeliveryRun(store: store, settings: settings, resolver: resolver, client: try clients.client(for: payload.endpointId),
-                                         context: context).run(payload)
+                                         pace: pace, context: context).run(payload)
         }
         register(BillingJob.pruneWebhookDeliveries) { _, context in
             let pruned = try await store.pruneWebhookDeliveries(before: context.clock.now().addingTimeInterval(-settings.retention.timeInterval))
@@ -53,6 +55,7 @@ struct WebhookDeliveryRun {
     let settings: WebhookDeliverySettings
     let resolver: any HostResolver
     let client: HTTPClient
+    let pace: SharedRatePace
     let context: JobContext
 
     func run(_ payload: DeliverWebhooks) async throws {
@@ -98,6 +101,7 @@ struct WebhookDeliveryRun {
         var attempts: [WebhookAttempt] = []
         for item in batch.items {
             if !attempts.isEmpty, ContinuousClock.now - batchStart > .seconds(1) { break }
+            await pace.next()
             let attempt = await send(item, url: batch.url, pin: pin, secrets: secrets)
             attempts.append(attempt)
             if attempt.result == .gone { break }

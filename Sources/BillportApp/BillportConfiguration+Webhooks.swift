@@ -13,7 +13,7 @@ extension BillportConfiguration {
 
 extension BillportConfiguration {
     /// `webhooks.connectTimeout`, `timeout`, `retryBase`, `retryMax`, `maxAttempts`,
-    /// `disableAfterFailures` and `retain`: how deliveries are sent, retried and kept.
+    /// `disableAfterFailures`, `retain` and `maxPerSecond`: how deliveries are sent, paced, retried and kept.
     static func webhookDelivery(_ reader: inout ConfigReader, policy: WebhookDestinationPolicy) throws(ConfigError) -> WebhookDeliverySettings {
         let defaults = WebhookDeliverySettings()
         let rule = WebhookDeliveryRule(
@@ -28,6 +28,7 @@ extension BillportConfiguration {
             connectTimeout: try reader.duration("webhooks.connectTimeout", default: defaults.connectTimeout, range: .milliseconds(100) ... .seconds(60)),
             timeout: try reader.duration("webhooks.timeout", default: defaults.timeout, range: .milliseconds(100) ... .seconds(120)),
             rule: rule,
-            retention: try reader.duration("webhooks.retain", default: defaults.retention, range: .seconds(86_400) ... .seconds(3650 * 86_400)))
+            retention: try reader.duration("webhooks.retain", default: defaults.retention, range: .seconds(86_400) ... .seconds(3650 * 86_400)),
+            maxPerSecond: try reader.int("webhooks.maxPerSecond", default: defaults.maxPerSecond, range: 0...1_000_000))
     }
 }
