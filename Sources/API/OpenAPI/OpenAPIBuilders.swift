@@ -38,6 +38,10 @@ enum Schema {
     static let date = string(format: "date", "YYYY-MM-DD")
     static let timestamp = string(format: "date-time")
     static let currency = string(pattern: "^[A-Z]{3}$", "ISO 4217 code")
+    /// The secret of a share, portal or email link: 43 characters of base64url (32 random bytes).
+    static let linkToken = string(min: 43, max: 43, pattern: "^[A-Za-z0-9_-]{43}$", "the token of the link")
+    /// An invoice's public id, as the portal lists it.
+    static let publicID = string(min: 20, max: 20, pattern: "^inv_[A-Za-z0-9_-]{16}$")
 
     static func array(_ items: OpenAPIValue, min: Int? = nil, max: Int? = nil) -> OpenAPIValue {
         var schema: [String: OpenAPIValue] = ["type": "array", "items": items]
@@ -105,7 +109,12 @@ struct APIOperation: Sendable {
         self.tag = tag
         self.access = access
         for name in Self.pathParameters(path) {
-            let schema = name == "id" ? Schema.id : Schema.string(min: 1, max: 200)
+            let schema = switch name {
+            case "id": Schema.id
+            case "token": Schema.linkToken
+            case "publicId": Schema.publicID
+            default: Schema.string(min: 1, max: 64)
+            }
             parameters.append(["name": .string(name), "in": "path", "required": true, "schema": schema])
         }
     }
@@ -180,6 +189,11 @@ struct APIOperation: Sendable {
         return copy
     }
 
+    /// A refusal of the HTTP server itself (the request could not be framed): plain text.
+    static func framing(_ meaning: String) -> OpenAPIValue {
+        ["description": .string(meaning), "content": ["text/plain": ["schema": ["type": "string"]]]]
+    }
+
     static func error(_ meaning: String) -> OpenAPIValue {
         ["description": .string(meaning), "content": ["application/json": ["schema": Schema.ref("Error")]]]
     }
@@ -207,6 +221,9 @@ struct APIOperation: Sendable {
         }
         if !Self.pathParameters(path).isEmpty { add(404, "not_found") }
         if parameters.contains(where: { $0.members["in"] == "query" }) { add(422, "invalid_field or unknown_field, naming the query parameter") }
+        // Refused by the HTTP server before any route runs, as plain text.
+        if !parameters.isEmpty { responses["414"] = Self.framing("the request line is longer than 8 KiB") }
+        if parameters.contains(where: { $0.members["in"] == "header" }) { responses["431"] = Self.framing("the header section is larger than 32 KiB") }
         if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
         if let requestBody { operation["requestBody"] = requestBody }
         if let description { operation["description"] = .string(description) }

@@ -13,7 +13,7 @@ enum PublicOperations {
         let preferences = S.object(OpenAPIComponents.preferenceFields.merging(["vendorName": S.string()]) { _, new in new },
                                    required: ["vendorName", "document", "reminder", "marketing"])
         let portalGate: (APIOperation) -> APIOperation = {
-            $0.fails(403, "access_denied: the portal link has expired").fails(503, "portal_unavailable: the tenant switched the portal off")
+            $0.fails(403, "access_denied: the portal link has expired; portal_unavailable: the tenant switched the portal off")
         }
         return [
             op("get", "/api/invoices/view/{token}", id: "viewSharedInvoice", "The shared invoice: vendor, number, amounts, dates, status")
@@ -25,22 +25,23 @@ enum PublicOperations {
                 .respondsPDF("the PDF (Content-Disposition: attachment)")
                 .fails(503, "pdf_busy (Retry-After)"),
             op("get", "/api/public/billing/invoices/{publicId}/pdf", id: "portalInvoicePDF", "An invoice PDF of the portal, with a media token")
-                .requiredQuery("t", S.string(min: 1, max: 4096), "the media token from GET /api/auth/media/customer")
+                .requiredQuery("t", S.string(min: 1, max: 1024), "the media token from GET /api/auth/media/customer")
                 .respondsPDF("the PDF")
                 .fails(401, "unauthorized: a missing, invalid or expired media token")
-                .fails(503, "pdf_busy, or portal_unavailable"),
+                .fails(403, "portal_unavailable: the tenant switched the portal off")
+                .fails(503, "pdf_busy (Retry-After)"),
             op("get", "/api/public/billing/invoices/{publicId}/pdfByToken", id: "paidInvoicePDF",
                "The PDF for a guest who just paid: only that invoice, once confirmed, for 24 hours")
-                .requiredQuery("token", S.string(min: 1, max: 255), "the checkout session id")
+                .requiredQuery("token", S.string(min: 4, max: 255, pattern: "^cs_[A-Za-z0-9_]+$"), "the checkout session id")
                 .respondsPDF("the PDF")
                 .fails(503, "pdf_busy (Retry-After)"),
             portalGate(op("get", "/api/auth/media/customer", id: "mediaToken", "A media token (60 s) for the portal's PDFs")
-                .header("Authorization", S.string(pattern: "^Bearer "), "Bearer and the portal token", required: true)
+                .header("Authorization", S.string(max: 100, pattern: "^Bearer [A-Za-z0-9_-]{43}$"), "Bearer and the portal token", required: true)
                 .responds(200, "the media token", S.object(["jwt": S.string()], required: ["jwt"]))
                 .fails(401, "unauthorized: no portal token, or one that is unknown or revoked")),
             portalGate(op("get", "/api/portal/{token}", id: "portal", "The customer's portal: balances, statement, invoices, sales orders")
                 .query("limit", S.integer(min: 1, max: 100), "invoices per page (default 20)")
-                .query("before", S.string(max: 64), "the nextCursor of the previous page")
+                .query("before", S.publicID, "the nextCursor of the previous page")
                 .query("offset", S.integer(min: 0, max: 1_000_000), "older paging; costs in proportion to the offset")
                 .responds(200, "the portal", portal)),
             portalGate(op("post", "/api/portal/{token}/messages", id: "leavePortalMessage", "A message to the tenant")
