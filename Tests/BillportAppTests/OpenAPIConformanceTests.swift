@@ -24,18 +24,19 @@ import Testing
         #expect(try await demo.waitForExit() == 0, "\(demo.stderr)")
         let created = try JSONDecoder().decode(Demo.self, from: Data(demo.stdout.utf8))
         let serve = try ChildProcess(billport, ["serve"], directory: dir.path, environment: environment, name: "serve")
-        let origin = "http://127.0.0.1:\(try await serve.listeningPort())"
+        let port = try await serve.listeningPort()
+        let origin = "http://127.0.0.1:\(port)"
+        let spare = try await Self.createCustomer(port: port, token: created.apiToken)
 
         let run = try ChildProcess(Self.schemathesis, [
             "--config-file", Self.root.appendingPathComponent("Tests/Schemathesis/schemathesis.toml").path,
             "run", origin + "/api/openapi.json", "--url", origin,
-            "-H", "Authorization: Bearer \(created.apiToken)",
             "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
             "--mode", "all", "--max-examples", "10", "--seed", "1", "--workers", "2",
             "--generation-database", "none", "--no-color", "--output-truncate", "true", "--request-timeout", "30",
         ], directory: dir.path, environment: [
-            "HOME": dir.path, "BILLPORT_SHARE_TOKEN": created.shareToken,
-            "BILLPORT_PORTAL_TOKEN": String(created.portalUrl.split(separator: "/").last ?? ""),
+            "HOME": dir.path, "BILLPORT_API_TOKEN": created.apiToken, "BILLPORT_SHARE_TOKEN": created.shareToken,
+            "BILLPORT_PORTAL_TOKEN": String(created.portalUrl.split(separator: "/").last ?? ""), "BILLPORT_SPARE_CUSTOMER_ID": String(spare),
         ], name: "schemathesis")
         let status = try await run.waitForExit(timeout: .seconds(300))
         if status == nil { run.send(SIGKILL) }
@@ -49,5 +50,19 @@ import Testing
 
         serve.send(SIGTERM)
         #expect(try await serve.waitForExit() == 0, "\(serve.stderr.suffix(4000))")
+    }
+
+    /// A customer whose portal token the run may make and revoke, so the demo customer's token
+    /// (the one the portal operations use) stays valid.
+    static func createCustomer(port: Int, token: String) async throws -> Int {
+        let body = #"{"name": "Spare Ltd", "email": "spare@example.com"}"#
+        let client = try RawClient(port: port)
+        defer { client.close() }
+        try await client.send("POST /api/customers HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\n"
+                              + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+        let response = try await client.readResponse(timeout: .seconds(30))
+        struct Created: Decodable { let id: Int }
+        #expect(response.status == 201, "\(response.text)")
+        return try JSONDecoder().decode(Created.self, from: Data(response.body)).id
     }
 }

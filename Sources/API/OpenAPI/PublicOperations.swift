@@ -75,6 +75,9 @@ enum PublicOperations {
                       "pdfUrl", "payable"])
         let balance = S.object(["currency": S.string(), "outstanding": S.integer(), "overdue": S.integer()],
                                required: ["currency", "outstanding", "overdue"])
+        let agingFields = ["currency", "outstanding", "overdue", "current", "days1to30", "days31to60", "days61to90", "over90"]
+        let aging = S.object(Dictionary(uniqueKeysWithValues: agingFields.map { ($0, $0 == "currency" ? S.string() : S.integer()) }),
+                             required: agingFields)
         return S.object([
             "vendorName": S.string(), "brandColor": S.string(), "customerName": S.string(), "welcomeMessage": S.string(),
             "overdue": S.boolean, "balances": S.array(balance),
@@ -83,8 +86,7 @@ enum PublicOperations {
             "salesOrders": S.array(S.object(["number": S.string(), "status": S.string(), "orderDate": S.date, "expectedDate": S.date,
                                              "currency": S.string(), "total": S.integer()],
                                             required: ["number", "status", "orderDate", "currency", "total"])),
-            "statement": S.object(["asOf": S.date, "balances": S.array(S.object(["currency": S.string()], required: ["currency"]))],
-                                  required: ["asOf", "balances"]),
+            "statement": S.object(["asOf": S.date, "balances": S.array(aging)], required: ["asOf", "balances"]),
             "messagesEnabled": S.boolean, "invoices": S.array(line), "nextOffset": S.integer(min: 0), "nextCursor": S.string(),
         ], required: ["vendorName", "brandColor", "customerName", "overdue", "balances", "messagesEnabled", "invoices"])
     }
