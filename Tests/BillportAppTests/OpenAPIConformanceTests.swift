@@ -28,11 +28,13 @@ import Testing
         let origin = "http://127.0.0.1:\(port)"
         let spare = try await Self.createCustomer(port: port, token: created.apiToken)
 
+        // One worker and a fixed seed: the same cases every run (two workers also once tripped
+        // "AST constructor recursion depth mismatch" inside Hypothesis on Python 3.11).
         let run = try ChildProcess(Self.schemathesis, [
             "--config-file", Self.root.appendingPathComponent("Tests/Schemathesis/schemathesis.toml").path,
             "run", origin + "/api/openapi.json", "--url", origin,
             "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
-            "--mode", "all", "--max-examples", "10", "--seed", "1", "--workers", "2",
+            "--mode", "all", "--max-examples", "10", "--seed", "1", "--workers", "1",
             "--generation-database", "none", "--no-color", "--output-truncate", "true", "--request-timeout", "30",
         ], directory: dir.path, environment: [
             "HOME": dir.path, "BILLPORT_API_TOKEN": created.apiToken, "BILLPORT_SHARE_TOKEN": created.shareToken,

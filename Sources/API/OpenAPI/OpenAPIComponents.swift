@@ -1,5 +1,7 @@
-/// The response bodies several operations share, as the `…Body` types of the routes encode
-/// them: a field the encoder may leave out is not `required`; one it writes as `null` is nullable.
+import Billing
+
+/// The response bodies several operations share, as the routes and the `…Representation` types
+/// encode them: a field the encoder may leave out is not `required`; one it writes as `null` is nullable.
 enum OpenAPIComponents {
     typealias S = Schema
 
@@ -31,9 +33,9 @@ enum OpenAPIComponents {
                 "total": S.amount, "orderDate": S.date, "expectedDate": S.date, "createdAt": S.timestamp,
             ], required: ["id", "customerId", "number", "status", "currency", "total", "orderDate", "createdAt"]),
             "EmailLogEntry": S.object([
-                "category": S.string(oneOf: ["document", "reminder", "portal", "marketing"]), "recipient": S.string(),
+                "id": S.id, "invoiceId": S.id, "customerId": S.id, "category": S.string(oneOf: ["document", "reminder", "portal", "marketing"]), "recipient": S.string(),
                 "status": S.string(), "detail": S.string(), "messageId": S.string(), "createdAt": S.timestamp, "updatedAt": S.timestamp,
-            ], required: ["category", "recipient", "status", "createdAt", "updatedAt"]),
+            ], required: ["id", "customerId", "category", "recipient", "status", "createdAt", "updatedAt"]),
             "JobAccepted": S.object(["jobId": S.id], required: ["jobId"]),
             "Branding": S.object([
                 "brandColor": S.string(pattern: "^#[0-9A-Fa-f]{6}$"), "pageSize": S.string(oneOf: ["A4", "Letter"]),
@@ -45,6 +47,10 @@ enum OpenAPIComponents {
                 "plan": S.string(oneOf: ["free", "pro"]), "provider": S.string(), "connected": S.boolean, "acceptsOnlinePayments": S.boolean,
                 "secretKey": S.string("masked: sk_live_…1234"), "webhookSecrets": S.array(S.string("masked")), "webhookUrl": S.string(),
             ], required: ["plan", "provider", "connected", "acceptsOnlinePayments", "webhookSecrets", "webhookUrl"]),
+            "NotificationSettings": S.object([
+                "recipients": S.array(S.string()), "events": S.array(S.string()), "windowMinutes": S.integer(min: 1),
+                "available": S.array(S.string(oneOf: TenantNotificationSettings.notifiable.map(\.rawValue))),
+            ], required: ["recipients", "events", "windowMinutes", "available"]),
             "WebhookEndpoint": S.object([
                 "id": S.id, "url": S.string(format: "uri"), "description": S.string(), "eventTypes": S.array(S.string()),
                 "enabled": S.boolean, "createdAt": S.timestamp, "updatedAt": S.timestamp, "previousSecretExpiresAt": S.timestamp,

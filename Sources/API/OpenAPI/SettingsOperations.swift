@@ -50,7 +50,30 @@ enum SettingsOperations {
             op("put", "/api/settings/payments", id: "replacePaymentSettingsFields", "The same partial change as PATCH", tag: "Settings", .settingsManage)
                 .body(paymentChange, example: ["secretKey": .null])
                 .responds(200, "the settings, masked", S.ref("PaymentSettings")),
-        ] + webhookEndpoints
+        ] + notifications + webhookEndpoints
+    }
+
+    static var notifications: [APIOperation] {
+        let change = S.body([
+            "recipients": S.array(S.string(max: 254, format: "email"), max: TenantNotificationSettings.maxRecipients),
+            "events": S.array(S.string(oneOf: TenantNotificationSettings.notifiable.map(\.rawValue))),
+            "windowMinutes": S.integer(min: Int64(TenantNotificationSettings.windowRange.lowerBound),
+                                       max: Int64(TenantNotificationSettings.windowRange.upperBound), "one email per invoice and event in this window"),
+        ])
+        let answer = S.ref("NotificationSettings")
+        return [
+            op("get", "/api/settings/notifications", id: "getNotificationSettings", "Which events email the tenant's own people, and where",
+               tag: "Settings", nil)
+                .responds(200, "the settings", answer),
+            op("patch", "/api/settings/notifications", id: "updateNotificationSettings", "Change the notification settings: only the fields sent",
+               tag: "Settings", .settingsManage)
+                .body(change, example: ["recipients": ["billing@acme.example"], "events": ["invoice.paid", "portal.message_received"]])
+                .responds(200, "the settings", answer),
+            op("put", "/api/settings/notifications", id: "replaceNotificationSettingsFields", "The same partial change as PATCH", tag: "Settings",
+               .settingsManage)
+                .body(change, example: ["windowMinutes": 120])
+                .responds(200, "the settings", answer),
+        ]
     }
 
     static var webhookEndpoints: [APIOperation] {
