@@ -12,7 +12,7 @@ enum CustomerOperations {
         [
             op("post", "/api/customers", id: "createCustomer", "Create a customer", tag: "Customers", .invoicesWrite)
                 .body(S.body(["name": S.string(min: 1, max: 200), "email": S.string(max: 254, format: "email"),
-                              "preferences": S.body(OpenAPIComponents.preferenceFields, required: ["document", "reminder", "marketing"])],
+                              "preferences": S.nullable(S.body(OpenAPIComponents.preferenceFields, required: ["document", "reminder", "marketing"]))],
                              required: ["name", "email"]),
                       example: ["name": "Acme Ltd", "email": "ap@acme.example", "preferences": ["document": true, "reminder": true, "marketing": false]])
                 .responds(201, "the customer", S.ref("Customer")),
@@ -20,8 +20,8 @@ enum CustomerOperations {
                 .responds(200, "the customer", S.ref("Customer")),
             op("post", "/api/customers/{id}/email", id: "emailCustomer", "Email the customer a portal link or the tenant's own text", tag: "Customers",
                .invoicesManage)
-                .body(S.body(["category": S.string(oneOf: ["portal", "marketing"]), "subject": S.string(min: 1, max: 200, "marketing only"),
-                              "message": S.string(min: 1, max: 5000)], required: ["category"]),
+                .body(S.body(["category": S.string(oneOf: ["portal", "marketing"]), "subject": S.nullable(S.string(min: 1, max: 200, "marketing only")),
+                              "message": S.nullable(S.string(min: 1, max: 5000))], required: ["category"]),
                       example: ["category": "marketing", "subject": "Our new opening hours", "message": "From January we are open on Saturdays."])
                 .responds(202, "queued", S.ref("JobAccepted"), headers: ["Location": S.string("/api/jobs/{jobId}")])
                 .fails(409, "not_enqueued"),
@@ -42,9 +42,9 @@ enum CustomerOperations {
                 ], required: ["customerId", "createdAt", "expiresAt", "status"]))),
             op("post", "/api/sales-orders", id: "createSalesOrder", "Create a sales order shown in the customer's portal", tag: "Sales orders",
                .invoicesWrite)
-                .body(S.body(["customerId": S.id, "number": S.string(min: 1, max: 64), "status": S.string(oneOf: OpenAPIComponents.salesOrderStatuses),
+                .body(S.body(["customerId": S.id, "number": S.string(min: 1, max: 64), "status": S.nullable(S.string(oneOf: OpenAPIComponents.salesOrderStatuses)),
                               "currency": S.currency, "total": S.integer(min: 0, max: 1_000_000_000_000_000), "orderDate": S.date,
-                              "expectedDate": S.date], required: ["customerId", "number", "currency", "total", "orderDate"]),
+                              "expectedDate": S.nullable(S.date)], required: ["customerId", "number", "currency", "total", "orderDate"]),
                       example: ["customerId": 1, "number": "SO-1001", "currency": "EUR", "total": 125000, "orderDate": "2026-12-01",
                                 "expectedDate": "2026-12-20"])
                 .responds(201, "the sales order", S.ref("SalesOrder"))

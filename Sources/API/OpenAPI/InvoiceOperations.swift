@@ -40,7 +40,7 @@ enum InvoiceOperations {
                 .fails(409, "invalid_status: the invoice cannot be cancelled in its status"),
             op("post", "/api/invoices/{id}/credit-notes", id: "createCreditNote", "A credit note against an issued invoice", .invoicesWrite)
                 .body(S.body(["number": S.string(min: 1, max: 64), "amount": S.integer(min: 1, max: 1_000_000_000_000_000),
-                              "reason": S.string(max: 2000)], required: ["number", "amount"]),
+                              "reason": S.nullable(S.string(max: 2000))], required: ["number", "amount"]),
                       example: ["number": "CN-2026-001", "amount": 5000, "reason": "Discount agreed by phone"])
                 .responds(201, "the credit note", S.ref("CreditNote"))
                 .fails(409, "invalid_status or duplicate_number"),
@@ -63,7 +63,7 @@ enum InvoiceOperations {
                 .fails(409, "invalid_status: a draft has no PDF")
                 .fails(503, "pdf_busy: too many PDFs are being made (Retry-After)"),
             op("post", "/api/invoices/{id}/send", id: "sendInvoice", "Email the invoice to the customer (or the recipients given)", .invoicesManage)
-                .body(S.body(["recipients": S.array(S.string(format: "email"), min: 1, max: 10), "message": S.string(max: 2000)]),
+                .body(S.body(["recipients": S.nullable(S.array(S.string(format: "email"), min: 1, max: 10)), "message": S.nullable(S.string(max: 2000))]),
                       example: ["recipients": ["ap@example.com"], "message": "Thank you for your order."], required: false)
                 .responds(202, "queued", S.ref("JobAccepted"), headers: ["Location": S.string("/api/jobs/{jobId}")])
                 .fails(409, "invalid_status: drafts and cancelled invoices are not sent"),
@@ -81,7 +81,7 @@ enum InvoiceOperations {
     static var line: OpenAPIValue {
         S.body(["description": S.string(min: 1, max: 1000), "quantity": S.number(max: 1_000_000_000, exclusiveMin: 0, "at most 4 decimals"),
                 "unitPrice": S.integer(min: 0, max: 1_000_000_000_000_000, "minor units"),
-                "taxRate": S.number(min: 0, max: 100, "percent, at most 2 decimals (default 0)")],
+                "taxRate": S.nullable(S.number(min: 0, max: 100, "percent, at most 2 decimals (default 0)"))],
                required: ["description", "quantity", "unitPrice"])
     }
 
@@ -93,8 +93,11 @@ enum InvoiceOperations {
          "lines": S.array(line, min: 1, max: 500)]
     }
 
+    /// On create, `null` is the same as leaving an optional field out.
     static var create: OpenAPIValue {
-        S.body(invoiceFields, required: ["customerId", "number", "currency", "issueDate", "dueDate", "lines"])
+        var fields = invoiceFields
+        for name in ["type", "notes", "allowPartialPayments", "minimumPaymentAmount"] { fields[name] = fields[name].map(S.nullable) }
+        return S.body(fields, required: ["customerId", "number", "currency", "issueDate", "dueDate", "lines"])
     }
 
     static var createExample: OpenAPIValue {

@@ -78,9 +78,10 @@ enum SettingsOperations {
 
     static var webhookEndpoints: [APIOperation] {
         let eventTypes = S.array(S.string(oneOf: ["*"] + WebhookEventType.allCases.map(\.rawValue)), min: 1)
+        // `null` is the same as leaving a field out.
         let fields: [String: OpenAPIValue] = [
-            "url": S.string(max: 2048, format: "uri", "https; must resolve to a public address"), "description": S.string(max: 500),
-            "eventTypes": eventTypes, "enabled": S.boolean,
+            "url": S.nullable(S.string(max: 2048, format: "uri", "https; must resolve to a public address")),
+            "description": S.nullable(S.string(max: 500)), "eventTypes": S.nullable(eventTypes), "enabled": S.nullable(S.boolean),
         ]
         let tag = "Webhook endpoints"
         return [
