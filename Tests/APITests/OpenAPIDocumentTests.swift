@@ -38,6 +38,20 @@ import Testing
         #expect(routes.count >= 60)
     }
 
+    @Test func everyOperationTheIdempotencyLayerCoversTakesTheIdempotencyKeyHeader() throws {
+        let h = try APIHarness()
+        let operations = Dictionary(uniqueKeysWithValues: OpenAPIDocument.operations.map { ("\($0.method.uppercased()) \($0.path)", $0) })
+        for route in h.api.routes where Self.isDescribed(route) {
+            let operation = try #require(operations["\(route.method.rawValue) \(route.pattern)"])
+            guard case .array(let parameters)? = operation.value.members["parameters"] else {
+                #expect(!IdempotencyLayer.covers(route), "\(route.pattern) takes no Idempotency-Key in the document")
+                continue
+            }
+            let takesKey = parameters.contains { $0.members["name"] == "Idempotency-Key" && $0.members["in"] == "header" }
+            #expect(takesKey == IdempotencyLayer.covers(route), "\(route.method.rawValue) \(route.pattern)")
+        }
+    }
+
     @Test func theCommittedDocsOpenAPIJSONIsTheGeneratedDocument() throws {
         let committed = try String(contentsOf: Self.root.appendingPathComponent("docs/openapi.json"), encoding: .utf8)
         #expect(committed == OpenAPIDocument.text, "docs/openapi.json is stale: run `.build/debug/billport openapi > docs/openapi.json`")

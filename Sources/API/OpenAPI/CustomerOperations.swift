@@ -16,8 +16,28 @@ enum CustomerOperations {
                              required: ["name", "email"]),
                       example: ["name": "Acme Ltd", "email": "ap@acme.example", "preferences": ["document": true, "reminder": true, "marketing": false]])
                 .responds(201, "the customer", S.ref("Customer")),
+            op("get", "/api/customers", id: "listCustomers", "Customers, newest first, optionally searched", tag: "Customers", nil)
+                .query("q", S.string(min: 1, max: 100), "a substring of the name or the email, ignoring case and accents")
+                .query("limit", S.integer(min: 1, max: 200), "page size (default 50)")
+                .query("before", S.id, "the nextBefore of the previous page")
+                .responds(200, "a page; with q it may hold fewer than limit and still name where to continue",
+                          S.list(S.ref("Customer"), extra: ["nextBefore": S.nullable(S.id)])),
             op("get", "/api/customers/{id}", id: "getCustomer", "A customer", tag: "Customers", nil)
                 .responds(200, "the customer", S.ref("Customer")),
+            op("patch", "/api/customers/{id}", id: "updateCustomer", "Change a customer: only the fields sent", tag: "Customers", .invoicesWrite)
+                .body(S.body(["name": S.string(min: 1, max: 200), "email": S.string(max: 254, format: "email"),
+                              "preferences": S.body(OpenAPIComponents.preferenceFields)]),
+                      example: ["email": "payables@acme.example", "preferences": ["marketing": true]])
+                .responds(200, "the customer", S.ref("Customer"))
+                .fails(409, "customer_erased: an erased customer's name and email cannot be set again"),
+            op("delete", "/api/customers/{id}", id: "deleteCustomer", "Delete a customer that has no invoices and no sales orders",
+               tag: "Customers", .invoicesWrite)
+                .responds(204, "deleted")
+                .fails(409, "customer_has_invoices or customer_has_sales_orders: erase it instead"),
+            op("post", "/api/customers/{id}/erase", id: "eraseCustomer",
+               "Erase a customer's personal data (name, email, view addresses); its invoices stay and its links stop",
+               tag: "Customers", .invoicesManage)
+                .responds(200, "the customer with placeholders and erasedAt", S.ref("Customer")),
             op("post", "/api/customers/{id}/email", id: "emailCustomer", "Email the customer a portal link or the tenant's own text", tag: "Customers",
                .invoicesManage)
                 .body(S.body(["category": S.string(oneOf: ["portal", "marketing"]), "subject": S.nullable(S.string(min: 1, max: 200, "marketing only")),

@@ -198,16 +198,35 @@ struct APIOperation: Sendable {
         ["description": .string(meaning), "content": ["application/json": ["schema": Schema.ref("Error")]]]
     }
 
+    /// Stripe's semantics: the same key and request within 24 hours gets the first answer again.
+    static let idempotencyKey: OpenAPIValue = [
+        "name": "Idempotency-Key", "in": "header", "required": false,
+        "schema": Schema.string(min: 1, max: 255, pattern: "^[!-~]+$"),
+        "description": "Makes a retry safe: the same key with the same request (path, query, body) within 24 hours gets the first answer again, with Idempotent-Replayed: true; 5xx answers are not kept.",
+    ]
+
     /// The operation object, with the answers implied by its access and its parameters.
     var value: OpenAPIValue {
         var responses = self.responses
         func add(_ status: Int, _ meaning: String) {
             if responses[String(status)] == nil { responses[String(status)] = Self.error(meaning) }
         }
+        /// Another error under a status the operation may already answer: both meanings are named.
+        func also(_ status: Int, _ meaning: String) {
+            guard let existing = responses[String(status)], case .string(let text)? = existing.members["description"] else { return add(status, meaning) }
+            responses[String(status)] = existing.merging(["description": .string(text + "; " + meaning)])
+        }
         var operation: [String: OpenAPIValue] = ["operationId": .string(operationID), "summary": .string(summary), "tags": [.string(tag)]]
+        var parameters = self.parameters
         switch access {
         case .tenant(let permission):
             add(401, "unauthorized: no token, or one that is invalid or expired")
+            if method == "post" {
+                // IdempotencyLayer.covers: every tenant POST.
+                parameters.append(Self.idempotencyKey)
+                also(409, "idempotency_key_in_use: a request with this Idempotency-Key is still running")
+                also(422, "idempotency_key_reused: the Idempotency-Key was used with another request")
+            }
             if let permission {
                 add(403, "forbidden: the token lacks \(permission.rawValue)")
                 operation["x-permission"] = .string(permission.rawValue)

@@ -16,6 +16,7 @@ enum OpenAPIComponents {
             ], required: ["error"]),
             "Customer": S.object([
                 "id": S.id, "name": S.string(), "email": S.string(), "preferences": S.ref("Preferences"), "createdAt": S.timestamp,
+                "erasedAt": S.timestamp,
             ], required: ["id", "name", "email", "preferences", "createdAt"]),
             "Preferences": S.object(preferenceFields, required: ["document", "reminder", "marketing"]),
             "Invoice": invoice,
