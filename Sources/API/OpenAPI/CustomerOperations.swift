@@ -41,9 +41,12 @@ enum CustomerOperations {
             op("post", "/api/customers/{id}/email", id: "emailCustomer", "Email the customer a portal link or the tenant's own text", tag: "Customers",
                .invoicesManage)
                 .body(S.body(["category": S.string(oneOf: ["portal", "marketing"]), "subject": S.nullable(S.string(min: 1, max: 200, "marketing only")),
-                              "message": S.nullable(S.string(min: 1, max: 5000))], required: ["category"]),
-                      example: ["category": "marketing", "subject": "Our new opening hours", "message": "From January we are open on Saturdays."])
-                .responds(202, "queued", S.ref("JobAccepted"), headers: ["Location": S.string("/api/jobs/{jobId}")])
+                              "message": S.nullable(S.string(min: 1, max: 5000)),
+                              "revokeExisting": S.nullable(S.boolean)], required: ["category"]),
+                      example: ["category": "portal", "revokeExisting": true])
+                .responds(202, "queued", S.object(["jobId": S.id, "existingPortalLinks": S.string(oneOf: ["revoked", "kept"], "portal emails only")],
+                                                  required: ["jobId"]),
+                          headers: ["Location": S.string("/api/jobs/{jobId}")])
                 .fails(409, "not_enqueued"),
             op("get", "/api/customers/{id}/emails", id: "listCustomerEmails", "The customer's email log, every category", tag: "Customers", nil)
                 .responds(200, "the log", S.list(S.ref("EmailLogEntry"))),
