@@ -2,6 +2,7 @@
 import Foundation
 import HTTPServer
 import Testing
+import Tokens
 
 /// The OpenAPI document cannot drift from the router: every route under `/api/` and the health
 /// checks is described with the access the router gives it, nothing else is, the committed
@@ -50,6 +51,32 @@ import Testing
             let takesKey = parameters.contains { $0.members["name"] == "Idempotency-Key" && $0.members["in"] == "header" }
             #expect(takesKey == IdempotencyLayer.covers(route), "\(route.method.rawValue) \(route.pattern)")
         }
+    }
+
+    /// Each route names the fields it takes when refusing an unknown one: the document's body
+    /// must list the same, so a field added to a decoder cannot be left out of the document.
+    @Test func everyDocumentedJSONBodyListsTheFieldsItsRouteTakes() async throws {
+        let h = try APIHarness()
+        let acme = try await h.tenant("acme")
+        let tenantID = try #require(try await h.stores.tenants.tenant(slug: "acme")).id
+        let unsubscribe = UnsubscribeTokens(key: Array(repeating: 7, count: 32)).token(tenantID: tenantID, customerID: acme.customerID)
+        try await h.stores.customers.registerUnsubscribeToken(tenantID: tenantID, customerID: acme.customerID, hash: UnsubscribeTokens.hash(unsubscribe))
+        var checked = 0
+        for operation in OpenAPIDocument.operations {
+            guard case .object(let content)? = operation.value.members["requestBody"]?.members["content"],
+                  case .object(let properties)? = content["application/json"]?.members["schema"]?.members["properties"] else { continue }
+            let path = operation.path.replacingOccurrences(of: "{id}", with: "1")
+                .replacingOccurrences(of: "{token}", with: operation.path.hasPrefix("/api/preferences") ? unsubscribe : String(repeating: "A", count: 43))
+            let reply = try await h.send(operation.method.uppercased(), path, token: acme.token, json: ["notAField": 1])
+            #expect(reply.errorCode == "unknown_field", "\(operation.operationID): \(reply.status) \(reply.text)")
+            guard let message = (reply.json["error"] as? [String: Any])?["message"] as? String,
+                  let listed = message.range(of: "the fields here are ") else { continue }
+            let taken = Set(message[listed.upperBound...].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            #expect(taken == Set(properties.keys), "\(operation.operationID): the route takes \(taken.sorted()), the document \(properties.keys.sorted())")
+            checked += 1
+        }
+        #expect(checked >= 20)
+        await h.stop()
     }
 
     @Test func theCommittedDocsOpenAPIJSONIsTheGeneratedDocument() throws {
