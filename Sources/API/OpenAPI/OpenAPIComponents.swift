@@ -9,7 +9,7 @@ enum OpenAPIComponents {
         [
             "Error": S.object([
                 "error": S.object([
-                    "code": S.string("stable, machine-readable: unauthorized, forbidden, not_found, invalid_field, unknown_field, invalid_json, invalid_status, …"),
+                    "code": S.string("stable, machine-readable (unauthorized, forbidden, not_found, invalid_field, unknown_field, invalid_status, …); every code with its one status is in docs/ERRORS.md"),
                     "message": S.string("a sentence for a person"),
                     "field": S.string("the field, query parameter or path the error is about (lines[0].quantity)"),
                 ], required: ["code", "message"]),
