@@ -12,8 +12,10 @@ public enum OpenAPIDocument {
     /// The whole document.
     static var value: OpenAPIValue {
         var paths: [String: OpenAPIValue] = [:]
+        var tags: [String] = []
         for operation in operations {
             paths[operation.path] = (paths[operation.path] ?? [:]).merging([operation.method: operation.value])
+            if !tags.contains(operation.tag) { tags.append(operation.tag) }
         }
         return [
             "openapi": "3.1.0",
@@ -22,6 +24,7 @@ public enum OpenAPIDocument {
                 "version": "1",
                 "description": "The tenant API of a Billport server, and the JSON routes a buyer's browser calls with the token of a link. JSON in and out, camelCase, amounts in integer minor units of the invoice's currency. Every error is {\"error\": {\"code\", \"message\", \"field\"?}}. Every update is partial: PUT is a synonym of PATCH.",
             ],
+            "tags": .array(tags.map { ["name": .string($0)] }),
             "paths": .object(paths),
             "components": ["schemas": .object(OpenAPIComponents.schemas), "securitySchemes": .object(OpenAPIComponents.securitySchemes)],
             "security": [["bearer": []]],
