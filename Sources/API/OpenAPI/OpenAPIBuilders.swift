@@ -243,6 +243,7 @@ struct APIOperation: Sendable {
         // Refused by the HTTP server before any route runs, as plain text.
         if !parameters.isEmpty { responses["414"] = Self.framing("the request line is longer than 8 KiB") }
         if parameters.contains(where: { $0.members["in"] == "header" }) { responses["431"] = Self.framing("the header section is larger than 32 KiB") }
+        if requestBody != nil { responses["413"] = Self.framing("the body is larger than http.maxBodyBytes (1 MiB)") }
         if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
         if let requestBody { operation["requestBody"] = requestBody }
         if let description { operation["description"] = .string(description) }
