@@ -40,7 +40,7 @@ enum InvoiceOperations {
                 .fails(409, "invalid_status: the invoice cannot be cancelled in its status"),
             op("post", "/api/invoices/{id}/credit-notes", id: "createCreditNote", "A credit note against an issued invoice", .invoicesWrite)
                 .body(S.body(["number": S.string(min: 1, max: 64), "amount": S.integer(min: 1, max: 1_000_000_000_000_000),
-                              "reason": S.nullable(S.string(max: 2000))], required: ["number", "amount"]),
+                              "reason": S.nullable(S.string(max: 500))], required: ["number", "amount"]),
                       example: ["number": "CN-2026-001", "amount": 5000, "reason": "Discount agreed by phone"])
                 .responds(201, "the credit note", S.ref("CreditNote"))
                 .fails(409, "invalid_status or duplicate_number"),

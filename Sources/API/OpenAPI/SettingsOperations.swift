@@ -11,7 +11,7 @@ enum SettingsOperations {
 
     static var operations: [APIOperation] {
         let brandingChange = S.body(["brandColor": S.nullable(S.string(pattern: "^#[0-9A-Fa-f]{6}$")),
-                                     "pageSize": S.string(oneOf: ["A4", "Letter"]), "paymentInstructions": S.nullable(S.string(max: 2000))])
+                                     "pageSize": S.string(oneOf: ["A4", "Letter"]), "paymentInstructions": S.nullable(S.string(max: 1000))])
         var portalFields = OpenAPIComponents.portalSettingFields
         portalFields["welcomeMessage"] = S.nullable(S.string(max: 500))
         let paymentChange = S.body(["plan": S.string(oneOf: ["free", "pro"], "shown; only the operator changes it"),
