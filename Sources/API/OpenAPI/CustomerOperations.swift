@@ -41,7 +41,7 @@ enum CustomerOperations {
             op("post", "/api/customers/{id}/email", id: "emailCustomer", "Email the customer a portal link or the tenant's own text", tag: "Customers",
                .invoicesManage)
                 .body(S.body(["category": S.string(oneOf: ["portal", "marketing"]), "subject": S.nullable(S.string(min: 1, max: 200, "marketing only")),
-                              "message": S.nullable(S.string(min: 1, max: 5000)),
+                              "message": S.nullable(S.string(min: 1, max: 5000, "marketing: required, at most 5000; portal: an optional note of at most 2000")),
                               "revokeExisting": S.nullable(S.boolean)], required: ["category"]),
                       example: ["category": "portal", "revokeExisting": true])
                 .responds(202, "queued", S.object(["jobId": S.id, "existingPortalLinks": S.string(oneOf: ["revoked", "kept"], "portal emails only")],

@@ -79,7 +79,7 @@ enum InvoiceOperations {
     }
 
     static var line: OpenAPIValue {
-        S.body(["description": S.string(min: 1, max: 1000), "quantity": S.number(max: 1_000_000_000, exclusiveMin: 0, "at most 4 decimals"),
+        S.body(["description": S.string(min: 1, max: 1000), "quantity": S.number(max: 99_999_999_999, exclusiveMin: 0, "at most 4 decimals"),
                 "unitPrice": S.integer(min: 0, max: 1_000_000_000_000_000, "minor units"),
                 "taxRate": S.nullable(S.number(min: 0, max: 100, "percent, at most 2 decimals (default 0)"))],
                required: ["description", "quantity", "unitPrice"])
