@@ -110,7 +110,7 @@ struct APIOperation: Sendable {
         self.access = access
         for name in Self.pathParameters(path) {
             let schema = switch name {
-            case "id": Schema.id
+            case "id", "deliveryId": Schema.id
             case "token": Schema.linkToken
             case "publicId": Schema.publicID
             default: Schema.string(min: 1, max: 64)

@@ -48,6 +48,13 @@ enum OpenAPIComponents {
                 "plan": S.string(oneOf: ["free", "pro"]), "provider": S.string(), "connected": S.boolean, "acceptsOnlinePayments": S.boolean,
                 "secretKey": S.string("masked: sk_live_…1234"), "webhookSecrets": S.array(S.string("masked")), "webhookUrl": S.string(),
             ], required: ["plan", "provider", "connected", "acceptsOnlinePayments", "webhookSecrets", "webhookUrl"]),
+            "WebhookDelivery": S.object([
+                "id": S.id, "endpointId": S.id, "eventId": S.string("the webhook-id every attempt carried"), "eventType": S.string(),
+                "state": S.string(oneOf: ["pending", "succeeded", "failed"]), "attempts": S.integer(min: 0),
+                "responseStatus": S.integer(), "responseBody": S.string("the first 1 KB of the last answer"), "error": S.string(),
+                "durationMs": S.integer(min: 0), "createdAt": S.timestamp, "lastAttemptAt": S.timestamp, "nextAttemptAt": S.timestamp,
+                "completedAt": S.timestamp,
+            ], required: ["id", "endpointId", "eventId", "eventType", "state", "attempts", "createdAt"]),
             "NotificationSettings": S.object([
                 "recipients": S.array(S.string()), "events": S.array(S.string()), "windowMinutes": S.integer(min: 1),
                 "available": S.array(S.string(oneOf: TenantNotificationSettings.notifiable.map(\.rawValue))),
@@ -55,6 +62,7 @@ enum OpenAPIComponents {
             "WebhookEndpoint": S.object([
                 "id": S.id, "url": S.string(format: "uri"), "description": S.string(), "eventTypes": S.array(S.string()),
                 "enabled": S.boolean, "createdAt": S.timestamp, "updatedAt": S.timestamp, "previousSecretExpiresAt": S.timestamp,
+                "alertEmail": S.string(), "disabledReason": S.string(oneOf: ["gone", "failing"], "why Billport disabled it"),
                 "secret": S.string(pattern: "^whsec_", "only in the answers to create and rotate-secret, shown once"),
             ], required: ["id", "url", "description", "eventTypes", "enabled", "createdAt", "updatedAt"]),
         ]

@@ -82,6 +82,7 @@ enum SettingsOperations {
         let fields: [String: OpenAPIValue] = [
             "url": S.nullable(S.string(max: 2048, format: "uri", "https; must resolve to a public address")),
             "description": S.nullable(S.string(max: 500)), "eventTypes": S.nullable(eventTypes), "enabled": S.nullable(S.boolean),
+            "alertEmail": S.nullable(S.string(max: 254, format: "email", "told when Billport disables the endpoint; null clears it")),
         ]
         let tag = "Webhook endpoints"
         return [
@@ -103,6 +104,18 @@ enum SettingsOperations {
             op("post", "/api/webhook-endpoints/{id}/rotate-secret", id: "rotateWebhookSecret",
                "A new signing secret; the old one keeps signing for webhooks.secretOverlap", tag: tag, .settingsManage)
                 .responds(200, "the endpoint with its new secret, shown this once", S.ref("WebhookEndpoint")),
+            op("get", "/api/webhook-endpoints/{id}/deliveries", id: "listWebhookDeliveries", "What was sent to the endpoint, newest first",
+               tag: tag, nil)
+                .query("limit", S.integer(min: 1, max: 200), "page size (default 50)")
+                .query("before", S.id, "the nextBefore of the previous page")
+                .responds(200, "a page", S.list(S.ref("WebhookDelivery"), extra: ["nextBefore": S.nullable(S.id)])),
+            op("post", "/api/webhook-endpoints/{id}/deliveries/{deliveryId}/retry", id: "retryWebhookDelivery", "Send a delivery again now",
+               tag: tag, .settingsManage)
+                .responds(202, "queued again", S.ref("WebhookDelivery"))
+                .fails(409, "endpoint_disabled: enable the endpoint first"),
+            op("post", "/api/webhook-endpoints/{id}/test", id: "testWebhookEndpoint", "Send the endpoint a ping event", tag: tag, .settingsManage)
+                .responds(202, "queued", S.ref("WebhookDelivery"))
+                .fails(409, "endpoint_disabled: enable the endpoint first"),
         ]
     }
 }
