@@ -82,7 +82,7 @@ public final class BillportAPI: Sendable {
                                          }
                                          return try await documents.pdfResponse(tenantID: tenantID, invoiceID: invoiceID, notFound: .linkNotFound)
                                      }, clock: clock, logger: self.logger)
-        router = Router(health + [publicView] + TenantRoutes(stores: stores, configuration: configuration, clock: clock).routes
+        router = Router(health + [publicView, OpenAPIDocument.route] + TenantRoutes(stores: stores, configuration: configuration, clock: clock).routes
                         + SettingsRoutes(stores: stores, signer: signer, configuration: configuration, clock: clock, renderPool: pool).routes
                         + PortalRoutes(stores: stores, clock: clock, messageQuota: configuration.messageQuota).routes + CustomerRecordRoutes(stores: stores).routes
                         + CustomerRoutes(stores: stores).routes + PreferenceRoutes(stores: stores).routes
@@ -136,7 +136,10 @@ public final class BillportAPI: Sendable {
                 response = apiError.response
             }
         }
-        for (name, value) in Self.publicHeaders { response.headers.add(name, value) }
+        // A route that says how its answer may be cached (the OpenAPI document) keeps its word.
+        for (name, value) in Self.publicHeaders where name != "Cache-Control" || !response.headers.contains(name) {
+            response.headers.add(name, value)
+        }
         if case .publicLink = audience {} else { response.headers.add("X-Request-Id", requestID) }
         if logger.isEnabled(.info) {
             let elapsed = ContinuousClock.now - started

@@ -18,7 +18,7 @@ struct MediaTokens: Sendable {
     static let leeway: Int64 = 5
 
     /// A media token for the portal the Bearer portal token opens; 401 for a bad or revoked one,
-    /// the gate's 503 or 403 for a portal switched off or a token expired.
+    /// the gate's 403 for a portal switched off or a token expired.
     func issue(authorization header: String?) async throws -> String {
         let unauthorized = APIError(status: 401, code: "unauthorized", message: "a valid portal token is required (Authorization: Bearer …)")
         guard let header, header.lowercased().hasPrefix("bearer ") else { throw unauthorized }
@@ -31,7 +31,7 @@ struct MediaTokens: Sendable {
     }
 
     /// The portal a media token still opens; 401 for a missing, invalid or expired token or one
-    /// whose portal token is gone, the gate's 503 or 403 otherwise.
+    /// whose portal token is gone, the gate's 403 otherwise.
     func open(_ jwt: String?) async throws -> PortalSession {
         let unauthorized = APIError(status: 401, code: "unauthorized", message: "a valid media token is required (?t=…)")
         guard let jwt, let claims = try? signer.verify(jwt, now: clock.now(), leeway: Self.leeway), claims.scope == "media",

@@ -14,11 +14,13 @@ struct PortalSession: Sendable {
 
 /// The one check every portal-derived route makes — the portal pages, its invoices and PDFs,
 /// messages, payments, media-token issuance and media-token downloads: unknown or revoked token
-/// → the link 404; portal switched off → 503 whatever the token; expired → 403.
+/// → the link 404; portal switched off → 403 `portal_unavailable` whatever the token (the tenant's
+/// choice, not a fault of the server: no 5xx for proxies to retry or monitors to alert on);
+/// expired → 403 `access_denied`.
 struct PortalGate: Sendable {
     let stores: BillingStores
 
-    static let unavailable = APIError(status: 503, code: "portal_unavailable", message: "Portal not available.")
+    static let unavailable = APIError(status: 403, code: "portal_unavailable", message: "Portal not available.")
 
     /// The portal a raw portal token (from a URL or a Bearer header) opens.
     func open(_ token: String?) async throws -> PortalSession {

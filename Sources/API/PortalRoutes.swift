@@ -88,7 +88,7 @@ struct PortalRoutes {
     }
 
     /// An HTML portal response: the page `render` makes (or a 303 to `redirect`), or the page for
-    /// the refusal the gate threw — 404 for bad links, 403 expired, 503 switched off.
+    /// the refusal the gate threw — 404 for bad links, 403 expired or switched off.
     static func page(_ context: RequestContext, render: () async throws -> String?,
                      redirect: () -> String = { "" }) async throws -> HTTPResponse {
         do {
@@ -101,12 +101,13 @@ struct PortalRoutes {
             let html: String
             switch refusal.status {
             case 400, 404: html = InvoicePage.notFound
+            case 403 where refusal.code == PortalGate.unavailable.code:
+                html = PortalPage.refusal(title: "Portal not available", message: refusal.message)
             case 403: html = PortalPage.refusal(title: "Access denied", message: refusal.message)
             case 422 where refusal.field == "before":
                 html = PortalPage.refusal(title: "Page not available", message: refusal.message)
             case 422 where refusal.code == "amount_overflow":
                 html = PortalPage.refusal(title: "Statement not available", message: refusal.message)
-            case 503: html = PortalPage.refusal(title: "Portal not available", message: refusal.message)
             case 409, 422, 429: html = PortalPage.refusal(title: "Your message was not sent", message: refusal.message)
             default: throw error
             }

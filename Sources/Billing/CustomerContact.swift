@@ -27,7 +27,7 @@ public struct CustomerName: Sendable, Hashable, CustomStringConvertible {
         guard !SingleLineText.hasForbiddenCharacter(trimmed) else {
             throw FieldError(field, "must not contain line breaks or control characters")
         }
-        guard (1...Self.maximumLength).contains(trimmed.count) else { throw FieldError(field, "must be 1 to \(Self.maximumLength) characters") }
+        guard (1...Self.maximumLength).contains(trimmed.limitedLength) else { throw FieldError(field, "must be 1 to \(Self.maximumLength) characters") }
         value = trimmed
     }
 

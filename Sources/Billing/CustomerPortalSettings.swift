@@ -1,3 +1,5 @@
+import BillportCore
+
 /// What the tenant decides about its customer portal.
 public struct CustomerPortalSettings: Sendable, Hashable, Codable {
     /// Master switch: off, every portal link answers "Portal not available".
@@ -27,7 +29,7 @@ public struct CustomerPortalSettings: Sendable, Hashable, Codable {
     /// The first rule the settings break, naming the field.
     public func validate() throws(FieldError) {
         guard (1...365).contains(tokenExpiryDays) else { throw FieldError("tokenExpiryDays", "must be between 1 and 365 (got \(tokenExpiryDays))") }
-        if let welcomeMessage, welcomeMessage.count > 500 {
+        if let welcomeMessage, welcomeMessage.limitedLength > 500 {
             throw FieldError("welcomeMessage", "must be at most 500 characters (got \(welcomeMessage.count))")
         }
     }

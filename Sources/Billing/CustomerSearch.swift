@@ -16,7 +16,7 @@ public struct CustomerSearch: Sendable, Equatable {
     /// `raw` trimmed; 1–100 characters on one line, else a `FieldError` naming `q`.
     public init(_ raw: String) throws(FieldError) {
         let trimmed = raw.trimmingCharacters(in: .whitespaces)
-        guard !SingleLineText.hasForbiddenCharacter(trimmed), (1...Self.maximumLength).contains(trimmed.count) else {
+        guard !SingleLineText.hasForbiddenCharacter(trimmed), (1...Self.maximumLength).contains(trimmed.limitedLength) else {
             throw FieldError("q", "must be 1 to \(Self.maximumLength) characters on one line")
         }
         text = trimmed

@@ -1,3 +1,5 @@
+import BillportCore
+
 /// What a tenant may ask Billport to send: the input rules of the send routes, apart from
 /// storage. Each refusal names the field.
 public enum EmailRequestRule {
@@ -8,10 +10,10 @@ public enum EmailRequestRule {
             throw .invalid(FieldError("category", "must be portal or marketing (invoices and reminders go per invoice)"))
         }
         if category == .marketing {
-            guard let subject, (1...200).contains(subject.count), !subject.contains(where: \.isNewline) else {
+            guard let subject, (1...200).contains(subject.limitedLength), !subject.contains(where: \.isNewline) else {
                 throw .invalid(FieldError("subject", "must be 1 to 200 characters on one line"))
             }
-            guard let message, (1...5000).contains(message.count) else { throw .invalid(FieldError("message", "must be 1 to 5000 characters")) }
+            guard let message, (1...5000).contains(message.limitedLength) else { throw .invalid(FieldError("message", "must be 1 to 5000 characters")) }
         } else {
             try checkNote(message)
         }
@@ -29,6 +31,6 @@ public enum EmailRequestRule {
     }
 
     private static func checkNote(_ message: String?) throws(BillingError) {
-        if let message, message.count > 2000 { throw .invalid(FieldError("message", "must be at most 2000 characters")) }
+        if let message, message.limitedLength > 2000 { throw .invalid(FieldError("message", "must be at most 2000 characters")) }
     }
 }

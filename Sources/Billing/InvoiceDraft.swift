@@ -89,7 +89,7 @@ public struct InvoiceDraft: Sendable {
             throw FieldError("type", "must be AR or AP (got \"\(typeText)\")")
         }
         let number = request.number.trimmingCharacters(in: .whitespaces)
-        guard (1...64).contains(number.count), !number.contains(where: \.isNewline) else {
+        guard (1...64).contains(number.limitedLength), !number.contains(where: \.isNewline) else {
             throw FieldError("number", "must be 1 to 64 characters on one line")
         }
         guard let currency = Currency(code: request.currency) else {
@@ -102,14 +102,14 @@ public struct InvoiceDraft: Sendable {
             throw FieldError("dueDate", "must be a date YYYY-MM-DD (got \"\(request.dueDate)\")")
         }
         guard dueDate >= issueDate else { throw FieldError("dueDate", "must not be before issueDate") }
-        if let notes = request.notes, notes.count > 2000 { throw FieldError("notes", "must be at most 2000 characters") }
+        if let notes = request.notes, notes.limitedLength > 2000 { throw FieldError("notes", "must be at most 2000 characters") }
         guard (1...500).contains(request.lines.count) else { throw FieldError("lines", "must hold 1 to 500 lines") }
 
         var parsed: [(description: String, quantity: Quantity, unitPrice: Int64, taxRate: TaxRate)] = []
         for (index, line) in request.lines.enumerated() {
             let field = "lines[\(index)]"
             let description = line.description.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard (1...1000).contains(description.count) else { throw FieldError("\(field).description", "must be 1 to 1000 characters") }
+            guard (1...1000).contains(description.limitedLength) else { throw FieldError("\(field).description", "must be 1 to 1000 characters") }
             guard let quantity = Quantity(line.quantity), quantity.tenThousandths > 0 else {
                 throw FieldError("\(field).quantity", "must be greater than 0 with at most 4 decimals (got \(line.quantity))")
             }

@@ -69,7 +69,7 @@ public struct SalesOrderDraft: Sendable, Hashable, Decodable, KnownKeys {
     }
 
     public func validate() throws(FieldError) {
-        guard (1...64).contains(number.trimmingCharacters(in: .whitespaces).count) else { throw FieldError("number", "must be 1 to 64 characters") }
+        guard (1...64).contains(number.trimmingCharacters(in: .whitespaces).limitedLength) else { throw FieldError("number", "must be 1 to 64 characters") }
         guard total >= 0 else { throw FieldError("total", "must not be negative (minor units)") }
         guard total <= InvoiceMath.maximumAmount else { throw FieldError("total", "is too large") }
         if let expectedDate, expectedDate < orderDate { throw FieldError("expectedDate", "must not be before orderDate") }
@@ -92,7 +92,7 @@ public struct CustomerMessage: Sendable, Hashable {
     public static func validated(_ text: String) throws(FieldError) -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw FieldError("message", "must not be empty") }
-        guard trimmed.count <= maximumLength else { throw FieldError("message", "must be at most \(maximumLength) characters (got \(trimmed.count))") }
+        guard trimmed.limitedLength <= maximumLength else { throw FieldError("message", "must be at most \(maximumLength) characters (got \(trimmed.limitedLength))") }
         let allowed: Set<Unicode.Scalar> = ["\n", "\r", "\t"]
         guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) else {
             throw FieldError("message", "must not contain control characters")

@@ -1,3 +1,4 @@
+import BillportCore
 import Foundation
 
 /// What a webhook endpoint can be told about: the event types tenants subscribe to, declared once.
@@ -98,7 +99,7 @@ public struct WebhookEndpointFields: Sendable, Equatable {
     /// `WebhookDestinationPolicy`).
     public func validate() throws(FieldError) {
         if let url, url.utf8.count > Self.maxURLLength { throw FieldError("url", "must be at most \(Self.maxURLLength) bytes") }
-        if let description, description.count > Self.maxDescriptionLength {
+        if let description, description.limitedLength > Self.maxDescriptionLength {
             throw FieldError("description", "must be at most \(Self.maxDescriptionLength) characters")
         }
         if case .some(.some(let address)) = alertEmail { _ = try EmailAddress(address, field: "alertEmail") }

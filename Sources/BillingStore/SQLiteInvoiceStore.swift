@@ -110,9 +110,9 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
 
     public func createCreditNote(tenantID: Int64, invoiceID: Int64, number: String, amount: Int64, reason: String?) async throws -> CreditNote {
         let trimmed = number.trimmingCharacters(in: .whitespaces)
-        guard (1...64).contains(trimmed.count) else { throw BillingError.invalid(FieldError("number", "must be 1 to 64 characters")) }
+        guard (1...64).contains(trimmed.limitedLength) else { throw BillingError.invalid(FieldError("number", "must be 1 to 64 characters")) }
         guard amount > 0 else { throw BillingError.invalid(FieldError("amount", "must be at least 1 minor unit")) }
-        if let reason, reason.count > 500 { throw BillingError.invalid(FieldError("reason", "must be at most 500 characters")) }
+        if let reason, reason.limitedLength > 500 { throw BillingError.invalid(FieldError("reason", "must be at most 500 characters")) }
         let now = clock.now()
         return try await database.write { [self] db in
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw BillingError.notFound("invoice") }

@@ -17,7 +17,7 @@ public final class SQLiteTenantStore: TenantStore, SQLiteStore {
             throw BillingError.invalid(FieldError("slug", "must be 2 to 40 characters of a-z, 0-9 and '-', starting with a letter"))
         }
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...200).contains(trimmed.count) else { throw BillingError.invalid(FieldError("name", "must be 1 to 200 characters")) }
+        guard (1...200).contains(trimmed.limitedLength) else { throw BillingError.invalid(FieldError("name", "must be 1 to 200 characters")) }
         let now = clock.now()
         return try await database.write { db in
             guard try db.queryOne("SELECT 1 FROM tenants WHERE slug = ?", slug, map: { _ in true }) == nil else {
@@ -72,7 +72,7 @@ public final class SQLiteTenantStore: TenantStore, SQLiteStore {
         if let brandColor, !Branding.isValidColor(brandColor) {
             throw BillingError.invalid(FieldError("brandColor", "must be a colour like #1F6FEB"))
         }
-        if let paymentInstructions, paymentInstructions.count > 1000 {
+        if let paymentInstructions, paymentInstructions.limitedLength > 1000 {
             throw BillingError.invalid(FieldError("paymentInstructions", "must be at most 1000 characters"))
         }
         return try await database.write { db in

@@ -1,8 +1,9 @@
+import API
 import BillportCore
 import Documents
 import Foundation
 
-/// `sample-pdf`: a sample invoice PDF, to look at as a buyer would.
+/// `sample-pdf`: a sample invoice PDF, to look at as a buyer would; `openapi`: the API described.
 enum DocumentCommands {
     static let all: [Command] = [
         Command(words: ["sample-pdf"], summary: "render a sample invoice PDF (no database needed)",
@@ -22,6 +23,17 @@ enum DocumentCommands {
             let bytes = try context.renderer().render(try SampleInvoice.sheet(lines: lines, logo: logo))
             guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else { throw StartupError("cannot write \(out)") }
             console.out("wrote \(out) (\(bytes.count) bytes)")
+            return 0
+        },
+        Command(words: ["openapi"], summary: "print the OpenAPI 3.1 document of the HTTP API (no database needed)",
+                spec: CommandSpec(command: "billport openapi"), help: """
+            Usage: billport openapi
+
+            Prints the OpenAPI 3.1 document that `GET /api/openapi.json` serves: every route under
+            /api/ and the health checks, their parameters, bodies, answers and errors. The copy in
+            docs/openapi.json is this output; a test fails when they differ.
+            """) { _, _, console in
+            console.out(String(OpenAPIDocument.text.dropLast()))
             return 0
         },
     ]

@@ -93,7 +93,7 @@ import Testing
         #expect(expired.text.contains("<h1>Access denied</h1>"))
         _ = try await h.send("PUT", "/api/settings/portal", token: h.token("acme"), json: ["enabled": false])
         let off = try await h.send("GET", "/portal/\(token)")
-        #expect(off.status == 503)
+        #expect(off.status == 403)
         #expect(off.text.contains("<h1>Portal not available</h1>"))
         await h.stop()
     }

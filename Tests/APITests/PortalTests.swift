@@ -96,9 +96,29 @@ import Testing
         #expect(expired.errorCode == "access_denied")
         #expect(try await h.send("PUT", "/api/settings/portal", token: h.token(acme.slug), json: ["enabled": false]).status == 200)
         let off = try await h.send("GET", "/api/portal/\(token)")
-        #expect(off.status == 503)
+        #expect(off.status == 403)
         #expect(off.errorCode == "portal_unavailable")
         #expect(try await h.send("GET", "/api/portal/\(String(repeating: "z", count: 43))").status == 404)
+        await h.stop()
+    }
+
+    /// A tenant switching its portal off is the tenant's choice, not a fault of the server: a 5xx
+    /// would make proxies retry it elsewhere and monitors page someone (schemathesis found it).
+    @Test func aSwitchedOffPortalIsA403NotAServerErrorOnEveryPortalRoute() async throws {
+        let (h, acme, _, token) = try await fixture()
+        #expect(try await h.send("PATCH", "/api/settings/portal", token: h.token(acme.slug), json: ["enabled": false]).status == 200)
+        let answers = [
+            try await h.send("GET", "/api/portal/\(token)"),
+            try await h.send("POST", "/api/portal/\(token)/messages", json: ["message": "Hello"]),
+            try await h.send("GET", "/api/auth/media/customer", headers: ["Authorization": "Bearer \(token)"]),
+        ]
+        for answer in answers {
+            #expect(answer.status == 403, "\(answer.text)")
+            #expect(answer.errorCode == "portal_unavailable")
+        }
+        let page = try await h.send("GET", "/portal/\(token)")
+        #expect(page.status == 403)
+        #expect(page.text.contains("<h1>Portal not available</h1>"))
         await h.stop()
     }
 

@@ -1,0 +1,109 @@
+import Billing
+
+/// The response bodies several operations share, as the routes and the `…Representation` types
+/// encode them: a field the encoder may leave out is not `required`; one it writes as `null` is nullable.
+enum OpenAPIComponents {
+    typealias S = Schema
+
+    static var schemas: [String: OpenAPIValue] {
+        [
+            "Error": S.object([
+                "error": S.object([
+                    "code": S.string("stable, machine-readable (unauthorized, forbidden, not_found, invalid_field, unknown_field, invalid_status, …); every code with its one status is in docs/ERRORS.md"),
+                    "message": S.string("a sentence for a person"),
+                    "field": S.string("the field, query parameter or path the error is about (lines[0].quantity)"),
+                ], required: ["code", "message"]),
+            ], required: ["error"]),
+            "Customer": S.object([
+                "id": S.id, "name": S.string(), "email": S.string(), "preferences": S.ref("Preferences"), "createdAt": S.timestamp,
+                "erasedAt": S.timestamp,
+            ], required: ["id", "name", "email", "preferences", "createdAt"]),
+            "Preferences": S.object(preferenceFields, required: ["document", "reminder", "marketing"]),
+            "Invoice": invoice,
+            "CreditNote": S.object([
+                "id": S.id, "invoiceId": S.id, "number": S.string(), "amount": S.amount, "currency": S.string(),
+                "reason": S.string(), "createdAt": S.timestamp,
+            ], required: ["id", "invoiceId", "number", "amount", "currency", "createdAt"]),
+            "Payment": S.object([
+                "provider": S.string(), "checkoutSessionId": S.string(), "paymentIntentId": S.string(), "amount": S.amount,
+                "currency": S.string(), "state": S.string(oneOf: ["pending", "succeeded", "failed"]), "refunded": S.amount,
+                "excess": S.amount, "createdAt": S.timestamp, "updatedAt": S.timestamp,
+            ], required: ["provider", "checkoutSessionId", "amount", "currency", "state", "refunded", "excess", "createdAt", "updatedAt"]),
+            "SalesOrder": S.object([
+                "id": S.id, "customerId": S.id, "number": S.string(), "status": S.string(oneOf: salesOrderStatuses), "currency": S.string(),
+                "total": S.amount, "orderDate": S.date, "expectedDate": S.date, "createdAt": S.timestamp,
+            ], required: ["id", "customerId", "number", "status", "currency", "total", "orderDate", "createdAt"]),
+            "EmailLogEntry": S.object([
+                "id": S.id, "invoiceId": S.id, "customerId": S.id, "category": S.string(oneOf: ["document", "reminder", "portal", "marketing"]), "recipient": S.string(),
+                "status": S.string(), "detail": S.string(), "messageId": S.string(), "createdAt": S.timestamp, "updatedAt": S.timestamp,
+            ], required: ["id", "customerId", "category", "recipient", "status", "createdAt", "updatedAt"]),
+            "JobAccepted": S.object(["jobId": S.id], required: ["jobId"]),
+            "Branding": S.object([
+                "brandColor": S.string(pattern: "^#[0-9A-Fa-f]{6}$"), "pageSize": S.string(oneOf: ["A4", "Letter"]),
+                "paymentInstructions": S.string(), "hasLogo": S.boolean,
+            ]),
+            "PortalSettings": S.object(portalSettingFields,
+                                       required: ["enabled", "tokenExpiryDays", "showCreditNotes", "showStatement", "showSalesOrders", "allowMessages"]),
+            "PaymentSettings": S.object([
+                "plan": S.string(oneOf: ["free", "pro"]), "provider": S.string(), "connected": S.boolean, "acceptsOnlinePayments": S.boolean,
+                "secretKey": S.string("masked: sk_live_…1234"), "webhookSecrets": S.array(S.string("masked")), "webhookUrl": S.string(),
+            ], required: ["plan", "provider", "connected", "acceptsOnlinePayments", "webhookSecrets", "webhookUrl"]),
+            "WebhookDelivery": S.object([
+                "id": S.id, "endpointId": S.id, "eventId": S.string("the webhook-id every attempt carried"), "eventType": S.string(),
+                "state": S.string(oneOf: ["pending", "succeeded", "failed"]), "attempts": S.integer(min: 0),
+                "responseStatus": S.integer(), "responseBody": S.string("the first 1 KB of the last answer"), "error": S.string(),
+                "durationMs": S.integer(min: 0), "createdAt": S.timestamp, "lastAttemptAt": S.timestamp, "nextAttemptAt": S.timestamp,
+                "completedAt": S.timestamp,
+            ], required: ["id", "endpointId", "eventId", "eventType", "state", "attempts", "createdAt"]),
+            "NotificationSettings": S.object([
+                "recipients": S.array(S.string()), "events": S.array(S.string()), "windowMinutes": S.integer(min: 1),
+                "available": S.array(S.string(oneOf: TenantNotificationSettings.notifiable.map(\.rawValue))),
+            ], required: ["recipients", "events", "windowMinutes", "available"]),
+            "WebhookEndpoint": S.object([
+                "id": S.id, "url": S.string(format: "uri"), "description": S.string(), "eventTypes": S.array(S.string()),
+                "enabled": S.boolean, "createdAt": S.timestamp, "updatedAt": S.timestamp, "previousSecretExpiresAt": S.timestamp,
+                "alertEmail": S.string(), "disabledReason": S.string(oneOf: ["gone", "failing"], "why Billport disabled it"),
+                "secret": S.string(pattern: "^whsec_", "only in the answers to create and rotate-secret, shown once"),
+            ], required: ["id", "url", "description", "eventTypes", "enabled", "createdAt", "updatedAt"]),
+        ]
+    }
+
+    static let salesOrderStatuses = ["open", "confirmed", "fulfilled", "cancelled"]
+
+    static var preferenceFields: [String: OpenAPIValue] {
+        ["document": S.boolean, "reminder": S.boolean, "marketing": S.boolean]
+    }
+
+    static var portalSettingFields: [String: OpenAPIValue] {
+        ["enabled": S.boolean, "tokenExpiryDays": S.integer(min: 1, max: 365), "showCreditNotes": S.boolean, "showStatement": S.boolean,
+         "showSalesOrders": S.boolean, "allowMessages": S.boolean, "welcomeMessage": S.string(max: 500)]
+    }
+
+    static var invoice: OpenAPIValue {
+        let line = S.object([
+            "description": S.string(), "quantity": S.number(), "unitPrice": S.amount, "taxRate": S.number(), "net": S.integer(),
+        ], required: ["description", "quantity", "unitPrice", "taxRate", "net"])
+        let tax = S.object(["rate": S.number(), "base": S.integer(), "amount": S.integer()], required: ["rate", "base", "amount"])
+        let views = S.object([
+            "count": S.integer(min: 0), "uniqueIPs": S.integer(min: 0), "firstViewedAt": S.timestamp, "lastViewedAt": S.timestamp,
+            "viewedRecently": S.boolean,
+        ], required: ["count", "uniqueIPs", "viewedRecently"])
+        return S.object([
+            "id": S.id, "publicId": S.string(), "customerId": S.id, "type": S.string(oneOf: ["AR", "AP"]),
+            "number": S.string(), "status": S.string(oneOf: ["draft", "issued", "paid", "cancelled"]),
+            "deliveryStatus": S.string(oneOf: ["not_sent", "queued", "sent", "failed"]), "currency": S.string(),
+            "issueDate": S.date, "dueDate": S.date, "notes": S.string(), "allowPartialPayments": S.boolean,
+            "minimumPaymentAmount": S.amount, "lines": S.array(line), "subtotal": S.integer(), "taxes": S.array(tax),
+            "taxTotal": S.integer(), "total": S.integer(), "amountPaid": S.integer(), "amountCredited": S.integer(),
+            "amountDue": S.integer(), "amountOverpaid": S.integer(min: 0), "createdAt": S.timestamp, "issuedAt": S.timestamp,
+            "views": views, "payments": S.array(S.ref("Payment")),
+        ], required: ["id", "publicId", "customerId", "type", "number", "status", "deliveryStatus", "currency", "issueDate", "dueDate",
+                      "allowPartialPayments", "lines", "subtotal", "taxes", "taxTotal", "total", "amountPaid", "amountCredited",
+                      "amountDue", "amountOverpaid", "createdAt"])
+    }
+
+    static var securitySchemes: [String: OpenAPIValue] {
+        ["bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                    "description": "An API token from `billport token --tenant SLUG` (HS256 JWT: tenant, perms, exp, nbf). Any valid token reads; writes need the permission named in x-permission."]]
+    }
+}
