@@ -38,14 +38,23 @@ import Testing
     @Test func workersKilledMidJobLoseNothing() async throws {
         #expect(FileManager.default.isExecutableFile(atPath: billport), "build billport first: swift build")
         let cluster = try Cluster(["BILLPORT_QUEUE_LEASE": "2s", "BILLPORT_WORKER_QUEUES": "default=4"])
-        let jobs = try (0..<1000).map { _ in try NewJob(kind: "diag.sleep", payloadJSON: #"{"ms": 40}"#) }
-        _ = try await cluster.store.enqueue(jobs)
+        func enqueue(_ count: Int) async throws {
+            _ = try await cluster.store.enqueue(try (0..<count).map { _ in try NewJob(kind: "diag.sleep", payloadJSON: #"{"ms": 40}"#) })
+        }
+        var enqueued = 1000
+        try await enqueue(enqueued)
 
         var workers = [try worker(cluster, "w0"), try worker(cluster, "w1")]
         var kills = 0
         var killedWhileRunning = 0
         while kills < 3 {
             let victim = workers[kills % 2]
+            // On a loaded machine the workers may drain the queue before the third kill: keep
+            // work waiting, so that every kill lands mid-job.
+            if try await cluster.count(.ready) < 200 {
+                try await enqueue(500)
+                enqueued += 500
+            }
             try await eventually("worker \(victim.pid) to be mid-job") { try await cluster.runningJobs(of: victim) > 0 }
             killedWhileRunning += try await cluster.runningJobs(of: victim)
             victim.send(SIGKILL)
@@ -53,7 +62,7 @@ import Testing
             workers[kills % 2] = try worker(cluster, "w\(kills + 2)")
             kills += 1
         }
-        try await eventually(timeout: .seconds(120), "every job to be done") { try await cluster.count(.done) == 1000 }
+        try await eventually(timeout: .seconds(120), "every job to be done") { try await cluster.count(.done) == enqueued }
         #expect(killedWhileRunning >= 3)
         #expect(try await cluster.count(.dead) == 0)
         #expect(try await cluster.count(.ready) + cluster.count(.running) + cluster.count(.scheduled) == 0)
