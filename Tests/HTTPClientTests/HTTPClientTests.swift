@@ -2,6 +2,7 @@ import BillportCore
 import Foundation
 import HTTPClient
 import HTTPServer
+import TestSupport
 import Testing
 
 /// Runs `body` against a live `HTTPServer` on an ephemeral port of 127.0.0.1.
@@ -156,9 +157,9 @@ let echo: HTTPHandler = { request in
     }
 
     @Test func nothingListeningIsConnectionRefused() async throws {
-        let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), handler: echo)
-        let port = try server.start()
-        await server.shutdown(gracePeriod: .zero)
+        // Held bound without listening, so no other test's server can take the port meanwhile.
+        let closed = try UnlistenedPort()
+        let port = closed.port
         let error = await #expect(throws: HTTPClientError.self) {
             try await HTTPClient().send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
         }
@@ -166,6 +167,7 @@ let echo: HTTPHandler = { request in
         #expect(error?.isTransient == true)
         #expect(error?.message.contains("Failed to connect to 127.0.0.1 port \(port)") == true,
                 "curl's message is kept: \(String(describing: error))")
+        withExtendedLifetime(closed) {}
     }
 
     @Test func anUnknownHostIsReportedAsSuch() async throws {
