@@ -182,7 +182,7 @@ public struct WebhookDeliverySettings: Sendable, Equatable {
     public var maxPerSecond: Int
 
     public init(policy: WebhookDestinationPolicy = WebhookDestinationPolicy(), connectTimeout: Duration = .seconds(5), timeout: Duration = .seconds(15),
-                rule: WebhookDeliveryRule = WebhookDeliveryRule(), retention: Duration = .seconds(30 * 86_400), maxPerSecond: Int = 2_000) {
+                rule: WebhookDeliveryRule = WebhookDeliveryRule(), retention: Duration = .seconds(30 * 86_400), maxPerSecond: Int = 1_250) {
         self.maxPerSecond = maxPerSecond
         self.policy = policy
         self.connectTimeout = connectTimeout

@@ -17,11 +17,11 @@ struct WebhookOutBench {
     let billport: String
     let directory: String
     var deliveries = 20_000
-    static let wrkArguments = ["-t1", "-c16", "-d3s", "--latency"]
+    static let wrkArguments = ["-t1", "-c16", "-d5s", "--latency"]
 
     func run(_ report: inout BenchReport) async throws {
         let wrk = try HTTPBench.executableInPath("wrk", hint: "install it with `apt-get install -y wrk`")
-        // The defaults (deliveries paced at `webhooks.maxPerSecond`, 2,000/s, an access-log line
+        // The defaults (deliveries paced at `webhooks.maxPerSecond`, 1,250/s, an access-log line
         // per request), then quiet logs, then the pace lifted too, to show what one process can
         // send and what that costs the API.
         for (endpoints, quiet, unpaced) in [(1, false, false), (8, false, false), (8, true, false), (8, true, true)] {
@@ -37,7 +37,7 @@ struct WebhookOutBench {
 
     private func measure(endpoints: Int, quiet: Bool, unpaced: Bool, wrk: String) async throws -> (rate: Double, idle: Double, busy: Double) {
         let data = directory + "/webhooks-out-\(endpoints)" + (quiet ? "-quiet" : "") + (unpaced ? "-unpaced" : "")
-        // Unpaced runs are faster: more deliveries keep them going past wrk's 3 s.
+        // Unpaced runs are faster: more deliveries keep them going past wrk's 5 s.
         let deliveries = unpaced ? 3 * self.deliveries : self.deliveries
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         let path = data + "/billport.sqlite"
@@ -96,7 +96,7 @@ struct WebhookOutBench {
         }
     }
 
-    /// `GET /healthz` requests a second over 16 keep-alive connections for 3 s.
+    /// `GET /healthz` requests a second over 16 keep-alive connections for 5 s.
     static func healthzRate(_ wrk: String, _ url: String, errorFile: String) throws -> Double {
         let run = try HTTPBench.capture(wrk, wrkArguments + [url], environment: nil, errorFile: errorFile)
         guard run.status == 0 else { throw BenchFailure("wrk \(url) exited with \(run.status): \(run.errorText)") }

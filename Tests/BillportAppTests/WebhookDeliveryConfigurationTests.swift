@@ -18,7 +18,7 @@ import Testing
         #expect(settings.rule.retry.base == .seconds(60) && settings.rule.retry.maximum == .seconds(12 * 3600))
         #expect(settings.rule.maxAttempts == 16 && settings.rule.disableAfterFailures == 5)
         #expect(settings.retention == .seconds(30 * 86_400))
-        #expect(settings.maxPerSecond == 2_000)
+        #expect(settings.maxPerSecond == 1_250)
         #expect(defaults.worker.queues["webhooks"] == 8, "serve and worker run the webhooks queue by default")
         #expect(defaults.scheduler.schedules.contains { $0.name == "webhooks.prune" && $0.kind == "webhooks.prune" })
         let shipped = try load(try String(contentsOfFile: "config/billport.json", encoding: .utf8))
