@@ -64,6 +64,9 @@ struct WebhookOutBench {
         let serve = try await HTTPBench.Server.start(billport, ["serve"], environment: environment, port: port, log: data + "/serve.log")
         do {
             let healthz = "http://127.0.0.1:\(port)/healthz"
+            // The first seconds after start are not idle (start-up work, cold caches): a warm-up
+            // run of wrk first, so that the idle figure is the server's steady rate.
+            _ = try Self.healthzRate(wrk, healthz, errorFile: data + "/wrk-warmup.stderr")
             let idle = try Self.healthzRate(wrk, healthz, errorFile: data + "/wrk-idle.stderr")
             // A ping per endpoint wakes its delivery run, which sends the backlog before it.
             for id in ids { _ = try await stores.webhookEndpoints.sendTestEvent(tenantID: tenantID, endpointID: id) }
