@@ -26,15 +26,7 @@ struct AppContext {
     /// Opens the database file, creating the data directory (mode 0700: it will hold secrets) and
     /// tightening the modes of what is already there.
     func openDatabase() throws -> Database {
-        let directory = (configuration.databasePath as NSString).deletingLastPathComponent
-        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                        attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw StartupError("cannot create the data directory \(directory): \(error.localizedDescription)")
-            }
-        }
+        try createDatabaseDirectory()
         tightenFileModes()
         let database: Database
         do {
@@ -49,6 +41,18 @@ struct AppContext {
             throw StartupError("cannot migrate the database \(configuration.databasePath): \(error)")
         }
         return database
+    }
+
+    /// Creates the database's directory (mode 0700: it will hold secrets) when missing.
+    func createDatabaseDirectory() throws {
+        let directory = (configuration.databasePath as NSString).deletingLastPathComponent
+        guard !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw StartupError("cannot create the data directory \(directory): \(error.localizedDescription)")
+        }
     }
 
     /// Narrows files that existed before with wider modes (see `PrivateFiles`); what cannot be

@@ -30,3 +30,35 @@ enum BackupCommands {
         },
     ]
 }
+
+extension BackupCommands {
+    /// `restore PATH`: puts a backup in place of the database when no Billport process runs on it.
+    static let restore = Command(
+        words: ["restore"], summary: "replace the database with a backup (refused while Billport runs on it)",
+        spec: CommandSpec(command: "billport restore", positionals: ["PATH"]), help: """
+            Usage: billport restore PATH [--config PATH]
+
+            Replaces the database with the backup at PATH. Refused while a serve, worker or
+            scheduler process runs on the database (they hold <database>.lock) and when the backup
+            fails PRAGMA integrity_check. The database it replaces is kept beside it as
+            <database>.before-restore-<time> (with its -wal file, if any), so a restore can be
+            undone. The copy is written 0600 and fsynced before it is moved into place.
+            """) { arguments, context, console in
+            let source = arguments.positionals[0]
+            let target = context.configuration.databasePath
+            guard FileManager.default.fileExists(atPath: source) else { throw StartupError("\(source) does not exist") }
+            do {
+                let verdict = try Database.integrityCheck(path: source)
+                guard verdict == ["ok"] else { throw StartupError("\(source) fails its integrity check: \(verdict.prefix(3).joined(separator: "; "))") }
+            } catch let error as SQLiteError {
+                throw StartupError("\(source) is not a readable database: \(error.message)")
+            }
+            try context.createDatabaseDirectory()
+            guard let lock = try DatabaseLock(databasePath: target, .exclusive) else {
+                throw StartupError("a Billport process (serve, worker or scheduler) is running on \(target); stop it first")
+            }
+            let kept = try withExtendedLifetime(lock) { try Database.replace(target, with: source) }
+            console.out("restored \(target) from \(source)" + (kept.map { "; the previous database is kept as \($0)" } ?? ""))
+            return 0
+        }
+}

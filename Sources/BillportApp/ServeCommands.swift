@@ -54,6 +54,10 @@ enum ServeCommands {
     ]
 
     static func runServices(_ context: AppContext, console: Console, http: Bool, worker: Bool, scheduler: Bool) async throws -> Int32 {
+        // Held until this function returns: `billport restore` refuses while it is held.
+        try context.createDatabaseDirectory()
+        let running = try DatabaseLock(databasePath: context.configuration.databasePath, .shared)
+        defer { withExtendedLifetime(running) {} }
         let database = try context.openDatabase()
         let store = context.jobStore(database)
         let renderPool = (http || worker) ? context.renderPool(try context.renderer()) : nil

@@ -3,8 +3,9 @@ import SQLite
 import TestSupport
 import Testing
 
-/// `billport backup PATH` through the real binary, on the database `billport demo` made.
-@Suite struct BackupCommandTests {
+/// `billport backup PATH` and `billport restore PATH` through the real binary, on the database
+/// `billport demo` made.
+@Suite(.serialized) struct BackupCommandTests {
     let billport = ChildProcess.builtProduct("billport")
 
     @Test func backupWritesAVerifiedPrivateCopyWithTheDataAndRefusesToOverwrite() async throws {
@@ -31,5 +32,38 @@ import Testing
         #expect(again.err.contains("exists; a backup never overwrites a file"))
         let missing = try await run(["backup"])
         #expect(missing.status == 64, "usage error without PATH")
+    }
+
+    @Test func restoreIsRefusedWhileServeRunsThenPutsTheBackupBackAndKeepsWhatItReplaced() async throws {
+        let dir = TemporaryDirectory()
+        let environment = ["BILLPORT_DATA_DIRECTORY": dir.file("data"), "BILLPORT_HTTP_PORT": "0", "BILLPORT_SCHEDULER_ENABLED": "false"]
+        func run(_ arguments: [String]) async throws -> (status: Int32?, out: String, err: String) {
+            let process = try ChildProcess(billport, arguments, directory: dir.path, environment: environment)
+            let status = try await process.waitForExit()
+            return (status, process.stdout, process.stderr)
+        }
+        #expect(try await run(["demo"]).status == 0)
+        let backup = dir.file("before.sqlite")
+        #expect(try await run(["backup", backup]).status == 0)
+        #expect(try await run(["tenant", "create", "later", "--name", "Later Ltd"]).status == 0)
+
+        let serve = try ChildProcess(billport, ["serve"], directory: dir.path, environment: environment, name: "serve")
+        _ = try await serve.listeningPort()
+        let refused = try await run(["restore", backup])
+        #expect(refused.status == 1)
+        #expect(refused.err.contains("is running on") && refused.err.contains("stop it first"))
+        serve.send(SIGTERM)
+        #expect(try await serve.waitForExit() == 0)
+
+        let restored = try await run(["restore", backup])
+        #expect(restored.status == 0, "\(restored.err)")
+        #expect(restored.out.contains("the previous database is kept as"))
+        func tenants(_ path: String) async throws -> [String] {
+            try await Database(path: path).read { db in try db.query("SELECT slug FROM tenants ORDER BY slug") { $0.string(0) } }
+        }
+        #expect(try await !tenants(dir.file("data/billport.sqlite")).contains("later"), "the database is the backup again")
+        let kept = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.file("data")).first { $0.contains(".before-restore-") && !$0.hasSuffix("-wal") })
+        #expect(try await tenants(dir.file("data/\(kept)")).contains("later"), "what it replaced is kept")
+        #expect(try await run(["restore", dir.file("missing.sqlite")]).status == 1)
     }
 }
