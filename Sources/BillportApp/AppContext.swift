@@ -76,6 +76,7 @@ struct AppContext {
         let pdfs = InvoicePDFService(store: stores.documents, pool: renderPool)
         var handlers = JobHandlers()
         handlers.registerBuiltins(store: store, configuration: configuration.queue)
+        handlers.registerBackup(database: store.database, settings: configuration.backup)
         handlers.registerDocuments(pdfs: pdfs)
         handlers.registerViewAggregation(views: stores.views, window: configuration.viewDedupeWindow)
         handlers.registerLinkExpiry(links: stores.links)

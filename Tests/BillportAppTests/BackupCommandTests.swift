@@ -66,4 +66,32 @@ import Testing
         #expect(try await tenants(dir.file("data/\(kept)")).contains("later"), "what it replaced is kept")
         #expect(try await run(["restore", dir.file("missing.sqlite")]).status == 1)
     }
+
+    @Test func theBackupJobWritesVerifiedSnapshotsAndKeepsOnlyTheNewest() async throws {
+        let dir = TemporaryDirectory()
+        let environment = ["BILLPORT_DATA_DIRECTORY": dir.file("data"), "BILLPORT_BACKUP_KEEP": "2", "BILLPORT_SCHEDULER_ENABLED": "false"]
+        func run(_ arguments: [String]) async throws -> Int32? {
+            let process = try ChildProcess(billport, arguments, directory: dir.path, environment: environment)
+            return try await process.waitForExit()
+        }
+        #expect(try await run(["demo"]) == 0)
+        let database = try Database(path: dir.file("data/billport.sqlite"))
+        func done() async throws -> Int {
+            try await database.read { db in try db.queryOne("SELECT count(*) FROM jobs WHERE kind = 'backup.snapshot' AND state = 'done'") { $0.int(0) } ?? 0 }
+        }
+        let worker = try ChildProcess(billport, ["worker"], directory: dir.path, environment: environment, name: "worker")
+        for round in 1...3 {
+            #expect(try await run(["jobs", "enqueue", "backup.snapshot"]) == 0)
+            try await eventually(timeout: .seconds(30), "backup \(round) to be done") { try await done() == round }
+        }
+        worker.send(SIGTERM)
+        #expect(try await worker.waitForExit() == 0)
+        let backups = try FileManager.default.contentsOfDirectory(atPath: dir.file("data/backups")).sorted()
+        #expect(backups.count == 2, "backup.keep = 2: \(backups)")
+        for name in backups {
+            #expect(name.hasPrefix("billport-") && name.hasSuffix(".sqlite"))
+            #expect(try Database.integrityCheck(path: dir.file("data/backups/\(name)")) == ["ok"])
+        }
+    }
 }
+
