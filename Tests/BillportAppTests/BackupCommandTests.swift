@@ -8,13 +8,19 @@ import Testing
 @Suite(.serialized) struct BackupCommandTests {
     let billport = ChildProcess.builtProduct("billport")
 
+    /// Runs `billport arguments` to its end in `dir`; its exit status, stdout and stderr.
+    func run(_ arguments: [String], in dir: TemporaryDirectory, _ environment: [String: String]) async throws
+        -> (status: Int32?, out: String, err: String) {
+        let process = try ChildProcess(billport, arguments, directory: dir.path, environment: environment)
+        let status = try await process.waitForExit()
+        return (status, process.stdout, process.stderr)
+    }
+
     @Test func backupWritesAVerifiedPrivateCopyWithTheDataAndRefusesToOverwrite() async throws {
         let dir = TemporaryDirectory()
         let environment = ["BILLPORT_DATA_DIRECTORY": dir.file("data"), "BILLPORT_HTTP_PORT": "18999"]
         func run(_ arguments: [String]) async throws -> (status: Int32?, out: String, err: String) {
-            let process = try ChildProcess(billport, arguments, directory: dir.path, environment: environment)
-            let status = try await process.waitForExit()
-            return (status, process.stdout, process.stderr)
+            try await self.run(arguments, in: dir, environment)
         }
         #expect(try await run(["demo"]).status == 0)
         let path = dir.file("billport-backup.sqlite")
@@ -38,9 +44,7 @@ import Testing
         let dir = TemporaryDirectory()
         let environment = ["BILLPORT_DATA_DIRECTORY": dir.file("data"), "BILLPORT_HTTP_PORT": "0", "BILLPORT_SCHEDULER_ENABLED": "false"]
         func run(_ arguments: [String]) async throws -> (status: Int32?, out: String, err: String) {
-            let process = try ChildProcess(billport, arguments, directory: dir.path, environment: environment)
-            let status = try await process.waitForExit()
-            return (status, process.stdout, process.stderr)
+            try await self.run(arguments, in: dir, environment)
         }
         #expect(try await run(["demo"]).status == 0)
         let backup = dir.file("before.sqlite")
@@ -70,10 +74,7 @@ import Testing
     @Test func theBackupJobWritesVerifiedSnapshotsAndKeepsOnlyTheNewest() async throws {
         let dir = TemporaryDirectory()
         let environment = ["BILLPORT_DATA_DIRECTORY": dir.file("data"), "BILLPORT_BACKUP_KEEP": "2", "BILLPORT_SCHEDULER_ENABLED": "false"]
-        func run(_ arguments: [String]) async throws -> Int32? {
-            let process = try ChildProcess(billport, arguments, directory: dir.path, environment: environment)
-            return try await process.waitForExit()
-        }
+        func run(_ arguments: [String]) async throws -> Int32? { try await self.run(arguments, in: dir, environment).status }
         #expect(try await run(["demo"]) == 0)
         let database = try Database(path: dir.file("data/billport.sqlite"))
         func done() async throws -> Int {
