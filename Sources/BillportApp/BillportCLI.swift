@@ -22,7 +22,9 @@ public enum BillportCLI {
             let configuration = try loadConfiguration(parsed.option("config"), environment: environment)
             let logger = Logger(label: "billport", level: configuration.logLevel, handler: StandardErrorLogHandler())
             let context = AppContext(configuration: configuration, logger: logger)
-            return try await command.run(parsed, context: context, console: console)
+            let status = try await command.run(parsed, context: context, console: console)
+            LogWriter.standardError.flush()
+            return status
         } catch let error as UsageError {
             console.err("\(error)")
             return 64
@@ -30,6 +32,8 @@ public enum BillportCLI {
             console.err("billport: \(error)")
             return 78
         } catch {
+            // The log lines the command wrote come before the line that says why it failed.
+            LogWriter.standardError.flush()
             console.err("billport: \(error)")
             return 1
         }

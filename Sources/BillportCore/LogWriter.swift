@@ -1,0 +1,102 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes log lines to a file descriptor without making the caller wait for the disk or the
+/// terminal: lines go into a bounded in-memory buffer that one background thread drains with one
+/// `write(2)` per batch.
+///
+/// When the buffer is full (the reader of stderr stalls, or the disk does), a caller waits up to
+/// `maxWait` for room, then drops its line and counts it; the count is written as a line of its
+/// own (`log writer dropped N lines`) as soon as there is room again, so loss is never silent.
+public final class LogWriter: @unchecked Sendable {
+    // Safety: every mutable field is touched only while `condition` is locked.
+    private let condition = NSCondition()
+    private var buffer: [UInt8] = []
+    private var dropped = 0
+    private var writing = false
+    private var droppedTotal = 0
+    private let capacity: Int
+    private let maxWait: TimeInterval
+    private let fd: Int32
+
+    /// A writer to `fd` holding at most `capacity` bytes waiting.
+    public init(fd: Int32, capacity: Int = 1 << 20, maxWait: Duration = .milliseconds(10)) {
+        self.fd = fd
+        self.capacity = max(4096, capacity)
+        self.maxWait = maxWait.timeInterval
+        let thread = Thread { [unowned self] in self.drain() }
+        thread.name = "billport.log-writer"
+        thread.start()
+    }
+
+    /// The writer every process logs to standard error through.
+    public static let standardError = LogWriter(fd: STDERR_FILENO)
+
+    /// Lines dropped so far because the buffer stayed full.
+    public var droppedLines: Int { condition.withLock { droppedTotal } }
+
+    /// Queues `line` (a newline is added).
+    public func write(_ line: String) {
+        var bytes = Array(line.utf8)
+        bytes.append(0x0A)
+        condition.lock()
+        defer { condition.unlock() }
+        if buffer.count + bytes.count > capacity {
+            let deadline = Date(timeIntervalSinceNow: maxWait)
+            while buffer.count + bytes.count > capacity, condition.wait(until: deadline) {}
+            guard buffer.count + bytes.count <= capacity else {
+                dropped += 1
+                droppedTotal += 1
+                return
+            }
+        }
+        buffer += bytes
+        condition.broadcast()
+    }
+
+    /// Waits until every line queued so far is written (before the process exits).
+    public func flush() {
+        condition.lock()
+        defer { condition.unlock() }
+        while !buffer.isEmpty || writing || dropped > 0 { condition.wait() }
+    }
+
+    private func drain() {
+        while true {
+            condition.lock()
+            while buffer.isEmpty && dropped == 0 { condition.wait() }
+            var batch: [UInt8] = []
+            swap(&batch, &buffer)
+            if dropped > 0 {
+                batch += Array("log writer dropped \(dropped) lines: the buffer stayed full\n".utf8)
+                dropped = 0
+            }
+            writing = true
+            condition.broadcast()
+            condition.unlock()
+            Self.writeAll(batch, to: fd)
+            condition.lock()
+            writing = false
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return  // the descriptor is gone: nothing more can be told
+                }
+            }
+        }
+    }
+}
