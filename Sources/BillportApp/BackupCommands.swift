@@ -2,10 +2,11 @@ import BillportCore
 import Foundation
 import SQLite
 
-/// `backup`: a consistent, verified copy of the live database.
+/// `backup` and `restore`: a consistent, verified copy of the live database, and putting one back.
 enum BackupCommands {
-    static let all: [Command] = [
-        Command(words: ["backup"], summary: "write a verified snapshot of the live database to a file",
+    static var all: [Command] { [backup, restore] }
+
+    static let backup = Command(words: ["backup"], summary: "write a verified snapshot of the live database to a file",
                 spec: CommandSpec(command: "billport backup", positionals: ["PATH"]), help: """
             Usage: billport backup PATH [--config PATH]
 
@@ -27,8 +28,7 @@ enum BackupCommands {
             let elapsed = ContinuousClock.now - started
             console.out("backup \(result.path): \(result.bytes) bytes in \(elapsed.milliseconds) ms, integrity ok")
             return 0
-        },
-    ]
+        }
 }
 
 extension BackupCommands {

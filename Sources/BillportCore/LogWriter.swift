@@ -21,12 +21,13 @@ public final class LogWriter: @unchecked Sendable {
     private let maxWait: TimeInterval
     private let fd: Int32
 
-    /// A writer to `fd` holding at most `capacity` bytes waiting.
+    /// A writer to `fd` holding at most `capacity` bytes waiting. Its thread keeps it alive for
+    /// the life of the process (a writer is made once per process; `fd` must stay open).
     public init(fd: Int32, capacity: Int = 1 << 20, maxWait: Duration = .milliseconds(10)) {
         self.fd = fd
         self.capacity = max(4096, capacity)
         self.maxWait = maxWait.timeInterval
-        let thread = Thread { [unowned self] in self.drain() }
+        let thread = Thread { [self] in self.drain() }
         thread.name = "billport.log-writer"
         thread.start()
     }

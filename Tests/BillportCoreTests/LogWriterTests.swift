@@ -65,6 +65,15 @@ import Glibc
         let reported = text.split(separator: "\n").filter { $0.hasPrefix("log writer dropped") }
             .compactMap { Int($0.split(separator: " ")[3]) }.reduce(0, +)
         #expect(reported <= dropped && reported > 0)
+        // Drain what is still queued before the pipe closes, so the writer never writes to a closed pipe.
+        let flushed = DispatchSemaphore(value: 0)
+        Thread { writer.flush(); flushed.signal() }.start()
+        var drained = false
+        _ = pipe.read { _ in
+            drained = flushed.wait(timeout: .now()) == .success
+            return drained
+        }
+        #expect(drained)
     }
 
     @Test func formattingEscapesWhatCouldForgeALineAndQuotesOnlyWhatNeedsIt() {
