@@ -139,6 +139,8 @@ final class NotificationRig: Sendable {
                                  json: ["recipients": ["owner@acme.example"], "events": ["invoice.viewed"], "windowMinutes": 10]).status == 200)
         let id = try await h.invoice(rig.acme, number: "INV-42")
         try await rig.views(id, ips: ["203.0.113.1"])
+        // Sent before the clock jumps: a jump past a running job's lease would have it run twice.
+        #expect(try await rig.notificationsDone() == 1)
         clock.advance(by: .seconds(9 * 60))
         try await rig.views(id, ips: ["203.0.113.2"])
         #expect(try await rig.notificationsDone() == 1)
