@@ -97,21 +97,32 @@ struct WebhookDeliveryRun {
                                                     durationMilliseconds: 0) }
         }
         let pin = HTTPClientRequest.PinnedAddresses(host: destination.host, port: destination.port, addresses: destination.addresses)
-        let batchStart = ContinuousClock.now
-        var attempts: [WebhookAttempt] = []
-        for item in batch.items {
-            if !attempts.isEmpty, ContinuousClock.now - batchStart > .seconds(1) { break }
-            await pace.next()
-            let attempt = await send(item, url: batch.url, pin: pin, secrets: secrets)
-            attempts.append(attempt)
-            if attempt.result == .gone { break }
+        // The whole batch runs on the client's own queue, paced by sleeping that thread: per
+        // 10 ms of slots one wake-up for the pace, per delivery one for the answer, and no hops
+        // between threads: each wake-up is a context switch the API's event loop pays for.
+        let (items, url, clock, pace) = (batch.items, batch.url, context.clock, self.pace)
+        return await client.withSession { session in
+            let batchStart = ContinuousClock.now
+            var attempts: [WebhookAttempt] = []
+            var slots = 0
+            for item in items {
+                if !attempts.isEmpty, ContinuousClock.now - batchStart > .seconds(1) { break }
+                if slots == 0 {
+                    slots = min(pace.slotsPerWait, items.count - attempts.count)
+                    pace.waitBlocking(count: slots)
+                }
+                slots -= 1
+                let attempt = Self.send(item, url: url, pin: pin, secrets: secrets, now: clock.now(), session: session)
+                attempts.append(attempt)
+                if attempt.result == .gone { break }
+            }
+            return attempts
         }
-        return attempts
     }
 
-    private func send(_ item: WebhookDeliveryBatch.Item, url: String, pin: HTTPClientRequest.PinnedAddresses,
-                      secrets: [WebhookSecret]) async -> WebhookAttempt {
-        let timestamp = Int64(context.clock.now().timeIntervalSince1970)
+    private static func send(_ item: WebhookDeliveryBatch.Item, url: String, pin: HTTPClientRequest.PinnedAddresses,
+                             secrets: [WebhookSecret], now: Date, session: HTTPClientSession) -> WebhookAttempt {
+        let timestamp = Int64(now.timeIntervalSince1970)
         var headers: HTTPHeaders = ["Content-Type": "application/json"]
         for (name, value) in StandardWebhookSignature.headers(id: item.messageID, timestamp: timestamp, body: item.body, secrets: secrets) {
             headers.add(name, value)
@@ -120,7 +131,7 @@ struct WebhookDeliveryRun {
         let sent = ContinuousClock.now
         func elapsed() -> Int { Int((ContinuousClock.now - sent).milliseconds) }
         do {
-            let response = try await client.send(request)
+            let response = try session.send(request)
             return WebhookAttempt(deliveryID: item.deliveryID, result: WebhookDeliveryRule.result(status: response.status), status: response.status,
                                   response: String(decoding: response.body, as: UTF8.self), error: nil, durationMilliseconds: elapsed())
         } catch {

@@ -5,7 +5,9 @@ import Glibc
 
 /// Writes log lines to a file descriptor without making the caller wait for the disk or the
 /// terminal: lines go into a bounded in-memory buffer that one background thread drains with one
-/// `write(2)` per batch.
+/// `write(2)` per batch. A caller wakes the thread only when it is idle, and the thread then
+/// lets lines gather for `batchDelay` before writing: at thousands of requests a second that is
+/// one wake-up and one `write(2)` per few dozen lines instead of one per line.
 ///
 /// When the buffer is full (the reader of stderr stalls, or the disk does), a caller waits up to
 /// `maxWait` for room, then drops its line and counts it; the count is written as a line of its
@@ -16,15 +18,18 @@ public final class LogWriter: @unchecked Sendable {
     private var buffer: [UInt8] = []
     private var dropped = 0
     private var writing = false
+    private var drainerIdle = false
     private var droppedTotal = 0
     private let capacity: Int
     private let maxWait: TimeInterval
+    private let batchDelay: Duration
     private let fd: Int32
 
     /// A writer to `fd` holding at most `capacity` bytes waiting. Its thread keeps it alive for
     /// the life of the process (a writer is made once per process; `fd` must stay open).
-    public init(fd: Int32, capacity: Int = 1 << 20, maxWait: Duration = .milliseconds(10)) {
+    public init(fd: Int32, capacity: Int = 1 << 20, maxWait: Duration = .milliseconds(10), batchDelay: Duration = .milliseconds(2)) {
         self.fd = fd
+        self.batchDelay = batchDelay
         self.capacity = max(4096, capacity)
         self.maxWait = maxWait.timeInterval
         let thread = Thread { [self] in self.drain() }
@@ -54,7 +59,10 @@ public final class LogWriter: @unchecked Sendable {
             }
         }
         buffer += bytes
-        condition.broadcast()
+        if drainerIdle {
+            drainerIdle = false
+            condition.broadcast()
+        }
     }
 
     /// Waits until every line queued so far is written (before the process exits).
@@ -67,7 +75,15 @@ public final class LogWriter: @unchecked Sendable {
     private func drain() {
         while true {
             condition.lock()
-            while buffer.isEmpty && dropped == 0 { condition.wait() }
+            while buffer.isEmpty && dropped == 0 {
+                drainerIdle = true
+                condition.wait()
+            }
+            drainerIdle = false
+            condition.unlock()
+            // Lines keep arriving meanwhile without waking anybody.
+            ThreadSleep.sleep(for: batchDelay)
+            condition.lock()
             var batch: [UInt8] = []
             swap(&batch, &buffer)
             if dropped > 0 {

@@ -38,7 +38,7 @@ struct WebhookOutBench {
     private func measure(endpoints: Int, quiet: Bool, unpaced: Bool, wrk: String) async throws -> (rate: Double, idle: Double, busy: Double) {
         let data = directory + "/webhooks-out-\(endpoints)" + (quiet ? "-quiet" : "") + (unpaced ? "-unpaced" : "")
         // Unpaced runs are faster: more deliveries keep them going past wrk's 5 s.
-        let deliveries = unpaced ? 3 * self.deliveries : self.deliveries
+        let deliveries = unpaced ? 6 * self.deliveries : self.deliveries
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         let path = data + "/billport.sqlite"
         let secrets = (0..<endpoints).map { _ in WebhookSecret.generate() }

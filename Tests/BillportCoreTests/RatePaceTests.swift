@@ -38,3 +38,18 @@ import Testing
         #expect(pace.reserve(now: start) == .zero && pace.reserve(now: start) == .seconds(1))
     }
 }
+
+extension RatePaceTests {
+    @Test func takingSeveralSlotsMakesTheNextCallerWaitForAllOfThem() {
+        var pace = RatePace(perSecond: 100, burst: 1)
+        #expect(pace.reserve(now: start, count: 5) == .zero)
+        #expect(pace.reserve(now: start, count: 1) == .milliseconds(50))
+        #expect(pace.reserve(now: start, count: 0) == .milliseconds(60))
+    }
+
+    @Test func aSharedPaceTakesTenMillisecondsOfSlotsPerWait() {
+        #expect(SharedRatePace(perSecond: 1_250, burst: 64).slotsPerWait == 12)
+        #expect(SharedRatePace(perSecond: 50, burst: 64).slotsPerWait == 1)
+        #expect(SharedRatePace(perSecond: 0, burst: 64).slotsPerWait == Int.max)
+    }
+}
