@@ -21,6 +21,7 @@ public final class BillportAPI: Sendable {
     let perToken: RateLimiter
     private let trustedProxies: Set<String>
     private let idempotency: IdempotencyLayer
+    private let metrics: RequestMetrics
 
     /// Every public page and response carries these.
     static let publicHeaders: [(String, String)] = [
@@ -94,6 +95,7 @@ public final class BillportAPI: Sendable {
                                                 secretOverlap: configuration.webhookSecretOverlap, resolver: hostResolver, clock: clock).routes
                         + WebhookDeliveryRoutes(stores: stores).routes
                         + (documents?.routes ?? []))
+        metrics = RequestMetrics(routes: router.routes)
     }
 
     /// Every route the API serves, for tests that check rules over all of them.
@@ -147,6 +149,7 @@ public final class BillportAPI: Sendable {
                                     "ms": String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000),
                                     "id": requestID])
         }
+        metrics.record(request.method, route: logPath, status: response.status, elapsed: ContinuousClock.now - started)
         return response
     }
 

@@ -48,7 +48,9 @@ public final class ViewRecorder: Service, Sendable {
             if state.journal < 0 { state.journal = open(journalPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600) }
             if state.journal >= 0 { _ = line.withUnsafeBytes { write(state.journal, $0.baseAddress, $0.count) } }
             state.pending.append(view)
+            BillportMetrics.viewJournalPending.set(Double(state.pending.count))
         }
+        BillportMetrics.viewsRecorded.increment()
     }
 
     public func run(until shutdown: ShutdownSignal) async throws {
@@ -68,7 +70,10 @@ public final class ViewRecorder: Service, Sendable {
             if state.journal >= 0 { close(state.journal) }
             state.journal = -1
             let moved = rename(journalPath, rotated) == 0
-            defer { state.pending = [] }
+            defer {
+                state.pending = []
+                BillportMetrics.viewJournalPending.set(0)
+            }
             return (state.pending, moved ? rotated : nil)
         }
         guard !batch.isEmpty else { return }

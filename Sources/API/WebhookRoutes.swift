@@ -20,7 +20,14 @@ struct WebhookRoutes {
     }
 
     var routes: [Route] {
-        [Route(.post, "/webhooks/stripe/{tenant}", .operations) { context in try await receive(context) }]
+        [Route(.post, "/webhooks/stripe/{tenant}", .operations) { context in
+            do {
+                return try await receive(context)
+            } catch {
+                BillportMetrics.providerEvents.labels("refused").increment()
+                throw error
+            }
+        }]
     }
 
     private func receive(_ context: RequestContext) async throws -> HTTPResponse {
@@ -43,6 +50,7 @@ struct WebhookRoutes {
             throw APIError(status: 400, code: "invalid_event", message: "the body is not a provider event (id and type are required)")
         }
         let stored = try await stores.payments.receiveProviderEvent(tenantID: tenantID, eventID: envelope.id, type: envelope.type, payload: body)
+        BillportMetrics.providerEvents.labels(stored ? "accepted" : "duplicate").increment()
         return stored ? Self.received : Self.duplicate
     }
 

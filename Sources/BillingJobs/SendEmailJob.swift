@@ -56,18 +56,21 @@ struct EmailJob {
             guard entry.status == .sending else { continue } // an earlier attempt finished this one
             if let suppression {
                 try await stores.emails.finishEmail(id: entry.id, status: .suppressed, detail: suppression, messageID: nil)
+                BillportMetrics.emails.labels("suppressed").increment()
                 continue
             }
             do {
                 let message = try await compose(payload, sheet: sheet, customer: customer, recipient: recipient, logID: entry.id)
                 let receipt = try await sender.send(message)
                 try await stores.emails.finishEmail(id: entry.id, status: .sent, detail: receipt.logDetail, messageID: receipt.messageID)
+                BillportMetrics.emails.labels("sent").increment()
                 if let path = receipt.path { context.logger.debug("email written to the outbox", ["path": path]) }
             } catch let error as MailError where error.isTransient && context.job.attempt < context.job.maxAttempts {
                 // Stays `sending`; the next attempt tries again.
                 retry = error
             } catch let error as MailError {
                 try await stores.emails.finishEmail(id: entry.id, status: .failed, detail: error.logDetail, messageID: nil)
+                BillportMetrics.emails.labels("failed").increment()
                 context.logger.warning("email failed", ["error": error.description])
             }
         }

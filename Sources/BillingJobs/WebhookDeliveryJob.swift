@@ -73,6 +73,7 @@ struct WebhookDeliveryRun {
                 throw JobError.snooze(.milliseconds(max(100, Int64(until.timeIntervalSince(context.clock.now()) * 1000) + 100)))
             }
             let attempts = await send(batch)
+            for attempt in attempts { BillportMetrics.webhookDeliveries.labels("\(attempt.result)").increment() }
             let handOff = ContinuousClock.now - started > settings.runBudget || Task.isCancelled
             guard try await store.finishDeliveryBatch(tenantID: payload.tenantId, endpointID: payload.endpointId, owner: owner, attempts: attempts,
                                                       rule: settings.rule, leaseUntil: leaseEnd(), handOff: handOff) else { return }

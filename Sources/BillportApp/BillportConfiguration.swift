@@ -45,6 +45,8 @@ public struct BillportConfiguration: Sendable {
     public var webhookDelivery = WebhookDeliverySettings()
     /// Where `backup.snapshot` writes and how many it keeps (`backup.*`).
     public var backup = BackupSettings(directory: "data/backups")
+    /// Where `/metrics` listens; off by default (`metrics.*`).
+    public var metrics = MetricsSettings()
 
     /// The defaults, used where neither the file nor the environment says otherwise.
     public static let defaultSchedules = #"{"jobs.prune": {"every": "1h", "kind": "jobs.prune"}, "views.aggregate": {"every": "1m", "kind": "views.aggregate"}, "links.expire": {"every": "15m", "kind": "links.expire"}, "views.prune": {"every": "1h", "kind": "views.prune"}, "webhooks.prune": {"every": "1h", "kind": "webhooks.prune"}, "reminders.overdue": {"cron": "0 8 * * *", "kind": "reminders.overdue"}}"#
@@ -138,6 +140,7 @@ public struct BillportConfiguration: Sendable {
         let (webhookDestinations, webhookSecretOverlap) = try Self.webhooks(&reader)
         let webhookDelivery = try Self.webhookDelivery(&reader, policy: webhookDestinations)
         let backup = try Self.backup(&reader, dataDirectory: dataDirectory)
+        let metrics = try Self.metrics(&reader, fileName: fileName)
         try reader.checkNoUnknownKeys()
         if worker.maxPollInterval < worker.pollInterval {
             throw ConfigError(key: "worker.maxPollInterval", message: "must not be shorter than worker.pollInterval", source: "in \(fileName)")
@@ -162,6 +165,7 @@ public struct BillportConfiguration: Sendable {
         configuration.api.webhookSecretOverlap = webhookSecretOverlap
         configuration.webhookDelivery = webhookDelivery
         configuration.backup = backup
+        configuration.metrics = metrics
         return configuration
     }
 

@@ -72,6 +72,8 @@ enum ServeCommands {
         // HTTP server last (it stops first: no new requests, and the views recorded while it
         // drains still get the recorder's last flush).
         var services: [any Service] = []
+        // First started, last stopped: a scrape still answers while the others drain.
+        if let metrics = context.metricsListener(store: store) { services.append(metrics) }
         if worker, let renderPool { services.append(try context.workerPool(store: store, renderPool: renderPool)) }
         if scheduler { services.append(context.scheduler(store: store)) }
         services += front

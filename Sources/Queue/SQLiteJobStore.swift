@@ -123,6 +123,7 @@ public final class SQLiteJobStore: JobStore {
                 lease_owner = NULL, lease_expires_at = NULL
             WHERE id IN (SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < ?1 LIMIT 1000)
             """, now, maxLeaseLosses)
+        if db.changes > 0 { BillportMetrics.leaseRescues.increment(by: UInt64(db.changes)) }
     }
 
     // MARK: Acknowledge

@@ -51,6 +51,7 @@ public final class SchedulerService: Service {
         repeat {
             do {
                 let tick = try await tick()
+                SchedulerMetrics.record(tick, now: clock.now())
                 if tick.isLeader != leading {
                     leading = tick.isLeader
                     logger.notice(leading ? "leading: this process fires schedules" : "no longer leading")
@@ -65,6 +66,7 @@ public final class SchedulerService: Service {
         if leading {
             try? await store.resign(holder: configuration.holder)
         }
+        BillportMetrics.schedulerLeader.set(0)
         logger.info("scheduler stopped")
     }
 }

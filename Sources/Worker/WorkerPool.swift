@@ -16,6 +16,7 @@ public final class WorkerPool: Service {
     private let retryPolicy: RetryPolicy
     private let clock: any WallClock
     private let logger: Logger
+    private let metrics: JobRunMetrics
 
     /// A pool running `handlers` on jobs from `store`.
     public init(store: any JobStore, handlers: JobHandlers, configuration: WorkerConfiguration = .init(),
@@ -26,6 +27,7 @@ public final class WorkerPool: Service {
         self.retryPolicy = retryPolicy
         self.clock = clock
         self.logger = logger.labelled("worker").with("worker", configuration.workerID)
+        metrics = JobRunMetrics(knownKinds: Set(handlers.kinds))
     }
 
     public func run(until shutdown: ShutdownSignal) async throws {
@@ -116,6 +118,7 @@ public final class WorkerPool: Service {
         inFlight.add(job)
         let timeout = handlers.timeout(for: job.kind) ?? configuration.jobTimeout
         let retryPolicy = handlers.retryPolicy(for: job.kind) ?? self.retryPolicy
+        let started = ContinuousClock.now
         let task = Task {
             let timer = Task {
                 try await Task.sleep(for: timeout)
@@ -124,6 +127,7 @@ public final class WorkerPool: Service {
                     now: self.clock.now(), unit: Double.random(in: 0...1))
                 if inFlight.interrupt(job.lease, outcome) {
                     self.log(job, outcome)
+                    self.metrics.record(kind: job.kind, outcome: outcome, elapsed: ContinuousClock.now - started)
                     bell.ring()
                 }
             }
@@ -131,6 +135,7 @@ public final class WorkerPool: Service {
             timer.cancel()
             if inFlight.finish(job.lease, outcome) {
                 self.log(job, outcome)
+                self.metrics.record(kind: job.kind, outcome: outcome, elapsed: ContinuousClock.now - started)
                 bell.ring()
             }
         }
