@@ -3,8 +3,9 @@ import SQLite
 
 /// The queue gauges a scrape reads: per queue, how many jobs are ready, scheduled, running and
 /// dead, and how long the oldest ready one has waited. One read transaction, one indexed query
-/// per queue and state (each reads only that state's partial index), for the queue names the
-/// caller knows; a queue nobody configured is never a label.
+/// per queue and state, each reading only that state's part of an index (pending work, and
+/// dead jobs kept for `queue.keepDead`), never the history of done jobs; only the queue names
+/// the caller knows, so a queue nobody configured is never a label.
 extension SQLiteJobStore {
     /// The states a scrape counts; done and cancelled jobs are history, counted by the runs.
     public static let gaugedStates: [JobState] = [.ready, .scheduled, .running, .dead]
@@ -14,7 +15,7 @@ extension SQLiteJobStore {
         "SELECT count(*), min(run_at) FROM jobs WHERE state = 'ready' AND queue = ?",
         "SELECT count(*) FROM jobs WHERE state = 'scheduled' AND queue = ?",
         "SELECT count(*) FROM jobs WHERE state = 'running' AND queue = ?",
-        "SELECT count(*) FROM jobs WHERE state = 'dead' AND queue = ?",
+        "SELECT count(*) FROM jobs WHERE state IN ('done', 'dead', 'cancelled') AND state = 'dead' AND queue = ?",
     ]
 
     /// Sets `billport_queue_jobs` and `billport_queue_oldest_ready_age_seconds` for `queues`.
