@@ -38,10 +38,12 @@ test: deps test-venv
 	$(SWIFT) test --skip-build
 
 # PyPI tools the tests check Billport against, in .build/test-venv: `standardwebhooks` verifies
-# the outgoing webhook signatures; `schemathesis` tests a live server against docs/openapi.json
-# (OpenAPIConformanceTests). A test whose tool could not be installed is skipped, saying so.
+# the outgoing webhook signatures; `prometheus_client` parses /metrics scrapes (MetricsProcessTests);
+# `schemathesis` tests a live server against docs/openapi.json (OpenAPIConformanceTests). A test
+# whose tool could not be installed is skipped, saying so.
 test-venv:
 	@[ -x .build/test-venv/bin/python ] && .build/test-venv/bin/python -c "import standardwebhooks" 2>/dev/null || { echo "Installing standardwebhooks (PyPI) into .build/test-venv"; python3 -m venv .build/test-venv && .build/test-venv/bin/pip install -q standardwebhooks || echo "standardwebhooks unavailable; its signature check is skipped"; }
+	@[ -x .build/test-venv/bin/python ] && .build/test-venv/bin/python -c "import prometheus_client" 2>/dev/null || { echo "Installing prometheus_client (PyPI) into .build/test-venv"; { [ -x .build/test-venv/bin/python ] || python3 -m venv .build/test-venv; } && .build/test-venv/bin/pip install -q prometheus_client || echo "prometheus_client unavailable; the metrics scrape tests are skipped"; }
 	@[ -x .build/test-venv/bin/schemathesis ] || { echo "Installing schemathesis (PyPI) into .build/test-venv"; { [ -x .build/test-venv/bin/python ] || python3 -m venv .build/test-venv; } && .build/test-venv/bin/pip install -q "schemathesis>=4,<5" || echo "schemathesis unavailable; the OpenAPI conformance run is skipped"; }
 
 # Release build; prints a table and `BENCH <metric> <value> <unit>` lines. `make bench ONLY=queue`
