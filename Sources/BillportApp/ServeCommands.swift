@@ -16,7 +16,8 @@ enum ServeCommands {
             rest back to the queue and exits; a second signal exits at once. The roles stop one
             after the other: HTTP (in-flight requests finish), the view recorder's last flush,
             the scheduler, the workers; whatever still runs worker.shutdownGrace + 30s after the
-            signal is cancelled and serve exits 1.
+            signal is cancelled and serve exits 1. With metrics.port set, every role answers
+            GET /metrics (Prometheus) on metrics.host:metrics.port, apart from the API.
             """) { _, context, console in
             try await runServices(context, console: console, http: true, worker: true, scheduler: context.configuration.schedulerEnabled)
         },

@@ -105,8 +105,8 @@ struct MetricsProcessTests {
 
 /// A scrape as `prometheus_client`'s parser read it (Tests/Python/parse_metrics.py).
 struct MetricsScrape {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let python = root.appendingPathComponent(".build/test-venv/bin/python").path
+    static let root = WebhookRig.root
+    static let python = WebhookRig.python
     static let script = root.appendingPathComponent("Tests/Python/parse_metrics.py").path
     static var parserAvailable: Bool {
         FileManager.default.isExecutableFile(atPath: python) && (try? Spawn.run(python, ["-c", "import prometheus_client"]).status) == 0
