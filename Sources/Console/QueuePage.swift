@@ -18,7 +18,7 @@ struct QueuePage {
     var html: String {
         """
         <header class="top"><h1>Billport queue</h1>
-        <p class="meta">as of \(time(snapshot.now)) · scheduler leader: \(leader)</p><a href="/">Refresh</a></header>
+        <p class="meta">as of <time>\(ISO8601.format(snapshot.now))</time> · scheduler leader: \(leader)</p><a href="/">Refresh</a></header>
         <main>\(notice)\(cards)\(queues)\(failures)\(deadJobs)\(schedules)</main>
         """
     }
@@ -27,7 +27,8 @@ struct QueuePage {
 
     private var leader: String {
         guard let lease = snapshot.leader else { return "<b>none</b> (no scheduler is running)" }
-        return "<b>\(HTML.escape(lease.holder))</b> (lease until \(time(lease.expiresAt)))"
+        return "<b>\(HTML.escape(lease.holder))</b> (lease until <time>\(ISO8601.format(lease.expiresAt))</time>, "
+            + "\(RelativeTime.describe(lease.expiresAt, now: now)))"
     }
 
     private var notice: String {
