@@ -75,49 +75,44 @@ struct QueuePage {
     }
 
     private var failures: String {
-        let hint = "jobs whose last attempt failed and that wait to run again, newest attempt first (at most \(QueueSnapshot.listLimit))"
-        guard !snapshot.retrying.isEmpty else { return section("Recent failures", hint: hint, body: "<p class=\"empty\">No job is failing.</p>") }
-        var rows = ""
-        for job in snapshot.retrying {
-            rows += "<tr>\(identity(job))<td>\(job.startedAt.map(time) ?? "–")</td><td>\(time(job.runAt))</td><td>\(error(job))</td></tr>"
-        }
-        return section("Recent failures", hint: hint, body: """
-            <table><tr><th class="num">id</th><th>kind</th><th>queue</th><th class="num">attempts</th><th>last attempt</th>\
-            <th>next attempt</th><th>last error</th></tr>\(rows)</table>
-            """)
+        listing("Recent failures",
+                hint: "jobs whose last attempt failed and that wait to run again, newest attempt first (at most \(QueueSnapshot.listLimit))",
+                empty: "No job is failing.", columns: ["#id", "kind", "queue", "#attempts", "last attempt", "next attempt", "last error"],
+                rows: snapshot.retrying.map { job in
+                    "<tr>\(identity(job))<td>\(job.startedAt.map(time) ?? "–")</td><td>\(time(job.runAt))</td><td>\(error(job))</td></tr>"
+                })
     }
 
     private var deadJobs: String {
-        let hint = "out of attempts or failed for good, most recent first (at most \(QueueSnapshot.listLimit)); retry makes one ready now"
-        guard !snapshot.dead.isEmpty else { return section("Dead jobs", hint: hint, body: "<p class=\"empty\">No dead jobs.</p>") }
-        var rows = ""
-        for job in snapshot.dead {
-            rows += """
-                <tr>\(identity(job))<td>\(job.finishedAt.map(time) ?? "–")</td><td>\(error(job))</td>\
-                <td><form method="post" action="/jobs/\(job.id)/retry"><input type="hidden" name="\(ConsoleCSRF.fieldName)" \
-                value="\(HTML.escape(token))"><button type="submit">Retry</button></form></td></tr>
-                """
-        }
-        return section("Dead jobs", hint: hint, body: """
-            <table><tr><th class="num">id</th><th>kind</th><th>queue</th><th class="num">attempts</th><th>died</th>\
-            <th>last error</th><th></th></tr>\(rows)</table>
-            """)
+        listing("Dead jobs",
+                hint: "out of attempts or failed for good, most recent first (at most \(QueueSnapshot.listLimit)); retry makes one ready now",
+                empty: "No dead jobs.", columns: ["#id", "kind", "queue", "#attempts", "died", "last error", ""],
+                rows: snapshot.dead.map { job in
+                    """
+                    <tr>\(identity(job))<td>\(job.finishedAt.map(time) ?? "–")</td><td>\(error(job))</td>\
+                    <td><form method="post" action="/jobs/\(job.id)/retry"><input type="hidden" name="\(ConsoleCSRF.fieldName)" \
+                    value="\(HTML.escape(token))"><button type="submit">Retry</button></form></td></tr>
+                    """
+                })
     }
 
     private var schedules: String {
-        let hint = "when each configured schedule fired last and fires next (UTC)"
-        guard !snapshot.schedules.isEmpty else { return section("Schedules", hint: hint, body: "<p class=\"empty\">No schedules are configured.</p>") }
-        var rows = ""
-        for status in snapshot.schedules {
-            rows += """
-                <tr><td>\(HTML.escape(status.name))</td><td><code>\(HTML.escape(status.spec))</code></td><td><code>\(HTML.escape(status.kind))</code></td>\
-                <td>\(status.lastRunAt.map(time) ?? "never")</td><td class="num">\(status.lastJobID.map { "\($0)" } ?? "–")</td>\
-                <td>\(status.nextRunAt.map(time) ?? "never")</td></tr>
-                """
-        }
-        return section("Schedules", hint: hint, body: """
-            <table><tr><th>name</th><th>when</th><th>kind</th><th>last firing</th><th class="num">last job</th><th>next firing</th></tr>\(rows)</table>
-            """)
+        listing("Schedules", hint: "when each configured schedule fired last and fires next (UTC)", empty: "No schedules are configured.",
+                columns: ["name", "when", "kind", "last firing", "#last job", "next firing"],
+                rows: snapshot.schedules.map { status in
+                    """
+                    <tr><td>\(HTML.escape(status.name))</td><td><code>\(HTML.escape(status.spec))</code></td>\
+                    <td><code>\(HTML.escape(status.kind))</code></td><td>\(status.lastRunAt.map(time) ?? "never")</td>\
+                    <td class="num">\(status.lastJobID.map { "\($0)" } ?? "–")</td><td>\(status.nextRunAt.map(time) ?? "never")</td></tr>
+                    """
+                })
+    }
+
+    /// A section with `rows` under `columns` (a name starting with `#` is a numeric column), or `empty` when there are none.
+    private func listing(_ title: String, hint: String, empty: String, columns: [String], rows: [String]) -> String {
+        guard !rows.isEmpty else { return section(title, hint: hint, body: "<p class=\"empty\">\(empty)</p>") }
+        let header = columns.map { $0.hasPrefix("#") ? "<th class=\"num\">\($0.dropFirst())</th>" : "<th>\($0)</th>" }.joined()
+        return section(title, hint: hint, body: "<table><tr>\(header)</tr>\(rows.joined())</table>")
     }
 
     private func section(_ title: String, hint: String, body: String) -> String {
