@@ -141,6 +141,20 @@ import Testing
         #expect(api.contains("proxy_no_cache 1;") && api.contains("proxy_cache_bypass 1;"))
     }
 
+    static let systemdAnalyze = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test(.enabled(if: systemdAnalyze != nil, "skipped: systemd-analyze is not installed"))
+    func systemdAcceptsTheUnits() throws {
+        let dir = TemporaryDirectory()
+        // Verified as installed, with the binary where the test built it.
+        for unit in Self.units {
+            try Self.text("deploy/systemd/" + unit).replacingOccurrences(of: "/usr/local/bin/billport", with: billport)
+                .write(toFile: dir.file(unit), atomically: true, encoding: .utf8)
+        }
+        let verify = try Spawn.run(try #require(Self.systemdAnalyze), ["verify"] + Self.units.map { "./" + $0 }, directory: dir.path)
+        #expect(verify.status == 0 && verify.stderr.isEmpty, "systemd-analyze verify: \(String(decoding: verify.stderr, as: UTF8.self))")
+    }
+
     static let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     @Test(.enabled(if: nginx != nil, "skipped: nginx is not installed (the sample is then only checked as text)"))
