@@ -10,7 +10,7 @@ import Testing
 /// — INV-n is created, issued, shared, paid, and only then INV-n+1 begins — so a consistent
 /// snapshot holds exactly INV-1…k, every invoice before INV-k paid once, and nothing that
 /// points at a row it lacks. One backup is restored and served again.
-@Suite(.serialized) struct BackupWhileServingTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct BackupWhileServingTests {
     let billport = ChildProcess.builtProduct("billport")
 
     @Test func backupsTakenWhileServeWritesHoldAPrefixOfTheHistoryAndARestoredOneServesIt() async throws {
@@ -43,7 +43,7 @@ import Testing
             // Each backup starts after the writer has created an invoice the previous one could
             // not hold, so the three snapshots must differ.
             let needed = startedBefore + 1
-            try await eventually(timeout: .seconds(40), "the writer to create INV-\(needed)") {
+            try await eventually(timeout: .seconds(20), "the writer to create INV-\(needed)") {
                 if let failure = writer.failure { throw failure }
                 return writer.createdCount >= needed
             }

@@ -5,7 +5,7 @@ import Testing
 
 /// The split shape of `deploy/systemd`: `billport api`, `billport worker` and `billport
 /// scheduler` as three processes on one database file.
-@Suite(.serialized) struct SplitTopologyTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct SplitTopologyTests {
     let billport = ChildProcess.builtProduct("billport")
 
     @Test func apiWorkerAndSchedulerProcessesTogetherDoWhatServeDoes() async throws {
