@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "Queue", dependencies: ["SQLite", "BillportCore"], swiftSettings: swift6),
         .target(name: "Worker", dependencies: ["Queue", "BillportCore"], swiftSettings: swift6),
         .target(name: "Scheduler", dependencies: ["Queue", "SQLite", "BillportCore"], swiftSettings: swift6),
+        // The operator's queue page, served by the metrics listener.
+        .target(name: "Console", dependencies: ["HTTPServer", "Queue", "Scheduler", "Tokens", "BillportCore"], swiftSettings: swift6),
         // The billing domain: pure rules and types, their SQLite stores, and the jobs they cause.
         .target(name: "Billing", dependencies: ["BillportCore"], swiftSettings: swift6),
         .target(name: "BillingStore", dependencies: ["Billing", "SQLite", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
@@ -47,7 +49,7 @@ let package = Package(
         // The executable: CLI, config, wiring (a library so that tests can reach it).
         .target(name: "BillportApp",
                 dependencies: ["BillportCore", "SQLite", "Queue", "Worker", "Scheduler", "Tokens", "Billing", "BillingStore", "BillingJobs", "API",
-                               "HTTPServer", "Mail", "Payments", "Documents", "PDF"],
+                               "Console", "HTTPServer", "Mail", "Payments", "Documents", "PDF"],
                 swiftSettings: swift6),
         .executableTarget(name: "billport", dependencies: ["BillportApp"], swiftSettings: swift6),
         .executableTarget(name: "billport-bench",
@@ -71,6 +73,8 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "BillportCore", "SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "BillportCore", "SQLite", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "HTTPServer", "HTTPClient", "Queue", "Scheduler", "SQLite", "BillportCore", "TestSupport"],
+                    swiftSettings: swift6),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Queue", "BillportCore", "SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "CurlTests", dependencies: ["Curl"], swiftSettings: swift6),

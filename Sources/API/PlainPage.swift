@@ -1,3 +1,4 @@
+import BillportCore
 import Documents
 import HTTPServer
 

@@ -38,7 +38,7 @@ extension BackupCommands {
         spec: CommandSpec(command: "billport restore", positionals: ["PATH"]), help: """
             Usage: billport restore PATH [--config PATH]
 
-            Replaces the database with the backup at PATH. Refused while a serve, worker or
+            Replaces the database with the backup at PATH. Refused while a serve, api, worker or
             scheduler process runs on the database (they hold <database>.lock) and when the backup
             fails PRAGMA integrity_check. The database it replaces is kept beside it as
             <database>.before-restore-<time> (with its -wal file, if any), so a restore can be
@@ -55,7 +55,7 @@ extension BackupCommands {
             }
             try context.createDatabaseDirectory()
             guard let lock = try DatabaseLock(databasePath: target, .exclusive) else {
-                throw StartupError("a Billport process (serve, worker or scheduler) is running on \(target); stop it first")
+                throw StartupError("a Billport process (serve, api, worker or scheduler) is running on \(target); stop it first")
             }
             let kept = try withExtendedLifetime(lock) { try Database.replace(target, with: source) }
             console.out("restored \(target) from \(source)" + (kept.map { "; the previous database is kept as \($0)" } ?? ""))

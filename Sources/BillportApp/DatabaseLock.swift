@@ -4,9 +4,9 @@ import Glibc
 #endif
 
 /// An advisory lock beside the database file (`<database>.lock`) that says a Billport process is
-/// running on it: `serve`, `worker` and `scheduler` hold it shared for their lifetime, `restore`
-/// needs it exclusive, so a restore never swaps the file under a running process. The kernel
-/// drops the lock when a process dies, so a crash never leaves it stale.
+/// running on it: `serve`, `api`, `worker` and `scheduler` hold it shared for their lifetime,
+/// `restore` needs it exclusive, so a restore never swaps the file under a running process. The
+/// kernel drops the lock when a process dies, so a crash never leaves it stale.
 final class DatabaseLock: @unchecked Sendable {
     // Safety: `fd` is set once and only closed in deinit.
     private let fd: Int32

@@ -129,13 +129,10 @@ enum JobsCommands {
             when it fires next, and which process leads.
             """) { _, context, console in
             let store = SQLiteScheduleStore(jobs: context.jobStore(try context.openDatabase()))
-            let states = Dictionary(uniqueKeysWithValues: try await store.states().map { ($0.name, $0) })
             var table = TextTable(header: ["NAME", "WHEN", "KIND", "LAST RUN", "NEXT RUN"])
-            for schedule in context.configuration.scheduler.schedules {
-                let state = states[schedule.name].flatMap { $0.spec == schedule.spec.description ? $0 : nil }
-                let next = state?.nextRunAt ?? schedule.spec.nextDate(after: context.clock.now())
-                table.rows.append([schedule.name, schedule.spec.description, schedule.kind,
-                                   state?.lastRunAt.map { ISO8601.format($0) } ?? "-", next.map { ISO8601.format($0) } ?? "never"])
+            for status in ScheduleStatus.of(context.configuration.scheduler.schedules, states: try await store.states(), now: context.clock.now()) {
+                table.rows.append([status.name, status.spec, status.kind,
+                                   status.lastRunAt.map { ISO8601.format($0) } ?? "-", status.nextRunAt.map { ISO8601.format($0) } ?? "never"])
             }
             table.rendered.forEach(console.out)
             if let leader = try await store.leader(), leader.expiresAt > context.clock.now() {

@@ -21,6 +21,17 @@ enum ServeCommands {
             """) { _, context, console in
             try await runServices(context, console: console, http: true, worker: true, scheduler: context.configuration.schedulerEnabled)
         },
+        Command(words: ["api"], summary: "run the HTTP API only (with billport worker and billport scheduler beside it)",
+                spec: CommandSpec(command: "billport api"), help: """
+            Usage: billport api [--config PATH]
+
+            Runs the HTTP API only (http.host:http.port) and its view recorder, for a host that
+            runs its roles as separate processes: the jobs it enqueues are run by billport worker
+            processes on the same database file (they find them at their next poll), schedules
+            are fired by billport scheduler. SIGTERM or SIGINT stops as serve does.
+            """) { _, context, console in
+            try await runServices(context, console: console, http: true, worker: false, scheduler: false)
+        },
         Command(words: ["worker"], summary: "run job workers only",
                 spec: CommandSpec(command: "billport worker", options: ["queues"]), help: """
             Usage: billport worker [--queues default=10,mail=4,webhooks=8] [--config PATH]

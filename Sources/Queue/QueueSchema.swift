@@ -46,5 +46,10 @@ public enum QueueSchema {
             DROP INDEX jobs_finished;
             CREATE INDEX jobs_finished ON jobs (state, finished_at) WHERE state IN ('done', 'dead', 'cancelled');
             """),
+        // Jobs waiting to run again after a failed attempt, newest attempt first: what the
+        // operator's queue page lists as recent failures. Only failing jobs are in it.
+        Migration(id: "queue.004_retrying", sql: """
+            CREATE INDEX jobs_retrying ON jobs (state, started_at) WHERE state = 'scheduled' AND last_error IS NOT NULL;
+            """),
     ]
 }

@@ -1,4 +1,4 @@
-/// Escaping for HTML text and attribute values: every tenant or customer string goes through it.
+/// Escaping for HTML text and attribute values: every tenant, customer or job string goes through it.
 public enum HTML {
     /// `<`, `>`, `&`, `"` and `'` as entities.
     public static func escape(_ text: String) -> String {
