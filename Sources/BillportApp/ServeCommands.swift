@@ -85,7 +85,8 @@ enum ServeCommands {
         // drains still get the recorder's last flush).
         var services: [any Service] = []
         // First started, last stopped: a scrape still answers while the others drain.
-        if let metrics = context.metricsListener(store: store) { services.append(metrics) }
+        let console = context.makeOperatorConsole(jobs: store, allowedHostNames: ["localhost", context.configuration.metrics.host])
+        if let metrics = context.metricsListener(store: store, fallback: { await console.handle($0) }) { services.append(metrics) }
         if worker, let renderPool { services.append(try context.workerPool(store: store, renderPool: renderPool)) }
         if scheduler { services.append(context.scheduler(store: store)) }
         services += front

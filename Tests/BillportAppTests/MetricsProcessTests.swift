@@ -34,9 +34,11 @@ struct MetricsProcessTests {
         #expect(send.status == 202, "\(send.text)")
         _ = try await sink.waitForMessages(1)
 
-        // Only the metrics port serves /metrics; it serves nothing else.
+        // Only the metrics port serves /metrics; besides it, only the operator's queue page.
         #expect(try await MetricsScrape.request(port, "GET /metrics").status == 404)
         #expect(try await MetricsScrape.request(metricsPort, "GET /healthz").status == 404)
+        let page = try await MetricsScrape.request(metricsPort, "GET /")
+        #expect(page.status == 200 && page.header("Content-Type")?.hasPrefix("text/html") == true && page.text.contains("Queue"))
         let raw = try await MetricsScrape.request(metricsPort, "GET /metrics")
         #expect(raw.status == 200)
         #expect(raw.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8")
