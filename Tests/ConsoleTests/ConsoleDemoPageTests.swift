@@ -35,7 +35,7 @@ import Testing
         try await run("email.send", queue: "mail", minutesAgo: 190, .dead(error: "SMTP 550 5.1.1 <ap@acme.example>: Recipient address rejected: User unknown"))
         try await run("pdf.render", queue: "default", minutesAgo: 75,
                       .dead(error: "logo could not be decoded: <svg onload=alert(1)> is not a PNG or JPEG image"))
-        try await run("webhooks.deliver", queue: "webhooks", minutesAgo: 12, .dead(error: "endpoint 12 disabled after 20 failed attempts: 410 Gone"))
+        try await run("webhooks.deliver", queue: "webhooks", minutesAgo: 12, .dead(error: "https://old-erp.acme.example/hooks answered 410 Gone: endpoint disabled"))
         try await run("email.send", queue: "mail", minutesAgo: 6,
                       .retry(error: "SMTP 451 4.7.1 Greylisted, please try again in 5 minutes", at: later.addingTimeInterval(240)))
         try await run("webhooks.deliver", queue: "webhooks", minutesAgo: 2,
