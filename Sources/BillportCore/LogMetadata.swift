@@ -10,7 +10,7 @@ public struct LogMetadata: Sendable, ExpressibleByDictionaryLiteral {
     }
 
     public init(dictionaryLiteral elements: (String, String)...) {
-        pairs = elements.map { (key: $0.0, value: $0.1) }
+        pairs = elements
     }
 
     public var isEmpty: Bool { pairs.isEmpty }

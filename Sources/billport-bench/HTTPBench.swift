@@ -32,9 +32,11 @@ struct HTTPBench {
         var environment = Self.inheritedEnvironment()
         environment["BILLPORT_DATA_DIRECTORY"] = data
         environment["BILLPORT_DATABASE_PATH"] = data + "/billport.sqlite"
-        // One load generator on one address: the public rate limits would answer it 429.
+        // One load generator on one address: the public rate limits would answer it 429, and the
+        // per-address cap 503 while the last run's 64 connections are still being closed.
         environment["BILLPORT_HTTP_RATE_LIMIT_PER_ADDRESS"] = "0"
         environment["BILLPORT_HTTP_RATE_LIMIT_PER_TOKEN"] = "0"
+        environment["BILLPORT_HTTP_MAX_CONNECTIONS_PER_ADDRESS"] = "1024"
         let token = try shareToken(environment: environment)
         guard let encodedToken = token.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) else {
             throw BenchFailure("cannot percent-encode the share token '\(token)'")
