@@ -16,9 +16,9 @@ struct HTTPBench {
     /// The load every server gets; the URL is appended.
     static let wrkArguments = ["-t2", "-c64", "-d10s", "--latency"]
 
-    /// How many times each server's `/healthz` is measured, in turns, the best run counting: the
-    /// machine is shared, and turns spread what others take over every server alike.
-    static let healthzRounds = 3
+    /// How many times each figure is measured, the servers taking turns, the best run counting:
+    /// the machine is shared, and turns spread what others take over every server alike.
+    static let rounds = 2
 
     /// A server under test: where it listens and the process behind it.
     struct Target {
@@ -49,7 +49,7 @@ struct HTTPBench {
         // Every server runs at once and is measured in turns.
         var targets: [Target] = []
         var results: [String: [String: WrkResult]] = [:]
-        var rssMB = 0.0
+        var rssMB = 0.0, served = 0
         do {
             for (name, settings) in [("default", [String: String]()), ("quietlog", ["BILLPORT_LOG_LEVEL": "warning"]), ("json", ["BILLPORT_LOG_FORMAT": "json"])] {
                 targets.append(try await startServe(name, environment: environment.merging(settings) { $1 }))
@@ -59,19 +59,21 @@ struct HTTPBench {
             targets.append(Target(name: "peer", port: peerPort,
                                   server: try await Server.start(peerBinary, [String(peerPort)], environment: Self.inheritedEnvironment(),
                                                                  port: peerPort, log: data + "/peer.log")))
-            for _ in 0..<Self.healthzRounds {
-                for target in targets {
-                    let run = try Self.runWrk(wrk, url: target.origin + "/healthz", errorFile: data + "/wrk.stderr")
-                    if run.requestsPerSecond > results[target.name]?["healthz"]?.requestsPerSecond ?? -1 { results[target.name, default: [:]]["healthz"] = run }
-                }
-            }
-            for target in targets where target.name == "default" || target.name == "quietlog" {
+            for target in targets where target.name != "peer" {
                 let status = Self.httpStatus(port: target.port, path: viewPath)
                 guard status == 200 else {
                     throw BenchFailure("GET \(viewPath) answered \(status.map(String.init) ?? "nothing") instead of 200 (log: \(target.server.log))")
                 }
-                results[target.name, default: [:]]["view"] = try Self.runWrk(wrk, url: target.origin + viewPath, errorFile: data + "/wrk.stderr")
-                results[target.name, default: [:]]["page"] = try Self.runWrk(wrk, url: target.origin + pagePath, errorFile: data + "/wrk.stderr")
+            }
+            for _ in 0..<Self.rounds {
+                for target in targets {
+                    let paths = ["default", "quietlog"].contains(target.name) ? ["healthz": "/healthz", "view": viewPath, "page": pagePath] : ["healthz": "/healthz"]
+                    for (name, path) in paths.sorted(by: { $0.key < $1.key }) {
+                        let run = try Self.runWrk(wrk, url: target.origin + path, errorFile: data + "/wrk.stderr")
+                        if name != "healthz" { served += run.totalRequests }
+                        if run.requestsPerSecond > results[target.name]?[name]?.requestsPerSecond ?? -1 { results[target.name, default: [:]][name] = run }
+                    }
+                }
             }
             rssMB = try Self.peakRSSMegabytes(pid: targets[0].server.process.processIdentifier)
         } catch {
@@ -85,7 +87,6 @@ struct HTTPBench {
         let recorded = try database.readBlocking { db in
             try db.queryOne("SELECT count(*) FROM views") { $0.int(0) } ?? 0
         }
-        let served = results.values.flatMap { [$0["view"], $0["page"]] }.compactMap { $0?.totalRequests }.reduce(0, +)
         // And every counted view is in the stats once `views.aggregate` has caught up.
         let stores = BillingStores.sqlite(database: database)
         while try await stores.views.aggregateViews(window: .seconds(1800)) > 0 {}
