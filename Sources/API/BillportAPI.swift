@@ -144,10 +144,10 @@ public final class BillportAPI: Sendable {
         }
         if case .publicLink = audience {} else { response.headers.add("X-Request-Id", requestID) }
         if logger.isEnabled(.info) {
-            let elapsed = ContinuousClock.now - started
-            logger.info("request", ["method": request.method.rawValue, "path": logPath, "status": "\(response.status)",
-                                    "ms": String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000),
-                                    "id": requestID])
+            let elapsed = (ContinuousClock.now - started).components
+            let microseconds = elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000
+            logger.info("request", ["method": request.method.rawValue, "route": logPath, "status": String(response.status),
+                                    "us": String(microseconds), "bytes": String(response.body.count), "id": requestID])
         }
         metrics.record(request.method, route: logPath, status: response.status, elapsed: ContinuousClock.now - started)
         return response

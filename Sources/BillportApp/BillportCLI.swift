@@ -20,7 +20,8 @@ public enum BillportCLI {
                 return 0
             }
             let configuration = try loadConfiguration(parsed.option("config"), environment: environment)
-            let logger = Logger(label: "billport", level: configuration.logLevel, handler: StandardErrorLogHandler())
+            LogWriter.standardError.format = configuration.logFormat
+            let logger = Logger(label: "billport", level: configuration.logLevel, handler: StandardErrorLogHandler(format: configuration.logFormat))
             let context = AppContext(configuration: configuration, logger: logger)
             let status = try await command.run(parsed, context: context, console: console)
             LogWriter.standardError.flush()

@@ -20,6 +20,8 @@ public struct BillportConfiguration: Sendable {
     public var databasePath: String
     public var database: DatabaseConfiguration
     public var logLevel: Logger.Level
+    /// `log.format`: `text` lines for people or `json` objects for log shippers.
+    public var logFormat = LogFormat.text
     public var queue: QueueConfiguration
     public var worker: WorkerConfiguration
     public var schedulerEnabled: Bool
@@ -71,6 +73,7 @@ public struct BillportConfiguration: Sendable {
             synchronous: try reader.choice("database.synchronous", default: databaseDefaults.synchronous) { $0.rawValue },
             readers: try reader.int("database.readers", default: databaseDefaults.readers, range: 1...64))
         let logLevel = try reader.choice("log.level", default: Logger.Level.info) { $0.description }
+        let logFormat = try reader.choice("log.format", default: LogFormat.text) { $0.rawValue }
 
         let queueDefaults = QueueConfiguration()
         let lease = try reader.duration("queue.lease", default: queueDefaults.leaseDuration, range: .seconds(1) ... .seconds(86_400))
@@ -156,6 +159,7 @@ public struct BillportConfiguration: Sendable {
                                                               logoPolicy: LogoPolicy(maxPixels: maxLogoPixels)),
             jwtSecret: jwtSecret.isEmpty ? nil : jwtSecret, fontDirectory: fontDirectory, viewDedupeWindow: viewDedupeWindow)
         configuration.mail = mail
+        configuration.logFormat = logFormat
         configuration.renderPool = RenderPoolSettings(
             concurrency: renderConcurrency == 0 ? ProcessInfo.processInfo.activeProcessorCount : renderConcurrency, queueLimit: renderQueue)
         configuration.reminderOffsets = reminderOffsets

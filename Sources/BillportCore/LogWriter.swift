@@ -20,6 +20,7 @@ public final class LogWriter: @unchecked Sendable {
     private var writing = false
     private var drainerIdle = false
     private var droppedTotal = 0
+    private var reportFormat = LogFormat.text
     private let capacity: Int
     private let maxWait: TimeInterval
     private let batchDelay: Duration
@@ -43,22 +44,34 @@ public final class LogWriter: @unchecked Sendable {
     /// Lines dropped so far because the buffer stayed full.
     public var droppedLines: Int { condition.withLock { droppedTotal } }
 
+    /// The format of the writer's own report of dropped lines: the format of every other line,
+    /// so that a JSON reader never meets a line it cannot parse.
+    public var format: LogFormat {
+        get { condition.withLock { reportFormat } }
+        set { condition.withLock { reportFormat = newValue } }
+    }
+
     /// Queues `line` (a newline is added).
     public func write(_ line: String) {
-        var bytes = Array(line.utf8)
-        bytes.append(0x0A)
+        write(line: Array(line.utf8))
+    }
+
+    /// Queues the UTF-8 bytes of one line (a newline is added).
+    public func write(line bytes: [UInt8]) {
+        let length = bytes.count + 1
         condition.lock()
         defer { condition.unlock() }
-        if buffer.count + bytes.count > capacity {
+        if buffer.count + length > capacity {
             let deadline = Date(timeIntervalSinceNow: maxWait)
-            while buffer.count + bytes.count > capacity, condition.wait(until: deadline) {}
-            guard buffer.count + bytes.count <= capacity else {
+            while buffer.count + length > capacity, condition.wait(until: deadline) {}
+            guard buffer.count + length <= capacity else {
                 dropped += 1
                 droppedTotal += 1
                 return
             }
         }
         buffer += bytes
+        buffer.append(0x0A)
         if drainerIdle {
             drainerIdle = false
             condition.broadcast()
@@ -73,6 +86,8 @@ public final class LogWriter: @unchecked Sendable {
     }
 
     private func drain() {
+        // Two buffers trade places, so that neither regrows from empty at every batch.
+        var batch: [UInt8] = []
         while true {
             condition.lock()
             while buffer.isEmpty && dropped == 0 {
@@ -84,16 +99,19 @@ public final class LogWriter: @unchecked Sendable {
             // Lines keep arriving meanwhile without waking anybody.
             ThreadSleep.sleep(for: batchDelay)
             condition.lock()
-            var batch: [UInt8] = []
             swap(&batch, &buffer)
             if dropped > 0 {
-                batch += Array("log writer dropped \(dropped) lines: the buffer stayed full\n".utf8)
+                let report = LogRecord(date: Date(), level: .warning, label: "log", message: "log writer dropped \(dropped) lines: the buffer stayed full",
+                                       metadata: ["dropped": String(dropped)])
+                report.append(reportFormat, to: &batch)
+                batch.append(0x0A)
                 dropped = 0
             }
             writing = true
             condition.broadcast()
             condition.unlock()
             Self.writeAll(batch, to: fd)
+            batch.removeAll(keepingCapacity: true)
             condition.lock()
             writing = false
             condition.broadcast()

@@ -26,12 +26,12 @@ public struct Logger: Sendable {
     public var label: String
     /// Records below this level are dropped.
     public var level: Level
-    /// Key-value pairs attached to every record from this logger.
-    public var metadata: [String: String]
+    /// Key-value pairs attached to every record from this logger, before the record's own.
+    public var metadata: LogMetadata
     private let handler: any LogHandler
 
     /// A logger writing to `handler`.
-    public init(label: String, level: Level = .info, metadata: [String: String] = [:], handler: any LogHandler) {
+    public init(label: String, level: Level = .info, metadata: LogMetadata = [:], handler: any LogHandler) {
         self.label = label
         self.level = level
         self.metadata = metadata
@@ -59,72 +59,35 @@ public struct Logger: Sendable {
     public func isEnabled(_ level: Level) -> Bool { level >= self.level }
 
     /// Writes one record when `level` is enabled. Message and metadata are built only then.
-    public func log(_ level: Level, _ message: @autoclosure () -> String, _ metadata: @autoclosure () -> [String: String] = [:]) {
+    /// A key the record shares with the logger's metadata takes the record's value.
+    public func log(_ level: Level, _ message: @autoclosure () -> String, _ metadata: @autoclosure () -> LogMetadata = [:]) {
         guard level >= self.level else { return }
-        let merged = self.metadata.merging(metadata()) { _, new in new }
-        handler.write(LogRecord(date: Date(), level: level, label: label, message: message(), metadata: merged))
+        let fields = self.metadata.isEmpty ? metadata() : self.metadata.merging(metadata())
+        handler.write(LogRecord(date: Date(), level: level, label: label, message: message(), metadata: fields))
     }
 
-    public func trace(_ message: @autoclosure () -> String, _ metadata: @autoclosure () -> [String: String] = [:]) { log(.trace, message(), metadata()) }
-    public func debug(_ message: @autoclosure () -> String, _ metadata: @autoclosure () -> [String: String] = [:]) { log(.debug, message(), metadata()) }
-    public func info(_ message: @autoclosure () -> String, _ metadata: @autoclosure () -> [String: String] = [:]) { log(.info, message(), metadata()) }
-    public func notice(_ message: @autoclosure () -> String, _ metadata: @autoclosure () -> [String: String] = [:]) { log(.notice, message(), metadata()) }
-    public func warning(_ message: @autoclosure () -> String, _ metadata: @autoclosure () -> [String: String] = [:]) { log(.warning, message(), metadata()) }
-    public func error(_ message: @autoclosure () -> String, _ metadata: @autoclosure () -> [String: String] = [:]) { log(.error, message(), metadata()) }
+    public func trace(_ message: @autoclosure () -> String, _ metadata: @autoclosure () -> LogMetadata = [:]) { log(.trace, message(), metadata()) }
+    public func debug(_ message: @autoclosure () -> String, _ metadata: @autoclosure () -> LogMetadata = [:]) { log(.debug, message(), metadata()) }
+    public func info(_ message: @autoclosure () -> String, _ metadata: @autoclosure () -> LogMetadata = [:]) { log(.info, message(), metadata()) }
+    public func notice(_ message: @autoclosure () -> String, _ metadata: @autoclosure () -> LogMetadata = [:]) { log(.notice, message(), metadata()) }
+    public func warning(_ message: @autoclosure () -> String, _ metadata: @autoclosure () -> LogMetadata = [:]) { log(.warning, message(), metadata()) }
+    public func error(_ message: @autoclosure () -> String, _ metadata: @autoclosure () -> LogMetadata = [:]) { log(.error, message(), metadata()) }
 }
 
-/// One log line before formatting.
+/// One log line before formatting (`LogRecord+Format.swift` writes it as text or JSON).
 public struct LogRecord: Sendable {
     public var date: Date
     public var level: Logger.Level
     public var label: String
     public var message: String
-    public var metadata: [String: String]
+    public var metadata: LogMetadata
 
-    public init(date: Date, level: Logger.Level, label: String, message: String, metadata: [String: String]) {
+    public init(date: Date, level: Logger.Level, label: String, message: String, metadata: LogMetadata) {
         self.date = date
         self.level = level
         self.label = label
         self.message = message
         self.metadata = metadata
-    }
-
-    /// `2026-11-22T10:00:00.123Z info worker: job done job=12 kind=pdf.render` — one line,
-    /// metadata sorted, values with spaces or quotes quoted, newlines escaped so that a record
-    /// can never forge a second line.
-    public var formatted: String {
-        var line = "\(ISO8601.format(date, fractional: true)) \(level) \(label): \(LogRecord.escape(message))"
-        for key in metadata.keys.sorted() {
-            line += " \(key)=\(LogRecord.quoteIfNeeded(metadata[key]!))"
-        }
-        return line
-    }
-
-    /// Backslash, newline and carriage return escaped; one pass over the bytes, and none of
-    /// Foundation's searching for the usual text that needs nothing.
-    static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x5C || $0 == 0x0A || $0 == 0x0D }) else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 8)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
-    static func quoteIfNeeded(_ value: String) -> String {
-        let escaped = escape(value)
-        guard escaped.isEmpty || escaped.utf8.contains(where: { $0 == 0x20 || $0 == 0x22 || $0 == 0x3D }) else { return escaped }
-        var out = "\""
-        for scalar in escaped.unicodeScalars {
-            if scalar == "\"" { out += "\\\"" } else { out.unicodeScalars.append(scalar) }
-        }
-        return out + "\""
     }
 }
 
@@ -134,12 +97,20 @@ public protocol LogHandler: Sendable {
     func write(_ record: LogRecord)
 }
 
-/// Writes each record as one line to standard error, through `LogWriter.standardError`: the
-/// caller never waits for a `write(2)`.
+/// Writes each record as one line in `format` to standard error, through
+/// `LogWriter.standardError`: the caller never waits for a `write(2)`.
 public struct StandardErrorLogHandler: LogHandler {
-    public init() {}
+    public let format: LogFormat
+
+    public init(format: LogFormat = .text) {
+        self.format = format
+    }
+
     public func write(_ record: LogRecord) {
-        LogWriter.standardError.write(record.formatted)
+        var line: [UInt8] = []
+        line.reserveCapacity(192)
+        record.append(format, to: &line)
+        LogWriter.standardError.write(line: line)
     }
 }
 

@@ -162,7 +162,7 @@ public final class WorkerPool: Service {
     }
 
     private func log(_ job: ClaimedJob, _ outcome: JobOutcome) {
-        let metadata = ["job": "\(job.id)", "kind": job.kind, "attempt": "\(job.attempt)/\(job.maxAttempts)"]
+        let metadata: LogMetadata = ["job": "\(job.id)", "kind": job.kind, "attempt": "\(job.attempt)/\(job.maxAttempts)"]
         switch outcome {
         case .completed:
             logger.debug("job done", metadata)

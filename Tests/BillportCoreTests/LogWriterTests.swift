@@ -31,6 +31,19 @@ import Glibc
             }
             return String(decoding: text, as: UTF8.self)
         }
+
+        /// Reads until `writer` has written all it holds, so that it never writes to a closed
+        /// pipe; false if that took over 10 s.
+        func readUntilFlushed(_ writer: LogWriter) -> Bool {
+            let flushed = DispatchSemaphore(value: 0)
+            Thread { writer.flush(); flushed.signal() }.start()
+            var drained = false
+            _ = read { _ in
+                drained = flushed.wait(timeout: .now()) == .success
+                return drained
+            }
+            return drained
+        }
     }
 
     @Test func linesFromManyThreadsArriveWholeAndInEachThreadsOrder() async throws {
@@ -60,25 +73,32 @@ import Glibc
         for _ in 0..<2_000 { writer.write(line) }
         #expect(writer.droppedLines > 0, "2,000 lines of 200 bytes cannot all wait in 64 KiB + 4 KiB")
         let dropped = writer.droppedLines
-        let text = pipe.read { $0.contains("log writer dropped") }
+        let text = pipe.read { $0.contains("log writer dropped") && $0.hasSuffix("\n") }
         #expect(text.contains("log writer dropped"))
-        let reported = text.split(separator: "\n").filter { $0.hasPrefix("log writer dropped") }
-            .compactMap { Int($0.split(separator: " ")[3]) }.reduce(0, +)
+        let reports = text.split(separator: "\n").filter { $0.contains("warning log: log writer dropped") }
+        let reported = reports.compactMap { $0.split(separator: " ").last.flatMap { Int($0.dropFirst("dropped=".count)) } }.reduce(0, +)
         #expect(reported <= dropped && reported > 0)
-        // Drain what is still queued before the pipe closes, so the writer never writes to a closed pipe.
-        let flushed = DispatchSemaphore(value: 0)
-        Thread { writer.flush(); flushed.signal() }.start()
-        var drained = false
-        _ = pipe.read { _ in
-            drained = flushed.wait(timeout: .now()) == .success
-            return drained
-        }
-        #expect(drained)
+        #expect(pipe.readUntilFlushed(writer))
+    }
+
+    @Test func theDropReportIsALineOfTheWritersFormat() throws {
+        let pipe = Pipe()
+        let writer = LogWriter(fd: pipe.write, capacity: 4096, maxWait: .milliseconds(1))
+        writer.format = .json
+        let line = String(repeating: "x", count: 200)
+        for _ in 0..<2_000 { writer.write(line) }
+        #expect(writer.droppedLines > 0)
+        let text = pipe.read { $0.contains("log writer dropped") && $0.hasSuffix("\n") }
+        let report = try #require(text.split(separator: "\n").first { $0.contains("log writer dropped") })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(report.utf8)) as? [String: Any])
+        #expect(object["level"] as? String == "warning")
+        #expect(Int((object["fields"] as? [String: String])?["dropped"] ?? "") ?? 0 > 0)
+        #expect(pipe.readUntilFlushed(writer))
     }
 
     @Test func formattingEscapesWhatCouldForgeALineAndQuotesOnlyWhatNeedsIt() {
         let record = LogRecord(date: Date(timeIntervalSince1970: 0), level: .info, label: "http",
                                message: "a\nb\\c\r", metadata: ["plain": "GET", "spaced": "a b", "quoted": "say \"hi\"", "empty": ""])
-        #expect(record.formatted == #"1970-01-01T00:00:00.000Z info http: a\nb\\c\r empty="" plain=GET quoted="say \"hi\"" spaced="a b""#)
+        #expect(record.formatted == #"1970-01-01T00:00:00.000Z info http: a\nb\\c\r plain=GET spaced="a b" quoted="say \"hi\"" empty="""#)
     }
 }

@@ -122,7 +122,7 @@ import Testing
         shutdown.trigger()
         let error = await #expect(throws: ShutdownDeadlineExceeded.self) { try await running.value }
         #expect(error?.services == ["stubborn"])
-        #expect(logs.text.contains("shutdown deadline passed; cancelling services still running deadline=300ms services=stubborn"))
+        #expect(logs.text.contains("shutdown deadline passed; cancelling services still running services=stubborn deadline=300ms"))
         // The group returned while the stubborn service still ran; it was cancelled all the same.
         #expect(timeline.all == ["stubborn started"])
         released.trigger()

@@ -46,14 +46,14 @@ import Testing
         func write(_ record: LogRecord) { records.append(record) }
     }
 
-    @Test func writesOneLineWithSortedMetadataAndEscapesNewlines() {
+    @Test func writesOneLineWithTheLoggersMetadataFirstAndEscapesNewlines() {
         let lines = Lines()
         let logger = Logger(label: "worker", level: .info, handler: lines).with("worker", "w1")
         logger.debug("dropped")
         logger.warning("job failed\nforged line", ["error": "smtp said \"no\"", "job": "12"])
         #expect(lines.records.count == 1)
         let text = lines.records[0].formatted
-        #expect(text.hasSuffix(#"warning worker: job failed\nforged line error="smtp said \"no\"" job=12 worker=w1"#))
+        #expect(text.hasSuffix(#"warning worker: job failed\nforged line worker=w1 error="smtp said \"no\"" job=12"#))
         #expect(!text.contains("\n"))
     }
 }

@@ -58,12 +58,15 @@ public final class ChildProcess: @unchecked Sendable {
     public var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
 
     /// The port of a `billport serve` started with `BILLPORT_HTTP_PORT=0`, from its
-    /// `http listening port=N` log line.
+    /// `http listening port=N` log line (or its JSON form with `log.format` `json`).
     public func listeningPort() async throws -> Int {
         var port: Int?
         try await eventually("serve logs its port") {
-            guard let range = stderr.range(of: #"http listening port=\d+"#, options: .regularExpression) else { return !isRunning }
-            port = Int(stderr[range].split(separator: "=").last ?? "")
+            let text = stderr
+            guard let range = text.range(of: #"http listening port=\d+"#, options: .regularExpression)
+                    ?? text.range(of: #""message":"http listening","fields":\{"port":"\d+"#, options: .regularExpression)
+            else { return !isRunning }
+            port = Int(text[range].split(whereSeparator: { !$0.isNumber }).last ?? "")
             return true
         }
         guard let port else { throw ServeDidNotListen(log: stderr) }

@@ -17,6 +17,9 @@ public final class InMemoryLogHandler: LogHandler {
     /// Every formatted line so far, joined by newlines.
     public var text: String { all.map(\.formatted).joined(separator: "\n") }
 
+    /// Every record as a JSON line (`log.format` `json`), joined by newlines.
+    public var json: String { all.map { $0.line(.json) }.joined(separator: "\n") }
+
     /// A logger at `level` writing here.
     public func logger(_ label: String = "test", level: Logger.Level = .trace) -> Logger {
         Logger(label: label, level: level, handler: self)
