@@ -5,7 +5,7 @@ SWIFT        ?= swift
 APT_PACKAGES := libsqlite3-dev libssl-dev libcurl4-openssl-dev python3-aiosmtpd python3-venv pkg-config sqlite3 fonts-dejavu-core poppler-utils qpdf
 ONLY         ?=
 
-.PHONY: deps build run test test-venv bench fuzz sample-pdf screenshots clean
+.PHONY: deps build run test test-venv test-tools bench fuzz sample-pdf screenshots clean
 
 deps:
 	@missing=""; \
@@ -33,7 +33,7 @@ run: build
 	.build/debug/billport serve
 
 # Every test: unit tests, then integration tests against real processes and a real SQLite file.
-test: deps test-venv
+test: deps test-venv test-tools
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
@@ -45,6 +45,11 @@ test-venv:
 	@[ -x .build/test-venv/bin/python ] && .build/test-venv/bin/python -c "import standardwebhooks" 2>/dev/null || { echo "Installing standardwebhooks (PyPI) into .build/test-venv"; python3 -m venv .build/test-venv && .build/test-venv/bin/pip install -q standardwebhooks || echo "standardwebhooks unavailable; its signature check is skipped"; }
 	@[ -x .build/test-venv/bin/python ] && .build/test-venv/bin/python -c "import prometheus_client" 2>/dev/null || { echo "Installing prometheus_client (PyPI) into .build/test-venv"; { [ -x .build/test-venv/bin/python ] || python3 -m venv .build/test-venv; } && .build/test-venv/bin/pip install -q prometheus_client || echo "prometheus_client unavailable; the metrics scrape tests are skipped"; }
 	@[ -x .build/test-venv/bin/schemathesis ] || { echo "Installing schemathesis (PyPI) into .build/test-venv"; { [ -x .build/test-venv/bin/python ] || python3 -m venv .build/test-venv; } && .build/test-venv/bin/pip install -q "schemathesis>=4,<5" || echo "schemathesis unavailable; the OpenAPI conformance run is skipped"; }
+
+# nginx, unpacked into .build/tools without installing it (no daemon, no system change), so that
+# DeploymentFilesTests runs `nginx -t` on deploy/nginx/billport.conf; skipped, saying so, if absent.
+test-tools:
+	@command -v nginx >/dev/null 2>&1 || [ -x .build/tools/usr/sbin/nginx ] || { echo "Unpacking nginx into .build/tools (for nginx -t on the sample config)"; mkdir -p .build/tools && cd .build/tools && apt-get download -q nginx >/dev/null 2>&1 && dpkg-deb -x nginx_*.deb . && rm -f nginx_*.deb || echo "nginx unavailable; the nginx -t check is skipped"; }
 
 # Release build; prints a table and `BENCH <metric> <value> <unit>` lines. `make bench ONLY=queue`
 # or ONLY=http (wrk on loopback against billport serve and a Hummingbird 2 hello-world yardstick

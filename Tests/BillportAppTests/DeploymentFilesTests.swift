@@ -155,7 +155,9 @@ import Testing
         #expect(verify.status == 0 && verify.stderr.isEmpty, "systemd-analyze verify: \(String(decoding: verify.stderr, as: UTF8.self))")
     }
 
-    static let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    /// An installed nginx, or the one `make test` unpacks into `.build/tools`.
+    static let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx", root.appendingPathComponent(".build/tools/usr/sbin/nginx").path]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
 
     @Test(.enabled(if: nginx != nil, "skipped: nginx is not installed (the sample is then only checked as text)"))
     func nginxAcceptsTheSample() throws {
@@ -173,7 +175,12 @@ import Testing
             error_log \(dir.file("error.log"));
             pid \(dir.file("nginx.pid"));
             events {}
-            http { access_log off; include \(dir.file("billport.conf")); }
+            http {
+                access_log off;
+                client_body_temp_path \(dir.file("body")); proxy_temp_path \(dir.file("proxy"));
+                fastcgi_temp_path \(dir.file("fastcgi")); uwsgi_temp_path \(dir.file("uwsgi")); scgi_temp_path \(dir.file("scgi"));
+                include \(dir.file("billport.conf"));
+            }
             """.write(toFile: dir.file("nginx.conf"), atomically: true, encoding: .utf8)
         let test = try Spawn.run(try #require(Self.nginx), ["-t", "-q", "-p", dir.path, "-c", dir.file("nginx.conf"), "-e", dir.file("error.log")])
         #expect(test.status == 0, "nginx -t: \(String(decoding: test.stderr, as: UTF8.self))")
