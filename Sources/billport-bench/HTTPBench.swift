@@ -25,6 +25,11 @@ struct HTTPBench {
         let name: String
         let port: Int
         let server: Server
+        /// A serve's own data directory (nil for the peer).
+        var data: String? = nil
+        /// The path of the demo invoice's JSON view and page on this serve (nil for the peer).
+        var viewPath: String? = nil
+        var pagePath: String? = nil
         var origin: String { "http://127.0.0.1:\(port)" }
     }
 
@@ -33,23 +38,16 @@ struct HTTPBench {
         let data = directory + "/http"
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         var environment = Self.inheritedEnvironment()
-        environment["BILLPORT_DATA_DIRECTORY"] = data
-        environment["BILLPORT_DATABASE_PATH"] = data + "/billport.sqlite"
         // One load generator on one address: the public rate limits would answer it 429, and the
         // per-address cap 503 while the last run's 64 connections are still being closed.
         environment["BILLPORT_HTTP_RATE_LIMIT_PER_ADDRESS"] = "0"
         environment["BILLPORT_HTTP_RATE_LIMIT_PER_TOKEN"] = "0"
         environment["BILLPORT_HTTP_MAX_CONNECTIONS_PER_ADDRESS"] = "1024"
-        let token = try shareToken(environment: environment)
-        guard let encodedToken = token.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) else {
-            throw BenchFailure("cannot percent-encode the share token '\(token)'")
-        }
-        let viewPath = "/api/invoices/view/\(encodedToken)", pagePath = "/invoice/\(encodedToken)"
-
-        // Every server runs at once and is measured in turns.
+        // Every server runs at once and is measured in turns; each serve is an installation of its
+        // own (data directory, database, workers, scheduler), as a user runs one.
         var targets: [Target] = []
         var results: [String: [String: WrkResult]] = [:]
-        var rssMB = 0.0, served = 0
+        var rssMB = 0.0, served: [String: Int] = [:]
         do {
             for (name, settings) in [("default", [String: String]()), ("quietlog", ["BILLPORT_LOG_LEVEL": "warning"]), ("json", ["BILLPORT_LOG_FORMAT": "json"])] {
                 targets.append(try await startServe(name, environment: environment.merging(settings) { $1 }))
@@ -59,7 +57,8 @@ struct HTTPBench {
             targets.append(Target(name: "peer", port: peerPort,
                                   server: try await Server.start(peerBinary, [String(peerPort)], environment: Self.inheritedEnvironment(),
                                                                  port: peerPort, log: data + "/peer.log")))
-            for target in targets where target.name != "peer" {
+            for target in targets {
+                guard let viewPath = target.viewPath else { continue }
                 let status = Self.httpStatus(port: target.port, path: viewPath)
                 guard status == 200 else {
                     throw BenchFailure("GET \(viewPath) answered \(status.map(String.init) ?? "nothing") instead of 200 (log: \(target.server.log))")
@@ -67,10 +66,13 @@ struct HTTPBench {
             }
             for _ in 0..<Self.rounds {
                 for target in targets {
-                    let paths = ["default", "quietlog"].contains(target.name) ? ["healthz": "/healthz", "view": viewPath, "page": pagePath] : ["healthz": "/healthz"]
+                    var paths = ["healthz": "/healthz"]
+                    if ["default", "quietlog"].contains(target.name), let viewPath = target.viewPath, let pagePath = target.pagePath {
+                        (paths["view"], paths["page"]) = (viewPath, pagePath)
+                    }
                     for (name, path) in paths.sorted(by: { $0.key < $1.key }) {
                         let run = try Self.runWrk(wrk, url: target.origin + path, errorFile: data + "/wrk.stderr")
-                        if name != "healthz" { served += run.totalRequests }
+                        if name != "healthz" { served[target.name, default: 0] += run.totalRequests }
                         if run.requestsPerSecond > results[target.name]?[name]?.requestsPerSecond ?? -1 { results[target.name, default: [:]][name] = run }
                     }
                 }
@@ -82,18 +84,23 @@ struct HTTPBench {
         }
         for target in targets { await target.server.stop() }
 
-        // Every open of the page and the JSON view must be in the log once serve has drained.
-        let database = try Database(path: data + "/billport.sqlite")
-        let recorded = try database.readBlocking { db in
-            try db.queryOne("SELECT count(*) FROM views") { $0.int(0) } ?? 0
+        // Every open of the page and the JSON view must be in each serve's log once it has drained,
+        // and every counted view in the stats once `views.aggregate` has caught up.
+        var recorded = 0, counted = 0, inStats = 0
+        for target in targets where served[target.name] != nil {
+            guard let directory = target.data else { continue }
+            let database = try Database(path: directory + "/billport.sqlite")
+            recorded += try database.readBlocking { db in try db.queryOne("SELECT count(*) FROM views") { $0.int(0) } ?? 0 }
+            let stores = BillingStores.sqlite(database: database)
+            while try await stores.views.aggregateViews(window: .seconds(1800)) > 0 {}
+            let (one, two) = try database.readBlocking { db in
+                (try db.queryOne("SELECT count(*) FROM views WHERE counted = 1") { $0.int(0) } ?? 0,
+                 try db.queryOne("SELECT coalesce(sum(view_count), 0) FROM view_stats") { $0.int(0) } ?? 0)
+            }
+            counted += one
+            inStats += two
         }
-        // And every counted view is in the stats once `views.aggregate` has caught up.
-        let stores = BillingStores.sqlite(database: database)
-        while try await stores.views.aggregateViews(window: .seconds(1800)) > 0 {}
-        let (counted, inStats) = try database.readBlocking { db in
-            (try db.queryOne("SELECT count(*) FROM views WHERE counted = 1") { $0.int(0) } ?? 0,
-             try db.queryOne("SELECT coalesce(sum(view_count), 0) FROM view_stats") { $0.int(0) } ?? 0)
-        }
+        let servedViews = served.values.reduce(0, +)
 
         func rps(_ target: String, _ path: String) -> Double { results[target]?[path]?.requestsPerSecond ?? 0 }
         let healthz = rps("default", "healthz"), peer = rps("peer", "healthz"), quiet = rps("quietlog", "healthz")
@@ -112,7 +119,7 @@ struct HTTPBench {
         report.add("http.healthz.vs_peer", healthz / peer, "x", target: ">= 1.00", meets: healthz >= peer)
         report.add("http.healthz.vs_quietlog", healthz / quiet, "x", target: ">= 0.90 (logging costs <= 10%)", meets: healthz >= 0.9 * quiet)
         report.add("http.healthz.json.vs_quietlog", rps("json", "healthz") / quiet, "x")
-        report.add("http.views.recorded", Double(recorded), "views", target: ">= \(served) served", meets: recorded >= served)
+        report.add("http.views.recorded", Double(recorded), "views", target: ">= \(servedViews) served", meets: recorded >= servedViews)
         report.add("http.views.in_stats", Double(inStats), "views", target: "= \(counted) counted", meets: inStats == counted)
         report.add("http.rss_mb", rssMB, "MB", target: "< 64", meets: rssMB < 64)
         report.add("http.peer.healthz.rps", peer, "req/s", target: "Hummingbird 2 reference")
@@ -122,18 +129,25 @@ struct HTTPBench {
     /// Starts `billport serve` with `environment` on a free port, its log in `serve.<name>.log`.
     private func startServe(_ name: String, environment: [String: String]) async throws -> Target {
         let port = try Self.freePort()
+        let data = directory + "/http/\(name)"
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         var environment = environment
+        environment["BILLPORT_DATA_DIRECTORY"] = data
+        environment["BILLPORT_DATABASE_PATH"] = data + "/billport.sqlite"
         environment["BILLPORT_HTTP_HOST"] = "127.0.0.1"
         environment["BILLPORT_HTTP_PORT"] = String(port)
-        let server = try await Server.start(billport, ["serve"], environment: environment, port: port,
-                                            log: directory + "/http/serve.\(name).log")
-        return Target(name: name, port: port, server: server)
+        let token = try shareToken(environment: environment)
+        guard let encoded = token.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) else {
+            throw BenchFailure("cannot percent-encode the share token '\(token)'")
+        }
+        let server = try await Server.start(billport, ["serve"], environment: environment, port: port, log: data + "/serve.log")
+        return Target(name: name, port: port, server: server, data: data,
+                      viewPath: "/api/invoices/view/\(encoded)", pagePath: "/invoice/\(encoded)")
     }
 
-    /// `BILLPORT_BENCH_SHARE_TOKEN` when set; otherwise the `shareToken` of `billport demo --json`.
+    /// The `shareToken` of `billport demo --json` run on the serve's own database.
     private func shareToken(environment: [String: String]) throws -> String {
-        if let token = ProcessInfo.processInfo.environment["BILLPORT_BENCH_SHARE_TOKEN"], !token.isEmpty { return token }
-        let demo = try Self.capture(billport, ["demo", "--json"], environment: environment, errorFile: directory + "/http/demo.stderr")
+        let demo = try Self.capture(billport, ["demo", "--json"], environment: environment, errorFile: (environment["BILLPORT_DATA_DIRECTORY"] ?? directory) + "/demo.stderr")
         guard demo.status == 0 else {
             throw BenchFailure("`billport demo --json` exited with \(demo.status): \(demo.errorText)")
         }
