@@ -16,13 +16,25 @@ protocol LinkAnswer: Sendable {
 ///
 /// Unknown tokens are never cached, so guessing costs the guesser a database read each time
 /// (and the rate limits bound that).
+///
+/// Requests that miss together share one look-up: every write ends every entry (the view
+/// journal alone commits five times a second on a busy link), and without sharing, each of the
+/// dozens of requests in flight at that moment would read and render the same answer again.
+/// A request joins a look-up only if it started under the same commit, so it never gets an
+/// answer older than a write it could have seen.
 final class PublicAnswerCache<Value: LinkAnswer>: Sendable {
     private struct Entry {
         let value: Value
         let commit: UInt64
         let storedAt: ContinuousClock.Instant
     }
+    private struct Pending {
+        let commit: UInt64
+        let task: Task<Value?, any Error>
+    }
     private let entries = Mutex<[String: Entry]>([:])
+    private let pending = Mutex<[String: Pending]>([:])
+    private let joins = Atomic<Int>(0)
     private let database: any BillingDatabase
     private let maxAge: Duration
     private let capacity: Int
@@ -36,21 +48,42 @@ final class PublicAnswerCache<Value: LinkAnswer>: Sendable {
         self.capacity = capacity
     }
 
+    /// How many requests so far took another request's look-up instead of making their own.
+    var joinedLookUps: Int { joins.load(ordering: .relaxed) }
+
     /// The cached value for `key`, or what `make` returns now (cached unless nil); nil once the
     /// link's own expiry has passed, cached or not.
-    func value(_ key: String, make: () async throws -> Value?) async throws -> Value? {
+    func value(_ key: String, make: @escaping @Sendable () async throws -> Value?) async throws -> Value? {
         let commit = database.commitCount
         let now = ContinuousClock.now
         if let hit = entries.withLock({ $0[key] }), hit.commit == commit, now - hit.storedAt < maxAge {
             return hit.value.linkExpiresAt.map { $0 > clock.now() } ?? true ? hit.value : nil
         }
-        guard let value = try await make() else { return nil }
-        let entry = Entry(value: value, commit: commit, storedAt: now)
-        entries.withLock { entries in
-            // Crude but bounded: a full cache starts over rather than tracking recency.
-            if entries.count >= capacity, entries[key] == nil { entries.removeAll(keepingCapacity: true) }
-            entries[key] = entry
+        let (task, leads) = pending.withLock { pending -> (Task<Value?, any Error>, Bool) in
+            if let running = pending[key], running.commit == commit {
+                joins.add(1, ordering: .relaxed)
+                return (running.task, false)
+            }
+            let task = Task { try await make() }
+            pending[key] = Pending(commit: commit, task: task)
+            return (task, true)
         }
+        let value: Value?
+        do {
+            value = try await task.value
+        } catch {
+            if leads { pending.withLock { if $0[key]?.commit == commit { $0[key] = nil } } }
+            throw error
+        }
+        guard leads else { return value }
+        entries.withLock { entries in
+            if let value {
+                // Crude but bounded: a full cache starts over rather than tracking recency.
+                if entries.count >= capacity, entries[key] == nil { entries.removeAll(keepingCapacity: true) }
+                entries[key] = Entry(value: value, commit: commit, storedAt: now)
+            }
+        }
+        pending.withLock { if $0[key]?.commit == commit { $0[key] = nil } }
         return value
     }
 }

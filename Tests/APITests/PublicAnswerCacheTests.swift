@@ -54,6 +54,52 @@ import Testing
         #expect(try await cache.value("t") { Answer(text: "now", linkExpiresAt: nil) }?.text == "now")
     }
 
+    /// A write ends every entry; the requests in flight at that moment must not each read and
+    /// render the answer again (on a busy link that pushed the page's p99 from 8 to 19 ms).
+    @Test func requestsThatMissTogetherShareOneLookUp() async throws {
+        let temp = try TemporaryDatabase()
+        let cache = PublicAnswerCache<Answer>(database: BillingStores.sqlite(database: temp.database).database, clock: ManualClock(), maxAge: .seconds(3600))
+        let made = Counter()
+        let release = AsyncStream<Void>.makeStream()
+        let first = Task {
+            try await cache.value("t") {
+                made.increment()
+                for await _ in release.stream { break }
+                return Answer(text: "shared", linkExpiresAt: nil)
+            }
+        }
+        try await eventually(timeout: .seconds(5)) { made.value == 1 }
+        let others = (0..<20).map { _ in
+            Task { try await cache.value("t") { made.increment(); return Answer(text: "own", linkExpiresAt: nil) } }
+        }
+        try await eventually(timeout: .seconds(10), "20 requests waiting on the first one's look-up") { cache.joinedLookUps == 20 }
+        release.continuation.yield()
+        #expect(try await first.value?.text == "shared")
+        for other in others { #expect(try await other.value?.text == "shared") }
+        #expect(made.value == 1)
+    }
+
+    @Test func aRequestAfterAWriteDoesNotJoinALookUpStartedBeforeIt() async throws {
+        let temp = try TemporaryDatabase()
+        let cache = PublicAnswerCache<Answer>(database: BillingStores.sqlite(database: temp.database).database, clock: ManualClock(), maxAge: .seconds(3600))
+        let made = Counter()
+        let release = AsyncStream<Void>.makeStream()
+        let before = Task {
+            try await cache.value("t") {
+                made.increment()
+                for await _ in release.stream { break }
+                return Answer(text: "before", linkExpiresAt: nil)
+            }
+        }
+        try await eventually(timeout: .seconds(5)) { made.value == 1 }
+        try await temp.database.write { db in try db.execute("CREATE TABLE touched (x INTEGER)") }
+        let after = try await cache.value("t") { made.increment(); return Answer(text: "after", linkExpiresAt: nil) }
+        #expect(after?.text == "after")
+        release.continuation.yield()
+        #expect(try await before.value?.text == "before")
+        #expect(made.value == 2)
+    }
+
     @Test func aRevokedLinkStopsAtOnceAndAPaymentShowsAtOnce() async throws {
         let h = try APIHarness()
         let acme = try await h.tenant("acme")
