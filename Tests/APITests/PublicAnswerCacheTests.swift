@@ -68,11 +68,11 @@ import Testing
                 return Answer(text: "shared", linkExpiresAt: nil)
             }
         }
-        try await eventually(timeout: .seconds(5)) { made.value == 1 }
+        try await eventually { made.value == 1 }
         let others = (0..<20).map { _ in
             Task { try await cache.value("t") { made.increment(); return Answer(text: "own", linkExpiresAt: nil) } }
         }
-        try await eventually(timeout: .seconds(10), "20 requests waiting on the first one's look-up") { cache.joinedLookUps == 20 }
+        try await eventually("20 requests waiting on the first one's look-up") { cache.joinedLookUps == 20 }
         release.continuation.yield()
         #expect(try await first.value?.text == "shared")
         for other in others { #expect(try await other.value?.text == "shared") }
@@ -91,7 +91,7 @@ import Testing
                 return Answer(text: "before", linkExpiresAt: nil)
             }
         }
-        try await eventually(timeout: .seconds(5)) { made.value == 1 }
+        try await eventually { made.value == 1 }
         try await temp.database.write { db in try db.execute("CREATE TABLE touched (x INTEGER)") }
         let after = try await cache.value("t") { made.increment(); return Answer(text: "after", linkExpiresAt: nil) }
         #expect(after?.text == "after")
