@@ -143,13 +143,14 @@ public final class BillportAPI: Sendable {
             response.headers.add(name, value)
         }
         if case .publicLink = audience {} else { response.headers.add("X-Request-Id", requestID) }
+        let elapsed = ContinuousClock.now - started
         if logger.isEnabled(.info) {
-            let elapsed = (ContinuousClock.now - started).components
-            let microseconds = elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000
+            let parts = elapsed.components
+            let microseconds = parts.seconds * 1_000_000 + parts.attoseconds / 1_000_000_000_000
             logger.info("request", ["method": request.method.rawValue, "route": logPath, "status": String(response.status),
                                     "us": String(microseconds), "bytes": String(response.body.count), "id": requestID])
         }
-        metrics.record(request.method, route: logPath, status: response.status, elapsed: ContinuousClock.now - started)
+        metrics.record(request.method, route: logPath, status: response.status, elapsed: elapsed)
         return response
     }
 

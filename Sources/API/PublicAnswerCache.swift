@@ -68,22 +68,14 @@ final class PublicAnswerCache<Value: LinkAnswer>: Sendable {
             pending[key] = Pending(commit: commit, task: task)
             return (task, true)
         }
-        let value: Value?
-        do {
-            value = try await task.value
-        } catch {
-            if leads { pending.withLock { if $0[key]?.commit == commit { $0[key] = nil } } }
-            throw error
-        }
-        guard leads else { return value }
+        guard leads else { return try await task.value }
+        defer { pending.withLock { if $0[key]?.commit == commit { $0[key] = nil } } }
+        guard let value = try await task.value else { return nil }
         entries.withLock { entries in
-            if let value {
-                // Crude but bounded: a full cache starts over rather than tracking recency.
-                if entries.count >= capacity, entries[key] == nil { entries.removeAll(keepingCapacity: true) }
-                entries[key] = Entry(value: value, commit: commit, storedAt: now)
-            }
+            // Crude but bounded: a full cache starts over rather than tracking recency.
+            if entries.count >= capacity, entries[key] == nil { entries.removeAll(keepingCapacity: true) }
+            entries[key] = Entry(value: value, commit: commit, storedAt: now)
         }
-        pending.withLock { if $0[key]?.commit == commit { $0[key] = nil } }
         return value
     }
 }
