@@ -116,12 +116,23 @@ struct TenantRoutes {
             let name: String
             let email: String
             let preferences: Customer.Preferences?
-            enum CodingKeys: String, CodingKey, CaseIterable { case name, email, preferences }
-            static var nested: [String: any KnownKeys.Type] { ["preferences": Customer.Preferences.self] }
+            let address: PostalAddress.Input?
+            let vatId: String?
+            let buyerReference: String?
+            enum CodingKeys: String, CodingKey, CaseIterable { case name, email, preferences, address, vatId, buyerReference }
+            static var nested: [String: any KnownKeys.Type] { ["preferences": Customer.Preferences.self, "address": PostalAddress.Input.self] }
         }
         let body = try JSONBody.decode(Request.self, from: context.request)
+        let details: BuyerDetails
+        do throws(FieldError) {
+            details = BuyerDetails(address: try body.address.map { v throws(FieldError) in try PostalAddress(v, field: "address") },
+                                   vatID: try body.vatId.map { v throws(FieldError) in try VATIdentifier(v, field: "vatId") },
+                                   buyerReference: try body.buyerReference.map { v throws(FieldError) in try BuyerDetails.buyerReference(v) })
+        } catch {
+            throw BillingError.invalid(error)
+        }
         let customer = try await stores.customers.createCustomer(tenantID: try context.tenantID, name: body.name, email: body.email,
-                                                      preferences: body.preferences ?? .init())
+                                                      preferences: body.preferences ?? .init(), details: details)
         return JSONBody.response(status: 201, CustomerRepresentation(customer))
     }
 

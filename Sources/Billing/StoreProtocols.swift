@@ -37,13 +37,19 @@ public protocol TenantStore: Sendable {
 
     /// Sets (or with nil removes) the logo: PNG or JPEG, at most 1 MiB.
     func updateLogo(tenantID: Int64, logo: [UInt8]?) async throws
+
+    /// The seller's legal identity for invoices (empty until the tenant fills it in).
+    func companyProfile(tenantID: Int64) async throws -> CompanyProfile
+
+    /// Replaces the company profile with what `change` makes of it as stored, inside the write.
+    func updateCompanyProfile(tenantID: Int64, _ change: @escaping @Sendable (CompanyProfile) throws -> CompanyProfile) async throws -> CompanyProfile
 }
 
 /// A tenant's customers and their email preferences, also as reached by an unsubscribe token.
 public protocol CustomerStore: Sendable {
     /// Creates a customer of `tenantID`; the name and email must pass `CustomerName` and
     /// `EmailAddress` (422 naming the field otherwise).
-    func createCustomer(tenantID: Int64, name: String, email: String, preferences: Customer.Preferences) async throws -> Customer
+    func createCustomer(tenantID: Int64, name: String, email: String, preferences: Customer.Preferences, details: BuyerDetails) async throws -> Customer
 
     /// The customer `id` of `tenantID`.
     func customer(tenantID: Int64, id: Int64) async throws -> Customer?
@@ -424,4 +430,11 @@ public protocol WebhookEndpointStore: WebhookDeliveryStore {
     /// The secrets that sign a delivery now: the current one first, then the previous one while
     /// its overlap lasts.
     func signingSecrets(tenantID: Int64, id: Int64) async throws -> [String]
+}
+
+extension CustomerStore {
+    /// A customer without address, VAT id or reference.
+    public func createCustomer(tenantID: Int64, name: String, email: String, preferences: Customer.Preferences) async throws -> Customer {
+        try await createCustomer(tenantID: tenantID, name: name, email: email, preferences: preferences, details: BuyerDetails())
+    }
 }

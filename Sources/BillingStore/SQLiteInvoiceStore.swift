@@ -14,9 +14,7 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
         let now = clock.now()
         let publicID = "inv_" + SecureRandom.base64URL(byteCount: 12)
         let id = try await database.write { db -> Int64 in
-            guard try Self.customer(db, tenantID: tenantID, id: draft.customerID) != nil else {
-                throw BillingError.invalid(FieldError("customerId", "is not one of your customers"))
-            }
+            try Self.checkParties(db, tenantID: tenantID, draft)
             guard try db.queryOne("SELECT 1 FROM invoices WHERE tenant_id = ? AND number = ?", tenantID, draft.number, map: { _ in true }) == nil else {
                 throw BillingError.conflict(code: "duplicate_number", message: "invoice number \(draft.number) is already used")
             }
@@ -28,7 +26,7 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
                 draft.issueDate.description, draft.dueDate.description, draft.notes, draft.allowPartialPayments,
                 draft.minimumPaymentAmount, draft.totals.subtotal, draft.totals.taxTotal, draft.totals.total, now)
             let invoiceID = db.lastInsertRowID
-            try Self.insertLines(db, invoiceID: invoiceID, draft.lines)
+            try Self.writeLegalContent(db, invoiceID: invoiceID, draft)
             return invoiceID
         }
         guard let invoice = try await invoice(tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
@@ -40,9 +38,7 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
             guard let current = try Self.invoice(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
             try InvoiceLifecycle.check(.edit, from: current.status)
             let draft = try change(current)
-            guard try Self.customer(db, tenantID: tenantID, id: draft.customerID) != nil else {
-                throw BillingError.invalid(FieldError("customerId", "is not one of your customers"))
-            }
+            try Self.checkParties(db, tenantID: tenantID, draft)
             guard try db.queryOne("SELECT 1 FROM invoices WHERE tenant_id = ? AND number = ? AND id != ?", tenantID, draft.number, id,
                                   map: { _ in true }) == nil else {
                 throw BillingError.conflict(code: "duplicate_number", message: "invoice number \(draft.number) is already used")
@@ -55,7 +51,8 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
                 draft.dueDate.description, draft.notes, draft.allowPartialPayments, draft.minimumPaymentAmount,
                 draft.totals.subtotal, draft.totals.taxTotal, draft.totals.total, id)
             try db.execute("DELETE FROM invoice_lines WHERE invoice_id = ?", id)
-            try Self.insertLines(db, invoiceID: id, draft.lines)
+            try db.execute("DELETE FROM invoice_allowance_charges WHERE invoice_id = ?", id)
+            try Self.writeLegalContent(db, invoiceID: id, draft)
             guard let updated = try Self.invoice(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
             return updated
         }
@@ -160,6 +157,36 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
         try await database.readStatement { db in
             try db.queryOne("SELECT 1 FROM invoices i WHERE i.tenant_id = ? AND i.id = ? AND \(BuyerVisibility.condition("i"))",
                             tenantID, invoiceID) { _ in true } ?? false
+        }
+    }
+
+    /// The draft's lines, allowances and charges, supply time and payment terms (the rest of the
+    /// row is written by the caller).
+    private static func writeLegalContent(_ db: Connection, invoiceID: Int64, _ draft: InvoiceDraft) throws {
+        try insertLines(db, ownerID: invoiceID, draft.lines)
+        try insertAllowanceCharges(db, invoiceID: invoiceID, draft.allowanceCharges)
+        let (supplyDate, start, end): (String?, String?, String?) = switch draft.supply {
+        case .date(let day): (day.description, nil, nil)
+        case .period(let from, let to): (nil, from.description, to.description)
+        case nil: (nil, nil, nil)
+        }
+        try db.execute("""
+            UPDATE invoices SET supply_date = ?, service_start = ?, service_end = ?, payment_terms = ?, allowance_total = ?, charge_total = ?
+            WHERE id = ?
+            """, supplyDate, start, end, draft.paymentTerms, draft.totals.allowanceTotal, draft.totals.chargeTotal, invoiceID)
+    }
+
+    /// The customer must be the tenant's, and seller and buyer must have what the draft's VAT
+    /// categories need (`InvoiceLineRules.partiesProblem`).
+    private static func checkParties(_ db: Connection, tenantID: Int64, _ draft: InvoiceDraft) throws {
+        guard let customer = try customer(db, tenantID: tenantID, id: draft.customerID) else {
+            throw BillingError.invalid(FieldError("customerId", "is not one of your customers"))
+        }
+        let categories = draft.vatCategories
+        guard !categories.isDisjoint(with: [.reverseCharge, .intraCommunity, .export]) else { return }
+        if let problem = InvoiceLineRules.partiesProblem(categories: categories, seller: try SQLiteTenantStore.companyProfile(db, tenantID: tenantID),
+                                                         buyer: customer.details) {
+            throw BillingError.invalid(problem)
         }
     }
 }

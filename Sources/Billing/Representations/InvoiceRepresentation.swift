@@ -10,12 +10,26 @@ public struct InvoiceRepresentation: Encodable, Sendable {
         let unitPrice: Int64
         let taxRate: Double
         let net: Int64
+        let unitCode: String
+        let vatCategory: String
+        let exemptionReason: String?
     }
+    /// One row of the VAT breakdown.
     public struct Tax: Encodable, Sendable {
+        let category: String
         let rate: Double
         let base: Int64
         let amount: Int64
+        let exemptionReason: String?
     }
+    public struct AllowanceChargeBody: Encodable, Sendable {
+        let kind: String
+        let amount: Int64
+        let reason: String
+        let vatCategory: String
+        let taxRate: Double
+    }
+    public struct Period: Encodable, Sendable { let start: String, end: String }
 
     let id: Int64
     let publicId: String
@@ -31,7 +45,15 @@ public struct InvoiceRepresentation: Encodable, Sendable {
     let allowPartialPayments: Bool
     let minimumPaymentAmount: Int64?
     let lines: [Line]
+    let allowanceCharges: [AllowanceChargeBody]
+    let supplyDate: String?
+    let servicePeriod: Period?
+    let paymentTerms: String?
     let subtotal: Int64
+    let allowanceTotal: Int64
+    let chargeTotal: Int64
+    /// Subtotal − allowances + charges: what VAT is computed on.
+    let taxBasis: Int64
     let taxes: [Tax]
     let taxTotal: Int64
     let total: Int64
@@ -62,10 +84,26 @@ public struct InvoiceRepresentation: Encodable, Sendable {
         allowPartialPayments = invoice.allowPartialPayments
         minimumPaymentAmount = invoice.minimumPaymentAmount
         lines = invoice.lines.map {
-            Line(description: $0.description, quantity: $0.quantity.doubleValue, unitPrice: $0.unitPrice, taxRate: $0.taxRate.percent, net: $0.net)
+            Line(description: $0.description, quantity: $0.quantity.doubleValue, unitPrice: $0.unitPrice, taxRate: $0.taxRate.percent, net: $0.net,
+                 unitCode: $0.unitCode.code, vatCategory: $0.vatCategory.rawValue, exemptionReason: $0.exemptionReason)
         }
+        allowanceCharges = invoice.allowanceCharges.map {
+            AllowanceChargeBody(kind: $0.kind.rawValue, amount: $0.amount, reason: $0.reason, vatCategory: $0.vatCategory.rawValue,
+                                taxRate: $0.taxRate.percent)
+        }
+        switch invoice.supply {
+        case .date(let day): (supplyDate, servicePeriod) = (day.description, nil)
+        case .period(let start, let end): (supplyDate, servicePeriod) = (nil, Period(start: start.description, end: end.description))
+        case nil: (supplyDate, servicePeriod) = (nil, nil)
+        }
+        paymentTerms = invoice.paymentTerms
         subtotal = invoice.totals.subtotal
-        taxes = invoice.totals.taxes.map { Tax(rate: $0.rate.percent, base: $0.base, amount: $0.amount) }
+        allowanceTotal = invoice.totals.allowanceTotal
+        chargeTotal = invoice.totals.chargeTotal
+        taxBasis = invoice.totals.taxBasis
+        taxes = invoice.totals.taxes.map {
+            Tax(category: $0.category.rawValue, rate: $0.rate.percent, base: $0.base, amount: $0.amount, exemptionReason: $0.exemptionReason)
+        }
         taxTotal = invoice.totals.taxTotal
         total = invoice.totals.total
         amountPaid = invoice.amountPaid
