@@ -64,19 +64,11 @@ struct TenantRoutes {
                 JSONBody.response(InvoiceRepresentation(try await stores.invoices.cancel(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
             },
             Route(.post, "/api/invoices/{id}/credit-notes", .tenant(permission: .invoicesWrite)) { context in
-                struct Request: Decodable, KnownKeys {
-                    let number: String, amount: Int64, reason: String?
-                    enum CodingKeys: String, CodingKey, CaseIterable { case number, amount, reason }
-                    init(from decoder: any Decoder) throws {
-                        let container = try decoder.container(keyedBy: CodingKeys.self)
-                        number = try container.decode(String.self, forKey: .number)
-                        amount = try container.decodeMinorUnits(forKey: .amount)
-                        reason = try container.decodeIfPresent(String.self, forKey: .reason)
-                    }
+                let body = try JSONBody.decode(CreateCreditNoteRequest.self, from: context.request)
+                let today = CalendarDate(utc: clock.now())
+                let note = try await stores.invoices.createCreditNote(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice")) { invoice in
+                    do throws(FieldError) { return try CreditNoteDraft.validate(body, for: invoice, today: today) } catch { throw BillingError.invalid(error) }
                 }
-                let body = try JSONBody.decode(Request.self, from: context.request)
-                let note = try await stores.invoices.createCreditNote(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"),
-                                                            number: body.number, amount: body.amount, reason: body.reason)
                 return JSONBody.response(status: 201, CreditNoteBody(note))
             },
             Route(.get, "/api/invoices/{id}/credit-notes", .tenant(permission: nil)) { context in

@@ -230,25 +230,3 @@ public struct Invoice: Sendable, Hashable {
         status == .cancelled ? max(0, paid) : MoneyArithmetic.remainder(of: paid, less: MoneyArithmetic.remainder(of: total, less: credited))
     }
 }
-
-/// A credit note: an amount taken off an issued invoice (a discount granted afterwards, a
-/// returned item), with its own number.
-public struct CreditNote: Sendable, Hashable {
-    public let id: Int64
-    public let invoiceID: Int64
-    public let number: String
-    public let amount: Int64
-    public let currency: Currency
-    public let reason: String?
-    public let createdAt: Date
-
-    public init(id: Int64, invoiceID: Int64, number: String, amount: Int64, currency: Currency, reason: String?, createdAt: Date) {
-        self.id = id
-        self.invoiceID = invoiceID
-        self.number = number
-        self.amount = amount
-        self.currency = currency
-        self.reason = reason
-        self.createdAt = createdAt
-    }
-}

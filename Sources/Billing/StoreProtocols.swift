@@ -131,12 +131,18 @@ public protocol InvoiceStore: Sendable {
     /// `MoneyOverflow` naming the currency when a sum exceeds Int64.
     func customerBalances(tenantID: Int64, customerID: Int64, today: CalendarDate) async throws -> [CustomerBalance]
 
-    /// The customer's invoices its buyer may see that have credit notes, newest first, at most `limit`.
-    func creditedInvoices(tenantID: Int64, customerID: Int64, limit: Int) async throws -> [CreditedInvoice]
+    /// The credit notes on invoices the customer's buyer may see, newest first, at most `limit`.
+    func portalCreditNotes(tenantID: Int64, customerID: Int64, limit: Int) async throws -> [PortalCreditNote]
 
-    /// Issues a credit note of `amount` minor units against an issued or paid invoice. The
-    /// credited sum can never exceed the invoice total.
-    func createCreditNote(tenantID: Int64, invoiceID: Int64, number: String, amount: Int64, reason: String?) async throws -> CreditNote
+    /// A credit note the customer's buyer may see, by its public id, with the invoice it corrects.
+    func portalCreditNote(tenantID: Int64, customerID: Int64, publicID: String) async throws -> (note: CreditNote, invoice: Invoice)?
+
+    /// Issues the credit note `draft` makes of the invoice as stored, against an issued or paid
+    /// invoice. The credited sum can never exceed the invoice total.
+    func createCreditNote(tenantID: Int64, invoiceID: Int64, draft: @escaping @Sendable (Invoice) throws -> CreditNoteDraft) async throws -> CreditNote
+
+    /// Credit note `id` of the tenant with the invoice it corrects.
+    func creditNote(tenantID: Int64, id: Int64) async throws -> (note: CreditNote, invoice: Invoice)?
 
     /// The credit notes of one invoice, oldest first.
     func creditNotes(tenantID: Int64, invoiceID: Int64) async throws -> [CreditNote]

@@ -4,7 +4,7 @@ extension BillingSchema {
     /// What a legally complete invoice states: the seller's company profile (one row per tenant),
     /// the buyer's address, VAT id and reference, the supply date or period and payment terms, each
     /// line's unit and VAT category, document-level allowances and charges, and credit notes as
-    /// documents with their own date and lines. Lines stored before keep their meaning: taxed
+    /// documents with their own date, lines and public id, listed per customer for the portal. Lines stored before keep their meaning: taxed
     /// lines are standard-rated, untaxed ones zero-rated. Address lines are kept joined by
     /// newlines (a line can hold none).
     static let legalInvoices = Migration(id: "portal.020_legal_invoices", sql: """
@@ -53,7 +53,12 @@ extension BillingSchema {
             PRIMARY KEY (invoice_id, position)
         ) STRICT;
         ALTER TABLE credit_notes ADD COLUMN issue_date TEXT;
-        UPDATE credit_notes SET issue_date = date(created_at / 1000, 'unixepoch');
+        ALTER TABLE credit_notes ADD COLUMN public_id TEXT;
+        ALTER TABLE credit_notes ADD COLUMN customer_id INTEGER REFERENCES customers (id);
+        UPDATE credit_notes SET issue_date = date(created_at / 1000, 'unixepoch'), public_id = 'cn_' || lower(hex(randomblob(12))),
+            customer_id = (SELECT customer_id FROM invoices WHERE invoices.id = credit_notes.invoice_id);
+        CREATE UNIQUE INDEX credit_notes_public ON credit_notes (public_id);
+        CREATE INDEX credit_notes_customer ON credit_notes (tenant_id, customer_id, id);
         CREATE TABLE credit_note_lines (
             credit_note_id INTEGER NOT NULL REFERENCES credit_notes (id) ON DELETE CASCADE,
             position INTEGER NOT NULL,

@@ -105,42 +105,70 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
         }
     }
 
-    public func createCreditNote(tenantID: Int64, invoiceID: Int64, number: String, amount: Int64, reason: String?) async throws -> CreditNote {
-        let trimmed = number.trimmingCharacters(in: .whitespaces)
-        guard (1...64).contains(trimmed.limitedLength) else { throw BillingError.invalid(FieldError("number", "must be 1 to 64 characters")) }
-        guard amount > 0 else { throw BillingError.invalid(FieldError("amount", "must be at least 1 minor unit")) }
-        if let reason, reason.limitedLength > 500 { throw BillingError.invalid(FieldError("reason", "must be at most 500 characters")) }
+    public func createCreditNote(tenantID: Int64, invoiceID: Int64, draft: @escaping @Sendable (Invoice) throws -> CreditNoteDraft) async throws -> CreditNote {
         let now = clock.now()
-        return try await database.write { [self] db in
+        let publicID = "cn_" + SecureRandom.base64URL(byteCount: 12)
+        let id = try await database.write { [self] db -> Int64 in
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw BillingError.notFound("invoice") }
             try InvoiceLifecycle.check(.credit, from: invoice.status)
+            let note = try draft(invoice)
             let creditable = MoneyArithmetic.remainder(of: invoice.totals.total, less: invoice.amountCredited)
-            guard amount <= creditable else {
-                throw BillingError.invalid(FieldError("amount", "must be at most \(creditable), what is left of the invoice total"))
+            guard note.totals.total <= creditable else {
+                throw BillingError.invalid(FieldError("amount", "must be at most \(creditable), what is left of the invoice total (the lines add up to \(note.totals.total))"))
             }
-            guard try db.queryOne("SELECT 1 FROM credit_notes WHERE tenant_id = ? AND number = ?", tenantID, trimmed, map: { _ in true }) == nil else {
-                throw BillingError.conflict(code: "duplicate_number", message: "credit note number \(trimmed) is already used")
+            guard try db.queryOne("SELECT 1 FROM credit_notes WHERE tenant_id = ? AND number = ?", tenantID, note.number, map: { _ in true }) == nil else {
+                throw BillingError.conflict(code: "duplicate_number", message: "credit note number \(note.number) is already used")
             }
             try db.execute("""
-                INSERT INTO credit_notes (tenant_id, invoice_id, number, amount, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, tenantID, invoiceID, trimmed, amount, reason, now)
+                INSERT INTO credit_notes (tenant_id, invoice_id, customer_id, public_id, number, issue_date, amount, reason, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, tenantID, invoiceID, invoice.customerID, publicID, note.number, note.issueDate.description, note.totals.total, note.reason, now)
             let id = db.lastInsertRowID
-            try db.execute("UPDATE invoices SET amount_credited = amount_credited + ? WHERE id = ?", amount, invoiceID)
+            try Self.insertLines(db, into: .creditNote, ownerID: id, note.lines)
+            try db.execute("UPDATE invoices SET amount_credited = amount_credited + ? WHERE id = ?", note.totals.total, invoiceID)
             try enqueueRender(db, tenantID: tenantID, invoiceID: invoiceID)
-            return CreditNote(id: id, invoiceID: invoiceID, number: trimmed, amount: amount, currency: invoice.currency, reason: reason, createdAt: now)
+            return id
         }
+        guard let created = try await creditNote(tenantID: tenantID, id: id) else { throw BillingError.notFound("credit note") }
+        return created.note
     }
 
     public func creditNotes(tenantID: Int64, invoiceID: Int64) async throws -> [CreditNote] {
         try await database.read { db in
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw BillingError.notFound("invoice") }
-            return try db.query("""
-                SELECT id, number, amount, reason, created_at FROM credit_notes WHERE invoice_id = ? ORDER BY id
-                """, invoiceID) {
-                CreditNote(id: $0.int64(0), invoiceID: invoiceID, number: $0.string(1), amount: $0.int64(2), currency: invoice.currency,
-                           reason: $0.optionalString(3), createdAt: $0.date(4))
-            }
+            let ids = try db.query("SELECT id FROM credit_notes WHERE invoice_id = ? ORDER BY id", invoiceID) { $0.int64(0) }
+            return try ids.compactMap { try Self.creditNote(db, id: $0, invoice: invoice) }
         }
+    }
+
+    public func creditNote(tenantID: Int64, id: Int64) async throws -> (note: CreditNote, invoice: Invoice)? {
+        try await database.read { db in
+            guard let invoiceID = try db.queryOne("SELECT invoice_id FROM credit_notes WHERE tenant_id = ? AND id = ?", tenantID, id, map: { $0.int64(0) }),
+                  let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID),
+                  let note = try Self.creditNote(db, id: id, invoice: invoice) else { return nil }
+            return (note, invoice)
+        }
+    }
+
+    /// Credit note `id` of `invoice` (its tenant already checked), with its lines and totals.
+    static func creditNote(_ db: Connection, id: Int64, invoice: Invoice) throws -> CreditNote? {
+        guard let head = try db.queryOne("""
+            SELECT public_id, number, issue_date, amount, reason, created_at FROM credit_notes WHERE id = ? AND invoice_id = ?
+            """, id, invoice.id, map: { row in
+                (publicID: row.string(0), number: row.string(1), issueDate: row.optionalString(2).flatMap(CalendarDate.init(parsing:)),
+                 amount: row.int64(3), reason: row.optionalString(4), createdAt: row.date(5))
+            }) else { return nil }
+        let lines = try lines(db, from: .creditNote, ownerID: id)
+        let step = invoice.currency.amountStep
+        let totals: InvoiceTotals? = lines.isEmpty ? nil : {
+            let taxes = InvoiceMath.taxes(for: lines, step: step)
+            let subtotal = lines.reduce(Int64(0)) { $0 + $1.net }
+            let taxTotal = taxes.reduce(Int64(0)) { $0 + $1.amount }
+            return InvoiceTotals(subtotal: subtotal, taxes: taxes, taxTotal: taxTotal, total: head.amount)
+        }()
+        return CreditNote(id: id, publicID: head.publicID, invoiceID: invoice.id, number: head.number,
+                          issueDate: head.issueDate ?? invoice.issueDate, amount: head.amount, currency: invoice.currency, reason: head.reason,
+                          lines: lines, totals: totals, createdAt: head.createdAt)
     }
 
     public func setDeliveryStatus(tenantID: Int64, invoiceID: Int64, status: DeliveryStatus) async throws -> Invoice {

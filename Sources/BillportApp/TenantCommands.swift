@@ -139,9 +139,11 @@ struct DemoData: Encodable {
             let draft = try await stores.invoices.createInvoice(tenantID: tenant.id, draft: try InvoiceDraft.validate(request))
             let issuedInvoice = try await stores.invoices.issue(tenantID: tenant.id, id: draft.id)
             if issued == credited {
-                _ = try await stores.invoices.createCreditNote(tenantID: tenant.id, invoiceID: issuedInvoice.id,
-                                                               number: "CN-\(today.year)-0004", amount: issuedInvoice.totals.total,
-                                                               reason: "Retainer not used this month")
+                let request = CreateCreditNoteRequest(number: "CN-\(today.year)-0004", amount: nil, reason: "Retainer not used this month",
+                                                      issueDate: today.description, lines: issuedInvoice.lines.map(CreateInvoiceRequest.Line.init))
+                _ = try await stores.invoices.createCreditNote(tenantID: tenant.id, invoiceID: issuedInvoice.id) { invoice in
+                    try CreditNoteDraft.validate(request, for: invoice, today: today)
+                }
             }
         }
         _ = try await stores.salesOrders.createSalesOrder(tenantID: tenant.id, SalesOrderDraft(

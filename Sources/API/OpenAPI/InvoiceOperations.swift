@@ -38,9 +38,12 @@ enum InvoiceOperations {
             op("post", "/api/invoices/{id}/cancel", id: "cancelInvoice", "Cancel an invoice; every link to it stops", .invoicesWrite)
                 .responds(200, "the cancelled invoice", S.ref("Invoice"))
                 .fails(409, "invalid_status: the invoice cannot be cancelled in its status"),
-            op("post", "/api/invoices/{id}/credit-notes", id: "createCreditNote", "A credit note against an issued invoice", .invoicesWrite)
-                .body(S.body(["number": S.string(min: 1, max: 64), "amount": S.integer(min: 1, max: 1_000_000_000_000_000),
-                              "reason": S.nullable(S.string(max: 500))], required: ["number", "amount"]),
+            op("post", "/api/invoices/{id}/credit-notes", id: "createCreditNote",
+               "A credit note against an issued invoice: lines, or an amount split at the invoice's one VAT rate", .invoicesWrite)
+                .body(S.body(["number": S.string(min: 1, max: 64),
+                              "amount": S.nullable(S.integer(min: 1, max: 1_000_000_000_000_000, "gross; with lines it must equal their total")),
+                              "reason": S.nullable(S.string(min: 1, max: 500)), "issueDate": S.nullable(S.date),
+                              "lines": S.nullable(S.array(line, min: 1, max: 500))], required: ["number"]),
                       example: ["number": "CN-2026-001", "amount": 5000, "reason": "Discount agreed by phone"])
                 .responds(201, "the credit note", S.ref("CreditNote"))
                 .fails(409, "invalid_status or duplicate_number"),

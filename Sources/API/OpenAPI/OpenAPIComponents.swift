@@ -30,9 +30,10 @@ enum OpenAPIComponents {
             "Preferences": S.object(preferenceFields, required: ["document", "reminder", "marketing"]),
             "Invoice": invoice,
             "CreditNote": S.object([
-                "id": S.id, "invoiceId": S.id, "number": S.string(), "amount": S.amount, "currency": S.string(),
-                "reason": S.string(), "createdAt": S.timestamp,
-            ], required: ["id", "invoiceId", "number", "amount", "currency", "createdAt"]),
+                "id": S.id, "invoiceId": S.id, "number": S.string(), "issueDate": S.date, "amount": S.amount, "currency": S.string(),
+                "reason": S.string(), "lines": S.array(invoiceLine), "subtotal": S.integer(), "taxes": S.array(taxRow), "taxTotal": S.integer(),
+                "createdAt": S.timestamp,
+            ], required: ["id", "invoiceId", "number", "issueDate", "amount", "currency", "lines", "taxes", "createdAt"]),
             "Payment": S.object([
                 "provider": S.string(), "checkoutSessionId": S.string(), "paymentIntentId": S.string(), "amount": S.amount,
                 "currency": S.string(), "state": S.string(oneOf: ["pending", "succeeded", "failed"]), "refunded": S.amount,
@@ -97,13 +98,21 @@ enum OpenAPIComponents {
          "showSalesOrders": S.boolean, "allowMessages": S.boolean, "welcomeMessage": S.string(max: 500)]
     }
 
-    static var invoice: OpenAPIValue {
-        let line = S.object([
+    static var invoiceLine: OpenAPIValue {
+        S.object([
             "description": S.string(), "quantity": S.number(), "unitPrice": S.amount, "taxRate": S.number(), "net": S.integer(),
             "unitCode": S.string(), "vatCategory": vatCategory, "exemptionReason": S.string(),
         ], required: ["description", "quantity", "unitPrice", "taxRate", "net", "unitCode", "vatCategory"])
-        let tax = S.object(["category": vatCategory, "rate": S.number(), "base": S.integer(), "amount": S.integer(), "exemptionReason": S.string()],
-                           required: ["category", "rate", "base", "amount"])
+    }
+
+    /// One row of a VAT breakdown.
+    static var taxRow: OpenAPIValue {
+        S.object(["category": vatCategory, "rate": S.number(), "base": S.integer(), "amount": S.integer(), "exemptionReason": S.string()],
+                 required: ["category", "rate", "base", "amount"])
+    }
+
+    static var invoice: OpenAPIValue {
+        let (line, tax) = (invoiceLine, taxRow)
         let allowanceCharge = S.object(["kind": S.string(oneOf: ["allowance", "charge"]), "amount": S.integer(), "reason": S.string(),
                                         "vatCategory": vatCategory, "taxRate": S.number()],
                                        required: ["kind", "amount", "reason", "vatCategory", "taxRate"])

@@ -13,6 +13,17 @@ public struct InvoiceRepresentation: Encodable, Sendable {
         let unitCode: String
         let vatCategory: String
         let exemptionReason: String?
+
+        public init(_ line: InvoiceLine) {
+            description = line.description
+            quantity = line.quantity.doubleValue
+            unitPrice = line.unitPrice
+            taxRate = line.taxRate.percent
+            net = line.net
+            unitCode = line.unitCode.code
+            vatCategory = line.vatCategory.rawValue
+            exemptionReason = line.exemptionReason
+        }
     }
     /// One row of the VAT breakdown.
     public struct Tax: Encodable, Sendable {
@@ -21,6 +32,14 @@ public struct InvoiceRepresentation: Encodable, Sendable {
         let base: Int64
         let amount: Int64
         let exemptionReason: String?
+
+        public init(_ tax: TaxLine) {
+            category = tax.category.rawValue
+            rate = tax.rate.percent
+            base = tax.base
+            amount = tax.amount
+            exemptionReason = tax.exemptionReason
+        }
     }
     public struct AllowanceChargeBody: Encodable, Sendable {
         let kind: String
@@ -83,10 +102,7 @@ public struct InvoiceRepresentation: Encodable, Sendable {
         notes = invoice.notes
         allowPartialPayments = invoice.allowPartialPayments
         minimumPaymentAmount = invoice.minimumPaymentAmount
-        lines = invoice.lines.map {
-            Line(description: $0.description, quantity: $0.quantity.doubleValue, unitPrice: $0.unitPrice, taxRate: $0.taxRate.percent, net: $0.net,
-                 unitCode: $0.unitCode.code, vatCategory: $0.vatCategory.rawValue, exemptionReason: $0.exemptionReason)
-        }
+        lines = invoice.lines.map(Line.init)
         allowanceCharges = invoice.allowanceCharges.map {
             AllowanceChargeBody(kind: $0.kind.rawValue, amount: $0.amount, reason: $0.reason, vatCategory: $0.vatCategory.rawValue,
                                 taxRate: $0.taxRate.percent)
@@ -101,9 +117,7 @@ public struct InvoiceRepresentation: Encodable, Sendable {
         allowanceTotal = invoice.totals.allowanceTotal
         chargeTotal = invoice.totals.chargeTotal
         taxBasis = invoice.totals.taxBasis
-        taxes = invoice.totals.taxes.map {
-            Tax(category: $0.category.rawValue, rate: $0.rate.percent, base: $0.base, amount: $0.amount, exemptionReason: $0.exemptionReason)
-        }
+        taxes = invoice.totals.taxes.map(Tax.init)
         taxTotal = invoice.totals.taxTotal
         total = invoice.totals.total
         amountPaid = invoice.amountPaid
