@@ -157,6 +157,9 @@ public struct Invoice: Sendable, Hashable {
     public let supply: SupplyTime?
     /// Payment terms as printed (`Payable within 14 days without deduction`).
     public let paymentTerms: String?
+    /// Seller and buyer as they were when the invoice was issued; nil for drafts (and for invoices
+    /// issued before parties were recorded), which show the current ones.
+    public let parties: InvoiceParties?
     public let amountPaid: Int64
     /// The sum of the credit notes issued against it.
     public let amountCredited: Int64
@@ -181,6 +184,7 @@ public struct Invoice: Sendable, Hashable {
                 totals: InvoiceTotals,
                 supply: SupplyTime? = nil,
                 paymentTerms: String? = nil,
+                parties: InvoiceParties? = nil,
                 amountPaid: Int64,
                 amountCredited: Int64,
                 createdAt: Date,
@@ -203,6 +207,7 @@ public struct Invoice: Sendable, Hashable {
         self.totals = totals
         self.supply = supply
         self.paymentTerms = paymentTerms
+        self.parties = parties
         self.amountPaid = amountPaid
         self.amountCredited = amountCredited
         self.createdAt = createdAt

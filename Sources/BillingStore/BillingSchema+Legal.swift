@@ -6,7 +6,7 @@ extension BillingSchema {
     /// line's unit and VAT category, document-level allowances and charges, and credit notes as
     /// documents with their own date, lines and public id, listed per customer for the portal. Lines stored before keep their meaning: taxed
     /// lines are standard-rated, untaxed ones zero-rated. Address lines are kept joined by
-    /// newlines (a line can hold none).
+    /// newlines (a line can hold none). An invoice keeps its seller and buyer as issued (`parties`, JSON).
     static let legalInvoices = Migration(id: "portal.020_legal_invoices", sql: """
         CREATE TABLE company_profiles (
             tenant_id INTEGER PRIMARY KEY REFERENCES tenants (id),
@@ -36,6 +36,7 @@ extension BillingSchema {
         ALTER TABLE invoices ADD COLUMN service_start TEXT;
         ALTER TABLE invoices ADD COLUMN service_end TEXT;
         ALTER TABLE invoices ADD COLUMN payment_terms TEXT;
+        ALTER TABLE invoices ADD COLUMN parties TEXT;
         ALTER TABLE invoices ADD COLUMN allowance_total INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE invoices ADD COLUMN charge_total INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE invoice_lines ADD COLUMN unit_code TEXT NOT NULL DEFAULT 'C62';

@@ -79,7 +79,7 @@ extension SQLiteStore {
         guard let head = try db.queryOne("""
             SELECT id, public_id, customer_id, type, number, status, delivery_status, currency, issue_date, due_date, notes,
                    allow_partial_payments, minimum_payment_amount, subtotal, tax_total, total, amount_paid, created_at, issued_at,
-                   amount_credited, supply_date, service_start, service_end, payment_terms, allowance_total, charge_total
+                   amount_credited, supply_date, service_start, service_end, payment_terms, allowance_total, charge_total, parties
             FROM invoices WHERE tenant_id = ? AND id = ?
             """, tenantID, id, map: { row in
                 (id: row.int64(0), publicID: row.string(1), customerID: row.int64(2), type: InvoiceType(rawValue: row.string(3)) ?? .ar,
@@ -91,7 +91,8 @@ extension SQLiteStore {
                  credited: row.int64(19), supplyDate: row.optionalString(20).flatMap(CalendarDate.init(parsing:)),
                  serviceStart: row.optionalString(21).flatMap(CalendarDate.init(parsing:)),
                  serviceEnd: row.optionalString(22).flatMap(CalendarDate.init(parsing:)), paymentTerms: row.optionalString(23),
-                 allowanceTotal: row.int64(24), chargeTotal: row.int64(25))
+                 allowanceTotal: row.int64(24), chargeTotal: row.int64(25),
+                 parties: row.optionalString(26).flatMap { try? JSONDecoder().decode(InvoiceParties.self, from: Data($0.utf8)) })
             }) else { return nil }
         guard let currency = head.currency, let issueDate = head.issueDate, let dueDate = head.dueDate else {
             throw SQLiteError(code: 11, message: "invoice \(id) holds an unreadable currency or date")
@@ -113,7 +114,7 @@ extension SQLiteStore {
                        allowanceCharges: allowanceCharges,
                        totals: InvoiceTotals(subtotal: head.subtotal, allowanceTotal: head.allowanceTotal, chargeTotal: head.chargeTotal,
                                              taxes: taxes, taxTotal: head.taxTotal, total: head.total),
-                       supply: supply, paymentTerms: head.paymentTerms, amountPaid: head.paid, amountCredited: head.credited, createdAt: head.createdAt, issuedAt: head.issuedAt)
+                       supply: supply, paymentTerms: head.paymentTerms, parties: head.parties, amountPaid: head.paid, amountCredited: head.credited, createdAt: head.createdAt, issuedAt: head.issuedAt)
     }
 
 

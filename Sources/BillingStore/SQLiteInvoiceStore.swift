@@ -94,6 +94,9 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
             try InvoiceLifecycle.check(transition.action, from: invoice.status)
             try db.execute("UPDATE invoices SET status = ?, \(column) = ? WHERE id = ?", to.rawValue, now, id)
+            if transition == .issue {
+                try Self.recordParties(db, tenantID: tenantID, invoice: invoice)
+            }
             if to == .cancelled {
                 try db.execute("UPDATE links SET revoked_at = ? WHERE invoice_id = ? AND revoked_at IS NULL", now, id)
             } else {
@@ -216,5 +219,14 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
                                                          buyer: customer.details) {
             throw BillingError.invalid(problem)
         }
+    }
+
+    /// Fixes seller and buyer on the invoice as they are now: the company profile, the customer.
+    private static func recordParties(_ db: Connection, tenantID: Int64, invoice: Invoice) throws {
+        guard let customer = try customer(db, tenantID: tenantID, id: invoice.customerID),
+              let tenantName = try db.queryOne("SELECT name FROM tenants WHERE id = ?", tenantID, map: { $0.string(0) }) else { return }
+        let parties = InvoiceParties(company: try SQLiteTenantStore.companyProfile(db, tenantID: tenantID), tenantName: tenantName, customer: customer)
+        let json = String(decoding: try JSONEncoder().encode(parties), as: UTF8.self)
+        try db.execute("UPDATE invoices SET parties = ? WHERE id = ?", json, invoice.id)
     }
 }

@@ -173,4 +173,31 @@ import Testing
         #expect(tax?["exemptionReason"] as? String == "Reverse charge: VAT to be accounted for by the recipient")
         await h.stop()
     }
+
+    @Test func anIssuedInvoiceKeepsTheSellerAndBuyerItWasIssuedTo() async throws {
+        let h = try APIHarness()
+        let acme = try await h.tenant("acme")
+        _ = try await h.send("PATCH", "/api/settings/company", token: acme.token, json: Self.company)
+        let address: [String: Any] = ["lines": ["Marienplatz 8"], "postalCode": "80331", "city": "München", "country": "DE"]
+        _ = try await h.send("PATCH", "/api/customers/\(acme.customerID)", token: acme.token, json: ["address": address, "vatId": "ATU12345678"])
+        let id = try await h.invoice(acme)
+        let draft = try await h.invoice(acme, number: "INV-2", issue: false)
+
+        var moved = Self.company
+        moved["address"] = ["lines": ["Jungfernstieg 1"], "postalCode": "20095", "city": "Hamburg", "country": "DE"]
+        moved["bankAccount"] = ["holder": "Acme Software GmbH", "iban": "GB29 NWBK 6016 1331 9268 19"]
+        _ = try await h.send("PATCH", "/api/settings/company", token: acme.token, json: moved)
+        _ = try await h.send("PATCH", "/api/customers/\(acme.customerID)", token: acme.token, json: ["address": NSNull()])
+
+        let tenantID = try #require(try await h.stores.tenants.tenant(slug: "acme")).id
+        let issued = try #require(try await h.stores.invoices.invoice(tenantID: tenantID, id: id))
+        #expect(issued.parties?.seller.address?.city == "Berlin")
+        #expect(issued.parties?.seller.vatID?.value == "DE123456789")
+        #expect(issued.parties?.bankAccount?.iban.value == "DE89370400440532013000")
+        #expect(issued.parties?.buyer.address?.city == "München")
+        #expect(issued.parties?.buyer.vatID?.value == "ATU12345678")
+        let unissued = try #require(try await h.stores.invoices.invoice(tenantID: tenantID, id: draft))
+        #expect(unissued.parties == nil, "a draft shows the parties as they are now")
+        await h.stop()
+    }
 }
