@@ -71,6 +71,13 @@ public final class PDFInvoiceRenderer: InvoiceRenderer {
             }
             document.append(page)
         }
+        if let xml = sheet.eInvoiceXML {
+            do {
+                try FacturXAttachment(xml: xml, date: sheet.documentDate).apply(to: &document)
+            } catch {
+                throw RenderFailure("the e-invoice cannot be embedded: \(error)")
+            }
+        }
         return document.render()
     }
 
