@@ -12,17 +12,11 @@ public enum PDFConformance: Sendable, Equatable {
 /// A file carried inside the PDF, associated with the whole document (ISO 32000-2 §7.11.4,
 /// ISO 19005-3 §6.8): e-invoice XML, a source file, a supplement.
 public struct PDFEmbeddedFile: Sendable, Equatable {
-    /// How the file relates to the document (`/AFRelationship`).
+    /// How the file relates to the document (`/AFRelationship`): `data`, the information the
+    /// visible content was drawn from (an invoice's structured data); `source`, the original it was
+    /// made from; `alternative`, the same content in another form; `supplement`, an addition to it.
     public enum Relationship: String, Sendable, CaseIterable {
-        /// Information used to derive a visual presentation, e.g. an invoice's structured data.
-        case data = "Data"
-        /// The original source the document was made from.
-        case source = "Source"
-        /// An alternative representation of the same content.
-        case alternative = "Alternative"
-        /// A supplement to the content.
-        case supplement = "Supplement"
-        case unspecified = "Unspecified"
+        case data = "Data", source = "Source", alternative = "Alternative", supplement = "Supplement", unspecified = "Unspecified"
     }
 
     public let fileName: String

@@ -23,7 +23,7 @@ extension PDFWriter {
     /// The PDF/A output intent with the sRGB profile (ISO 19005-3 §6.2.3); returns the catalog entry.
     mutating func writeOutputIntent() -> String {
         let profile = newObject()
-        stream(profile, "/N 3", SRGBProfile.bytes)
+        stream(profile, "/N 3 /Filter /FlateDecode", SRGBProfile.compressed, raw: true)
         let condition = PDFSyntax.literal(SRGBProfile.conditionIdentifier)
         return " /OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier \(condition) /Info \(condition)"
             + " /DestOutputProfile \(profile) 0 R >>]"

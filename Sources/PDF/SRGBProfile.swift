@@ -13,6 +13,8 @@ public enum SRGBProfile {
 
     /// The profile's bytes (about 2.5 KB), built once.
     public static let bytes: [UInt8] = build()
+    /// `bytes` zlib-compressed once, as every archival document embeds the same stream.
+    static let compressed: [UInt8] = Deflate.zlib(bytes)
 
     /// The sRGB decoding function, 0…1 → 0…1 linear light (IEC 61966-2.1 §5.2).
     static func linear(_ encoded: Double) -> Double {

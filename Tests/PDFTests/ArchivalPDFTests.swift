@@ -112,7 +112,7 @@ import TestSupport
             && intent.icc.signature == "acsp" && intent.icc.version == 2)
         if let description = intent.icc.description {
             #expect(description.hasPrefix("sRGB IEC61966-2.1"))
-            #expect(try #require(intent.icc.maxChannelDifference) <= 2, "sRGB through the generated profile is not near identity")
+            #expect(try #require(intent.icc.maxChannelDifference) <= 1, "sRGB through the generated profile is not near identity")
         }
         #expect(report.attachments.keys.sorted() == ["data.xml", "source-Ü.xml"])
         #expect(report.attachments["data.xml"]?.relationship == "Data" && report.attachments["source-Ü.xml"]?.relationship == "Source")

@@ -55,8 +55,8 @@ def icc(profile_bytes):
     image = Image.new("RGB", (len(colours), 1))
     image.putdata(colours)
     transform = ImageCms.buildTransform(ImageCms.createProfile("sRGB"), profile, "RGB", "RGB", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
-    converted = list(ImageCms.applyTransform(image, transform).getdata())
-    out["maxChannelDifference"] = max(abs(a - b) for before, after in zip(colours, converted) for a, b in zip(before, after))
+    converted = ImageCms.applyTransform(image, transform).tobytes()
+    out["maxChannelDifference"] = max(abs(a - b) for a, b in zip(image.tobytes(), converted))
     return out
 
 
