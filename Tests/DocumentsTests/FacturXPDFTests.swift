@@ -1,3 +1,4 @@
+import Billing
 import BillportCore
 import Documents
 import Foundation
@@ -86,6 +87,35 @@ import Testing
         #expect(facturx.xml == xml, "the XML extracted is not the XML embedded")
         #expect(facturx.level == "en16931" && facturx.flavor == "factur-x")
         #expect(facturx.xsdValid == true, "\(facturx.xsdError ?? "")")
+    }
+
+    /// One invoice in memory, its renders kept by content hash.
+    actor OneInvoiceStore: DocumentStore {
+        let sheet: InvoiceSheet
+        var stored: [String: [UInt8]] = [:]
+        init(_ sheet: InvoiceSheet) { self.sheet = sheet }
+
+        func documentParts(tenantID: Int64, invoiceID: Int64) async throws
+            -> (vendorName: String, branding: Branding, customer: Customer, invoice: Invoice)? {
+            let customer = Customer(id: 7, name: sheet.customerName, email: sheet.customerEmail, preferences: .init(), createdAt: sheet.documentDate)
+            return (sheet.vendorName, sheet.branding, customer, sheet.invoice)
+        }
+        func cachedPDF(invoiceID: Int64, contentHash: String) async throws -> [UInt8]? { stored[contentHash] }
+        func storePDF(invoiceID: Int64, contentHash: String, pdf: [UInt8]) async throws { stored = [contentHash: pdf] }
+    }
+
+    @Test func theServiceEmbedsTheXMLItsMakerGivesAndCachesEachVersionApart() async throws {
+        let store = OneInvoiceStore(try SampleInvoice.sheet(lines: 3))
+        let renderer = try Self.renderer.get()
+        let plain = try #require(try await InvoicePDFService(store: store, renderer: renderer).pdf(tenantID: 1, invoiceID: 42))
+        #expect(!String(decoding: plain.bytes, as: UTF8.self).contains("factur-x.xml"))
+        let withXML = InvoicePDFService(store: store, renderer: renderer, eInvoice: { _ in Self.minimalXML })
+        let archival = try #require(try await withXML.pdf(tenantID: 1, invoiceID: 42))
+        let text = String(decoding: archival.bytes, as: UTF8.self)
+        #expect(text.contains("(factur-x.xml)") && text.contains("<pdfaid:part>3</pdfaid:part>"))
+        #expect(archival.fileName == plain.fileName)
+        let none = InvoicePDFService(store: store, renderer: renderer, eInvoice: { _ in nil })
+        #expect(try await none.pdf(tenantID: 1, invoiceID: 42)?.bytes == plain.bytes)
     }
 
     @Test func theAttachmentAndSchemaFollowTheFacturXProfile() throws {
