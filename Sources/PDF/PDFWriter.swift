@@ -94,7 +94,8 @@ struct PDFWriter {
         object(pagesRoot, "<< /Type /Pages /Kids [\(pageObjects.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pageObjects.count) >>")
         let date = PDFSyntax.date(document.info.creationDate)
         let i = document.info
-        object(info, "<< /Title \(PDFSyntax.textString(i.title)) /Author \(PDFSyntax.textString(i.author)) /Subject \(PDFSyntax.textString(i.subject)) /Creator \(PDFSyntax.textString(i.creator)) /Producer \(PDFSyntax.textString(i.producer)) /CreationDate (\(date)) /ModDate (\(date)) >>")
+        func text(_ value: String) -> String { PDFSyntax.textString(XMP.representable(value)) }
+        object(info, "<< /Title \(text(i.title)) /Author \(text(i.author)) /Subject \(text(i.subject)) /Creator \(text(i.creator)) /Producer \(text(i.producer)) /CreationDate (\(date)) /ModDate (\(date)) >>")
         // XMP stays readable to tools that scan files for it.
         let packet = XMP.packet(i, archival: document.conformance, extensions: document.metadataExtensions)
         stream(metadata, "/Type /Metadata /Subtype /XML", Array(packet.utf8), raw: true)

@@ -151,14 +151,20 @@ enum XMP {
         return text + "</rdf:Bag></pdfaExtension:schemas>\n</rdf:Description>\n"
     }
 
-    /// XML text: markup escaped, and characters XML 1.0 cannot carry (C0 controls but tab and
-    /// line ends, U+FFFE, U+FFFF) left out, so no input makes the packet unreadable.
-    static func escaped(_ text: String) -> String {
+    /// `text` without the characters XML 1.0 cannot carry (C0 controls but tab and line ends,
+    /// U+FFFE, U+FFFF), so no input makes the packet unreadable; the Info dictionary gets the
+    /// same text, as PDF/A wants both to say the same.
+    static func representable(_ text: String) -> String {
         var kept = String.UnicodeScalarView()
         kept.append(contentsOf: text.unicodeScalars.filter { scalar in
             scalar.value >= 0x20 ? scalar.value != 0xFFFE && scalar.value != 0xFFFF : "\t\n\r".unicodeScalars.contains(scalar)
         })
-        return String(kept).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        return String(kept)
+    }
+
+    /// XML text: representable, markup escaped.
+    static func escaped(_ text: String) -> String {
+        representable(text).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

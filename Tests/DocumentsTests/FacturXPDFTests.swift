@@ -65,6 +65,7 @@ import Testing
         #expect(check.status == 0, "\(check.text)")
         let report = try PDFAReport.read(path)
         #expect(report.pdfaStatus == "3B")
+        #expect(report.violations == [])
         #expect(report.metadata.title == "Invoice INV-2026-0042")
         #expect(report.metadata.fx == ["DocumentType": "INVOICE", "DocumentFileName": "factur-x.xml", "Version": "1.0", "ConformanceLevel": "EN 16931"])
         #expect(report.metadata.extensionSchemaDescribesFx)

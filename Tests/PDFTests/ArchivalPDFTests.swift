@@ -71,6 +71,13 @@ import TestSupport
         }
     }
 
+    /// Recorded when archival mode came in, after checking that `billport sample-pdf` gave the
+    /// same bytes before and after it: a plain document must not change by a byte.
+    @Test func aPlainDocumentKeepsItsBytes() throws {
+        let bytes = try document(conformance: nil, logo: TestPNG.zeros(width: 8, height: 4)).render()
+        #expect(String(PDFSyntax.fnv1a(bytes), radix: 16) == "c22fb6ddbfbba471")
+    }
+
     @Test func archivalOutputIsDeterministic() throws {
         var document = try document()
         try document.attach(attachment())
@@ -90,9 +97,9 @@ import TestSupport
     }
 
     @Test(.enabled(if: PDFAReport.toolsInstalled, PDFAReport.skipMessage))
-    func pikepdfReadsThePDFAIdentificationOutputIntentAttachmentsAndExtensionSchema() throws {
+    func pikepdfFindsThePDFAPartsAndNoBrokenRuleInADocumentWithALogoLinksAndTwoFiles() throws {
         let dir = TemporaryDirectory()
-        var document = try document(title: "Invoice <INV-1> & \u{1}more")
+        var document = try document(title: "Invoice <INV-1> & \u{1}more", logo: TestPNG.zeros(width: 8, height: 4))
         try document.attach(attachment("data.xml", relationship: .data))
         try document.attach(attachment("source-Ü.xml", relationship: .source))
         try document.addMetadata(XMPExtensionSchema(namespaceURI: "urn:example:billport:1#", prefix: "bp", name: "Billport test schema", properties: [
@@ -100,6 +107,7 @@ import TestSupport
         ]))
         let report = try PDFAReport.read(try write(document.render(), dir))
         #expect(report.metadata.part == "3" && report.metadata.conformance == "B" && report.pdfaStatus == "3B")
+        #expect(report.violations == [])
         #expect(report.metadata.title == "Invoice <INV-1> & more")
         #expect(report.metadata.producer == "Billport")
         #expect(report.metadata.createDate == "2026-11-02T00:00:00Z", "\(report.metadata.createDate ?? "none")")

@@ -59,6 +59,9 @@ public struct PDFAReport: Decodable, Sendable {
     public let encrypted: Bool
     public let hasID: Bool
     public let pdfaStatus: String
+    /// Broken rules among the ISO 19005-3 checks the script makes (a subset: header, trailer, XMP
+    /// against Info, extension schemas, output intent, embedded files, images, annotations, fonts).
+    public let violations: [String]
     public let facturx: FacturX?
 
     /// The package root (this file is `Tests/TestSupport/PDFAReport.swift`).
