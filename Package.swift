@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer", "BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "HTTPClient", "HTTPServer", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PDFTests", dependencies: ["PDF", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Billing", "BillportCore", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "PDF", "Billing", "BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "MailTests", dependencies: ["Mail", "BillportCore", "TestSupport"], exclude: ["Support"], swiftSettings: swift6),
         .testTarget(name: "BillportAppTests", dependencies: ["BillportApp", "Queue", "SQLite", "Scheduler", "Billing", "BillingStore", "BillingFixtures",
                                                             "BillportCore", "Documents", "TestSupport"], swiftSettings: swift6),
