@@ -27,9 +27,7 @@ extension CIIDocumentWriter {
         }
         if case .date(let day)? = document.supply {
             xml.open("ram:ActualDeliverySupplyChainEvent")
-            xml.open("ram:OccurrenceDateTime")
-            dateTime(day)
-            xml.close("ram:OccurrenceDateTime")
+            dateTime("ram:OccurrenceDateTime", day)
             xml.close("ram:ActualDeliverySupplyChainEvent")
         }
         xml.close("ram:ApplicableHeaderTradeDelivery")
@@ -45,24 +43,12 @@ extension CIIDocumentWriter {
             xml.element("ram:ID", taxNumber)
         }
         xml.element("ram:Name", seller.name)
-        if let registration = seller.registration {
-            xml.open("ram:SpecifiedLegalOrganization")
-            xml.element("ram:ID", registration)
-            xml.close("ram:SpecifiedLegalOrganization")
-        }
+        if let registration = seller.registration { xml.element("ram:SpecifiedLegalOrganization", "ram:ID", registration) }
         if seller.contactName != nil || seller.phone != nil || seller.email != nil {
             xml.open("ram:DefinedTradeContact")
             if let name = seller.contactName { xml.element("ram:PersonName", name) }
-            if let phone = seller.phone {
-                xml.open("ram:TelephoneUniversalCommunication")
-                xml.element("ram:CompleteNumber", phone)
-                xml.close("ram:TelephoneUniversalCommunication")
-            }
-            if let email = seller.email {
-                xml.open("ram:EmailURIUniversalCommunication")
-                xml.element("ram:URIID", email)
-                xml.close("ram:EmailURIUniversalCommunication")
-            }
+            if let phone = seller.phone { xml.element("ram:TelephoneUniversalCommunication", "ram:CompleteNumber", phone) }
+            if let email = seller.email { xml.element("ram:EmailURIUniversalCommunication", "ram:URIID", email) }
             xml.close("ram:DefinedTradeContact")
         }
         if let address = seller.address { postalAddress(address) }

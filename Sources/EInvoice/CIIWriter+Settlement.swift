@@ -12,12 +12,8 @@ extension CIIDocumentWriter {
         for tax in document.totals.taxes { writeTax(tax) }
         if case .period(let start, let end)? = document.supply {
             xml.open("ram:BillingSpecifiedPeriod")
-            xml.open("ram:StartDateTime")
-            dateTime(start)
-            xml.close("ram:StartDateTime")
-            xml.open("ram:EndDateTime")
-            dateTime(end)
-            xml.close("ram:EndDateTime")
+            dateTime("ram:StartDateTime", start)
+            dateTime("ram:EndDateTime", end)
             xml.close("ram:BillingSpecifiedPeriod")
         }
         for allowanceCharge in document.allowanceCharges { writeAllowanceCharge(allowanceCharge) }
@@ -42,11 +38,7 @@ extension CIIDocumentWriter {
         xml.element("ram:IBANID", account.iban.value)
         xml.element("ram:AccountName", account.holder)
         xml.close("ram:PayeePartyCreditorFinancialAccount")
-        if let bic = account.bic {
-            xml.open("ram:PayeeSpecifiedCreditorFinancialInstitution")
-            xml.element("ram:BICID", bic.value)
-            xml.close("ram:PayeeSpecifiedCreditorFinancialInstitution")
-        }
+        if let bic = account.bic { xml.element("ram:PayeeSpecifiedCreditorFinancialInstitution", "ram:BICID", bic.value) }
         xml.close("ram:SpecifiedTradeSettlementPaymentMeans")
     }
 
@@ -68,16 +60,10 @@ extension CIIDocumentWriter {
 
     private mutating func writeAllowanceCharge(_ allowanceCharge: AllowanceCharge) {
         xml.open("ram:SpecifiedTradeAllowanceCharge")
-        xml.open("ram:ChargeIndicator")
-        xml.element("udt:Indicator", allowanceCharge.kind == .charge ? "true" : "false")
-        xml.close("ram:ChargeIndicator")
+        xml.element("ram:ChargeIndicator", "udt:Indicator", allowanceCharge.kind == .charge ? "true" : "false")
         xml.element("ram:ActualAmount", amount(allowanceCharge.amount))
         xml.element("ram:Reason", allowanceCharge.reason)
-        xml.open("ram:CategoryTradeTax")
-        xml.element("ram:TypeCode", "VAT")
-        xml.element("ram:CategoryCode", allowanceCharge.vatCategory.rawValue)
-        rate(allowanceCharge.taxRate, category: allowanceCharge.vatCategory)
-        xml.close("ram:CategoryTradeTax")
+        categoryTax("ram:CategoryTradeTax", allowanceCharge.vatCategory, allowanceCharge.taxRate)
         xml.close("ram:SpecifiedTradeAllowanceCharge")
     }
 
@@ -85,11 +71,7 @@ extension CIIDocumentWriter {
         guard document.paymentTerms != nil || document.dueDate != nil else { return }
         xml.open("ram:SpecifiedTradePaymentTerms")
         if let terms = document.paymentTerms { xml.element("ram:Description", terms) }
-        if let due = document.dueDate {
-            xml.open("ram:DueDateDateTime")
-            dateTime(due)
-            xml.close("ram:DueDateDateTime")
-        }
+        if let due = document.dueDate { dateTime("ram:DueDateDateTime", due) }
         xml.close("ram:SpecifiedTradePaymentTerms")
     }
 

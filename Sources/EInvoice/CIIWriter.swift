@@ -53,14 +53,8 @@ struct CIIDocumentWriter {
 
     private mutating func writeContext() {
         xml.open("rsm:ExchangedDocumentContext")
-        if let process = profile.businessProcessID {
-            xml.open("ram:BusinessProcessSpecifiedDocumentContextParameter")
-            xml.element("ram:ID", process)
-            xml.close("ram:BusinessProcessSpecifiedDocumentContextParameter")
-        }
-        xml.open("ram:GuidelineSpecifiedDocumentContextParameter")
-        xml.element("ram:ID", profile.guidelineID)
-        xml.close("ram:GuidelineSpecifiedDocumentContextParameter")
+        if let process = profile.businessProcessID { xml.element("ram:BusinessProcessSpecifiedDocumentContextParameter", "ram:ID", process) }
+        xml.element("ram:GuidelineSpecifiedDocumentContextParameter", "ram:ID", profile.guidelineID)
         xml.close("rsm:ExchangedDocumentContext")
     }
 
@@ -68,42 +62,24 @@ struct CIIDocumentWriter {
         xml.open("rsm:ExchangedDocument")
         xml.element("ram:ID", document.number)
         xml.element("ram:TypeCode", document.kind.typeCode)
-        xml.open("ram:IssueDateTime")
-        dateTime(document.issueDate)
-        xml.close("ram:IssueDateTime")
-        if let note = document.note {
-            xml.open("ram:IncludedNote")
-            xml.element("ram:Content", note)
-            xml.close("ram:IncludedNote")
-        }
+        dateTime("ram:IssueDateTime", document.issueDate)
+        if let note = document.note { xml.element("ram:IncludedNote", "ram:Content", note) }
         xml.close("rsm:ExchangedDocument")
     }
 
     private mutating func writeLine(_ line: InvoiceLine, number: Int) {
         xml.open("ram:IncludedSupplyChainTradeLineItem")
-        xml.open("ram:AssociatedDocumentLineDocument")
-        xml.element("ram:LineID", String(number))
-        xml.close("ram:AssociatedDocumentLineDocument")
-        xml.open("ram:SpecifiedTradeProduct")
-        xml.element("ram:Name", line.description)
-        xml.close("ram:SpecifiedTradeProduct")
+        xml.element("ram:AssociatedDocumentLineDocument", "ram:LineID", String(number))
+        xml.element("ram:SpecifiedTradeProduct", "ram:Name", line.description)
         xml.open("ram:SpecifiedLineTradeAgreement")
-        xml.open("ram:NetPriceProductTradePrice")
-        xml.element("ram:ChargeAmount", CIINumbers.unitPrice(line.unitPrice, document.currency))
-        xml.close("ram:NetPriceProductTradePrice")
+        xml.element("ram:NetPriceProductTradePrice", "ram:ChargeAmount", CIINumbers.unitPrice(line.unitPrice, document.currency))
         xml.close("ram:SpecifiedLineTradeAgreement")
         xml.open("ram:SpecifiedLineTradeDelivery")
         xml.element("ram:BilledQuantity", attribute: "unitCode", value: line.unitCode.code, CIINumbers.quantity(line.quantity))
         xml.close("ram:SpecifiedLineTradeDelivery")
         xml.open("ram:SpecifiedLineTradeSettlement")
-        xml.open("ram:ApplicableTradeTax")
-        xml.element("ram:TypeCode", "VAT")
-        xml.element("ram:CategoryCode", line.vatCategory.rawValue)
-        rate(line.taxRate, category: line.vatCategory)
-        xml.close("ram:ApplicableTradeTax")
-        xml.open("ram:SpecifiedTradeSettlementLineMonetarySummation")
-        xml.element("ram:LineTotalAmount", amount(line.net))
-        xml.close("ram:SpecifiedTradeSettlementLineMonetarySummation")
+        categoryTax("ram:ApplicableTradeTax", line.vatCategory, line.taxRate)
+        xml.element("ram:SpecifiedTradeSettlementLineMonetarySummation", "ram:LineTotalAmount", amount(line.net))
         xml.close("ram:SpecifiedLineTradeSettlement")
         xml.close("ram:IncludedSupplyChainTradeLineItem")
     }
@@ -112,9 +88,20 @@ struct CIIDocumentWriter {
 
     func amount(_ minorUnits: Int64) -> String { CIINumbers.amount(minorUnits, document.currency) }
 
-    /// `<udt:DateTimeString format="102">` inside the caller's date element.
-    mutating func dateTime(_ date: CalendarDate) {
+    /// `<name><udt:DateTimeString format="102">YYYYMMDD</udt:DateTimeString></name>`.
+    mutating func dateTime(_ name: StaticString, _ date: CalendarDate) {
+        xml.open(name)
         xml.element("udt:DateTimeString", attribute: "format", value: "102", CIINumbers.date(date))
+        xml.close(name)
+    }
+
+    /// The VAT category and rate of a line, an allowance or a charge, in the group `name`.
+    mutating func categoryTax(_ name: StaticString, _ category: VATCategory, _ taxRate: TaxRate) {
+        xml.open(name)
+        xml.element("ram:TypeCode", "VAT")
+        xml.element("ram:CategoryCode", category.rawValue)
+        rate(taxRate, category: category)
+        xml.close(name)
     }
 
     /// The rate of a line, allowance, charge or breakdown row; none for category O (BR-O-05 to BR-O-07, BR-48).

@@ -32,6 +32,13 @@ struct XMLBytes {
         close(name)
     }
 
+    /// `<outer><inner>text</inner></outer>`: CII wraps most values in a group of one.
+    mutating func element(_ outer: StaticString, _ inner: StaticString, _ text: String) {
+        open(outer)
+        element(inner, text)
+        close(outer)
+    }
+
     /// `<name attribute="value">text</name>` with `value` and `text` escaped.
     mutating func element(_ name: StaticString, attribute: StaticString, value: String, _ text: String) {
         bytes.append(UInt8(ascii: "<"))

@@ -8,6 +8,11 @@ import Testing
         EInvoiceSamples.line("Item", 10_000, 1_000, rate: category == nil ? 1900 : 0, category: category)
     }
 
+    /// The first rule each reason names, in order.
+    func rules(_ problems: [String]) -> [String] {
+        problems.map { problem in problem.firstMatch(of: /\((B[RT]-[A-Z0-9-]+)/).map { String($0.output.1) } ?? problem }
+    }
+
     @Test func aCompleteDocumentIsReadyForBothProfiles() throws {
         let document = try EInvoiceSamples.document("INV-1", lines: [line()], buyerReference: "04011000-12345-03")
         #expect(EInvoiceReadiness.problems(document, profile: .en16931) == [])
@@ -20,11 +25,11 @@ import Testing
         document.seller.vatID = nil
         document.seller.taxNumber = nil
         document.buyer.address = nil
-        let problems = EInvoiceReadiness.problems(document, profile: .en16931)
-        #expect(problems.count == 3)
-        #expect(problems.contains { $0.contains("seller's postal address") && $0.contains("BR-08") })
-        #expect(problems.contains { $0.contains("VAT id or tax number") && $0.contains("BR-CO-26") })
-        #expect(problems.contains { $0.contains("customer's postal address") && $0.contains("BR-10") })
+        #expect(EInvoiceReadiness.problems(document, profile: .en16931) == [
+            "The seller's postal address is missing (BR-08): set address in the company settings.",
+            "The seller's VAT id or tax number is missing (BR-CO-26, BR-S-02): set vatId or taxNumber in the company settings.",
+            "The customer's postal address is missing (BR-10): set address on the customer.",
+        ])
     }
 
     @Test func xRechnungNeedsTheBuyerReferenceTheSellerContactAndPaymentInstructions() throws {
@@ -32,11 +37,7 @@ import Testing
         document.seller.phone = nil
         document.bankAccount = nil
         #expect(EInvoiceReadiness.problems(document, profile: .en16931) == [])
-        let problems = EInvoiceReadiness.problems(document, profile: .xRechnung)
-        #expect(problems.count == 3)
-        #expect(problems.contains { $0.contains("Leitweg-ID") && $0.contains("BR-DE-15") })
-        #expect(problems.contains { $0.contains("contact name, phone and email") && $0.contains("BR-DE-2") })
-        #expect(problems.contains { $0.contains("payment instructions") && $0.contains("BR-DE-1") })
+        #expect(rules(EInvoiceReadiness.problems(document, profile: .xRechnung)) == ["BR-DE-15", "BR-DE-2", "BR-DE-1"])
     }
 
     @Test func xRechnungNeedsPostalCodesAndTheBuyersEmail() throws {
@@ -44,11 +45,7 @@ import Testing
         document.seller.address = EInvoiceSamples.address(["Main Street 1"], nil, "Berlin", "DE")
         document.buyer.address = EInvoiceSamples.address(["Rue 2"], nil, "Paris", "FR")
         document.buyer.email = nil
-        let problems = EInvoiceReadiness.problems(document, profile: .xRechnung)
-        #expect(problems.count == 3)
-        #expect(problems.contains { $0.contains("BR-DE-4") })
-        #expect(problems.contains { $0.contains("BR-DE-9") })
-        #expect(problems.contains { $0.contains("BT-49") })
+        #expect(rules(EInvoiceReadiness.problems(document, profile: .xRechnung)) == ["BR-DE-4", "BR-DE-9", "BT-49"])
     }
 
     @Test func reverseChargeAndIntraCommunitySupplyNeedTheCustomersVATIdAndKASupplyDate() throws {
@@ -59,10 +56,7 @@ import Testing
             "Reverse charge (AE) needs the customer's VAT id (BR-AE-02): set vatId on the customer.",
         ])
         let intraCommunity = try EInvoiceSamples.document("INV-2", lines: [line(.intraCommunity)], buyer: buyer, supply: nil)
-        let problems = EInvoiceReadiness.problems(intraCommunity, profile: .en16931)
-        #expect(problems.count == 2)
-        #expect(problems.contains { $0.contains("BR-IC-02") })
-        #expect(problems.contains { $0.contains("BR-IC-11") })
+        #expect(rules(EInvoiceReadiness.problems(intraCommunity, profile: .en16931)) == ["BR-IC-02", "BR-IC-11"])
     }
 
     @Test func outsideTheScopeOfVATNeedsAnIdentifierOtherThanTheVATId() throws {
@@ -70,9 +64,7 @@ import Testing
         seller.taxNumber = nil
         seller.registration = nil
         let document = try EInvoiceSamples.document("INV-1", lines: [line(.outsideScope)], seller: seller)
-        let problems = EInvoiceReadiness.problems(document, profile: .en16931)
-        #expect(problems.count == 1)
-        #expect(problems.first?.contains("BR-O-02") == true)
+        #expect(rules(EInvoiceReadiness.problems(document, profile: .en16931)) == ["BR-O-02"])
         seller.registration = "HRB 1"
         #expect(EInvoiceReadiness.problems(try EInvoiceSamples.document("INV-1", lines: [line(.outsideScope)], seller: seller),
                                            profile: .en16931) == [])
