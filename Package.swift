@@ -55,7 +55,7 @@ let package = Package(
                 swiftSettings: swift6),
         .executableTarget(name: "billport", dependencies: ["BillportApp"], swiftSettings: swift6),
         .executableTarget(name: "billport-bench",
-                          dependencies: ["BillportApp", "BillportCore", "SQLite", "Queue", "Scheduler", "Worker", "Documents", "Billing", "BillingStore", "Mail",
+                          dependencies: ["BillportApp", "BillportCore", "SQLite", "Queue", "Scheduler", "Worker", "Documents", "Billing", "BillingStore", "EInvoice", "Mail",
                                          "HTTPClient", "HTTPServer", "Payments", "Tokens"],
                           swiftSettings: swift6),
 
