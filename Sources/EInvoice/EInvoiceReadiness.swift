@@ -56,7 +56,7 @@ public enum EInvoiceReadiness {
         return problems
     }
 
-    /// The German CIUS's own rules (BR-DE-*) and the electronic addresses it requires.
+    /// The German CIUS's own rules (BR-DE-*, credit notes included) and the electronic addresses it requires.
     private static func xRechnungProblems(_ document: InvoiceDocument) -> [String] {
         let seller = document.seller
         var problems: [String] = []
@@ -73,7 +73,7 @@ public enum EInvoiceReadiness {
             problems.append("XRechnung needs the customer's postal code (BR-DE-9).")
         }
         if document.buyer.email == nil { problems.append("XRechnung needs the customer's email as electronic address (BT-49).") }
-        if document.kind == .invoice, document.bankAccount == nil {
+        if document.bankAccount == nil {
             problems.append("XRechnung needs payment instructions (BR-DE-1): set bankAccount in the company settings.")
         }
         return problems

@@ -40,6 +40,15 @@ import Testing
         #expect(rules(EInvoiceReadiness.problems(document, profile: .xRechnung)) == ["BR-DE-15", "BR-DE-2", "BR-DE-1"])
     }
 
+    @Test func anXRechnungCreditNoteNeedsPaymentInstructionsToo() throws {
+        var document = try EInvoiceSamples.document("CN-1", kind: .creditNote, lines: [line()], buyerReference: "991-12345-67",
+                                                    corrected: .init(number: "INV-1", issueDate: CalendarDate(year: 2026, month: 11, day: 2)))
+        #expect(EInvoiceReadiness.problems(document, profile: .xRechnung) == [])
+        document.bankAccount = nil
+        #expect(rules(EInvoiceReadiness.problems(document, profile: .xRechnung)) == ["BR-DE-1"])
+        #expect(EInvoiceReadiness.problems(document, profile: .en16931) == [])
+    }
+
     @Test func xRechnungNeedsPostalCodesAndTheBuyersEmail() throws {
         var document = try EInvoiceSamples.document("INV-1", lines: [line()], buyerReference: "991-12345-67")
         document.seller.address = EInvoiceSamples.address(["Main Street 1"], nil, "Berlin", "DE")
