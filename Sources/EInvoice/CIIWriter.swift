@@ -16,7 +16,7 @@ public enum CIIWriter {
     }
 }
 
-/// One document being written; the header parts live in `CIIWriter+Header.swift`.
+/// One document being written; the header parts live in `CIIWriter+Parties.swift` and `CIIWriter+Settlement.swift`.
 struct CIIDocumentWriter {
     let document: InvoiceDocument
     let profile: EInvoiceProfile
@@ -27,7 +27,7 @@ struct CIIDocumentWriter {
     init(document: InvoiceDocument, profile: EInvoiceProfile) {
         self.document = document
         self.profile = profile
-        xml = XMLBytes(capacity: 4096 + document.lines.count * 900)
+        xml = XMLBytes(capacity: 4096 + document.lines.count * 1100)
         omitsVATIdentifiers = document.lines.contains { $0.vatCategory == .outsideScope }
             || document.allowanceCharges.contains { $0.vatCategory == .outsideScope }
             || document.totals.taxes.contains { $0.category == .outsideScope }
