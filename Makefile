@@ -40,13 +40,14 @@ test: deps test-venv test-tools
 # PyPI tools the tests check Billport against, in .build/test-venv: `standardwebhooks` verifies
 # the outgoing webhook signatures; `prometheus_client` parses /metrics scrapes (MetricsProcessTests);
 # `schemathesis` tests a live server against docs/openapi.json (OpenAPIConformanceTests); `saxonche`,
-# `factur-x` and `drafthorse` check the e-invoices (EInvoiceValidationTests). A test
+# `factur-x` and `drafthorse` check the e-invoices (EInvoiceValidationTests), `pikepdf` the PDF/A-3
+# files (ArchivalPDFTests, FacturXPDFTests). A test
 # whose tool could not be installed is skipped, saying so.
 test-venv:
 	@[ -x .build/test-venv/bin/python ] && .build/test-venv/bin/python -c "import standardwebhooks" 2>/dev/null || { echo "Installing standardwebhooks (PyPI) into .build/test-venv"; python3 -m venv .build/test-venv && .build/test-venv/bin/pip install -q standardwebhooks || echo "standardwebhooks unavailable; its signature check is skipped"; }
 	@[ -x .build/test-venv/bin/python ] && .build/test-venv/bin/python -c "import prometheus_client" 2>/dev/null || { echo "Installing prometheus_client (PyPI) into .build/test-venv"; { [ -x .build/test-venv/bin/python ] || python3 -m venv .build/test-venv; } && .build/test-venv/bin/pip install -q prometheus_client || echo "prometheus_client unavailable; the metrics scrape tests are skipped"; }
 	@[ -x .build/test-venv/bin/schemathesis ] || { echo "Installing schemathesis (PyPI) into .build/test-venv"; { [ -x .build/test-venv/bin/python ] || python3 -m venv .build/test-venv; } && .build/test-venv/bin/pip install -q "schemathesis>=4,<5" || echo "schemathesis unavailable; the OpenAPI conformance run is skipped"; }
-	@[ -x .build/test-venv/bin/python ] && .build/test-venv/bin/python -c "import saxonche, facturx, drafthorse" 2>/dev/null || { echo "Installing saxonche, factur-x, drafthorse (PyPI) into .build/test-venv"; { [ -x .build/test-venv/bin/python ] || python3 -m venv .build/test-venv; } && .build/test-venv/bin/pip install -q saxonche factur-x drafthorse || echo "e-invoice validators unavailable; the CII validation is skipped"; }
+	@[ -x .build/test-venv/bin/python ] && .build/test-venv/bin/python -c "import saxonche, facturx, drafthorse, pikepdf" 2>/dev/null || { echo "Installing saxonche, factur-x, drafthorse, pikepdf (PyPI) into .build/test-venv"; { [ -x .build/test-venv/bin/python ] || python3 -m venv .build/test-venv; } && .build/test-venv/bin/pip install -q saxonche factur-x drafthorse pikepdf || echo "e-invoice validators unavailable; the CII validation is skipped"; }
 
 # nginx, unpacked into .build/tools without installing it (no daemon, no system change), so that
 # DeploymentFilesTests runs `nginx -t` on deploy/nginx/billport.conf; skipped, saying so, if absent.
