@@ -24,12 +24,7 @@ public struct InvoiceSheet: Sendable, Hashable {
     }
 
     /// `Invoice-INV-2026-0042.pdf`, with characters unsafe in a file name replaced.
-    public var fileName: String {
-        let safe = invoice.number.unicodeScalars.map { scalar -> Character in
-            (scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "-_.".unicodeScalars.contains(scalar))) ? Character(scalar) : "_"
-        }
-        return "Invoice-\(String(safe)).pdf"
-    }
+    public var fileName: String { DocumentFileName.make("Invoice", number: invoice.number, extension: "pdf") }
 
     /// The document's fixed date: when it was issued, else created (so the same invoice renders
     /// the same bytes).
