@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["Curl", "BillportCore"], swiftSettings: swift6),
         .target(name: "Payments", dependencies: ["HTTPClient", "Tokens", "BillportCore"], swiftSettings: swift6),
         .target(name: "PDF", dependencies: ["BillportCore"], swiftSettings: swift6),
+        // The QR Code encoder (payment codes on invoices): a leaf, the standard library only.
+        .target(name: "QRCode", swiftSettings: swift6),
         .target(name: "Documents", dependencies: ["PDF", "Billing", "Tokens", "BillportCore"], swiftSettings: swift6),
         .target(name: "Mail", dependencies: ["Curl", "BillportCore"], swiftSettings: swift6),
 
@@ -81,6 +83,7 @@ let package = Package(
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer", "BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "HTTPClient", "HTTPServer", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PDFTests", dependencies: ["PDF", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "Billing", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Billing", "BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "MailTests", dependencies: ["Mail", "BillportCore", "TestSupport"], exclude: ["Support"], swiftSettings: swift6),
         .testTarget(name: "BillportAppTests", dependencies: ["BillportApp", "Queue", "SQLite", "Scheduler", "Billing", "BillingStore", "BillingFixtures",
