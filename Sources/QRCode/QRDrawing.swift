@@ -21,10 +21,26 @@ extension QRMatrix {
     /// runs as one path. It scales to any size the page gives it.
     public func svg(quietZone: Int = 4) -> String {
         let margin = max(0, min(quietZone, 40))
-        let side = size + 2 * margin
-        var path = ""
-        for run in darkRuns { path += "M\(run.x + margin) \(run.y + margin)h\(run.length)v1h-\(run.length)z" }
+        let side = String(size + 2 * margin)
+        var path: [UInt8] = []
+        path.reserveCapacity(size * size * 2)
+        for run in darkRuns {
+            path.append(UInt8(ascii: "M")); path.appendDecimal(run.x + margin)
+            path.append(UInt8(ascii: " ")); path.appendDecimal(run.y + margin)
+            path.append(UInt8(ascii: "h")); path.appendDecimal(run.length)
+            path += [UInt8(ascii: "v"), UInt8(ascii: "1"), UInt8(ascii: "h"), UInt8(ascii: "-")]; path.appendDecimal(run.length)
+            path.append(UInt8(ascii: "z"))
+        }
         return ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(side) \##(side)" shape-rendering="crispEdges">"##
-            + ##"<rect width="\##(side)" height="\##(side)" fill="#fff"/><path d="\##(path)" fill="#000"/></svg>"##
+            + ##"<rect width="\##(side)" height="\##(side)" fill="#fff"/><path d=""##
+            + String(decoding: path, as: UTF8.self) + ##"" fill="#000"/></svg>"##
+    }
+}
+
+private extension [UInt8] {
+    /// The decimal digits of a non-negative `value` (string interpolation per run is many times slower).
+    mutating func appendDecimal(_ value: Int) {
+        if value >= 10 { appendDecimal(value / 10) }
+        append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 }

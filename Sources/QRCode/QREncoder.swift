@@ -25,14 +25,16 @@ public enum QREncoder {
         var symbol = QRSymbolBuilder(version: version)
         symbol.placeCodewords(QRCodewords.interleaved(data, version: version, level: correction))
 
+        let unmasked = symbol.modules
         var best = (mask: 0, score: Int.max)
         for mask in 0..<8 {
+            symbol.restore(unmasked)
             symbol.applyMask(mask)
             symbol.drawFormatBits(correction: correction, mask: mask)
             let score = QRMaskPenalty.score(symbol)
             if score < best.score { best = (mask, score) }
-            symbol.applyMask(mask)
         }
+        symbol.restore(unmasked)
         symbol.applyMask(best.mask)
         symbol.drawFormatBits(correction: correction, mask: best.mask)
         return QRMatrix(version: version, correction: correction, mask: best.mask, modules: symbol.modules)

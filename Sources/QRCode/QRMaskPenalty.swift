@@ -3,48 +3,48 @@
 enum QRMaskPenalty {
     static func score(_ symbol: QRSymbolBuilder) -> Int {
         let size = symbol.size
+        return symbol.modules.withUnsafeBufferPointer { score($0, size: size) }
+    }
+
+    private static func score(_ modules: UnsafeBufferPointer<Bool>, size: Int) -> Int {
         var score = 0
-        var darkCount = 0
         for index in 0..<size {
-            let row = (0..<size).map { symbol.isDark(x: $0, y: index) }
-            let column = (0..<size).map { symbol.isDark(x: index, y: $0) }
-            score += runs(row) + runs(column) + finderLikes(row) + finderLikes(column)
-            darkCount += row.lazy.filter { $0 }.count
+            score += line(modules, start: index * size, step: 1, count: size)
+            score += line(modules, start: index, step: size, count: size)
         }
         for y in 0..<(size - 1) {
             for x in 0..<(size - 1) {
-                let colour = symbol.isDark(x: x, y: y)
-                if symbol.isDark(x: x + 1, y: y) == colour, symbol.isDark(x: x, y: y + 1) == colour,
-                   symbol.isDark(x: x + 1, y: y + 1) == colour { score += 3 }
+                let at = y * size + x
+                let colour = modules[at]
+                if modules[at + 1] == colour, modules[at + size] == colour, modules[at + size + 1] == colour { score += 3 }
             }
         }
+        let dark = modules.reduce(0) { $0 + ($1 ? 1 : 0) }
         let total = size * size
-        score += abs(darkCount * 20 - total * 10) / total * 10
+        score += abs(dark * 20 - total * 10) / total * 10
         return score
     }
 
-    /// Rule 1: 3 + (n − 5) for each run of n ≥ 5 modules of one colour.
-    static func runs(_ line: [Bool]) -> Int {
+    /// Rules 1 and 3 along one row or column of `count` modules from `start`, `step` apart.
+    static func line(_ modules: UnsafeBufferPointer<Bool>, start: Int, step: Int, count: Int) -> Int {
         var score = 0
-        var length = 0
-        for (index, module) in line.enumerated() {
-            length = index > 0 && line[index - 1] == module ? length + 1 : 1
-            if length == 5 { score += 3 } else if length > 5 { score += 1 }
+        var runLength = 0
+        var previous = false
+        // The last 11 modules, newest in bit 0, dark = 1; the line is read after 4 light modules
+        // (the quiet zone), so the window starts empty, and 4 light modules follow it.
+        var window = 0
+        func slide(_ dark: Bool) {
+            window = (window << 1 | (dark ? 1 : 0)) & 0x7FF
+            if window == 0b000_0101_1101 || window == 0b101_1101_0000 { score += 40 }
         }
-        return score
-    }
-
-    private static let finderCore: [Bool] = [true, false, true, true, true, false, true]
-
-    /// Rule 3: 40 for each dark-light-dark×3-light-dark pattern with 4 light modules on one side
-    /// (beyond the edge counts as light: the quiet zone is).
-    static func finderLikes(_ line: [Bool]) -> Int {
-        guard line.count >= 7 else { return 0 }
-        func light(_ range: Range<Int>) -> Bool { range.allSatisfy { $0 < 0 || $0 >= line.count || !line[$0] } }
-        var score = 0
-        for start in 0...(line.count - 7) where line[start..<start + 7].elementsEqual(finderCore) {
-            if light(start - 4..<start) || light(start + 7..<start + 11) { score += 40 }
+        for position in 0..<count {
+            let dark = modules[start + position * step]
+            runLength = position > 0 && dark == previous ? runLength + 1 : 1
+            previous = dark
+            if runLength == 5 { score += 3 } else if runLength > 5 { score += 1 }
+            slide(dark)
         }
+        for _ in 0..<4 { slide(false) }
         return score
     }
 }

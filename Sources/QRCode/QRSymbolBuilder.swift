@@ -102,7 +102,7 @@ struct QRSymbolBuilder {
             let upward = (right + 1) & 2 == 0
             for vertical in 0..<size {
                 let y = upward ? size - 1 - vertical : vertical
-                for x in [right, right - 1] where !isFunction[y * size + x] && bitIndex < bitCount {
+                for x in stride(from: right, through: right - 1, by: -1) where !isFunction[y * size + x] && bitIndex < bitCount {
                     modules[y * size + x] = (codewords[bitIndex >> 3] >> UInt8(7 - (bitIndex & 7))) & 1 == 1
                     bitIndex += 1
                 }
@@ -113,12 +113,20 @@ struct QRSymbolBuilder {
 
     /// Inverts the data modules the mask pattern selects (applying it twice undoes it).
     mutating func applyMask(_ mask: Int) {
-        for y in 0..<size {
-            for x in 0..<size where !isFunction[y * size + x] && Self.maskSelects(mask, x: x, y: y) {
-                modules[y * size + x].toggle()
+        let size = size
+        isFunction.withUnsafeBufferPointer { isFunction in
+            modules.withUnsafeMutableBufferPointer { modules in
+                for y in 0..<size {
+                    for x in 0..<size where !isFunction[y * size + x] && Self.maskSelects(mask, x: x, y: y) {
+                        modules[y * size + x].toggle()
+                    }
+                }
             }
         }
     }
+
+    /// Puts back modules taken earlier (the unmasked symbol, before trying the next mask).
+    mutating func restore(_ saved: [Bool]) { modules = saved }
 
     static func maskSelects(_ mask: Int, x: Int, y: Int) -> Bool {
         switch mask {

@@ -37,6 +37,9 @@ import Testing
         if !billingDependencies.isSubset(of: ["BillportCore"]) {
             broken.append("Billing depends on \(billingDependencies.subtracting(["BillportCore"]).sorted().joined(separator: ", ")): the domain depends on BillportCore only")
         }
+        if let qrDependencies = graph["QRCode"], !qrDependencies.isEmpty {
+            broken.append("QRCode depends on \(qrDependencies.sorted().joined(separator: ", ")): the QR encoder depends on nothing")
+        }
         never(["Documents", "PDF", "Mail", "Payments"], reach: ["SQLite", "Queue", "BillingStore"], "documents and outside services know no storage")
         never(["HTTPServer"], reach: domain.union(["Payments", "Mail", "PDF", "Queue", "Worker", "Scheduler", "SQLite", "Tokens"]),
               "the HTTP server knows no domain")
@@ -63,9 +66,11 @@ import Testing
         graph["Worker", default: []].insert("BillingStore")
         graph["Billing", default: []].insert("SQLite")
         graph["Mail", default: []].insert("CCurl")
+        graph["QRCode", default: []].insert("BillportCore")
         let broken = Self.violations(in: graph)
         #expect(broken.contains { $0.hasPrefix("Worker reaches Billing, BillingStore") })
         #expect(broken.contains { $0.hasPrefix("Billing depends on SQLite") })
         #expect(broken.contains { $0.hasPrefix("Mail depends on CCurl") })
+        #expect(broken.contains { $0.hasPrefix("QRCode depends on BillportCore") })
     }
 }

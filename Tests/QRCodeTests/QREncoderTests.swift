@@ -134,13 +134,21 @@ import Testing
         #expect(Set(scores).count > 1)
     }
 
+    /// Rule 1 (3 + n − 5 per run of n ≥ 5) and rule 3 (40 per 1:1:3:1:1 pattern for each side with
+    /// 4 light modules, the quiet zone beyond the edge counting as light).
     @Test func penaltyRulesScoreRunsAndFinderLikePatterns() {
-        #expect(QRMaskPenalty.runs([true, true, true, true]) == 0)
-        #expect(QRMaskPenalty.runs([true, true, true, true, true]) == 3)
-        #expect(QRMaskPenalty.runs([false, false, false, false, false, false, false, true]) == 5)
-        let finder: [Bool] = [false, false, false, false, true, false, true, true, true, false, true]
-        #expect(QRMaskPenalty.finderLikes(finder) == 40)
-        #expect(QRMaskPenalty.finderLikes([true, false, true, true, true, false, true, true, false, true, false, true]) == 40)
-        #expect(QRMaskPenalty.finderLikes([true, true, false, true, true, true, false, true, true, true, true, true]) == 0)
+        func score(_ line: String) -> Int {
+            let modules = line.map { $0 == "#" }
+            return modules.withUnsafeBufferPointer { QRMaskPenalty.line($0, start: 0, step: 1, count: modules.count) }
+        }
+        #expect(score("#.#.") == 0)
+        #expect(score("####.") == 0)
+        #expect(score("#####.") == 3)
+        #expect(score(".......#") == 5)
+        #expect(score("#.###.#") == 80)                 // at both edges: light quiet zone on either side
+        #expect(score("##.###.#....") == 40)              // light only after it
+        #expect(score("##.###.#.....#####") == 40 + 3 + 3) // and runs of five
+        #expect(score("##.###.##.#.") == 0)
+        #expect(score("#.#.###.#.#.") == 0)
     }
 }
