@@ -28,7 +28,7 @@ extension QRMatrix {
             path.append(UInt8(ascii: "M")); path.appendDecimal(run.x + margin)
             path.append(UInt8(ascii: " ")); path.appendDecimal(run.y + margin)
             path.append(UInt8(ascii: "h")); path.appendDecimal(run.length)
-            path += [UInt8(ascii: "v"), UInt8(ascii: "1"), UInt8(ascii: "h"), UInt8(ascii: "-")]; path.appendDecimal(run.length)
+            path.append(contentsOf: "v1h-".utf8); path.appendDecimal(run.length)
             path.append(UInt8(ascii: "z"))
         }
         return ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(side) \##(side)" shape-rendering="crispEdges">"##

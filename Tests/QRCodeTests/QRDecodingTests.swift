@@ -1,8 +1,9 @@
 import Testing
 import QRCode
+import TestSupport
 
 /// Symbols read back by an independent decoder: the bytes that come out are the bytes that went in.
-@Suite(.enabled(if: ZBarDecoder.isInstalled, ZBarDecoder.skipMessage))
+@Suite(.enabled(if: ZBarImage.isInstalled, ZBarImage.skipMessage))
 struct QRDecodingTests {
     static let samples: [(name: String, bytes: [UInt8])] = [
         ("a short text", Array("Billport".utf8)),
@@ -15,7 +16,7 @@ struct QRDecodingTests {
     func zbarimgReadsTheBytesBack(sample: Int) throws {
         let (name, bytes) = Self.samples[sample]
         let matrix = try QREncoder.encode(bytes)
-        let decoded = try ZBarDecoder.decode(png: ZBarDecoder.png(matrix))
+        let decoded = try ZBarImage.decode(png: QRImage.png(matrix))
         #expect(decoded == bytes, "\(name), version \(matrix.version), mask \(matrix.mask)")
     }
 
@@ -28,6 +29,6 @@ struct QRDecodingTests {
         let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 * 7 + version) }
         let matrix = try QREncoder.encode(bytes, correction: correction)
         #expect(matrix.version == version)
-        #expect(try ZBarDecoder.decode(png: ZBarDecoder.png(matrix)) == bytes)
+        #expect(try ZBarImage.decode(png: QRImage.png(matrix)) == bytes)
     }
 }
