@@ -113,12 +113,27 @@ struct QRSymbolBuilder {
 
     /// Inverts the data modules the mask pattern selects (applying it twice undoes it).
     mutating func applyMask(_ mask: Int) {
-        let size = size
-        isFunction.withUnsafeBufferPointer { isFunction in
-            modules.withUnsafeMutableBufferPointer { modules in
+        switch mask {
+        case 0: invert { x, y in (x + y) % 2 == 0 }
+        case 1: invert { _, y in y % 2 == 0 }
+        case 2: invert { x, _ in x % 3 == 0 }
+        case 3: invert { x, y in (x + y) % 3 == 0 }
+        case 4: invert { x, y in (x / 3 + y / 2) % 2 == 0 }
+        case 5: invert { x, y in x * y % 2 + x * y % 3 == 0 }
+        case 6: invert { x, y in (x * y % 2 + x * y % 3) % 2 == 0 }
+        default: invert { x, y in ((x + y) % 2 + x * y % 3) % 2 == 0 }
+        }
+    }
+
+    /// XOR with 0/1 bytes, one loop per pattern: a branch per module would be mispredicted all the time.
+    @inline(__always) private mutating func invert(where selects: (Int, Int) -> Bool) {
+        let (size, isFunction) = (size, isFunction)
+        modules.withUnsafeMutableBufferPointer { buffer in
+            buffer.withMemoryRebound(to: UInt8.self) { modules in
                 for y in 0..<size {
-                    for x in 0..<size where !isFunction[y * size + x] && Self.maskSelects(mask, x: x, y: y) {
-                        modules[y * size + x].toggle()
+                    for x in 0..<size {
+                        let index = y &* size &+ x
+                        modules[index] ^= selects(x, y).bit & (!isFunction[index]).bit
                     }
                 }
             }
@@ -127,17 +142,4 @@ struct QRSymbolBuilder {
 
     /// Puts back modules taken earlier (the unmasked symbol, before trying the next mask).
     mutating func restore(_ saved: [Bool]) { modules = saved }
-
-    static func maskSelects(_ mask: Int, x: Int, y: Int) -> Bool {
-        switch mask {
-        case 0: (x + y) % 2 == 0
-        case 1: y % 2 == 0
-        case 2: x % 3 == 0
-        case 3: (x + y) % 3 == 0
-        case 4: (x / 3 + y / 2) % 2 == 0
-        case 5: x * y % 2 + x * y % 3 == 0
-        case 6: (x * y % 2 + x * y % 3) % 2 == 0
-        default: ((x + y) % 2 + x * y % 3) % 2 == 0
-        }
-    }
 }

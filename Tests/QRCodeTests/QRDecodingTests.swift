@@ -1,5 +1,5 @@
 import Testing
-import QRCode
+@testable import QRCode
 import TestSupport
 
 /// Symbols read back by an independent decoder: the bytes that come out are the bytes that went in.
@@ -29,6 +29,18 @@ struct QRDecodingTests {
         let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 * 7 + version) }
         let matrix = try QREncoder.encode(bytes, correction: correction)
         #expect(matrix.version == version)
+        #expect(try ZBarImage.decode(png: QRImage.png(matrix)) == bytes)
+    }
+
+    /// Each of the eight mask patterns, forced in turn, reads back: the encoder may pick any of them.
+    @Test(arguments: 0..<8)
+    func everyMaskPatternDecodes(mask: Int) throws {
+        let bytes = Array("EPC QR mask \(mask)".utf8)
+        var symbol = QRSymbolBuilder(version: 2)
+        symbol.placeCodewords(QRCodewords.interleaved(QRCodewords.data(bytes, version: 2, level: .quartile), version: 2, level: .quartile))
+        symbol.applyMask(mask)
+        symbol.drawFormatBits(correction: .quartile, mask: mask)
+        let matrix = QRMatrix(version: 2, correction: .quartile, mask: mask, modules: symbol.modules)
         #expect(try ZBarImage.decode(png: QRImage.png(matrix)) == bytes)
     }
 }

@@ -138,7 +138,7 @@ import Testing
     /// 4 light modules, the quiet zone beyond the edge counting as light).
     @Test func penaltyRulesScoreRunsAndFinderLikePatterns() {
         func score(_ line: String) -> Int {
-            let modules = line.map { $0 == "#" }
+            let modules: [UInt8] = line.map { $0 == "#" ? 1 : 0 }
             return modules.withUnsafeBufferPointer { QRMaskPenalty.line($0, start: 0, step: 1, count: modules.count) }
         }
         #expect(score("#.#.") == 0)
