@@ -7,7 +7,8 @@
 /// Trailing empty lines are left out (the guideline allows it), so without a remittance the text
 /// ends with the amount. The whole text is at most 331 bytes, what version 13 holds at level M.
 public struct EPCPaymentText: Sendable, Equatable {
-    /// The payload, ready to be encoded as bytes (UTF-8) in a QR code at level M.
+    /// The payload, to be encoded as its UTF-8 bytes at level M; the guideline allows versions up to
+    /// 13, which always hold it (`QREncoder.encode(bytes, correction: .medium, maximumVersion: 13)`).
     public let text: String
 
     public static let maximumByteCount = 331
@@ -20,8 +21,9 @@ public struct EPCPaymentText: Sendable, Equatable {
 
     /// The payment text, or nil when no valid code can be made: an amount outside 0.01…999 999 999.99,
     /// a name empty after clean-up, or an IBAN that is not one (its check digits included).
-    /// The name is cut at 70 characters and the remittance at 140, on character boundaries, and
-    /// either is cut further when the whole would exceed 331 bytes (the remittance first).
+    /// The name is cut at 70 characters and the remittance at 140, on character boundaries; when
+    /// the whole would still exceed 331 bytes (long multi-byte text), the remittance is cut further,
+    /// and the name only when it alone is too long.
     /// A BIC that is not 8 or 11 letters and digits is left out (version 002 makes it optional).
     public init?(beneficiaryName: String, iban: String, bic: String?, amountMinorUnits: Int64, remittance: String) {
         guard amountMinorUnits >= 1, amountMinorUnits <= Self.maximumAmountMinorUnits,
