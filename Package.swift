@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(name: "billport", dependencies: ["BillportApp"], swiftSettings: swift6),
         .executableTarget(name: "billport-bench",
                           dependencies: ["BillportApp", "BillportCore", "SQLite", "Queue", "Scheduler", "Worker", "Documents", "Billing", "BillingStore", "Mail",
-                                         "HTTPClient", "HTTPServer", "Payments", "Tokens"],
+                                         "HTTPClient", "HTTPServer", "Payments", "Tokens", "QRCode"],
                           swiftSettings: swift6),
 
         // Tests.
