@@ -17,7 +17,7 @@ extension QRMatrix {
     }
 
     /// A standalone SVG document (also valid inline in HTML): one unit per module, a white square
-    /// with `quietZone` light modules around the symbol (4, the minimum readers need), the dark
+    /// with `quietZone` (0…40) light modules around the symbol (4, the minimum readers need), the dark
     /// runs as one path. It scales to any size the page gives it.
     public func svg(quietZone: Int = 4) -> String {
         let margin = max(0, min(quietZone, 40))

@@ -9,7 +9,7 @@ public enum QREncodingError: Error, Equatable, Sendable {
 public enum QREncoder {
     public static let versions = 1...40
 
-    /// The most bytes `version` holds at `correction` (version 13 at M: 331, the EPC limit).
+    /// The most bytes `version` (clamped to 1…40) holds at `correction` (version 13 at M: 331, the EPC limit).
     public static func byteCapacity(version: Int, correction: QRErrorCorrection) -> Int {
         QRVersionTable.byteCapacity(min(max(version, versions.lowerBound), versions.upperBound), correction)
     }
