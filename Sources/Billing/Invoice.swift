@@ -66,38 +66,73 @@ public struct InvoiceLine: Sendable, Hashable {
     /// Price of one unit in minor units.
     public let unitPrice: Int64
     public let taxRate: TaxRate
-    /// quantity × unit price, rounded to the minor unit.
+    /// quantity × unit price, rounded to the currency's invoice precision (`Currency.amountStep`).
     public let net: Int64
+    public let unitCode: UnitCode
+    public let vatCategory: VATCategory
+    /// Why no VAT is charged, for the categories that need it (`VATCategory.needsExemptionReason`).
+    public let exemptionReason: String?
 
-    public init(description: String, quantity: Quantity, unitPrice: Int64, taxRate: TaxRate, net: Int64) {
+    public init(description: String, quantity: Quantity, unitPrice: Int64, taxRate: TaxRate, net: Int64,
+                unitCode: UnitCode = .one, vatCategory: VATCategory? = nil, exemptionReason: String? = nil) {
         self.description = description
         self.quantity = quantity
         self.unitPrice = unitPrice
         self.taxRate = taxRate
         self.net = net
+        self.unitCode = unitCode
+        self.vatCategory = vatCategory ?? .implied(by: taxRate)
+        self.exemptionReason = exemptionReason
     }
 }
 
-/// Tax at one rate: the net amounts it applies to and the tax on them.
+/// Tax in one VAT category at one rate: the taxable amount (line nets, less allowances, plus
+/// charges) and the tax on it — one row of the invoice's VAT breakdown.
 public struct TaxLine: Sendable, Hashable {
+    public let category: VATCategory
     public let rate: TaxRate
     public let base: Int64
     public let amount: Int64
+    /// The note the invoice prints for this category (exempt, reverse charge …); nil for taxed ones.
+    public let exemptionReason: String?
+
+    public init(category: VATCategory, rate: TaxRate, base: Int64, amount: Int64, exemptionReason: String?) {
+        self.category = category
+        self.rate = rate
+        self.base = base
+        self.amount = amount
+        self.exemptionReason = exemptionReason
+    }
 }
 
-/// What an invoice adds up to.
+/// What an invoice adds up to (EN 16931 document totals).
 public struct InvoiceTotals: Sendable, Hashable {
+    /// The sum of the line nets.
     public let subtotal: Int64
+    public let allowanceTotal: Int64
+    public let chargeTotal: Int64
     public let taxes: [TaxLine]
     public let taxTotal: Int64
+    /// Tax basis + tax.
     public let total: Int64
 
-    public init(subtotal: Int64, taxes: [TaxLine], taxTotal: Int64, total: Int64) {
+    public init(subtotal: Int64, allowanceTotal: Int64 = 0, chargeTotal: Int64 = 0, taxes: [TaxLine], taxTotal: Int64, total: Int64) {
         self.subtotal = subtotal
+        self.allowanceTotal = allowanceTotal
+        self.chargeTotal = chargeTotal
         self.taxes = taxes
         self.taxTotal = taxTotal
         self.total = total
     }
+
+    /// Subtotal − allowances + charges: what VAT is computed on.
+    public var taxBasis: Int64 { total - taxTotal }
+}
+
+/// When the goods or services were delivered: a day or a period.
+public enum SupplyTime: Sendable, Hashable {
+    case date(CalendarDate)
+    case period(start: CalendarDate, end: CalendarDate)
 }
 
 /// A stored invoice as the tenant API shows it.
@@ -116,7 +151,15 @@ public struct Invoice: Sendable, Hashable {
     public let allowPartialPayments: Bool
     public let minimumPaymentAmount: Int64?
     public let lines: [InvoiceLine]
+    public let allowanceCharges: [AllowanceCharge]
     public let totals: InvoiceTotals
+    /// Supply date or service period, when the tenant gave one.
+    public let supply: SupplyTime?
+    /// Payment terms as printed (`Payable within 14 days without deduction`).
+    public let paymentTerms: String?
+    /// Seller and buyer as they were when the invoice was issued; nil for drafts (and for invoices
+    /// issued before parties were recorded), which show the current ones.
+    public let parties: InvoiceParties?
     public let amountPaid: Int64
     /// The sum of the credit notes issued against it.
     public let amountCredited: Int64
@@ -137,7 +180,11 @@ public struct Invoice: Sendable, Hashable {
                 allowPartialPayments: Bool,
                 minimumPaymentAmount: Int64?,
                 lines: [InvoiceLine],
+                allowanceCharges: [AllowanceCharge] = [],
                 totals: InvoiceTotals,
+                supply: SupplyTime? = nil,
+                paymentTerms: String? = nil,
+                parties: InvoiceParties? = nil,
                 amountPaid: Int64,
                 amountCredited: Int64,
                 createdAt: Date,
@@ -156,7 +203,11 @@ public struct Invoice: Sendable, Hashable {
         self.allowPartialPayments = allowPartialPayments
         self.minimumPaymentAmount = minimumPaymentAmount
         self.lines = lines
+        self.allowanceCharges = allowanceCharges
         self.totals = totals
+        self.supply = supply
+        self.paymentTerms = paymentTerms
+        self.parties = parties
         self.amountPaid = amountPaid
         self.amountCredited = amountCredited
         self.createdAt = createdAt
@@ -182,27 +233,5 @@ public struct Invoice: Sendable, Hashable {
     /// What payments exceed on `total` after credit notes; all of it on a cancelled invoice.
     public static func overpaid(total: Int64, paid: Int64, credited: Int64, status: InvoiceStatus) -> Int64 {
         status == .cancelled ? max(0, paid) : MoneyArithmetic.remainder(of: paid, less: MoneyArithmetic.remainder(of: total, less: credited))
-    }
-}
-
-/// A credit note: an amount taken off an issued invoice (a discount granted afterwards, a
-/// returned item), with its own number.
-public struct CreditNote: Sendable, Hashable {
-    public let id: Int64
-    public let invoiceID: Int64
-    public let number: String
-    public let amount: Int64
-    public let currency: Currency
-    public let reason: String?
-    public let createdAt: Date
-
-    public init(id: Int64, invoiceID: Int64, number: String, amount: Int64, currency: Currency, reason: String?, createdAt: Date) {
-        self.id = id
-        self.invoiceID = invoiceID
-        self.number = number
-        self.amount = amount
-        self.currency = currency
-        self.reason = reason
-        self.createdAt = createdAt
     }
 }

@@ -21,8 +21,15 @@ public struct CreateInvoiceRequest: Sendable, Decodable, KnownKeys {
         public var quantity: Double
         public var unitPrice: Int64
         public var taxRate: Double?
+        /// UN/ECE Recommendation 20 unit; `C62` ("one") when absent.
+        public var unitCode: String?
+        /// `S`, `Z`, `E`, `AE`, `K`, `G` or `O`; `S` when taxed and `Z` otherwise when absent.
+        public var vatCategory: String?
+        public var exemptionReason: String?
 
-        public enum CodingKeys: String, CodingKey, CaseIterable { case description, quantity, unitPrice, taxRate }
+        public enum CodingKeys: String, CodingKey, CaseIterable {
+            case description, quantity, unitPrice, taxRate, unitCode, vatCategory, exemptionReason
+        }
 
         /// As synthesized, except that `unitPrice` must be an integer amount in minor units.
         public init(from decoder: any Decoder) throws {
@@ -31,6 +38,50 @@ public struct CreateInvoiceRequest: Sendable, Decodable, KnownKeys {
             quantity = try container.decode(Double.self, forKey: .quantity)
             unitPrice = try container.decodeMinorUnits(forKey: .unitPrice)
             taxRate = try container.decodeIfPresent(Double.self, forKey: .taxRate)
+            unitCode = try container.decodeIfPresent(String.self, forKey: .unitCode)
+            vatCategory = try container.decodeIfPresent(String.self, forKey: .vatCategory)
+            exemptionReason = try container.decodeIfPresent(String.self, forKey: .exemptionReason)
+        }
+    }
+
+    /// A document-level allowance (discount) or charge (freight), in minor units.
+    public struct AllowanceChargeInput: Sendable, Decodable, KnownKeys {
+        public var kind: String
+        public var amount: Int64
+        public var reason: String
+        public var vatCategory: String?
+        public var taxRate: Double?
+
+        public enum CodingKeys: String, CodingKey, CaseIterable { case kind, amount, reason, vatCategory, taxRate }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            kind = try container.decode(String.self, forKey: .kind)
+            amount = try container.decodeMinorUnits(forKey: .amount)
+            reason = try container.decode(String.self, forKey: .reason)
+            vatCategory = try container.decodeIfPresent(String.self, forKey: .vatCategory)
+            taxRate = try container.decodeIfPresent(Double.self, forKey: .taxRate)
+        }
+
+        public init(kind: String, amount: Int64, reason: String, vatCategory: String?, taxRate: Double?) {
+            self.kind = kind
+            self.amount = amount
+            self.reason = reason
+            self.vatCategory = vatCategory
+            self.taxRate = taxRate
+        }
+    }
+
+    /// `servicePeriod`: first and last day.
+    public struct PeriodInput: Sendable, Codable, Equatable, KnownKeys {
+        public var start: String
+        public var end: String
+
+        public enum CodingKeys: String, CodingKey, CaseIterable { case start, end }
+
+        public init(start: String, end: String) {
+            self.start = start
+            self.end = end
         }
     }
 
@@ -44,11 +95,18 @@ public struct CreateInvoiceRequest: Sendable, Decodable, KnownKeys {
     public var allowPartialPayments: Bool?
     public var minimumPaymentAmount: Int64?
     public var lines: [Line]
+    public var supplyDate: String?
+    public var servicePeriod: PeriodInput?
+    public var paymentTerms: String?
+    public var allowanceCharges: [AllowanceChargeInput]?
 
-    public static var nested: [String: any KnownKeys.Type] { ["lines": Line.self] }
+    public static var nested: [String: any KnownKeys.Type] {
+        ["lines": Line.self, "servicePeriod": PeriodInput.self, "allowanceCharges": AllowanceChargeInput.self]
+    }
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case customerId, type, number, currency, issueDate, dueDate, notes, allowPartialPayments, minimumPaymentAmount, lines
+        case supplyDate, servicePeriod, paymentTerms, allowanceCharges
     }
 
     /// As synthesized, except that `minimumPaymentAmount` must be an integer amount in minor units.
@@ -64,6 +122,10 @@ public struct CreateInvoiceRequest: Sendable, Decodable, KnownKeys {
         allowPartialPayments = try container.decodeIfPresent(Bool.self, forKey: .allowPartialPayments)
         minimumPaymentAmount = try container.decodeMinorUnitsIfPresent(forKey: .minimumPaymentAmount)
         lines = try container.decode([Line].self, forKey: .lines)
+        supplyDate = try container.decodeIfPresent(String.self, forKey: .supplyDate)
+        servicePeriod = try container.decodeIfPresent(PeriodInput.self, forKey: .servicePeriod)
+        paymentTerms = try container.decodeIfPresent(String.self, forKey: .paymentTerms)
+        allowanceCharges = try container.decodeIfPresent([AllowanceChargeInput].self, forKey: .allowanceCharges)
     }
 }
 
@@ -79,7 +141,16 @@ public struct InvoiceDraft: Sendable {
     public let allowPartialPayments: Bool
     public let minimumPaymentAmount: Int64?
     public let lines: [InvoiceLine]
+    public let allowanceCharges: [AllowanceCharge]
     public let totals: InvoiceTotals
+    public let supply: SupplyTime?
+    public let paymentTerms: String?
+
+    /// Every VAT category the lines, allowances and charges use.
+    public var vatCategories: Set<VATCategory> { Set(lines.map(\.vatCategory)).union(allowanceCharges.map(\.vatCategory)) }
+
+    /// Most allowances and charges one invoice may carry.
+    public static let maximumAllowanceCharges = 20
 
     /// Checks `request` field by field; the first problem is thrown, named.
     public static func validate(_ request: CreateInvoiceRequest) throws(FieldError) -> InvoiceDraft {
@@ -103,31 +174,23 @@ public struct InvoiceDraft: Sendable {
         }
         guard dueDate >= issueDate else { throw FieldError("dueDate", "must not be before issueDate") }
         if let notes = request.notes, notes.limitedLength > 2000 { throw FieldError("notes", "must be at most 2000 characters") }
-        guard (1...500).contains(request.lines.count) else { throw FieldError("lines", "must hold 1 to 500 lines") }
-
-        var parsed: [(description: String, quantity: Quantity, unitPrice: Int64, taxRate: TaxRate)] = []
-        for (index, line) in request.lines.enumerated() {
-            let field = "lines[\(index)]"
-            let description = line.description.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard (1...1000).contains(description.limitedLength) else { throw FieldError("\(field).description", "must be 1 to 1000 characters") }
-            guard let quantity = Quantity(line.quantity), quantity.tenThousandths > 0 else {
-                throw FieldError("\(field).quantity", "must be greater than 0 with at most 4 decimals (got \(line.quantity))")
-            }
-            guard (0...InvoiceMath.maximumAmount).contains(line.unitPrice) else {
-                throw FieldError("\(field).unitPrice", "must be 0 or more minor units (got \(line.unitPrice))")
-            }
-            guard let taxRate = TaxRate(percent: line.taxRate ?? 0) else {
-                throw FieldError("\(field).taxRate", "must be a percentage from 0 to 100 with at most 2 decimals (got \(line.taxRate ?? 0))")
-            }
-            parsed.append((description, quantity, line.unitPrice, taxRate))
+        let parsed = try InvoiceLineRules.lines(request.lines)
+        let allowanceCharges = try InvoiceLineRules.allowanceCharges(request.allowanceCharges ?? [])
+        try InvoiceLineRules.checkCategoryMix(parsed, allowanceCharges)
+        let supply = try InvoiceLineRules.supply(date: request.supplyDate, period: request.servicePeriod)
+        if supply == nil, parsed.contains(where: { $0.vatCategory == .intraCommunity }) {
+            throw FieldError("supplyDate", "is needed for an intra-community supply (category K): give supplyDate or servicePeriod")
         }
+        let paymentTerms = try request.paymentTerms.map { raw throws(FieldError) in try LegalText.paragraph(raw, field: "paymentTerms", maximum: 500) }
         let computed: (lines: [InvoiceLine], totals: InvoiceTotals)
         do {
-            computed = try InvoiceMath.compute(parsed)
+            computed = try InvoiceMath.compute(parsed, allowanceCharges: allowanceCharges, step: currency.amountStep)
         } catch {
             switch error {
             case .tooLarge(let line):
                 throw FieldError(line.map { "lines[\($0)]" } ?? "lines", "add up to more than \(InvoiceMath.maximumAmount) minor units")
+            case .negativeTaxableAmount(let category, let rate):
+                throw FieldError("allowanceCharges", "take more off VAT category \(category.rawValue) at \(rate.percent) % than its lines add up to")
             }
         }
         let partial = request.allowPartialPayments ?? false
@@ -139,6 +202,7 @@ public struct InvoiceDraft: Sendable {
         }
         return InvoiceDraft(customerID: request.customerId, type: type, number: number, currency: currency, issueDate: issueDate,
                             dueDate: dueDate, notes: request.notes, allowPartialPayments: partial,
-                            minimumPaymentAmount: request.minimumPaymentAmount, lines: computed.lines, totals: computed.totals)
+                            minimumPaymentAmount: request.minimumPaymentAmount, lines: computed.lines, allowanceCharges: allowanceCharges,
+                            totals: computed.totals, supply: supply, paymentTerms: paymentTerms)
     }
 }

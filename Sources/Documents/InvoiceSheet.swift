@@ -11,6 +11,9 @@ public struct InvoiceSheet: Sendable, Hashable {
     public var customerName: String
     public var customerEmail: String
     public var invoice: Invoice
+    /// The invoice's Factur-X (CII, EN 16931) XML: with it the PDF is PDF/A-3b and carries the XML
+    /// as `factur-x.xml`; without it the PDF is a plain one.
+    public var eInvoiceXML: [UInt8]?
 
     public init(vendorName: String, branding: Branding, customerName: String, customerEmail: String, invoice: Invoice) {
         self.vendorName = vendorName
@@ -48,6 +51,8 @@ public struct InvoiceSheet: Sendable, Hashable {
         for line in invoice.lines {
             parts += [line.description, String(line.quantity.tenThousandths), String(line.unitPrice), String(line.taxRate.hundredthsOfPercent)]
         }
+        // Only a sheet with XML gets this part, so plain PDFs keep their cache keys.
+        if let eInvoiceXML { parts.append("factur-x " + Digest.sha256(eInvoiceXML).hex) }
         return parts.map { $0.replacingOccurrences(of: "\u{1F}", with: " ") }.joined(separator: "\u{1F}")
     }
 }

@@ -46,6 +46,10 @@ public final class PDFInvoiceRenderer: InvoiceRenderer {
                 throw RenderFailure("the tenant's logo cannot be used: \(error)")
             }
         }
+        if sheet.eInvoiceXML != nil, logo?.isCMYK == true {
+            // PDF/A with an sRGB output intent cannot show CMYK; the writer leaves such an image out.
+            logger.warning("CMYK logo left out of the PDF/A invoice", ["invoice": "\(sheet.invoice.id)"])
+        }
         return try render(sheet, logo: logo)
     }
 
@@ -70,6 +74,13 @@ public final class PDFInvoiceRenderer: InvoiceRenderer {
                 }
             }
             document.append(page)
+        }
+        if let xml = sheet.eInvoiceXML {
+            do {
+                try FacturXAttachment(xml: xml, date: sheet.documentDate).apply(to: &document)
+            } catch {
+                throw RenderFailure("the e-invoice cannot be embedded: \(error)")
+            }
         }
         return document.render()
     }
