@@ -30,7 +30,9 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["Curl", "BillportCore"], swiftSettings: swift6),
         .target(name: "Payments", dependencies: ["HTTPClient", "Tokens", "BillportCore"], swiftSettings: swift6),
         .target(name: "PDF", dependencies: ["BillportCore"], swiftSettings: swift6),
-        .target(name: "Documents", dependencies: ["PDF", "Billing", "EInvoice", "Tokens", "BillportCore"], swiftSettings: swift6),
+        // The QR Code encoder (payment codes on invoices): a leaf, the standard library only.
+        .target(name: "QRCode", swiftSettings: swift6),
+        .target(name: "Documents", dependencies: ["PDF", "Billing", "EInvoice", "QRCode", "Tokens", "BillportCore"], swiftSettings: swift6),
         .target(name: "Mail", dependencies: ["Curl", "BillportCore"], swiftSettings: swift6),
 
         // The layout the product owner named.
@@ -46,7 +48,7 @@ let package = Package(
         .target(name: "BillingStore", dependencies: ["Billing", "SQLite", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
         .target(name: "BillingJobs", dependencies: ["Queue", "Billing", "Documents", "Mail", "Payments", "Tokens", "HTTPClient", "BillportCore"],
                 swiftSettings: swift6),
-        .target(name: "API", dependencies: ["HTTPServer", "Billing", "Documents", "EInvoice", "PDF", "Payments", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
+        .target(name: "API", dependencies: ["HTTPServer", "Billing", "Documents", "EInvoice", "QRCode", "PDF", "Payments", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
 
         // The executable: CLI, config, wiring (a library so that tests can reach it).
         .target(name: "BillportApp",
@@ -56,7 +58,7 @@ let package = Package(
         .executableTarget(name: "billport", dependencies: ["BillportApp"], swiftSettings: swift6),
         .executableTarget(name: "billport-bench",
                           dependencies: ["BillportApp", "BillportCore", "SQLite", "Queue", "Scheduler", "Worker", "Documents", "Billing", "BillingStore", "EInvoice", "Mail",
-                                         "HTTPClient", "HTTPServer", "Payments", "Tokens"],
+                                         "HTTPClient", "HTTPServer", "Payments", "Tokens", "QRCode"],
                           swiftSettings: swift6),
 
         // Tests.
@@ -84,6 +86,7 @@ let package = Package(
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer", "BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "HTTPClient", "HTTPServer", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PDFTests", dependencies: ["PDF", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "Billing", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "PDF", "Billing", "BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "MailTests", dependencies: ["Mail", "BillportCore", "TestSupport"], exclude: ["Support"], swiftSettings: swift6),
         .testTarget(name: "BillportAppTests", dependencies: ["BillportApp", "Queue", "SQLite", "Scheduler", "Billing", "BillingStore", "BillingFixtures",

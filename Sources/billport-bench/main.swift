@@ -1,9 +1,9 @@
 import Foundation
 
-// billport-bench [--only GROUP]: release-build benchmarks. Groups: pdf, einvoice, queue, http, email, webhook, webhooks-out, abuse, scale.
+// billport-bench [--only GROUP]: release-build benchmarks. Groups: pdf, einvoice, qr, queue, http, email, webhook, webhooks-out, abuse, scale.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let only: String? = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
-let groups = ["pdf", "einvoice", "queue", "http", "email", "webhook", "webhooks-out", "abuse", "scale"]
+let groups = ["pdf", "einvoice", "qr", "queue", "http", "email", "webhook", "webhooks-out", "abuse", "scale"]
 if let only, !groups.contains(only) {
     FileHandle.standardError.write(Data("billport-bench: unknown group '\(only)'; groups: \(groups.joined(separator: ", "))\n".utf8))
     exit(64)
@@ -27,6 +27,9 @@ func runGroups(only: String?) async throws -> BenchReport {
     }
     if only == nil || only == "einvoice" {
         try EInvoiceBench().run(&report)
+    }
+    if only == nil || only == "qr" {
+        try QRBench().run(&report)
     }
     if only == nil || only == "queue" {
         try await QueueBench(billport: billport, directory: directory).run(&report)

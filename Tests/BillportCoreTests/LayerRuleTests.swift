@@ -41,6 +41,9 @@ import Testing
         if !eInvoiceDependencies.isSubset(of: ["Billing", "BillportCore"]) {
             broken.append("EInvoice depends on \(eInvoiceDependencies.subtracting(["Billing", "BillportCore"]).sorted().joined(separator: ", ")): e-invoices are pure, made from the domain alone")
         }
+        if let qrDependencies = graph["QRCode"], !qrDependencies.isEmpty {
+            broken.append("QRCode depends on \(qrDependencies.sorted().joined(separator: ", ")): the QR encoder depends on nothing")
+        }
         never(["Documents", "PDF", "Mail", "Payments"], reach: ["SQLite", "Queue", "BillingStore"], "documents and outside services know no storage")
         never(["HTTPServer"], reach: domain.union(["Payments", "Mail", "PDF", "Queue", "Worker", "Scheduler", "SQLite", "Tokens"]),
               "the HTTP server knows no domain")
@@ -68,10 +71,12 @@ import Testing
         graph["Billing", default: []].insert("SQLite")
         graph["Mail", default: []].insert("CCurl")
         graph["EInvoice", default: []].insert("PDF")
+        graph["QRCode", default: []].insert("BillportCore")
         let broken = Self.violations(in: graph)
         #expect(broken.contains { $0.hasPrefix("Worker reaches Billing, BillingStore") })
         #expect(broken.contains { $0.hasPrefix("Billing depends on SQLite") })
         #expect(broken.contains { $0.hasPrefix("Mail depends on CCurl") })
         #expect(broken.contains { $0.hasPrefix("EInvoice depends on PDF") })
+        #expect(broken.contains { $0.hasPrefix("QRCode depends on BillportCore") })
     }
 }

@@ -1,6 +1,7 @@
-/// Real PNGs of all-zero pixels made by hand for logo tests, of any size: the image data is one
-/// dynamic-Huffman DEFLATE block of runs of 258 zero bytes (two bits each), so a 10000×4000 RGBA
-/// image (160 MB of pixels) is a 155 KB file, the decompression bomb of the security review.
+/// Real PNGs made by hand. `zeros` makes all-zero pixels of any size for logo tests: the image data
+/// is one dynamic-Huffman DEFLATE block of runs of 258 zero bytes (two bits each), so a 10000×4000
+/// RGBA image (160 MB of pixels) is a 155 KB file, the decompression bomb of the security review.
+/// `grey` stores a greyscale picture uncompressed, for decoders to read.
 public enum TestPNG {
     /// A PNG of `width`×`height` zero pixels; `colorType` 0 grey, 2 RGB, 4 grey+alpha, 6 RGBA.
     public static func zeros(width: Int, height: Int, colorType: UInt8 = 6) -> [UInt8] {
@@ -15,6 +16,41 @@ public enum TestPNG {
         png.appendChunk("IDAT", zlibZeros(rawCount))
         png.appendChunk("IEND", [])
         return png
+    }
+
+    /// An 8-bit greyscale PNG of `pixels` (row-major, `width` × `height`, 0 black … 255 white),
+    /// stored uncompressed: what a decoder such as `zbarimg` needs to read a rendered image.
+    public static func grey(width: Int, height: Int, pixels: [UInt8]) -> [UInt8] {
+        precondition(pixels.count == width * height)
+        var raw: [UInt8] = []
+        raw.reserveCapacity((width + 1) * height)
+        for row in 0..<height { raw.append(0); raw += pixels[row * width..<(row + 1) * width] }
+        var header: [UInt8] = []
+        header.appendBigEndian(UInt32(width))
+        header.appendBigEndian(UInt32(height))
+        header += [8, 0, 0, 0, 0]
+        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        png.appendChunk("IHDR", header)
+        png.appendChunk("IDAT", zlibStored(raw))
+        png.appendChunk("IEND", [])
+        return png
+    }
+
+    /// A zlib stream of `data` in stored (uncompressed) DEFLATE blocks of at most 65 535 bytes.
+    static func zlibStored(_ data: [UInt8]) -> [UInt8] {
+        var stream: [UInt8] = [0x78, 0x01]
+        var start = 0
+        repeat {
+            let end = min(start + 65_535, data.count)
+            let length = UInt16(end - start)
+            stream += [end == data.count ? 1 : 0, UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF), UInt8(~length >> 8)]
+            stream += data[start..<end]
+            start = end
+        } while start < data.count
+        var (a, b): (UInt32, UInt32) = (1, 0)
+        for byte in data { a = (a + UInt32(byte)) % 65521; b = (b + a) % 65521 }
+        stream.appendBigEndian(b << 16 | a)
+        return stream
     }
 
     /// A zlib stream of `count` zero bytes. Literal/length code: 285 (length 258) → 0,
