@@ -72,36 +72,9 @@ public struct EPCPaymentText: Sendable, Equatable {
         return String(value[..<end])
     }
 
-    /// The IBAN without spaces, in upper case, when it has the shape of one (country letters,
-    /// check digits, 11…30 letters or digits) and its ISO 7064 MOD 97-10 check holds.
-    static func normalisedIBAN(_ value: String) -> String? {
-        guard let scalars = compactASCIIAlphanumerics(value, limit: 100), (15...34).contains(scalars.count),
-              scalars[0...1].allSatisfy(isLetter), scalars[2...3].allSatisfy(isDigit) else { return nil }
-        var remainder = 0
-        for scalar in scalars[4...] + scalars[..<4] {
-            let value = isDigit(scalar) ? Int(scalar.value) - 48 : Int(scalar.value) - 55
-            remainder = (remainder * (value < 10 ? 10 : 100) + value) % 97
-        }
-        return remainder == 1 ? String(String.UnicodeScalarView(scalars)) : nil
-    }
+    /// The IBAN without spaces, in upper case, when `IBAN` accepts it (check digits included).
+    static func normalisedIBAN(_ value: String) -> String? { (try? IBAN(value, field: "iban"))?.value }
 
-    /// The BIC without spaces, in upper case, when it is 8 or 11 letters and digits with letters
-    /// for the country (ISO 9362); nil otherwise.
-    static func normalisedBIC(_ value: String) -> String? {
-        guard let scalars = compactASCIIAlphanumerics(value, limit: 40), scalars.count == 8 || scalars.count == 11,
-              scalars[4...5].allSatisfy(isLetter) else { return nil }
-        return String(String.UnicodeScalarView(scalars))
-    }
-
-    /// `value` without whitespace and in upper case, when the rest is ASCII letters and digits
-    /// and `value` is at most `limit` bytes; nil otherwise.
-    private static func compactASCIIAlphanumerics(_ value: String, limit: Int) -> [Unicode.Scalar]? {
-        guard value.utf8.count <= limit else { return nil }
-        let scalars = value.unicodeScalars.filter { !$0.properties.isWhitespace }
-        guard scalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || isDigit($0)) }) else { return nil }
-        return scalars.map { ("a"..."z").contains($0) ? Unicode.Scalar($0.value - 32)! : $0 }
-    }
-
-    private static func isLetter(_ scalar: Unicode.Scalar) -> Bool { ("A"..."Z").contains(scalar) }
-    private static func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
+    /// The BIC in upper case when `BIC` accepts it (ISO 9362); nil otherwise.
+    static func normalisedBIC(_ value: String) -> String? { (try? BIC(value.filter { !$0.isWhitespace }, field: "bic"))?.value }
 }
