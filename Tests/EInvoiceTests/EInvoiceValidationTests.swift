@@ -9,29 +9,8 @@ import TestSupport
 /// Schematron (as XSLT, run by saxonche), the factur-x library's XSD check for the EN 16931 level,
 /// and drafthorse reading the file back. One Python process checks all samples.
 @Suite struct EInvoiceValidationTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let python = root.appendingPathComponent(".build/test-venv/bin/python").path
-    static let stylesheet = root.deletingLastPathComponent().appendingPathComponent("shared/einvoice/EN16931-CII-validation.xslt").path
-
-    static var rulesPresent: Bool { FileManager.default.fileExists(atPath: stylesheet) }
-    static var validatorsInstalled: Bool {
-        FileManager.default.isExecutableFile(atPath: python) && (try? Spawn.run(python, ["-c", "import saxonche, facturx, drafthorse"]).status) == 0
-    }
-
-    struct Result: Decodable {
-        struct Failure: Decodable { let id: String?; let text: String }
-        struct XSD: Decodable { let valid: Bool; let error: String? }
-        struct Parsed: Decodable { let parsed: Bool; let number: String?; let grandTotal: String?; let currency: String?; let error: String? }
-        let file: String
-        let fatal: [Failure]
-        let warnings: [Failure]
-        let xsd: XSD
-        let drafthorse: Parsed
-    }
-
-    @Test(.enabled(if: Self.rulesPresent, "skipped: ../shared/einvoice not present"),
-          .enabled(if: Self.validatorsInstalled,
-                   "skipped: saxonche, factur-x or drafthorse not installed in .build/test-venv (`make test-venv`)"))
+    @Test(.enabled(if: EInvoiceCheck.rulesPresent, EInvoiceCheck.rulesMissing),
+          .enabled(if: EInvoiceCheck.validatorsInstalled, EInvoiceCheck.validatorsMissing))
     func everySampleHasNoFatalErrorIsSchemaValidAndReadsBack() throws {
         let samples = try EInvoiceSamples.all()
         let scratch = TemporaryDirectory()
@@ -42,11 +21,7 @@ import TestSupport
             #expect(EInvoiceReadiness.problems(sample.document, profile: sample.profile).isEmpty, "\(sample.name)")
             paths.append(path)
         }
-        let script = Self.root.appendingPathComponent("Tests/Python/check_einvoice.py").path
-        let output = try Spawn.run(Self.python, [script, Self.stylesheet] + paths)
-        try #require(output.status == 0, "\(String(decoding: output.stderr, as: UTF8.self))")
-        let results = try String(decoding: output.stdout, as: UTF8.self).split(separator: "\n")
-            .map { try JSONDecoder().decode(Result.self, from: Data($0.utf8)) }
+        let results = try EInvoiceCheck.run(paths)
         try #require(results.count == samples.count)
         for (sample, result) in zip(samples, results) {
             #expect(result.fatal.isEmpty, "\(sample.name): \(result.fatal.map { "\($0.id ?? "?") \($0.text)" })")

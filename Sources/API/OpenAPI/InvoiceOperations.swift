@@ -65,6 +65,16 @@ enum InvoiceOperations {
                 .respondsPDF("the PDF")
                 .fails(409, "invalid_status: a draft has no PDF")
                 .fails(503, "pdf_busy: too many PDFs are being made (Retry-After)"),
+            op("get", "/api/invoices/{id}/einvoice.xml", id: "getInvoiceEInvoice",
+               "The EN 16931 e-invoice (CII XML, the one the PDF embeds as Factur-X)", nil)
+                .respondsFile("the XML", mediaType: "application/xml")
+                .fails(409, "einvoice_unavailable: the message says what is missing (company data, the customer's address, …)"),
+            op("get", "/api/invoices/{id}/xrechnung.xml", id: "getInvoiceXRechnung", "The XRechnung 3.0 e-invoice (CII XML) for German public buyers", nil)
+                .respondsFile("the XML", mediaType: "application/xml")
+                .fails(409, "einvoice_unavailable: the message says what is missing (the buyer reference, the seller's contact, …)"),
+            op("get", "/api/credit-notes/{id}/einvoice.xml", id: "getCreditNoteEInvoice", "The EN 16931 e-invoice of a credit note (type 381)", nil)
+                .respondsFile("the XML", mediaType: "application/xml")
+                .fails(409, "einvoice_unavailable: the message says what is missing"),
             op("post", "/api/invoices/{id}/send", id: "sendInvoice", "Email the invoice to the customer (or the recipients given)", .invoicesManage)
                 .body(S.body(["recipients": S.nullable(S.array(S.string(format: "email"), min: 1, max: 10)), "message": S.nullable(S.string(max: 2000))]),
                       example: ["recipients": ["ap@example.com"], "message": "Thank you for your order."], required: false)

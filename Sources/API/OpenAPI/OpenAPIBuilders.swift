@@ -175,10 +175,13 @@ struct APIOperation: Sendable {
         return copy
     }
 
-    func respondsPDF(_ description: String) -> Self {
+    func respondsPDF(_ description: String) -> Self { respondsFile(description, mediaType: "application/pdf") }
+
+    /// A file download (`Content-Disposition: attachment`) of `mediaType`.
+    func respondsFile(_ description: String, mediaType: String) -> Self {
         var copy = self
         copy.responses["200"] = ["description": .string(description),
-                                 "content": ["application/pdf": ["schema": ["type": "string", "contentMediaType": "application/pdf"]]]]
+                                 "content": [mediaType: ["schema": ["type": "string", "contentMediaType": .string(mediaType)]]]]
         return copy
     }
 
