@@ -2,6 +2,7 @@ import BillportCore
 import Foundation
 import PDF
 import Billing
+import QRCode
 
 /// The buyer's invoice page: plain HTML and one stylesheet, no JavaScript, readable on a phone,
 /// every tenant and customer string escaped.
@@ -26,14 +27,16 @@ public enum InvoicePage {
         .notice{background:#e7f6ec;border-radius:8px;padding:10px 14px}label{display:block;font-weight:600;margin-bottom:4px}label.inline{display:inline;font-weight:400}input[type=checkbox]{width:1.1rem;height:1.1rem;vertical-align:middle}\
         .pay{display:flex;flex-wrap:wrap;gap:8px;align-items:center}.pay label{flex-basis:100%;margin:0}.pay input{font:inherit;padding:8px;border:1px solid #c9ccd1;border-radius:8px;width:10em}\
         textarea{width:100%;font:inherit;padding:8px;border:1px solid #c9ccd1;border-radius:8px;margin-bottom:12px}button.button{font:inherit;cursor:pointer;background:none}.notes{white-space:pre-wrap}footer{text-align:center;color:#8a8d93;font-size:.8rem;padding:8px}
+        .paycode{display:flex;gap:16px;align-items:center;flex-wrap:wrap;margin:16px 0 0}.paycode svg{width:164px;height:164px}.paycode p{margin:0;max-width:24em}.taxnote{color:#60646c;font-size:.9rem}
         @media (max-width:560px){.hide-narrow{display:none}td,th{padding:6px 2px;font-size:.9rem}}
         """
 
     /// The page for `sheet`; "Pay now" posts to `payPath` when one is given (the tenant takes
     /// online payments and something is due) for what is due beyond `pending`, money already on
-    /// its way (a bank debit being confirmed), which the page mentions.
+    /// its way (a bank debit being confirmed), which the page mentions. `eInvoicePath` links the
+    /// e-invoice XML when the invoice has one; `paymentCode` is the EPC code to scan for a transfer.
     public static func render(_ sheet: InvoiceSheet, pdfPath: String, backPath: String? = nil, payPath: String? = nil,
-                              pending: Int64 = 0) -> String {
+                              pending: Int64 = 0, eInvoicePath: String? = nil, paymentCode: QRMatrix? = nil) -> String {
         let invoice = sheet.invoice
         let money = { (amount: Int64) in HTML.escape(Money(minorUnits: amount, currency: invoice.currency).formatted) }
         let title = "\(invoice.type == .ap ? "Bill" : "Invoice") \(invoice.number)"
@@ -51,14 +54,18 @@ public enum InvoicePage {
             """
         }.joined(separator: "\n")
         var totals = ["<tr><td>Subtotal</td><td>\(money(invoice.totals.subtotal))</td></tr>"]
-        totals += invoice.totals.taxes.map { "<tr><td>Tax \(Formatting.rate($0.rate))</td><td>\(money($0.amount))</td></tr>" }
+        totals += invoice.totals.taxes.map { "<tr><td>\(taxLabel($0))</td><td>\(money($0.amount))</td></tr>" }
         totals.append("<tr><td>Total</td><td>\(money(invoice.totals.total))</td></tr>")
         totals += PaymentSummary.rows(of: invoice).map { row in
             "<tr\(row.emphasised ? " class=\"due\"" : "")><td>\(row.label)</td><td>\(money(row.amount))</td></tr>"
         }
         let payable = invoice.amountDue - pending > 0 ? payPath : nil
-        let notes = [invoice.notes, sheet.branding.paymentInstructions].compactMap { $0 }.filter { !$0.isEmpty }
+        let taxNotes = invoice.totals.taxes.compactMap(\.exemptionReason).map { "<p class=\"taxnote\">\(HTML.escape($0))</p>" }.joined()
+        let notes = taxNotes + [invoice.notes, sheet.branding.paymentInstructions].compactMap { $0 }.filter { !$0.isEmpty }
             .map { "<p class=\"notes\">\(HTML.escape($0))</p>" }.joined()
+        let code = paymentCode.map {
+            "<figure class=\"paycode\" role=\"img\" aria-label=\"Payment code\">\($0.svg())<p>\(EPCPaymentCode.caption)</p></figure>"
+        } ?? ""
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -73,7 +80,8 @@ public enum InvoicePage {
             <div><dt>Amount due</dt><dd>\(money(invoice.amountDue))</dd></div></dl>
             \(pending > 0 ? "<p class=\"notice\" role=\"status\">A payment of \(money(pending)) is being processed; it shows here once the bank confirms it.</p>" : "")\
             <div class="actions">\(payable.map { payForm(invoice, action: $0, amount: invoice.amountDue - pending) } ?? "")\
-            <a class="button\(payable == nil ? " primary" : "")" href="\(HTML.escape(pdfPath))" download>Download PDF</a></div></section>
+            <a class="button\(payable == nil ? " primary" : "")" href="\(HTML.escape(pdfPath))" download>Download PDF</a>\
+            \(eInvoicePath.map { "<a class=\"button\" href=\"\(HTML.escape($0))\" download>E-invoice (XML)</a>" } ?? "")</div>\(code)</section>
             <section class="card" aria-label="Lines"><table><thead><tr><th scope="col">Description</th><th scope="col" class="hide-narrow">Qty</th>\
             <th scope="col" class="hide-narrow">Unit price</th><th scope="col" class="hide-narrow">Tax</th><th scope="col">Amount</th></tr></thead>
             <tbody>\(rows)</tbody></table>
@@ -116,4 +124,9 @@ public enum InvoicePage {
         <body><main><section class="card"><h1>This link is not valid</h1><p>It may have been replaced or withdrawn. Ask the sender for a new one.</p></section>
         <footer>Powered by Billport</footer></main></body></html>
         """
+
+    /// "VAT 19 %", "Reverse charge 0 %": a tax row's category and rate.
+    static func taxLabel(_ tax: TaxLine) -> String {
+        "\(tax.category.label) \(Formatting.rate(tax.rate))"
+    }
 }
