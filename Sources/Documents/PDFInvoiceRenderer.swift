@@ -35,26 +35,37 @@ public final class PDFInvoiceRenderer: InvoiceRenderer {
     }
 
     public func render(_ sheet: InvoiceSheet) throws -> [UInt8] {
-        var logo: PDFImage?
-        if let bytes = sheet.branding.logo {
-            do {
-                logo = try logoPolicy.image(bytes)
-            } catch where error.isOversized {
-                // Stored before uploads were checked: never decoded; the invoice goes out without it.
-                logger.warning("logo left out of the PDF", ["invoice": "\(sheet.invoice.id)", "reason": error.description])
-            } catch {
-                throw RenderFailure("the tenant's logo cannot be used: \(error)")
-            }
-        }
-        return try render(sheet, logo: logo)
+        let logo = try logoImage(sheet.branding, of: ("invoice", "\(sheet.invoice.id)"))
+        let layout = InvoiceLayout(sheet: sheet, measurer: Measurer(regular: regular, bold: bold), logoPixels: logo.map { ($0.pixelWidth, $0.pixelHeight) })
+        let title = "\(sheet.invoice.type == .ap ? "Bill" : "Invoice") \(sheet.invoice.number)"
+        return draw(layout.pages(), logo: logo, info: PDFDocumentInfo(title: title, author: sheet.vendorName, subject: "\(title) for \(sheet.customerName)",
+                                                                      creator: "Billport", producer: "Billport", creationDate: sheet.documentDate))
     }
 
-    private func render(_ sheet: InvoiceSheet, logo: PDFImage?) throws -> [UInt8] {
-        let measurer = Measurer(regular: regular, bold: bold)
-        let pages = InvoiceLayout(sheet: sheet, measurer: measurer, logoPixels: logo.map { ($0.pixelWidth, $0.pixelHeight) }).pages()
-        let title = "\(sheet.invoice.type == .ap ? "Bill" : "Invoice") \(sheet.invoice.number)"
-        var document = PDFDocument(info: PDFDocumentInfo(title: title, author: sheet.vendorName, subject: "\(title) for \(sheet.customerName)",
-                                                         creator: "Billport", producer: "Billport", creationDate: sheet.documentDate))
+    /// A credit note's PDF: the invoice layout titled "Credit note", without payment details.
+    public func render(_ sheet: CreditNoteSheet) throws -> [UInt8] {
+        let logo = try logoImage(sheet.branding, of: ("creditNote", sheet.document.number))
+        let layout = InvoiceLayout(creditNote: sheet, measurer: Measurer(regular: regular, bold: bold), logoPixels: logo.map { ($0.pixelWidth, $0.pixelHeight) })
+        let title = "Credit note \(sheet.document.number)"
+        return draw(layout.pages(), logo: logo, info: PDFDocumentInfo(title: title, author: sheet.vendorName, subject: "\(title) for \(sheet.document.buyer.name)",
+                                                                      creator: "Billport", producer: "Billport", creationDate: sheet.documentDate))
+    }
+
+    private func logoImage(_ branding: Branding, of document: (key: String, value: String)) throws -> PDFImage? {
+        guard let bytes = branding.logo else { return nil }
+        do {
+            return try logoPolicy.image(bytes)
+        } catch where error.isOversized {
+            // Stored before uploads were checked: never decoded; the document goes out without it.
+            logger.warning("logo left out of the PDF", [document.key: document.value, "reason": error.description])
+            return nil
+        } catch {
+            throw RenderFailure("the tenant's logo cannot be used: \(error)")
+        }
+    }
+
+    private func draw(_ pages: [LaidOutPage], logo: PDFImage?, info: PDFDocumentInfo) -> [UInt8] {
+        var document = PDFDocument(info: info)
         for laidOut in pages {
             var page = PDFPage(size: laidOut.width > 600 ? .letter : .a4)
             for op in laidOut.ops {
