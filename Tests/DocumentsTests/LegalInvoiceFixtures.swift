@@ -42,15 +42,8 @@ enum LegalInvoiceFixtures {
                             paymentCode: paymentCode)
     }
 
-    static func company() throws -> CompanyProfile {
-        CompanyProfile(legalName: "Acme Software GmbH",
-                       address: PostalAddress(lines: ["Hauptstraße 5", "Hinterhaus"], postalCode: "10115", city: "Berlin", country: CountryCode("DE")!),
-                       vatID: try VATIdentifier("DE811907980", field: "vatId"), taxNumber: "27/123/45678",
-                       registration: "HRB 98765, Amtsgericht Berlin",
-                       contact: .init(name: "Jana Schmidt", phone: "+49 30 555 0100", email: "billing@acme.example"),
-                       bankAccount: BankAccount(holder: "Acme Software GmbH", iban: try IBAN("DE89370400440532013000", field: "iban"),
-                                                bic: try BIC("COBADEFFXXX", field: "bic")))
-    }
+    /// The sample seller: Demo Consulting GmbH in Berlin, with every detail and a bank account.
+    static func company() throws -> CompanyProfile { try SampleInvoice.company() }
 
     static func buyer() throws -> BuyerDetails {
         BuyerDetails(address: PostalAddress(lines: ["Ringstraße 1"], postalCode: "1010", city: "Wien", country: CountryCode("AT")!),

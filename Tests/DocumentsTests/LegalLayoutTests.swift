@@ -18,9 +18,9 @@ import Testing
         let pages = layout(try LegalInvoiceFixtures.sheet()).pages()
         #expect(pages.count == 1)
         let all = texts(pages[0])
-        for expected in ["From", "Acme Software GmbH", "Hauptstraße 5", "Hinterhaus", "10115 Berlin", "Germany", "VAT ID DE811907980",
-                         "Tax no. 27/123/45678", "HRB 98765, Amtsgericht Berlin", "Contact: Jana Schmidt", "Phone +49 30 555 0100",
-                         "billing@acme.example",
+        for expected in ["From", "Demo Consulting GmbH", "Friedrichstraße 123", "3. OG", "10117 Berlin", "Germany", "VAT ID DE123456789",
+                         "Tax no. 37/123/45678", "HRB 123456 B, Amtsgericht", "Charlottenburg", "Contact: Jana Schmidt", "Phone +49 30 1234567",
+                         "billing@demo-consulting.example",
                          "Bill to", "Nordlicht Analytics AG", "Ringstraße 1", "1010 Wien", "Austria", "VAT ID ATU12345678",
                          "Your reference: 04011000-12345-34", "ap@nordlicht.example",
                          "Issue date", "2026-11-02", "Due date", "2026-12-02", "Service period", "2026-10-01 – 2026-10-31",
@@ -67,7 +67,7 @@ import Testing
         let all = texts(pages[0])
         for expected in ["Credit note CN-2026-0003", "Corrects invoice INV-2026-0107 of 2026-11-02", "Reason",
                          "Two hours of the review were not delivered.", "Issue date", "2026-11-20", "Architecture review (2 hours not",
-                         "2 h", "VAT summary", "VAT (S)", "Total", "Acme Software GmbH", "VAT ID ATU12345678"] {
+                         "2 h", "VAT summary", "VAT (S)", "Total", "Demo Consulting GmbH", "VAT ID ATU12345678"] {
             #expect(all.contains(expected), "missing \(expected)")
         }
         for absent in ["Due date", "Amount due", "Bank transfer", "Payment terms", InvoiceLayout.paymentCodeCaption, "ISSUED"] {
