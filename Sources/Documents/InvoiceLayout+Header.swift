@@ -35,8 +35,8 @@ extension InvoiceLayout {
         let partyWidth = (right - margin - detailsWidth - 2 * columnGap) / 2
         var columns: [[HeaderLine]] = []
         if content.showsSeller { columns.append(partyLines("From", document.seller, width: partyWidth, seller: true)) }
-        columns.append(partyLines(content.isCreditNote ? "Customer" : "Bill to", document.buyer, width: content.showsSeller ? partyWidth : partyWidth * 2 + columnGap,
-                                  seller: false))
+        let buyerWidth = content.showsSeller ? partyWidth : partyWidth * 2 + columnGap
+        columns.append(partyLines(content.isCreditNote ? "Customer" : "Bill to", document.buyer, width: buyerWidth, seller: false))
         var bottom = y
         for (index, lines) in columns.enumerated() {
             let x = margin + Double(index) * (partyWidth + columnGap)

@@ -38,8 +38,10 @@ public final class PDFInvoiceRenderer: InvoiceRenderer {
         let logo = try logoImage(sheet.branding, of: ("invoice", "\(sheet.invoice.id)"))
         let layout = InvoiceLayout(sheet: sheet, measurer: Measurer(regular: regular, bold: bold), logoPixels: logo.map { ($0.pixelWidth, $0.pixelHeight) })
         let title = "\(sheet.invoice.type == .ap ? "Bill" : "Invoice") \(sheet.invoice.number)"
-        return draw(layout.pages(), logo: logo, info: PDFDocumentInfo(title: title, author: sheet.vendorName, subject: "\(title) for \(sheet.customerName)",
-                                                                      creator: "Billport", producer: "Billport", creationDate: sheet.documentDate))
+        let info = PDFDocumentInfo(title: title, author: sheet.vendorName, subject: "\(title) for \(sheet.customerName)", creator: "Billport",
+                                   producer: "Billport", creationDate: sheet.documentDate)
+        let document = compose(layout.pages(), logo: logo, info: info)
+        return document.render()
     }
 
     /// A credit note's PDF: the invoice layout titled "Credit note", without payment details.
@@ -47,8 +49,9 @@ public final class PDFInvoiceRenderer: InvoiceRenderer {
         let logo = try logoImage(sheet.branding, of: ("creditNote", sheet.document.number))
         let layout = InvoiceLayout(creditNote: sheet, measurer: Measurer(regular: regular, bold: bold), logoPixels: logo.map { ($0.pixelWidth, $0.pixelHeight) })
         let title = "Credit note \(sheet.document.number)"
-        return draw(layout.pages(), logo: logo, info: PDFDocumentInfo(title: title, author: sheet.vendorName, subject: "\(title) for \(sheet.document.buyer.name)",
-                                                                      creator: "Billport", producer: "Billport", creationDate: sheet.documentDate))
+        let info = PDFDocumentInfo(title: title, author: sheet.vendorName, subject: "\(title) for \(sheet.document.buyer.name)", creator: "Billport",
+                                   producer: "Billport", creationDate: sheet.documentDate)
+        return compose(layout.pages(), logo: logo, info: info).render()
     }
 
     private func logoImage(_ branding: Branding, of document: (key: String, value: String)) throws -> PDFImage? {
@@ -64,7 +67,8 @@ public final class PDFInvoiceRenderer: InvoiceRenderer {
         }
     }
 
-    private func draw(_ pages: [LaidOutPage], logo: PDFImage?, info: PDFDocumentInfo) -> [UInt8] {
+    /// The laid-out pages drawn into a document, not yet written (attachments may still be added).
+    private func compose(_ pages: [LaidOutPage], logo: PDFImage?, info: PDFDocumentInfo) -> PDFDocument {
         var document = PDFDocument(info: info)
         for laidOut in pages {
             var page = PDFPage(size: laidOut.width > 600 ? .letter : .a4)
@@ -82,7 +86,7 @@ public final class PDFInvoiceRenderer: InvoiceRenderer {
             }
             document.append(page)
         }
-        return document.render()
+        return document
     }
 
     struct Measurer: TextMeasurer {
