@@ -39,12 +39,15 @@ test: deps test-venv test-tools
 
 # PyPI tools the tests check Billport against, in .build/test-venv: `standardwebhooks` verifies
 # the outgoing webhook signatures; `prometheus_client` parses /metrics scrapes (MetricsProcessTests);
-# `schemathesis` tests a live server against docs/openapi.json (OpenAPIConformanceTests). A test
+# `schemathesis` tests a live server against docs/openapi.json (OpenAPIConformanceTests); `saxonche`,
+# `factur-x` and `drafthorse` check the e-invoices (EInvoiceValidationTests), `pikepdf` the PDF/A-3
+# files (ArchivalPDFTests, FacturXPDFTests). A test
 # whose tool could not be installed is skipped, saying so.
 test-venv:
 	@[ -x .build/test-venv/bin/python ] && .build/test-venv/bin/python -c "import standardwebhooks" 2>/dev/null || { echo "Installing standardwebhooks (PyPI) into .build/test-venv"; python3 -m venv .build/test-venv && .build/test-venv/bin/pip install -q standardwebhooks || echo "standardwebhooks unavailable; its signature check is skipped"; }
 	@[ -x .build/test-venv/bin/python ] && .build/test-venv/bin/python -c "import prometheus_client" 2>/dev/null || { echo "Installing prometheus_client (PyPI) into .build/test-venv"; { [ -x .build/test-venv/bin/python ] || python3 -m venv .build/test-venv; } && .build/test-venv/bin/pip install -q prometheus_client || echo "prometheus_client unavailable; the metrics scrape tests are skipped"; }
 	@[ -x .build/test-venv/bin/schemathesis ] || { echo "Installing schemathesis (PyPI) into .build/test-venv"; { [ -x .build/test-venv/bin/python ] || python3 -m venv .build/test-venv; } && .build/test-venv/bin/pip install -q "schemathesis>=4,<5" || echo "schemathesis unavailable; the OpenAPI conformance run is skipped"; }
+	@[ -x .build/test-venv/bin/python ] && .build/test-venv/bin/python -c "import saxonche, facturx, drafthorse, pikepdf" 2>/dev/null || { echo "Installing saxonche, factur-x, drafthorse, pikepdf (PyPI) into .build/test-venv"; { [ -x .build/test-venv/bin/python ] || python3 -m venv .build/test-venv; } && .build/test-venv/bin/pip install -q saxonche factur-x drafthorse pikepdf || echo "e-invoice validators unavailable; the CII validation is skipped"; }
 
 # nginx, unpacked into .build/tools without installing it (no daemon, no system change), so that
 # DeploymentFilesTests runs `nginx -t` on deploy/nginx/billport.conf; skipped, saying so, if absent.
@@ -54,7 +57,7 @@ test-tools:
 # Release build; prints a table and `BENCH <metric> <value> <unit>` lines. `make bench ONLY=queue`
 # or ONLY=http (wrk on loopback against billport serve and a Hummingbird 2 hello-world yardstick
 # built outside the repository by bench/hummingbird-peer.sh), or ONLY=email (SMTP to a local
-# aiosmtpd sink, Python's smtplib as the yardstick).
+# aiosmtpd sink, Python's smtplib as the yardstick), or ONLY=einvoice (the CII XML of the sample invoice).
 bench: deps
 	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk"; if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends wrk; }
 	@[ -x .build/weasyprint-venv/bin/python ] || { echo "Installing WeasyPrint (PyPI) as the PDF yardstick"; python3 -m venv .build/weasyprint-venv && .build/weasyprint-venv/bin/pip install -q weasyprint || echo "WeasyPrint unavailable; the pdf group runs without it"; }

@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "Console", dependencies: ["HTTPServer", "Queue", "Scheduler", "Tokens", "BillportCore"], swiftSettings: swift6),
         // The billing domain: pure rules and types, their SQLite stores, and the jobs they cause.
         .target(name: "Billing", dependencies: ["BillportCore"], swiftSettings: swift6),
+        // E-invoices (CII XML for Factur-X / ZUGFeRD and XRechnung), pure like the domain they encode.
+        .target(name: "EInvoice", dependencies: ["Billing", "BillportCore"], swiftSettings: swift6),
         .target(name: "BillingStore", dependencies: ["Billing", "SQLite", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
         .target(name: "BillingJobs", dependencies: ["Queue", "Billing", "Documents", "Mail", "Payments", "Tokens", "HTTPClient", "BillportCore"],
                 swiftSettings: swift6),
@@ -53,7 +55,7 @@ let package = Package(
                 swiftSettings: swift6),
         .executableTarget(name: "billport", dependencies: ["BillportApp"], swiftSettings: swift6),
         .executableTarget(name: "billport-bench",
-                          dependencies: ["BillportApp", "BillportCore", "SQLite", "Queue", "Scheduler", "Worker", "Documents", "Billing", "BillingStore", "Mail",
+                          dependencies: ["BillportApp", "BillportCore", "SQLite", "Queue", "Scheduler", "Worker", "Documents", "Billing", "BillingStore", "EInvoice", "Mail",
                                          "HTTPClient", "HTTPServer", "Payments", "Tokens"],
                           swiftSettings: swift6),
 
@@ -64,6 +66,7 @@ let package = Package(
         .testTarget(name: "BillportCoreTests", dependencies: ["BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "TokensTests", dependencies: ["Tokens", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "BillingTests", dependencies: ["Billing", "BillportCore"], swiftSettings: swift6),
+        .testTarget(name: "EInvoiceTests", dependencies: ["EInvoice", "Billing", "BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "BillingStoreTests", dependencies: ["BillingStore", "Billing", "BillingFixtures", "Queue", "BillportCore", "SQLite", "Tokens", "TestSupport"],
                     swiftSettings: swift6),
         .testTarget(name: "BillingJobsTests", dependencies: ["BillingJobs", "BillingStore", "Billing", "BillingFixtures", "Worker", "Queue", "Scheduler", "Documents",
@@ -81,7 +84,7 @@ let package = Package(
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer", "BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "HTTPClient", "HTTPServer", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PDFTests", dependencies: ["PDF", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Billing", "BillportCore", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "PDF", "Billing", "BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "MailTests", dependencies: ["Mail", "BillportCore", "TestSupport"], exclude: ["Support"], swiftSettings: swift6),
         .testTarget(name: "BillportAppTests", dependencies: ["BillportApp", "Queue", "SQLite", "Scheduler", "Billing", "BillingStore", "BillingFixtures",
                                                             "BillportCore", "Documents", "TestSupport"], swiftSettings: swift6),

@@ -91,6 +91,7 @@ public final class BillportAPI: Sendable {
                         + WebhookRoutes(stores: stores, clock: clock, logger: self.logger).routes
                         + PaymentSettingsRoutes(stores: stores, configuration: configuration).routes
                         + NotificationSettingsRoutes(stores: stores).routes
+                        + CompanySettingsRoutes(stores: stores).routes
                         + WebhookEndpointRoutes(stores: stores, policy: configuration.webhookDestinations,
                                                 secretOverlap: configuration.webhookSecretOverlap, resolver: hostResolver, clock: clock).routes
                         + WebhookDeliveryRoutes(stores: stores).routes

@@ -79,10 +79,12 @@ enum PortalPage {
 
     private static func credits(_ credits: [PortalBody.CreditLine]?, _ money: (Int64, String) -> String) -> String {
         guard let credits, !credits.isEmpty else { return "" }
-        let rows = credits.map { "<tr><td>\(HTML.escape($0.invoiceNumber))</td><td>\(money($0.credited, $0.currency))</td></tr>" }.joined()
+        let rows = credits.map {
+            "<tr><td>\(HTML.escape($0.number))</td><td>\($0.issueDate)</td><td>\(HTML.escape($0.invoiceNumber))</td><td>\(money($0.credited, $0.currency))</td></tr>"
+        }.joined()
         return """
-            <section class="card" aria-labelledby="credits"><h2 id="credits">Credit notes</h2><table><thead><tr><th scope="col">Invoice</th>\
-            <th scope="col">Credited</th></tr></thead><tbody>\(rows)</tbody></table></section>
+            <section class="card" aria-labelledby="credits"><h2 id="credits">Credit notes</h2><table><thead><tr><th scope="col">Credit note</th>\
+            <th scope="col">Date</th><th scope="col">Invoice</th><th scope="col">Credited</th></tr></thead><tbody>\(rows)</tbody></table></section>
             """
     }
 

@@ -117,8 +117,8 @@ struct PortalRoutes {
         }
     }
 
-    /// The credit-note list shows the newest credited invoices, at most this many.
-    static let creditedInvoicesShown = 100
+    /// The credit-note list shows the newest credit notes, at most this many.
+    static let creditNotesShown = 100
 
     func snapshot(_ context: RequestContext) async throws -> PortalBody {
         let session = try await gate.open(context.parameters["token"])
@@ -142,8 +142,9 @@ struct PortalRoutes {
                             payable: online && invoice.isPayable)
         }
         let credits = settings.showCreditNotes
-            ? try await stores.invoices.creditedInvoices(tenantID: tenantID, customerID: customerID, limit: Self.creditedInvoicesShown).map {
-                PortalBody.CreditLine(invoiceNumber: $0.number, currency: $0.currency, credited: $0.credited)
+            ? try await stores.invoices.portalCreditNotes(tenantID: tenantID, customerID: customerID, limit: Self.creditNotesShown).map {
+                PortalBody.CreditLine(number: $0.number, issueDate: $0.issueDate.description, invoiceNumber: $0.invoiceNumber,
+                                      currency: $0.currency, credited: $0.amount)
             }
             : nil
         let orders = settings.showSalesOrders
@@ -177,7 +178,7 @@ struct PortalBody: Encodable {
         let payable: Bool
     }
     struct Balance: Encodable { let currency: String; let outstanding: Int64; let overdue: Int64 }
-    struct CreditLine: Encodable { let invoiceNumber: String; let currency: String; let credited: Int64 }
+    struct CreditLine: Encodable { let number: String, issueDate: String, invoiceNumber: String, currency: String, credited: Int64 }
     struct Order: Encodable { let number: String, status: String, orderDate: String, expectedDate: String?, currency: String, total: Int64 }
     struct Statement: Encodable { let asOf: String; let balances: [CustomerBalance] }
 

@@ -64,19 +64,11 @@ struct TenantRoutes {
                 JSONBody.response(InvoiceRepresentation(try await stores.invoices.cancel(tenantID: try context.tenantID, id: try context.id("id", "invoice"))))
             },
             Route(.post, "/api/invoices/{id}/credit-notes", .tenant(permission: .invoicesWrite)) { context in
-                struct Request: Decodable, KnownKeys {
-                    let number: String, amount: Int64, reason: String?
-                    enum CodingKeys: String, CodingKey, CaseIterable { case number, amount, reason }
-                    init(from decoder: any Decoder) throws {
-                        let container = try decoder.container(keyedBy: CodingKeys.self)
-                        number = try container.decode(String.self, forKey: .number)
-                        amount = try container.decodeMinorUnits(forKey: .amount)
-                        reason = try container.decodeIfPresent(String.self, forKey: .reason)
-                    }
+                let body = try JSONBody.decode(CreateCreditNoteRequest.self, from: context.request)
+                let today = CalendarDate(utc: clock.now())
+                let note = try await stores.invoices.createCreditNote(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice")) { invoice in
+                    do throws(FieldError) { return try CreditNoteDraft.validate(body, for: invoice, today: today) } catch { throw BillingError.invalid(error) }
                 }
-                let body = try JSONBody.decode(Request.self, from: context.request)
-                let note = try await stores.invoices.createCreditNote(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"),
-                                                            number: body.number, amount: body.amount, reason: body.reason)
                 return JSONBody.response(status: 201, CreditNoteBody(note))
             },
             Route(.get, "/api/invoices/{id}/credit-notes", .tenant(permission: nil)) { context in
@@ -116,12 +108,23 @@ struct TenantRoutes {
             let name: String
             let email: String
             let preferences: Customer.Preferences?
-            enum CodingKeys: String, CodingKey, CaseIterable { case name, email, preferences }
-            static var nested: [String: any KnownKeys.Type] { ["preferences": Customer.Preferences.self] }
+            let address: PostalAddress.Input?
+            let vatId: String?
+            let buyerReference: String?
+            enum CodingKeys: String, CodingKey, CaseIterable { case name, email, preferences, address, vatId, buyerReference }
+            static var nested: [String: any KnownKeys.Type] { ["preferences": Customer.Preferences.self, "address": PostalAddress.Input.self] }
         }
         let body = try JSONBody.decode(Request.self, from: context.request)
+        let details: BuyerDetails
+        do throws(FieldError) {
+            details = BuyerDetails(address: try body.address.map { v throws(FieldError) in try PostalAddress(v, field: "address") },
+                                   vatID: try body.vatId.map { v throws(FieldError) in try VATIdentifier(v, field: "vatId") },
+                                   buyerReference: try body.buyerReference.map { v throws(FieldError) in try BuyerDetails.buyerReference(v) })
+        } catch {
+            throw BillingError.invalid(error)
+        }
         let customer = try await stores.customers.createCustomer(tenantID: try context.tenantID, name: body.name, email: body.email,
-                                                      preferences: body.preferences ?? .init())
+                                                      preferences: body.preferences ?? .init(), details: details)
         return JSONBody.response(status: 201, CustomerRepresentation(customer))
     }
 

@@ -129,15 +129,24 @@ public struct InvoicePage: Sendable, Hashable {
     }
 }
 
-/// A buyer-visible invoice with credit notes against it, as the portal's credit-note list shows it.
-public struct CreditedInvoice: Sendable, Hashable {
+/// One credit note in the buyer's portal.
+public struct PortalCreditNote: Sendable, Hashable {
+    public let publicID: String
     public let number: String
+    public let issueDate: CalendarDate
+    public let invoiceNumber: String
+    public let amount: Int64
     public let currency: String
-    public let credited: Int64
+    /// Whether it has lines, so a PDF of it exists (credit notes from before lines have none).
+    public let hasDocument: Bool
 
-    public init(number: String, currency: String, credited: Int64) {
+    public init(publicID: String, number: String, issueDate: CalendarDate, invoiceNumber: String, amount: Int64, currency: String, hasDocument: Bool) {
+        self.publicID = publicID
         self.number = number
+        self.issueDate = issueDate
+        self.invoiceNumber = invoiceNumber
+        self.amount = amount
         self.currency = currency
-        self.credited = credited
+        self.hasDocument = hasDocument
     }
 }

@@ -157,6 +157,9 @@ public struct Invoice: Sendable, Hashable {
     public let supply: SupplyTime?
     /// Payment terms as printed (`Payable within 14 days without deduction`).
     public let paymentTerms: String?
+    /// Seller and buyer as they were when the invoice was issued; nil for drafts (and for invoices
+    /// issued before parties were recorded), which show the current ones.
+    public let parties: InvoiceParties?
     public let amountPaid: Int64
     /// The sum of the credit notes issued against it.
     public let amountCredited: Int64
@@ -181,6 +184,7 @@ public struct Invoice: Sendable, Hashable {
                 totals: InvoiceTotals,
                 supply: SupplyTime? = nil,
                 paymentTerms: String? = nil,
+                parties: InvoiceParties? = nil,
                 amountPaid: Int64,
                 amountCredited: Int64,
                 createdAt: Date,
@@ -203,6 +207,7 @@ public struct Invoice: Sendable, Hashable {
         self.totals = totals
         self.supply = supply
         self.paymentTerms = paymentTerms
+        self.parties = parties
         self.amountPaid = amountPaid
         self.amountCredited = amountCredited
         self.createdAt = createdAt
@@ -228,27 +233,5 @@ public struct Invoice: Sendable, Hashable {
     /// What payments exceed on `total` after credit notes; all of it on a cancelled invoice.
     public static func overpaid(total: Int64, paid: Int64, credited: Int64, status: InvoiceStatus) -> Int64 {
         status == .cancelled ? max(0, paid) : MoneyArithmetic.remainder(of: paid, less: MoneyArithmetic.remainder(of: total, less: credited))
-    }
-}
-
-/// A credit note: an amount taken off an issued invoice (a discount granted afterwards, a
-/// returned item), with its own number.
-public struct CreditNote: Sendable, Hashable {
-    public let id: Int64
-    public let invoiceID: Int64
-    public let number: String
-    public let amount: Int64
-    public let currency: Currency
-    public let reason: String?
-    public let createdAt: Date
-
-    public init(id: Int64, invoiceID: Int64, number: String, amount: Int64, currency: Currency, reason: String?, createdAt: Date) {
-        self.id = id
-        self.invoiceID = invoiceID
-        self.number = number
-        self.amount = amount
-        self.currency = currency
-        self.reason = reason
-        self.createdAt = createdAt
     }
 }

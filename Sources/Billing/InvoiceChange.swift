@@ -55,11 +55,7 @@ public struct InvoiceChange: Sendable, Decodable, KnownKeys {
             dueDate: dueDate ?? invoice.dueDate.description, notes: notes ?? invoice.notes,
             allowPartialPayments: allowPartialPayments ?? invoice.allowPartialPayments,
             minimumPaymentAmount: minimumPaymentAmount ?? invoice.minimumPaymentAmount,
-            lines: lines ?? invoice.lines.map {
-                CreateInvoiceRequest.Line(description: $0.description, quantity: $0.quantity.doubleValue, unitPrice: $0.unitPrice,
-                                          taxRate: $0.taxRate.percent, unitCode: $0.unitCode.code, vatCategory: $0.vatCategory.rawValue,
-                                          exemptionReason: $0.exemptionReason)
-            },
+            lines: lines ?? invoice.lines.map(CreateInvoiceRequest.Line.init),
             supplyDate: supplyDate ?? storedSupply.date, servicePeriod: servicePeriod ?? storedSupply.period,
             paymentTerms: paymentTerms ?? invoice.paymentTerms,
             allowanceCharges: allowanceCharges ?? invoice.allowanceCharges.map {
@@ -91,7 +87,13 @@ extension CreateInvoiceRequest {
 }
 
 extension CreateInvoiceRequest.Line {
-    init(description: String, quantity: Double, unitPrice: Int64, taxRate: Double?, unitCode: String? = nil, vatCategory: String? = nil,
+    /// A stored line as a request would give it again.
+    public init(_ line: InvoiceLine) {
+        self.init(description: line.description, quantity: line.quantity.doubleValue, unitPrice: line.unitPrice, taxRate: line.taxRate.percent,
+                  unitCode: line.unitCode.code, vatCategory: line.vatCategory.rawValue, exemptionReason: line.exemptionReason)
+    }
+
+    public init(description: String, quantity: Double, unitPrice: Int64, taxRate: Double?, unitCode: String? = nil, vatCategory: String? = nil,
          exemptionReason: String? = nil) {
         self.description = description
         self.quantity = quantity

@@ -146,6 +146,9 @@ public struct InvoiceDraft: Sendable {
     public let supply: SupplyTime?
     public let paymentTerms: String?
 
+    /// Every VAT category the lines, allowances and charges use.
+    public var vatCategories: Set<VATCategory> { Set(lines.map(\.vatCategory)).union(allowanceCharges.map(\.vatCategory)) }
+
     /// Most allowances and charges one invoice may carry.
     public static let maximumAllowanceCharges = 20
 

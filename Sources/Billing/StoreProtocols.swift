@@ -37,13 +37,19 @@ public protocol TenantStore: Sendable {
 
     /// Sets (or with nil removes) the logo: PNG or JPEG, at most 1 MiB.
     func updateLogo(tenantID: Int64, logo: [UInt8]?) async throws
+
+    /// The seller's legal identity for invoices (empty until the tenant fills it in).
+    func companyProfile(tenantID: Int64) async throws -> CompanyProfile
+
+    /// Replaces the company profile with what `change` makes of it as stored, inside the write.
+    func updateCompanyProfile(tenantID: Int64, _ change: @escaping @Sendable (CompanyProfile) throws -> CompanyProfile) async throws -> CompanyProfile
 }
 
 /// A tenant's customers and their email preferences, also as reached by an unsubscribe token.
 public protocol CustomerStore: Sendable {
     /// Creates a customer of `tenantID`; the name and email must pass `CustomerName` and
     /// `EmailAddress` (422 naming the field otherwise).
-    func createCustomer(tenantID: Int64, name: String, email: String, preferences: Customer.Preferences) async throws -> Customer
+    func createCustomer(tenantID: Int64, name: String, email: String, preferences: Customer.Preferences, details: BuyerDetails) async throws -> Customer
 
     /// The customer `id` of `tenantID`.
     func customer(tenantID: Int64, id: Int64) async throws -> Customer?
@@ -125,12 +131,18 @@ public protocol InvoiceStore: Sendable {
     /// `MoneyOverflow` naming the currency when a sum exceeds Int64.
     func customerBalances(tenantID: Int64, customerID: Int64, today: CalendarDate) async throws -> [CustomerBalance]
 
-    /// The customer's invoices its buyer may see that have credit notes, newest first, at most `limit`.
-    func creditedInvoices(tenantID: Int64, customerID: Int64, limit: Int) async throws -> [CreditedInvoice]
+    /// The credit notes on invoices the customer's buyer may see, newest first, at most `limit`.
+    func portalCreditNotes(tenantID: Int64, customerID: Int64, limit: Int) async throws -> [PortalCreditNote]
 
-    /// Issues a credit note of `amount` minor units against an issued or paid invoice. The
-    /// credited sum can never exceed the invoice total.
-    func createCreditNote(tenantID: Int64, invoiceID: Int64, number: String, amount: Int64, reason: String?) async throws -> CreditNote
+    /// A credit note the customer's buyer may see, by its public id, with the invoice it corrects.
+    func portalCreditNote(tenantID: Int64, customerID: Int64, publicID: String) async throws -> (note: CreditNote, invoice: Invoice)?
+
+    /// Issues the credit note `draft` makes of the invoice as stored, against an issued or paid
+    /// invoice. The credited sum can never exceed the invoice total.
+    func createCreditNote(tenantID: Int64, invoiceID: Int64, draft: @escaping @Sendable (Invoice) throws -> CreditNoteDraft) async throws -> CreditNote
+
+    /// Credit note `id` of the tenant with the invoice it corrects.
+    func creditNote(tenantID: Int64, id: Int64) async throws -> (note: CreditNote, invoice: Invoice)?
 
     /// The credit notes of one invoice, oldest first.
     func creditNotes(tenantID: Int64, invoiceID: Int64) async throws -> [CreditNote]
@@ -424,4 +436,11 @@ public protocol WebhookEndpointStore: WebhookDeliveryStore {
     /// The secrets that sign a delivery now: the current one first, then the previous one while
     /// its overlap lasts.
     func signingSecrets(tenantID: Int64, id: Int64) async throws -> [String]
+}
+
+extension CustomerStore {
+    /// A customer without address, VAT id or reference.
+    public func createCustomer(tenantID: Int64, name: String, email: String, preferences: Customer.Preferences) async throws -> Customer {
+        try await createCustomer(tenantID: tenantID, name: name, email: email, preferences: preferences, details: BuyerDetails())
+    }
 }

@@ -32,6 +32,8 @@ public struct Customer: Sendable, Hashable {
     public let createdAt: Date
     /// When the customer's personal data was erased on request; from then on no email goes out to them.
     public let erasedAt: Date?
+    /// Address, VAT id and reference for legally complete invoices.
+    public let details: BuyerDetails
 
     /// What mail the customer accepts, by category.
     public struct Preferences: Sendable, Hashable, Codable, KnownKeys {
@@ -48,13 +50,15 @@ public struct Customer: Sendable, Hashable {
         }
     }
 
-    public init(id: Int64, name: String, email: String, preferences: Preferences, createdAt: Date, erasedAt: Date? = nil) {
+    public init(id: Int64, name: String, email: String, preferences: Preferences, createdAt: Date, erasedAt: Date? = nil,
+                details: BuyerDetails = BuyerDetails()) {
         self.id = id
         self.name = name
         self.email = email
         self.preferences = preferences
         self.createdAt = createdAt
         self.erasedAt = erasedAt
+        self.details = details
     }
 }
 

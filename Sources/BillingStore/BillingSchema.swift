@@ -376,5 +376,6 @@ public enum BillingSchema {
         webhookDeliveries,
         tenantNotifications,
         customersIdempotency,
+        legalInvoices,
     ]
 }

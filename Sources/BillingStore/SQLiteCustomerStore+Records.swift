@@ -40,6 +40,7 @@ extension SQLiteCustomerStore {
             try db.execute("""
                 UPDATE customers SET name = ?, email = ?, pref_document = ?, pref_reminder = ?, pref_marketing = ? WHERE tenant_id = ? AND id = ?
                 """, fields.name, fields.email, fields.preferences.document, fields.preferences.reminder, fields.preferences.marketing, tenantID, id)
+            try Self.writeDetails(db, customerID: id, fields.details)
             guard let customer = try Self.customer(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("customer") }
             // The tenant's change of the toggles is told like the customer's own.
             if customer.preferences != current.preferences {
@@ -74,6 +75,7 @@ extension SQLiteCustomerStore {
             let invoices = "SELECT id FROM invoices WHERE tenant_id = ? AND customer_id = ?"
             try db.execute("""
                 UPDATE customers SET name = ?, email = ?, pref_document = 0, pref_reminder = 0, pref_marketing = 0,
+                    address_lines = NULL, postal_code = NULL, city = NULL, country = NULL, vat_id = NULL, buyer_reference = NULL,
                     unsubscribe_token_hash = NULL, erased_at = coalesce(erased_at, ?) WHERE tenant_id = ? AND id = ?
                 """, CustomerErasure.name, CustomerErasure.email(customerID: id), now, tenantID, id)
             try db.execute("UPDATE views SET ip = '', user_agent = NULL WHERE invoice_id IN (\(invoices))", tenantID, id)

@@ -12,7 +12,8 @@ public final class SQLiteCustomerStore: CustomerStore, SQLiteStore {
 
     // MARK: Customers
 
-    public func createCustomer(tenantID: Int64, name: String, email: String, preferences: Customer.Preferences) async throws -> Customer {
+    public func createCustomer(tenantID: Int64, name: String, email: String, preferences: Customer.Preferences,
+                               details: BuyerDetails) async throws -> Customer {
         let trimmedName: String, trimmedEmail: String
         do {
             trimmedName = try CustomerName(name).value
@@ -26,7 +27,9 @@ public final class SQLiteCustomerStore: CustomerStore, SQLiteStore {
                 INSERT INTO customers (tenant_id, name, email, pref_document, pref_reminder, pref_marketing, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, tenantID, trimmedName, trimmedEmail, preferences.document, preferences.reminder, preferences.marketing, now)
-            return Customer(id: db.lastInsertRowID, name: trimmedName, email: trimmedEmail, preferences: preferences, createdAt: now)
+            let id = db.lastInsertRowID
+            try Self.writeDetails(db, customerID: id, details)
+            return Customer(id: id, name: trimmedName, email: trimmedEmail, preferences: preferences, createdAt: now, details: details)
         }
     }
 
@@ -65,5 +68,12 @@ public final class SQLiteCustomerStore: CustomerStore, SQLiteStore {
             try recordEvent(db, tenantID: tenantID, customerID: customer.id, type: .customerPreferencesChanged, data: CustomerRepresentation(customer))
             return customer
         }
+    }
+
+    /// Address, VAT id and reference of customer `customerID` (its tenant checked by the caller).
+    static func writeDetails(_ db: Connection, customerID: Int64, _ details: BuyerDetails) throws {
+        try db.execute("""
+            UPDATE customers SET address_lines = ?, postal_code = ?, city = ?, country = ?, vat_id = ?, buyer_reference = ? WHERE id = ?
+            """, arguments: addressValues(details.address) + [details.vatID?.value, details.buyerReference, customerID])
     }
 }

@@ -14,9 +14,7 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
         let now = clock.now()
         let publicID = "inv_" + SecureRandom.base64URL(byteCount: 12)
         let id = try await database.write { db -> Int64 in
-            guard try Self.customer(db, tenantID: tenantID, id: draft.customerID) != nil else {
-                throw BillingError.invalid(FieldError("customerId", "is not one of your customers"))
-            }
+            try Self.checkParties(db, tenantID: tenantID, draft)
             guard try db.queryOne("SELECT 1 FROM invoices WHERE tenant_id = ? AND number = ?", tenantID, draft.number, map: { _ in true }) == nil else {
                 throw BillingError.conflict(code: "duplicate_number", message: "invoice number \(draft.number) is already used")
             }
@@ -28,7 +26,7 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
                 draft.issueDate.description, draft.dueDate.description, draft.notes, draft.allowPartialPayments,
                 draft.minimumPaymentAmount, draft.totals.subtotal, draft.totals.taxTotal, draft.totals.total, now)
             let invoiceID = db.lastInsertRowID
-            try Self.insertLines(db, invoiceID: invoiceID, draft.lines)
+            try Self.writeLegalContent(db, invoiceID: invoiceID, draft)
             return invoiceID
         }
         guard let invoice = try await invoice(tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
@@ -40,9 +38,7 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
             guard let current = try Self.invoice(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
             try InvoiceLifecycle.check(.edit, from: current.status)
             let draft = try change(current)
-            guard try Self.customer(db, tenantID: tenantID, id: draft.customerID) != nil else {
-                throw BillingError.invalid(FieldError("customerId", "is not one of your customers"))
-            }
+            try Self.checkParties(db, tenantID: tenantID, draft)
             guard try db.queryOne("SELECT 1 FROM invoices WHERE tenant_id = ? AND number = ? AND id != ?", tenantID, draft.number, id,
                                   map: { _ in true }) == nil else {
                 throw BillingError.conflict(code: "duplicate_number", message: "invoice number \(draft.number) is already used")
@@ -55,7 +51,8 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
                 draft.dueDate.description, draft.notes, draft.allowPartialPayments, draft.minimumPaymentAmount,
                 draft.totals.subtotal, draft.totals.taxTotal, draft.totals.total, id)
             try db.execute("DELETE FROM invoice_lines WHERE invoice_id = ?", id)
-            try Self.insertLines(db, invoiceID: id, draft.lines)
+            try db.execute("DELETE FROM invoice_allowance_charges WHERE invoice_id = ?", id)
+            try Self.writeLegalContent(db, invoiceID: id, draft)
             guard let updated = try Self.invoice(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
             return updated
         }
@@ -97,6 +94,9 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("invoice") }
             try InvoiceLifecycle.check(transition.action, from: invoice.status)
             try db.execute("UPDATE invoices SET status = ?, \(column) = ? WHERE id = ?", to.rawValue, now, id)
+            if transition == .issue {
+                try Self.recordParties(db, tenantID: tenantID, invoice: invoice)
+            }
             if to == .cancelled {
                 try db.execute("UPDATE links SET revoked_at = ? WHERE invoice_id = ? AND revoked_at IS NULL", now, id)
             } else {
@@ -108,42 +108,70 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
         }
     }
 
-    public func createCreditNote(tenantID: Int64, invoiceID: Int64, number: String, amount: Int64, reason: String?) async throws -> CreditNote {
-        let trimmed = number.trimmingCharacters(in: .whitespaces)
-        guard (1...64).contains(trimmed.limitedLength) else { throw BillingError.invalid(FieldError("number", "must be 1 to 64 characters")) }
-        guard amount > 0 else { throw BillingError.invalid(FieldError("amount", "must be at least 1 minor unit")) }
-        if let reason, reason.limitedLength > 500 { throw BillingError.invalid(FieldError("reason", "must be at most 500 characters")) }
+    public func createCreditNote(tenantID: Int64, invoiceID: Int64, draft: @escaping @Sendable (Invoice) throws -> CreditNoteDraft) async throws -> CreditNote {
         let now = clock.now()
-        return try await database.write { [self] db in
+        let publicID = "cn_" + SecureRandom.base64URL(byteCount: 12)
+        let id = try await database.write { [self] db -> Int64 in
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw BillingError.notFound("invoice") }
             try InvoiceLifecycle.check(.credit, from: invoice.status)
+            let note = try draft(invoice)
             let creditable = MoneyArithmetic.remainder(of: invoice.totals.total, less: invoice.amountCredited)
-            guard amount <= creditable else {
-                throw BillingError.invalid(FieldError("amount", "must be at most \(creditable), what is left of the invoice total"))
+            guard note.totals.total <= creditable else {
+                throw BillingError.invalid(FieldError("amount", "must be at most \(creditable), what is left of the invoice total (the lines add up to \(note.totals.total))"))
             }
-            guard try db.queryOne("SELECT 1 FROM credit_notes WHERE tenant_id = ? AND number = ?", tenantID, trimmed, map: { _ in true }) == nil else {
-                throw BillingError.conflict(code: "duplicate_number", message: "credit note number \(trimmed) is already used")
+            guard try db.queryOne("SELECT 1 FROM credit_notes WHERE tenant_id = ? AND number = ?", tenantID, note.number, map: { _ in true }) == nil else {
+                throw BillingError.conflict(code: "duplicate_number", message: "credit note number \(note.number) is already used")
             }
             try db.execute("""
-                INSERT INTO credit_notes (tenant_id, invoice_id, number, amount, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, tenantID, invoiceID, trimmed, amount, reason, now)
+                INSERT INTO credit_notes (tenant_id, invoice_id, customer_id, public_id, number, issue_date, amount, reason, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, tenantID, invoiceID, invoice.customerID, publicID, note.number, note.issueDate.description, note.totals.total, note.reason, now)
             let id = db.lastInsertRowID
-            try db.execute("UPDATE invoices SET amount_credited = amount_credited + ? WHERE id = ?", amount, invoiceID)
+            try Self.insertLines(db, into: .creditNote, ownerID: id, note.lines)
+            try db.execute("UPDATE invoices SET amount_credited = amount_credited + ? WHERE id = ?", note.totals.total, invoiceID)
             try enqueueRender(db, tenantID: tenantID, invoiceID: invoiceID)
-            return CreditNote(id: id, invoiceID: invoiceID, number: trimmed, amount: amount, currency: invoice.currency, reason: reason, createdAt: now)
+            return id
         }
+        guard let created = try await creditNote(tenantID: tenantID, id: id) else { throw BillingError.notFound("credit note") }
+        return created.note
     }
 
     public func creditNotes(tenantID: Int64, invoiceID: Int64) async throws -> [CreditNote] {
         try await database.read { db in
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID) else { throw BillingError.notFound("invoice") }
-            return try db.query("""
-                SELECT id, number, amount, reason, created_at FROM credit_notes WHERE invoice_id = ? ORDER BY id
-                """, invoiceID) {
-                CreditNote(id: $0.int64(0), invoiceID: invoiceID, number: $0.string(1), amount: $0.int64(2), currency: invoice.currency,
-                           reason: $0.optionalString(3), createdAt: $0.date(4))
-            }
+            let ids = try db.query("SELECT id FROM credit_notes WHERE invoice_id = ? ORDER BY id", invoiceID) { $0.int64(0) }
+            return try ids.compactMap { try Self.creditNote(db, id: $0, invoice: invoice) }
         }
+    }
+
+    public func creditNote(tenantID: Int64, id: Int64) async throws -> (note: CreditNote, invoice: Invoice)? {
+        try await database.read { db in
+            guard let invoiceID = try db.queryOne("SELECT invoice_id FROM credit_notes WHERE tenant_id = ? AND id = ?", tenantID, id, map: { $0.int64(0) }),
+                  let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID),
+                  let note = try Self.creditNote(db, id: id, invoice: invoice) else { return nil }
+            return (note, invoice)
+        }
+    }
+
+    /// Credit note `id` of `invoice` (its tenant already checked), with its lines and totals.
+    static func creditNote(_ db: Connection, id: Int64, invoice: Invoice) throws -> CreditNote? {
+        guard let head = try db.queryOne("""
+            SELECT public_id, number, issue_date, amount, reason, created_at FROM credit_notes WHERE id = ? AND invoice_id = ?
+            """, id, invoice.id, map: { row in
+                (publicID: row.string(0), number: row.string(1), issueDate: row.optionalString(2).flatMap(CalendarDate.init(parsing:)),
+                 amount: row.int64(3), reason: row.optionalString(4), createdAt: row.date(5))
+            }) else { return nil }
+        let lines = try lines(db, from: .creditNote, ownerID: id)
+        let step = invoice.currency.amountStep
+        let totals: InvoiceTotals? = lines.isEmpty ? nil : {
+            let taxes = InvoiceMath.taxes(for: lines, step: step)
+            let subtotal = lines.reduce(Int64(0)) { $0 + $1.net }
+            let taxTotal = taxes.reduce(Int64(0)) { $0 + $1.amount }
+            return InvoiceTotals(subtotal: subtotal, taxes: taxes, taxTotal: taxTotal, total: head.amount)
+        }()
+        return CreditNote(id: id, publicID: head.publicID, invoiceID: invoice.id, number: head.number,
+                          issueDate: head.issueDate ?? invoice.issueDate, amount: head.amount, currency: invoice.currency, reason: head.reason,
+                          lines: lines, totals: totals, createdAt: head.createdAt)
     }
 
     public func setDeliveryStatus(tenantID: Int64, invoiceID: Int64, status: DeliveryStatus) async throws -> Invoice {
@@ -161,5 +189,44 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
             try db.queryOne("SELECT 1 FROM invoices i WHERE i.tenant_id = ? AND i.id = ? AND \(BuyerVisibility.condition("i"))",
                             tenantID, invoiceID) { _ in true } ?? false
         }
+    }
+
+    /// The draft's lines, allowances and charges, supply time and payment terms (the rest of the
+    /// row is written by the caller).
+    private static func writeLegalContent(_ db: Connection, invoiceID: Int64, _ draft: InvoiceDraft) throws {
+        try insertLines(db, ownerID: invoiceID, draft.lines)
+        try insertAllowanceCharges(db, invoiceID: invoiceID, draft.allowanceCharges)
+        let (supplyDate, start, end): (String?, String?, String?) = switch draft.supply {
+        case .date(let day): (day.description, nil, nil)
+        case .period(let from, let to): (nil, from.description, to.description)
+        case nil: (nil, nil, nil)
+        }
+        try db.execute("""
+            UPDATE invoices SET supply_date = ?, service_start = ?, service_end = ?, payment_terms = ?, allowance_total = ?, charge_total = ?
+            WHERE id = ?
+            """, supplyDate, start, end, draft.paymentTerms, draft.totals.allowanceTotal, draft.totals.chargeTotal, invoiceID)
+    }
+
+    /// The customer must be the tenant's, and seller and buyer must have what the draft's VAT
+    /// categories need (`InvoiceLineRules.partiesProblem`).
+    private static func checkParties(_ db: Connection, tenantID: Int64, _ draft: InvoiceDraft) throws {
+        guard let customer = try customer(db, tenantID: tenantID, id: draft.customerID) else {
+            throw BillingError.invalid(FieldError("customerId", "is not one of your customers"))
+        }
+        let categories = draft.vatCategories
+        guard !categories.isDisjoint(with: [.reverseCharge, .intraCommunity, .export]) else { return }
+        if let problem = InvoiceLineRules.partiesProblem(categories: categories, seller: try SQLiteTenantStore.companyProfile(db, tenantID: tenantID),
+                                                         buyer: customer.details) {
+            throw BillingError.invalid(problem)
+        }
+    }
+
+    /// Fixes seller and buyer on the invoice as they are now: the company profile, the customer.
+    private static func recordParties(_ db: Connection, tenantID: Int64, invoice: Invoice) throws {
+        guard let customer = try customer(db, tenantID: tenantID, id: invoice.customerID),
+              let tenantName = try db.queryOne("SELECT name FROM tenants WHERE id = ?", tenantID, map: { $0.string(0) }) else { return }
+        let parties = InvoiceParties(company: try SQLiteTenantStore.companyProfile(db, tenantID: tenantID), tenantName: tenantName, customer: customer)
+        let json = String(decoding: try JSONEncoder().encode(parties), as: UTF8.self)
+        try db.execute("UPDATE invoices SET parties = ? WHERE id = ?", json, invoice.id)
     }
 }

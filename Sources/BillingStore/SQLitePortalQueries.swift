@@ -50,13 +50,31 @@ extension SQLiteInvoiceStore {
         }
     }
 
-    public func creditedInvoices(tenantID: Int64, customerID: Int64, limit: Int) async throws -> [CreditedInvoice] {
+    public func portalCreditNotes(tenantID: Int64, customerID: Int64, limit: Int) async throws -> [PortalCreditNote] {
         try await database.read { db in
             try db.query("""
-                SELECT i.number, i.currency, i.amount_credited FROM invoices i
-                WHERE i.tenant_id = ? AND i.customer_id = ? AND \(BuyerVisibility.condition("i")) AND i.amount_credited > 0
-                ORDER BY i.id DESC LIMIT ?
-                """, tenantID, customerID, limit) { CreditedInvoice(number: $0.string(0), currency: $0.string(1), credited: $0.int64(2)) }
+                SELECT c.public_id, c.number, c.issue_date, i.number, c.amount, i.currency,
+                    EXISTS (SELECT 1 FROM credit_note_lines l WHERE l.credit_note_id = c.id)
+                FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id
+                WHERE c.tenant_id = ? AND c.customer_id = ? AND \(BuyerVisibility.condition("i"))
+                ORDER BY c.id DESC LIMIT ?
+                """, tenantID, customerID, limit) {
+                PortalCreditNote(publicID: $0.string(0), number: $0.string(1),
+                                 issueDate: CalendarDate(parsing: $0.string(2)) ?? CalendarDate(year: 1970, month: 1, day: 1),
+                                 invoiceNumber: $0.string(3), amount: $0.int64(4), currency: $0.string(5), hasDocument: $0.bool(6))
+            }
+        }
+    }
+
+    public func portalCreditNote(tenantID: Int64, customerID: Int64, publicID: String) async throws -> (note: CreditNote, invoice: Invoice)? {
+        try await database.read { db in
+            guard let ids = try db.queryOne("""
+                SELECT c.id, c.invoice_id FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id
+                WHERE c.public_id = ? AND c.tenant_id = ? AND c.customer_id = ? AND \(BuyerVisibility.condition("i"))
+                """, publicID, tenantID, customerID, map: { ($0.int64(0), $0.int64(1)) }),
+                  let invoice = try Self.invoice(db, tenantID: tenantID, id: ids.1),
+                  let note = try Self.creditNote(db, id: ids.0, invoice: invoice) else { return nil }
+            return (note, invoice)
         }
     }
 

@@ -117,10 +117,20 @@ struct DemoData: Encodable {
 
     /// One customer with three invoices dated from `today`, so the portal always shows what the
     /// README promises: one overdue, one settled by a credit note, one current (due in 25 days);
-    /// a sales order, and a portal that welcomes them and takes messages.
+    /// a sales order, and a portal that welcomes them and takes messages. Seller and buyer have
+    /// addresses, VAT ids and a bank account, so the invoices are legally complete.
     private static func populate(_ stores: BillingStores, tenant: Tenant, today: CalendarDate) async throws {
+        _ = try await stores.tenants.updateCompanyProfile(tenantID: tenant.id) { _ in
+            CompanyProfile(legalName: "\(tenant.name) GmbH",
+                           address: PostalAddress(lines: ["Friedrichstraße 68"], postalCode: "10117", city: "Berlin", country: CountryCode("DE")!),
+                           vatID: VATIdentifier(stored: "DE123456789"), taxNumber: "27/123/45678", registration: "HRB 123456 B, Amtsgericht Charlottenburg",
+                           contact: .init(name: "Jana Kraus", phone: "+49 30 1234567", email: "billing@example.com"),
+                           bankAccount: BankAccount(holder: "\(tenant.name) GmbH", iban: IBAN(stored: "DE89370400440532013000"), bic: BIC(stored: "COBADEFFXXX")))
+        }
+        let details = BuyerDetails(address: PostalAddress(lines: ["Rue de la Loi 200"], postalCode: "1040", city: "Bruxelles", country: CountryCode("BE")!),
+                                   vatID: VATIdentifier(stored: "BE0123456749"), buyerReference: "PO-2026-118")
         let customer = try await stores.customers.createCustomer(tenantID: tenant.id, name: "Zoë Müller-Łukasiewicz",
-                                                      email: "zoe@example.com", preferences: .init())
+                                                      email: "zoe@example.com", preferences: .init(), details: details)
         let (overdue, credited, current) = (today.adding(days: -75), today.adding(days: -45), today.adding(days: -5))
         let invoices = [
             (overdue, #"{"description": "Workshop, \#(monthName(overdue))", "quantity": 2, "unitPrice": 48000, "taxRate": 19}"#),
@@ -139,9 +149,11 @@ struct DemoData: Encodable {
             let draft = try await stores.invoices.createInvoice(tenantID: tenant.id, draft: try InvoiceDraft.validate(request))
             let issuedInvoice = try await stores.invoices.issue(tenantID: tenant.id, id: draft.id)
             if issued == credited {
-                _ = try await stores.invoices.createCreditNote(tenantID: tenant.id, invoiceID: issuedInvoice.id,
-                                                               number: "CN-\(today.year)-0004", amount: issuedInvoice.totals.total,
-                                                               reason: "Retainer not used this month")
+                let request = CreateCreditNoteRequest(number: "CN-\(today.year)-0004", amount: nil, reason: "Retainer not used this month",
+                                                      issueDate: today.description, lines: issuedInvoice.lines.map(CreateInvoiceRequest.Line.init))
+                _ = try await stores.invoices.createCreditNote(tenantID: tenant.id, invoiceID: issuedInvoice.id) { invoice in
+                    try CreditNoteDraft.validate(request, for: invoice, today: today)
+                }
             }
         }
         _ = try await stores.salesOrders.createSalesOrder(tenantID: tenant.id, SalesOrderDraft(

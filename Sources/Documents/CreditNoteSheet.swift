@@ -10,11 +10,14 @@ public struct CreditNoteSheet: Sendable, Hashable {
     public var branding: Branding
     /// A document of kind `.creditNote`.
     public var document: InvoiceDocument
+    /// The credit note's Factur-X XML (type 381): with it the PDF is PDF/A-3b carrying it.
+    public var eInvoiceXML: [UInt8]?
 
-    public init(vendorName: String, branding: Branding, document: InvoiceDocument) {
+    public init(vendorName: String, branding: Branding, document: InvoiceDocument, eInvoiceXML: [UInt8]? = nil) {
         self.vendorName = vendorName
         self.branding = branding
         self.document = document
+        self.eInvoiceXML = eInvoiceXML
     }
 
     /// `CreditNote-CN-1.pdf`, with characters unsafe in a file name replaced.
@@ -29,7 +32,7 @@ public struct CreditNoteSheet: Sendable, Hashable {
 
     /// Text for every field the PDF shows, in a fixed order.
     public var canonicalText: String {
-        CanonicalText.join(["credit-note-v1", vendorName, branding.brandColor ?? "", branding.pageSize.rawValue, String(branding.logo?.count ?? 0)]
-                           + document.canonicalParts)
+        CanonicalText.join(["credit-note-v1", vendorName, branding.brandColor ?? "", branding.pageSize.rawValue, String(branding.logo?.count ?? 0),
+                            eInvoiceXML.map { "factur-x " + Digest.sha256($0).hex } ?? ""] + document.canonicalParts)
     }
 }

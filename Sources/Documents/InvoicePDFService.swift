@@ -17,24 +17,33 @@ public struct RenderFailure: Error, Sendable, CustomStringConvertible {
 /// Serves an invoice's PDF from the cache keyed by content hash, rendering on a miss through
 /// the process's render pool.
 public struct InvoicePDFService: Sendable {
+    /// Makes a sheet's e-invoice XML (Factur-X CII), or nil when the invoice gets none (the PDF
+    /// then stays a plain one).
+    public typealias EInvoiceMaker = @Sendable (InvoiceSheet) throws -> [UInt8]?
+
     let store: any DocumentStore
     let pool: PDFRenderPool
+    let eInvoice: EInvoiceMaker?
 
-    public init(store: any DocumentStore, pool: PDFRenderPool) {
+    public init(store: any DocumentStore, pool: PDFRenderPool, eInvoice: EInvoiceMaker? = nil) {
         self.store = store
         self.pool = pool
+        self.eInvoice = eInvoice
     }
 
     /// A service with a pool of its own (tools and tests; a server shares one pool).
-    public init(store: any DocumentStore, renderer: any InvoiceRenderer) {
-        self.init(store: store, pool: PDFRenderPool(renderer: renderer))
+    public init(store: any DocumentStore, renderer: any InvoiceRenderer, eInvoice: EInvoiceMaker? = nil) {
+        self.init(store: store, pool: PDFRenderPool(renderer: renderer), eInvoice: eInvoice)
     }
 
-    /// The sheet for an invoice, nil if it does not exist.
+    /// The sheet for an invoice, nil if it does not exist; with its e-invoice XML when the
+    /// service makes one, so the XML is part of the cache key.
     public func sheet(tenantID: Int64, invoiceID: Int64) async throws -> InvoiceSheet? {
         guard let parts = try await store.documentParts(tenantID: tenantID, invoiceID: invoiceID) else { return nil }
-        return InvoiceSheet(vendorName: parts.vendorName, branding: parts.branding, customerName: parts.customer.name,
-                            customerEmail: parts.customer.email, invoice: parts.invoice)
+        var sheet = InvoiceSheet(vendorName: parts.vendorName, branding: parts.branding, customerName: parts.customer.name,
+                                 customerEmail: parts.customer.email, invoice: parts.invoice)
+        sheet.eInvoiceXML = try eInvoice?(sheet)
+        return sheet
     }
 
     /// The PDF and its file name: cached when the content is unchanged, else rendered on the

@@ -11,12 +11,16 @@ public struct InvoiceSheet: Sendable, Hashable {
     public var customerName: String
     public var customerEmail: String
     public var invoice: Invoice
-    /// The seller's legal details; empty until the tenant fills them in (the page then shows the plain layout).
+    /// The seller's legal details now; empty until the tenant fills them in (the page then shows
+    /// the plain layout). An issued invoice prints the parties it recorded (`Invoice.parties`).
     public var company: CompanyProfile
-    /// The buyer's address, VAT id and reference.
+    /// The buyer's address, VAT id and reference now.
     public var buyer: BuyerDetails
     /// The EPC payment QR code, printed in the payment area when set (EUR invoices with an IBAN and something due).
     public var paymentCode: PaymentCodeMatrix?
+    /// The invoice's Factur-X (CII, EN 16931) XML: with it the PDF is PDF/A-3b and carries the XML
+    /// as `factur-x.xml`; without it the PDF is a plain one.
+    public var eInvoiceXML: [UInt8]?
 
     public init(vendorName: String, branding: Branding, customerName: String, customerEmail: String, invoice: Invoice,
                 company: CompanyProfile = CompanyProfile(), buyer: BuyerDetails = BuyerDetails(), paymentCode: PaymentCodeMatrix? = nil) {
@@ -30,12 +34,12 @@ public struct InvoiceSheet: Sendable, Hashable {
         self.paymentCode = paymentCode
     }
 
-    /// The legal document this sheet prints (and the e-invoice encodes).
+    /// The legal document this sheet prints (and the e-invoice encodes): with the parties the
+    /// invoice recorded when it was issued, else (a draft) the current company and buyer details.
     public var document: InvoiceDocument {
-        let customer = Customer(id: invoice.customerID, name: customerName, email: customerEmail, preferences: .init(), createdAt: invoice.createdAt)
-        return InvoiceDocument(invoice: invoice, seller: InvoiceDocument.seller(company, tenantName: vendorName),
-                               buyer: InvoiceDocument.buyer(customer, details: buyer), buyerReference: buyer.buyerReference,
-                               bankAccount: company.bankAccount)
+        let customer = Customer(id: invoice.customerID, name: customerName, email: customerEmail, preferences: .init(),
+                                createdAt: invoice.createdAt, details: buyer)
+        return InvoiceDocument(invoice: invoice, current: InvoiceParties(company: company, tenantName: vendorName, customer: customer))
     }
 
     /// `Invoice-INV-2026-0042.pdf`, with characters unsafe in a file name replaced.
@@ -60,6 +64,8 @@ public struct InvoiceSheet: Sendable, Hashable {
         ]
         parts += document.canonicalParts
         parts.append(paymentCode.map { code in "\(code.size) " + String(code.dark.map { $0 ? "1" : "0" }) } ?? "")
+        // Only a sheet with XML gets this part.
+        if let eInvoiceXML { parts.append("factur-x " + Digest.sha256(eInvoiceXML).hex) }
         return CanonicalText.join(parts)
     }
 }

@@ -36,22 +36,33 @@ public final class PDFInvoiceRenderer: InvoiceRenderer {
 
     public func render(_ sheet: InvoiceSheet) throws -> [UInt8] {
         let logo = try logoImage(sheet.branding, of: ("invoice", "\(sheet.invoice.id)"))
+        if sheet.eInvoiceXML != nil, logo?.isCMYK == true {
+            // PDF/A with an sRGB output intent cannot show CMYK; the writer leaves such an image out.
+            logger.warning("CMYK logo left out of the PDF/A invoice", ["invoice": "\(sheet.invoice.id)"])
+        }
         let layout = InvoiceLayout(sheet: sheet, measurer: Measurer(regular: regular, bold: bold), logoPixels: logo.map { ($0.pixelWidth, $0.pixelHeight) })
         let title = "\(sheet.invoice.type == .ap ? "Bill" : "Invoice") \(sheet.invoice.number)"
         let info = PDFDocumentInfo(title: title, author: sheet.vendorName, subject: "\(title) for \(sheet.customerName)", creator: "Billport",
                                    producer: "Billport", creationDate: sheet.documentDate)
-        let document = compose(layout.pages(), logo: logo, info: info)
+        var document = compose(layout.pages(), logo: logo, info: info)
+        try attach(sheet.eInvoiceXML, date: sheet.documentDate, to: &document)
         return document.render()
     }
 
-    /// A credit note's PDF: the invoice layout titled "Credit note", without payment details.
+    /// A credit note's PDF: the invoice layout titled "Credit note", without payment details;
+    /// PDF/A-3b with its Factur-X XML (type 381) when the sheet carries one.
     public func render(_ sheet: CreditNoteSheet) throws -> [UInt8] {
         let logo = try logoImage(sheet.branding, of: ("creditNote", sheet.document.number))
+        if sheet.eInvoiceXML != nil, logo?.isCMYK == true {
+            logger.warning("CMYK logo left out of the PDF/A credit note", ["creditNote": sheet.document.number])
+        }
         let layout = InvoiceLayout(creditNote: sheet, measurer: Measurer(regular: regular, bold: bold), logoPixels: logo.map { ($0.pixelWidth, $0.pixelHeight) })
         let title = "Credit note \(sheet.document.number)"
         let info = PDFDocumentInfo(title: title, author: sheet.vendorName, subject: "\(title) for \(sheet.document.buyer.name)", creator: "Billport",
                                    producer: "Billport", creationDate: sheet.documentDate)
-        return compose(layout.pages(), logo: logo, info: info).render()
+        var document = compose(layout.pages(), logo: logo, info: info)
+        try attach(sheet.eInvoiceXML, date: sheet.documentDate, to: &document)
+        return document.render()
     }
 
     private func logoImage(_ branding: Branding, of document: (key: String, value: String)) throws -> PDFImage? {
@@ -87,6 +98,16 @@ public final class PDFInvoiceRenderer: InvoiceRenderer {
             document.append(page)
         }
         return document
+    }
+
+    /// With `xml`, makes `document` PDF/A-3b carrying it as Factur-X; without, leaves it a plain PDF.
+    private func attach(_ xml: [UInt8]?, date: Date, to document: inout PDFDocument) throws {
+        guard let xml else { return }
+        do {
+            try FacturXAttachment(xml: xml, date: date).apply(to: &document)
+        } catch {
+            throw RenderFailure("the e-invoice cannot be embedded: \(error)")
+        }
     }
 
     struct Measurer: TextMeasurer {

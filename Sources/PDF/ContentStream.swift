@@ -6,7 +6,7 @@ enum ContentStream {
         let rect: String
     }
 
-    static func build(_ page: PDFPage, fonts: (PDFFont) -> String, images: (PDFImage) -> String) -> (bytes: [UInt8], links: [Link]) {
+    static func build(_ page: PDFPage, fonts: (PDFFont) -> String, images: (PDFImage) -> String?) -> (bytes: [UInt8], links: [Link]) {
         var out = ""
         out.reserveCapacity(page.operations.count * 60)
         var links: [Link] = []
@@ -35,7 +35,9 @@ enum ContentStream {
                 case (nil, nil): break
                 }
             case .image(let image, let x, let y, let width, let height2):
-                out += "q \(n(width)) 0 0 \(n(height2)) \(n(x)) \(n(height - y - height2)) cm /\(images(image)) Do Q\n"
+                // An image the writer left out (see `PDFDocument.conformance`) is not drawn.
+                guard let resource = images(image) else { continue }
+                out += "q \(n(width)) 0 0 \(n(height2)) \(n(x)) \(n(height - y - height2)) cm /\(resource) Do Q\n"
             case .link(let url, let x, let y, let width, let height2):
                 links.append(Link(url: url, rect: "\(n(x)) \(n(height - y - height2)) \(n(x + width)) \(n(height - y))"))
             }
@@ -74,33 +76,3 @@ enum ToUnicode {
         return text + "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
     }
 }
-
-/// The XMP packet mirroring the Info dictionary (ISO 32000-1 §14.3.2).
-enum XMP {
-    static func packet(_ info: PDFDocumentInfo) -> String {
-        func escaped(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
-        let date = ISO8601DateFormatter().string(from: info.creationDate)
-        return """
-            <?xpacket begin="\u{FEFF}" id="W5M0MpCehiHzreSzNTczkc9d"?>
-            <x:xmpmeta xmlns:x="adobe:ns:meta/">
-            <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-            <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
-            <dc:title><rdf:Alt><rdf:li xml:lang="x-default">\(escaped(info.title))</rdf:li></rdf:Alt></dc:title>
-            <dc:creator><rdf:Seq><rdf:li>\(escaped(info.author))</rdf:li></rdf:Seq></dc:creator>
-            <dc:description><rdf:Alt><rdf:li xml:lang="x-default">\(escaped(info.subject))</rdf:li></rdf:Alt></dc:description>
-            <xmp:CreatorTool>\(escaped(info.creator))</xmp:CreatorTool>
-            <xmp:CreateDate>\(date)</xmp:CreateDate>
-            <xmp:ModifyDate>\(date)</xmp:ModifyDate>
-            <pdf:Producer>\(escaped(info.producer))</pdf:Producer>
-            </rdf:Description>
-            </rdf:RDF>
-            </x:xmpmeta>
-            <?xpacket end="w"?>
-            """
-    }
-}
-
-import Foundation

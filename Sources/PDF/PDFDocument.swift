@@ -6,6 +6,14 @@ import Foundation
 public struct PDFDocument: Sendable {
     public let info: PDFDocumentInfo
     var pages: [PDFPage] = []
+    /// nil: a plain PDF 1.7. `.pdfA3b`: the writer adds what ISO 19005-3 level B asks for (output
+    /// intent with an sRGB profile, PDF/A identification in XMP, print flags on annotations);
+    /// DeviceCMYK images, which an sRGB output intent cannot describe, are left out.
+    public var conformance: PDFConformance?
+    /// Files carried by the document, each listed in `/EmbeddedFiles` and the catalog's `/AF`.
+    public private(set) var embeddedFiles: [PDFEmbeddedFile] = []
+    /// Extra XMP namespaces, each with its PDF/A extension schema description.
+    public private(set) var metadataExtensions: [XMPExtensionSchema] = []
 
     public init(info: PDFDocumentInfo) {
         self.info = info
@@ -16,6 +24,23 @@ public struct PDFDocument: Sendable {
     }
 
     public var pageCount: Int { pages.count }
+
+    /// Adds `file`; a second file of the same name is refused (names key the embedded-file tree).
+    public mutating func attach(_ file: PDFEmbeddedFile) throws(PDFMetadataError) {
+        guard !embeddedFiles.contains(where: { $0.fileName == file.fileName }) else {
+            throw PDFMetadataError("the document already carries a file named \(file.fileName)")
+        }
+        guard embeddedFiles.count < 32 else { throw PDFMetadataError("a document carries at most 32 embedded files") }
+        embeddedFiles.append(file)
+    }
+
+    /// Adds an XMP namespace; a prefix or namespace already added is refused.
+    public mutating func addMetadata(_ schema: XMPExtensionSchema) throws(PDFMetadataError) {
+        guard !metadataExtensions.contains(where: { $0.prefix == schema.prefix || $0.namespaceURI == schema.namespaceURI }) else {
+            throw PDFMetadataError("the XMP prefix \(schema.prefix) or its namespace is already used")
+        }
+        metadataExtensions.append(schema)
+    }
 
     /// The file. Streams are Flate-compressed with Billport's own DEFLATE (`Deflate.swift`;
     /// the product links no compression library), JPEG data passes through.

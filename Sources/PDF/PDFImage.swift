@@ -16,6 +16,12 @@ public struct PDFImage: Sendable, Hashable {
     }
     let payload: Payload
 
+    /// A CMYK JPEG: its colours mean nothing without a CMYK profile, so archival output leaves it out.
+    public var isCMYK: Bool {
+        if case .jpeg(_, let components) = payload { return components == 4 }
+        return false
+    }
+
     /// Reads `data` as a PNG or JPEG; anything else, a truncated file or absurd dimensions throw.
     public init(data: [UInt8]) throws(PDFImageError) {
         if data.starts(with: [0xFF, 0xD8, 0xFF]) {

@@ -12,20 +12,20 @@ struct PDFWriter {
         let resource: String
     }
 
-    private mutating func newObject() -> Int {
+    mutating func newObject() -> Int {
         offsets.append(0)
         return offsets.count
     }
 
     private mutating func write(_ text: String) { out.append(contentsOf: text.utf8) }
 
-    private mutating func object(_ number: Int, _ body: String) {
+    mutating func object(_ number: Int, _ body: String) {
         offsets[number - 1] = out.count
         write("\(number) 0 obj\n\(body)\nendobj\n")
     }
 
     /// Writes a stream, Flate-compressed unless `raw` (JPEG data is compressed already).
-    private mutating func stream(_ number: Int, _ dictionary: String, _ data: [UInt8], raw: Bool = false) {
+    mutating func stream(_ number: Int, _ dictionary: String, _ data: [UInt8], raw: Bool = false) {
         offsets[number - 1] = out.count
         let body = raw ? data : Deflate.zlib(data)
         let filter = raw ? "" : " /Filter /FlateDecode"
@@ -57,7 +57,7 @@ struct PDFWriter {
                         fonts[key]!.glyphs[glyph] = glyph == font.fallbackGlyph && !font.covers(scalar) ? "?" : scalar
                     }
                 case .image(let image, _, _, _, _):
-                    if images[image] == nil {
+                    if images[image] == nil, document.conformance == nil || !image.isCMYK {
                         images[image] = ("Im\(imageOrder.count + 1)", 0)
                         imageOrder.append(image)
                     }
@@ -75,13 +75,15 @@ struct PDFWriter {
 
         var pageObjects: [Int] = []
         for page in document.pages {
-            let content = ContentStream.build(page, fonts: { fonts[ObjectIdentifier($0)]!.resource }, images: { images[$0]!.resource })
+            let content = ContentStream.build(page, fonts: { fonts[ObjectIdentifier($0)]!.resource }, images: { images[$0]?.resource })
             let contentObject = newObject()
             stream(contentObject, "", content.bytes)
             var annotations: [Int] = []
             for link in content.links {
                 let annotation = newObject()
-                object(annotation, "<< /Type /Annot /Subtype /Link /Rect [\(link.rect)] /Border [0 0 0] /A << /S /URI /URI \(PDFSyntax.literal(link.url)) >> >>")
+                // PDF/A: an annotation must print (ISO 19005-3 §6.3.2).
+                let flags = document.conformance == nil ? "" : " /F 4"
+                object(annotation, "<< /Type /Annot /Subtype /Link /Rect [\(link.rect)] /Border [0 0 0]\(flags) /A << /S /URI /URI \(PDFSyntax.literal(link.url)) >> >>")
                 annotations.append(annotation)
             }
             let pageObject = newObject()
@@ -92,10 +94,14 @@ struct PDFWriter {
         object(pagesRoot, "<< /Type /Pages /Kids [\(pageObjects.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pageObjects.count) >>")
         let date = PDFSyntax.date(document.info.creationDate)
         let i = document.info
-        object(info, "<< /Title \(PDFSyntax.textString(i.title)) /Author \(PDFSyntax.textString(i.author)) /Subject \(PDFSyntax.textString(i.subject)) /Creator \(PDFSyntax.textString(i.creator)) /Producer \(PDFSyntax.textString(i.producer)) /CreationDate (\(date)) /ModDate (\(date)) >>")
+        func text(_ value: String) -> String { PDFSyntax.textString(XMP.representable(value)) }
+        object(info, "<< /Title \(text(i.title)) /Author \(text(i.author)) /Subject \(text(i.subject)) /Creator \(text(i.creator)) /Producer \(text(i.producer)) /CreationDate (\(date)) /ModDate (\(date)) >>")
         // XMP stays readable to tools that scan files for it.
-        stream(metadata, "/Type /Metadata /Subtype /XML", Array(XMP.packet(i).utf8), raw: true)
-        object(catalog, "<< /Type /Catalog /Pages \(pagesRoot) 0 R /Metadata \(metadata) 0 R /Lang (en) >>")
+        let packet = XMP.packet(i, archival: document.conformance, extensions: document.metadataExtensions)
+        stream(metadata, "/Type /Metadata /Subtype /XML", Array(packet.utf8), raw: true)
+        let attachments = writeEmbeddedFiles(document.embeddedFiles)
+        let outputIntents = document.conformance == nil ? "" : writeOutputIntent()
+        object(catalog, "<< /Type /Catalog /Pages \(pagesRoot) 0 R /Metadata \(metadata) 0 R /Lang (en)\(attachments)\(outputIntents) >>")
 
         let id = String(format: "%016llX%016llX", PDFSyntax.fnv1a(out), PDFSyntax.fnv1a(out, seed: 0x84222325cbf29ce4))
         let xref = out.count

@@ -1,9 +1,9 @@
 import Foundation
 
-// billport-bench [--only GROUP]: release-build benchmarks. Groups: pdf, queue, http, email, webhook, webhooks-out, abuse, scale.
+// billport-bench [--only GROUP]: release-build benchmarks. Groups: pdf, einvoice, queue, http, email, webhook, webhooks-out, abuse, scale.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let only: String? = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
-let groups = ["pdf", "queue", "http", "email", "webhook", "webhooks-out", "abuse", "scale"]
+let groups = ["pdf", "einvoice", "queue", "http", "email", "webhook", "webhooks-out", "abuse", "scale"]
 if let only, !groups.contains(only) {
     FileHandle.standardError.write(Data("billport-bench: unknown group '\(only)'; groups: \(groups.joined(separator: ", "))\n".utf8))
     exit(64)
@@ -24,6 +24,9 @@ func runGroups(only: String?) async throws -> BenchReport {
     // First, so that its peak RSS is the renderer's alone.
     if only == nil || only == "pdf" {
         try PDFBench().run(&report)
+    }
+    if only == nil || only == "einvoice" {
+        try EInvoiceBench().run(&report)
     }
     if only == nil || only == "queue" {
         try await QueueBench(billport: billport, directory: directory).run(&report)

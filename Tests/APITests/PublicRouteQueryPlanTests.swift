@@ -132,8 +132,11 @@ import Tokens
                     SELECT tenant_id, 'email', randomblob(32), id, 0, 'b@example.com' FROM invoices WHERE issued_at IS NOT NULL;
                 INSERT INTO links (tenant_id, kind, token_hash, customer_id, created_at, expires_at, revoked_at)
                     SELECT tenant_id, 'portal', randomblob(32), id, 0, 9999999999999, 1 FROM customers;
-                INSERT INTO credit_notes (tenant_id, invoice_id, number, amount, created_at)
-                    SELECT tenant_id, id, 'CN-' || id, amount_credited, 0 FROM invoices WHERE amount_credited > 0;
+                INSERT INTO credit_notes (tenant_id, invoice_id, customer_id, public_id, number, issue_date, amount, created_at)
+                    SELECT tenant_id, id, customer_id, 'cn_bulk_' || id, 'CN-' || id, issue_date, amount_credited, 0 FROM invoices
+                    WHERE amount_credited > 0;
+                INSERT INTO credit_note_lines (credit_note_id, position, description, quantity, unit_price, tax_rate, net, unit_code, vat_category)
+                    SELECT id, 0, 'Credit', 10000, amount, 0, amount, 'C62', 'Z' FROM credit_notes;
                 INSERT INTO checkout_sessions (tenant_id, invoice_id, session_id, amount, currency, status, created_at, expires_at)
                     SELECT tenant_id, id, 'cs_bulk_' || id, amount_paid, currency, 'complete', 0, 1 FROM invoices WHERE amount_paid > 0;
                 INSERT INTO payments (tenant_id, invoice_id, provider, session_id, payment_intent, amount, currency, state, created_at, updated_at)

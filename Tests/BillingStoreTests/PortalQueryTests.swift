@@ -130,7 +130,7 @@ import Testing
         }
         // Through the stores: a credit note, issuing, cancelling.
         let late90 = try #require(try await fullLoad(tenantID: acme.tenant.id, customerID: acme.customer.id).first { $0.number == "LATE-30" })
-        _ = try await stores.invoices.createCreditNote(tenantID: acme.tenant.id, invoiceID: late90.id, number: "CN-1", amount: 300, reason: nil)
+        _ = try await credit(acme.tenant.id, late90.id, number: "CN-1", amount: 300)
         try await expectBalancesAgree(acme, "after a credit note")
         _ = try await stores.invoices.issue(tenantID: acme.tenant.id, id: acme.invoice.id)
         try await expectBalancesAgree(acme, "after issuing")
@@ -225,14 +225,40 @@ import Testing
         }
     }
 
-    @Test func creditedInvoicesAreTheFullLoadsNewestFirstUpToTheLimit() async throws {
+    /// A credit note of one untaxed line of `amount` on invoice `invoiceID`.
+    func credit(_ tenantID: Int64, _ invoiceID: Int64, number: String, amount: Int64) async throws -> CreditNote {
+        let request = CreateCreditNoteRequest(number: number, amount: nil, reason: nil, issueDate: "2026-12-01",
+                                              lines: [.init(description: "Returned", quantity: 1, unitPrice: amount, taxRate: 0)])
+        return try await stores.invoices.createCreditNote(tenantID: tenantID, invoiceID: invoiceID) { invoice in
+            try CreditNoteDraft.validate(request, for: invoice, today: CalendarDate(year: 2026, month: 12, day: 3))
+        }
+    }
+
+    @Test func portalCreditNotesAreThoseOfTheBuyersVisibleInvoicesNewestFirstUpToTheLimit() async throws {
         let acme = try await fixture()
-        let all = try await fullLoad(tenantID: acme.tenant.id, customerID: acme.customer.id)
-        let expected = all.filter { $0.amountCredited > 0 }
-            .map { CreditedInvoice(number: $0.number, currency: $0.currency.code, credited: $0.amountCredited) }
-        #expect(expected.count == 6)
-        #expect(try await stores.invoices.creditedInvoices(tenantID: acme.tenant.id, customerID: acme.customer.id, limit: 100) == expected)
-        #expect(try await stores.invoices.creditedInvoices(tenantID: acme.tenant.id, customerID: acme.customer.id, limit: 2)
-                    == Array(expected.prefix(2)))
+        let visible = try await fullLoad(tenantID: acme.tenant.id, customerID: acme.customer.id)
+            .filter { $0.status == .issued && $0.totals.total - $0.amountCredited >= 10 }
+        #expect(visible.count >= 3)
+        var expected: [String] = []
+        for (index, invoice) in visible.prefix(3).enumerated() {
+            _ = try await credit(acme.tenant.id, invoice.id, number: "CN-\(index)", amount: 10)
+            expected.insert("CN-\(index)", at: 0)
+        }
+        // The neighbour's credit note is not this buyer's.
+        let neighbours = try await stores.invoices.invoices(tenantID: acme.tenant.id, limit: 10_000, beforeID: nil)
+            .first { $0.customerID != acme.customer.id && $0.isBuyerVisible && $0.status == .issued && $0.totals.total - $0.amountCredited >= 10 }
+        _ = try await credit(acme.tenant.id, try #require(neighbours).id, number: "CN-N", amount: 10)
+
+        let notes = try await stores.invoices.portalCreditNotes(tenantID: acme.tenant.id, customerID: acme.customer.id, limit: 100)
+        #expect(notes.map(\.number) == expected)
+        #expect(notes.allSatisfy { $0.issueDate.description == "2026-12-01" && $0.amount == 10 && $0.hasDocument })
+        let two = try await stores.invoices.portalCreditNotes(tenantID: acme.tenant.id, customerID: acme.customer.id, limit: 2)
+        #expect(two.map(\.number) == Array(expected.prefix(2)))
+        let first = try #require(notes.first)
+        #expect(try await stores.invoices.portalCreditNote(tenantID: acme.tenant.id, customerID: acme.customer.id, publicID: first.publicID)?.note.number
+                    == first.number)
+        let neighbourNote = try await stores.invoices.portalCreditNotes(tenantID: acme.tenant.id, customerID: try #require(neighbours).customerID, limit: 1)
+        #expect(try await stores.invoices.portalCreditNote(tenantID: acme.tenant.id, customerID: acme.customer.id,
+                                                           publicID: try #require(neighbourNote.first).publicID) == nil)
     }
 }

@@ -31,11 +31,15 @@ import Testing
                 if !bad.isEmpty { broken.append("\(module) reaches \(bad.sorted().joined(separator: ", ")): \(why)") }
             }
         }
-        let domain: Set<String> = ["Billing", "BillingStore", "BillingJobs", "API", "Documents"]
+        let domain: Set<String> = ["Billing", "BillingStore", "BillingJobs", "API", "Documents", "EInvoice"]
         never(["Queue", "Scheduler", "Worker", "Console"], reach: domain, "the job runtime and its console know nothing of billing")
         let billingDependencies = graph["Billing"] ?? []
         if !billingDependencies.isSubset(of: ["BillportCore"]) {
             broken.append("Billing depends on \(billingDependencies.subtracting(["BillportCore"]).sorted().joined(separator: ", ")): the domain depends on BillportCore only")
+        }
+        let eInvoiceDependencies = graph["EInvoice"] ?? []
+        if !eInvoiceDependencies.isSubset(of: ["Billing", "BillportCore"]) {
+            broken.append("EInvoice depends on \(eInvoiceDependencies.subtracting(["Billing", "BillportCore"]).sorted().joined(separator: ", ")): e-invoices are pure, made from the domain alone")
         }
         never(["Documents", "PDF", "Mail", "Payments"], reach: ["SQLite", "Queue", "BillingStore"], "documents and outside services know no storage")
         never(["HTTPServer"], reach: domain.union(["Payments", "Mail", "PDF", "Queue", "Worker", "Scheduler", "SQLite", "Tokens"]),
@@ -63,9 +67,11 @@ import Testing
         graph["Worker", default: []].insert("BillingStore")
         graph["Billing", default: []].insert("SQLite")
         graph["Mail", default: []].insert("CCurl")
+        graph["EInvoice", default: []].insert("PDF")
         let broken = Self.violations(in: graph)
         #expect(broken.contains { $0.hasPrefix("Worker reaches Billing, BillingStore") })
         #expect(broken.contains { $0.hasPrefix("Billing depends on SQLite") })
         #expect(broken.contains { $0.hasPrefix("Mail depends on CCurl") })
+        #expect(broken.contains { $0.hasPrefix("EInvoice depends on PDF") })
     }
 }

@@ -12,7 +12,10 @@ enum CustomerOperations {
         [
             op("post", "/api/customers", id: "createCustomer", "Create a customer", tag: "Customers", .invoicesWrite)
                 .body(S.body(["name": S.string(min: 1, max: 200), "email": S.string(max: 254, format: "email"),
-                              "preferences": S.nullable(S.body(OpenAPIComponents.preferenceFields, required: ["document", "reminder", "marketing"]))],
+                              "preferences": S.nullable(S.body(OpenAPIComponents.preferenceFields, required: ["document", "reminder", "marketing"])),
+                              "address": S.nullable(S.body(OpenAPIComponents.addressFields, required: ["lines", "city", "country"])),
+                              "vatId": S.nullable(S.string(min: 4, max: 40, "with its country prefix, checked per country")),
+                              "buyerReference": S.nullable(S.string(min: 1, max: 100, "e.g. the German Leitweg-ID"))],
                              required: ["name", "email"]),
                       example: ["name": "Acme Ltd", "email": "ap@acme.example", "preferences": ["document": true, "reminder": true, "marketing": false]])
                 .responds(201, "the customer", S.ref("Customer")),
@@ -26,7 +29,9 @@ enum CustomerOperations {
                 .responds(200, "the customer", S.ref("Customer")),
             op("patch", "/api/customers/{id}", id: "updateCustomer", "Change a customer: only the fields sent", tag: "Customers", .invoicesWrite)
                 .body(S.body(["name": S.string(min: 1, max: 200), "email": S.string(max: 254, format: "email"),
-                              "preferences": S.body(OpenAPIComponents.preferenceFields)]),
+                              "preferences": S.body(OpenAPIComponents.preferenceFields),
+                              "address": S.nullable(S.body(OpenAPIComponents.addressFields, required: ["lines", "city", "country"])),
+                              "vatId": S.nullable(S.string(min: 4, max: 40)), "buyerReference": S.nullable(S.string(min: 1, max: 100))]),
                       example: ["email": "payables@acme.example", "preferences": ["marketing": true]])
                 .responds(200, "the customer", S.ref("Customer"))
                 .fails(409, "customer_erased: an erased customer's name and email cannot be set again"),

@@ -38,9 +38,12 @@ enum InvoiceOperations {
             op("post", "/api/invoices/{id}/cancel", id: "cancelInvoice", "Cancel an invoice; every link to it stops", .invoicesWrite)
                 .responds(200, "the cancelled invoice", S.ref("Invoice"))
                 .fails(409, "invalid_status: the invoice cannot be cancelled in its status"),
-            op("post", "/api/invoices/{id}/credit-notes", id: "createCreditNote", "A credit note against an issued invoice", .invoicesWrite)
-                .body(S.body(["number": S.string(min: 1, max: 64), "amount": S.integer(min: 1, max: 1_000_000_000_000_000),
-                              "reason": S.nullable(S.string(max: 500))], required: ["number", "amount"]),
+            op("post", "/api/invoices/{id}/credit-notes", id: "createCreditNote",
+               "A credit note against an issued invoice: lines, or an amount split at the invoice's one VAT rate", .invoicesWrite)
+                .body(S.body(["number": S.string(min: 1, max: 64),
+                              "amount": S.nullable(S.integer(min: 1, max: 1_000_000_000_000_000, "gross; with lines it must equal their total")),
+                              "reason": S.nullable(S.string(min: 1, max: 500)), "issueDate": S.nullable(S.date),
+                              "lines": S.nullable(S.array(line, min: 1, max: 500))], required: ["number"]),
                       example: ["number": "CN-2026-001", "amount": 5000, "reason": "Discount agreed by phone"])
                 .responds(201, "the credit note", S.ref("CreditNote"))
                 .fails(409, "invalid_status or duplicate_number"),
@@ -81,8 +84,18 @@ enum InvoiceOperations {
     static var line: OpenAPIValue {
         S.body(["description": S.string(min: 1, max: 1000), "quantity": S.number(max: 99_999_999_999, exclusiveMin: 0, "at most 4 decimals"),
                 "unitPrice": S.integer(min: 0, max: 1_000_000_000_000_000, "minor units"),
-                "taxRate": S.nullable(S.number(min: 0, max: 100, "percent, at most 2 decimals (default 0)"))],
+                "taxRate": S.nullable(S.number(min: 0, max: 100, "percent, at most 2 decimals (default 0)")),
+                "unitCode": S.nullable(S.string(min: 1, max: 3, "UN/ECE Recommendation 20 (default C62, one)")),
+                "vatCategory": S.nullable(OpenAPIComponents.vatCategory),
+                "exemptionReason": S.nullable(S.string(min: 1, max: 300, "required for E; only for E, AE, K, G, O"))],
                required: ["description", "quantity", "unitPrice"])
+    }
+
+    static var allowanceCharge: OpenAPIValue {
+        S.body(["kind": S.string(oneOf: ["allowance", "charge"]), "amount": S.integer(min: 1, max: 1_000_000_000_000_000, "minor units"),
+                "reason": S.string(min: 1, max: 200), "vatCategory": S.nullable(OpenAPIComponents.vatCategory),
+                "taxRate": S.nullable(S.number(min: 0, max: 100, "percent"))],
+               required: ["kind", "amount", "reason"])
     }
 
     static var invoiceFields: [String: OpenAPIValue] {
@@ -90,13 +103,18 @@ enum InvoiceOperations {
          "number": S.string(min: 1, max: 64), "currency": S.currency, "issueDate": S.date, "dueDate": S.date,
          "notes": S.string(max: 2000), "allowPartialPayments": S.boolean,
          "minimumPaymentAmount": S.integer(min: 1, "needs allowPartialPayments; at most the total"),
-         "lines": S.array(line, min: 1, max: 500)]
+         "lines": S.array(line, min: 1, max: 500),
+         "supplyDate": S.date, "servicePeriod": S.body(["start": S.date, "end": S.date], required: ["start", "end"]),
+         "paymentTerms": S.string(min: 1, max: 500), "allowanceCharges": S.array(allowanceCharge, max: 20)]
     }
 
     /// On create, `null` is the same as leaving an optional field out.
     static var create: OpenAPIValue {
         var fields = invoiceFields
-        for name in ["type", "notes", "allowPartialPayments", "minimumPaymentAmount"] { fields[name] = fields[name].map(S.nullable) }
+        for name in ["type", "notes", "allowPartialPayments", "minimumPaymentAmount", "supplyDate", "servicePeriod", "paymentTerms",
+                     "allowanceCharges"] {
+            fields[name] = fields[name].map(S.nullable)
+        }
         return S.body(fields, required: ["customerId", "number", "currency", "issueDate", "dueDate", "lines"])
     }
 
@@ -110,6 +128,7 @@ enum InvoiceOperations {
         var fields = invoiceFields
         fields["notes"] = S.nullable(S.string(max: 2000))
         fields["minimumPaymentAmount"] = S.nullable(S.integer(min: 1))
+        for name in ["supplyDate", "servicePeriod", "paymentTerms"] { fields[name] = fields[name].map(S.nullable) }
         return op(method, "/api/invoices/{id}", id: id, "Change a draft: only the fields sent (lines, when sent, replace every line)", .invoicesWrite)
             .body(S.body(fields), example: ["dueDate": "2027-01-15", "notes": "Net 45 as agreed"])
             .responds(200, "the draft as changed", S.ref("Invoice"))

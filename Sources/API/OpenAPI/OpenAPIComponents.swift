@@ -16,14 +16,24 @@ enum OpenAPIComponents {
             ], required: ["error"]),
             "Customer": S.object([
                 "id": S.id, "name": S.string(), "email": S.string(), "preferences": S.ref("Preferences"), "createdAt": S.timestamp,
-                "erasedAt": S.timestamp,
+                "erasedAt": S.timestamp, "address": S.ref("PostalAddress"), "vatId": S.string(), "buyerReference": S.string(),
             ], required: ["id", "name", "email", "preferences", "createdAt"]),
+            "PostalAddress": S.object(addressFields, required: ["lines", "city", "country"]),
+            "CompanyProfile": S.object([
+                "legalName": S.nullable(S.string()), "address": S.nullable(S.ref("PostalAddress")), "vatId": S.nullable(S.string()),
+                "taxNumber": S.nullable(S.string()), "registration": S.nullable(S.string()), "contactName": S.nullable(S.string()),
+                "contactPhone": S.nullable(S.string()), "contactEmail": S.nullable(S.string()),
+                "bankAccount": S.nullable(S.object(["holder": S.string(), "iban": S.string(), "bic": S.string()], required: ["holder", "iban"])),
+                "eInvoicing": S.object(["available": S.boolean, "missing": S.array(S.string())], required: ["available", "missing"]),
+            ], required: ["legalName", "address", "vatId", "taxNumber", "registration", "contactName", "contactPhone", "contactEmail",
+                          "bankAccount", "eInvoicing"]),
             "Preferences": S.object(preferenceFields, required: ["document", "reminder", "marketing"]),
             "Invoice": invoice,
             "CreditNote": S.object([
-                "id": S.id, "invoiceId": S.id, "number": S.string(), "amount": S.amount, "currency": S.string(),
-                "reason": S.string(), "createdAt": S.timestamp,
-            ], required: ["id", "invoiceId", "number", "amount", "currency", "createdAt"]),
+                "id": S.id, "invoiceId": S.id, "number": S.string(), "issueDate": S.date, "amount": S.amount, "currency": S.string(),
+                "reason": S.string(), "lines": S.array(invoiceLine), "subtotal": S.integer(), "taxes": S.array(taxRow), "taxTotal": S.integer(),
+                "createdAt": S.timestamp,
+            ], required: ["id", "invoiceId", "number", "issueDate", "amount", "currency", "lines", "taxes", "createdAt"]),
             "Payment": S.object([
                 "provider": S.string(), "checkoutSessionId": S.string(), "paymentIntentId": S.string(), "amount": S.amount,
                 "currency": S.string(), "state": S.string(oneOf: ["pending", "succeeded", "failed"]), "refunded": S.amount,
@@ -74,16 +84,38 @@ enum OpenAPIComponents {
         ["document": S.boolean, "reminder": S.boolean, "marketing": S.boolean]
     }
 
+    static var vatCategory: OpenAPIValue {
+        S.string(oneOf: VATCategory.allCases.map(\.rawValue), "S standard (rate > 0; default when taxed), Z zero (default when not), E exempt, AE reverse charge, K intra-community, G export, O outside scope")
+    }
+
+    static var addressFields: [String: OpenAPIValue] {
+        ["lines": S.array(S.string(min: 1, max: 100), min: 1, max: 3), "postalCode": S.string(min: 1, max: 16),
+         "city": S.string(min: 1, max: 100), "country": S.string(pattern: "^[A-Za-z]{2}$", "ISO 3166-1 alpha-2")]
+    }
+
     static var portalSettingFields: [String: OpenAPIValue] {
         ["enabled": S.boolean, "tokenExpiryDays": S.integer(min: 1, max: 365), "showCreditNotes": S.boolean, "showStatement": S.boolean,
          "showSalesOrders": S.boolean, "allowMessages": S.boolean, "welcomeMessage": S.string(max: 500)]
     }
 
-    static var invoice: OpenAPIValue {
-        let line = S.object([
+    static var invoiceLine: OpenAPIValue {
+        S.object([
             "description": S.string(), "quantity": S.number(), "unitPrice": S.amount, "taxRate": S.number(), "net": S.integer(),
-        ], required: ["description", "quantity", "unitPrice", "taxRate", "net"])
-        let tax = S.object(["rate": S.number(), "base": S.integer(), "amount": S.integer()], required: ["rate", "base", "amount"])
+            "unitCode": S.string(), "vatCategory": vatCategory, "exemptionReason": S.string(),
+        ], required: ["description", "quantity", "unitPrice", "taxRate", "net", "unitCode", "vatCategory"])
+    }
+
+    /// One row of a VAT breakdown.
+    static var taxRow: OpenAPIValue {
+        S.object(["category": vatCategory, "rate": S.number(), "base": S.integer(), "amount": S.integer(), "exemptionReason": S.string()],
+                 required: ["category", "rate", "base", "amount"])
+    }
+
+    static var invoice: OpenAPIValue {
+        let (line, tax) = (invoiceLine, taxRow)
+        let allowanceCharge = S.object(["kind": S.string(oneOf: ["allowance", "charge"]), "amount": S.integer(), "reason": S.string(),
+                                        "vatCategory": vatCategory, "taxRate": S.number()],
+                                       required: ["kind", "amount", "reason", "vatCategory", "taxRate"])
         let views = S.object([
             "count": S.integer(min: 0), "uniqueIPs": S.integer(min: 0), "firstViewedAt": S.timestamp, "lastViewedAt": S.timestamp,
             "viewedRecently": S.boolean,
@@ -94,11 +126,15 @@ enum OpenAPIComponents {
             "deliveryStatus": S.string(oneOf: ["not_sent", "queued", "sent", "failed"]), "currency": S.string(),
             "issueDate": S.date, "dueDate": S.date, "notes": S.string(), "allowPartialPayments": S.boolean,
             "minimumPaymentAmount": S.amount, "lines": S.array(line), "subtotal": S.integer(), "taxes": S.array(tax),
+            "allowanceCharges": S.array(allowanceCharge), "allowanceTotal": S.integer(), "chargeTotal": S.integer(), "taxBasis": S.integer(),
+            "supplyDate": S.date, "servicePeriod": S.object(["start": S.date, "end": S.date], required: ["start", "end"]),
+            "paymentTerms": S.string(),
             "taxTotal": S.integer(), "total": S.integer(), "amountPaid": S.integer(), "amountCredited": S.integer(),
             "amountDue": S.integer(), "amountOverpaid": S.integer(min: 0), "createdAt": S.timestamp, "issuedAt": S.timestamp,
             "views": views, "payments": S.array(S.ref("Payment")),
         ], required: ["id", "publicId", "customerId", "type", "number", "status", "deliveryStatus", "currency", "issueDate", "dueDate",
-                      "allowPartialPayments", "lines", "subtotal", "taxes", "taxTotal", "total", "amountPaid", "amountCredited",
+                      "allowPartialPayments", "lines", "allowanceCharges", "subtotal", "allowanceTotal", "chargeTotal", "taxBasis", "taxes",
+                      "taxTotal", "total", "amountPaid", "amountCredited",
                       "amountDue", "amountOverpaid", "createdAt"])
     }
 

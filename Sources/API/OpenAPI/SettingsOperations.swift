@@ -33,6 +33,23 @@ enum SettingsOperations {
                 .fails(503, "pdf_busy (Retry-After)"),
             op("delete", "/api/settings/logo", id: "deleteLogo", "Remove the logo", tag: "Settings", .settingsManage)
                 .responds(204, "removed"),
+            op("get", "/api/settings/company", id: "getCompanyProfile", "The seller's legal identity printed on invoices", tag: "Settings", nil)
+                .responds(200, "the profile, and what e-invoices still need", S.ref("CompanyProfile")),
+            op("patch", "/api/settings/company", id: "updateCompanyProfile", "Change the company profile: only the fields sent, null clears",
+               tag: "Settings", .settingsManage)
+                .body(S.body([
+                    "legalName": S.nullable(S.string(min: 1, max: 200)),
+                    "address": S.nullable(S.body(OpenAPIComponents.addressFields, required: ["lines", "city", "country"])),
+                    "vatId": S.nullable(S.string(min: 4, max: 40, "with its country prefix, checked per country")),
+                    "taxNumber": S.nullable(S.string(min: 1, max: 40)), "registration": S.nullable(S.string(min: 1, max: 200)),
+                    "contactName": S.nullable(S.string(min: 1, max: 100)), "contactPhone": S.nullable(S.string(min: 1, max: 30)),
+                    "contactEmail": S.nullable(S.string(max: 254, format: "email")),
+                    "bankAccount": S.nullable(S.body(["holder": S.string(min: 1, max: 70), "iban": S.string(min: 15, max: 42, "checked by its check digits"),
+                                                      "bic": S.nullable(S.string(min: 8, max: 11))], required: ["holder", "iban"])),
+                ]), example: ["legalName": "Acme Software GmbH", "vatId": "DE123456789",
+                              "address": ["lines": ["Hauptstraße 1"], "postalCode": "10115", "city": "Berlin", "country": "DE"],
+                              "bankAccount": ["holder": "Acme Software GmbH", "iban": "DE89 3704 0044 0532 0130 00", "bic": "COBADEFFXXX"]])
+                .responds(200, "the profile", S.ref("CompanyProfile")),
             op("get", "/api/settings/portal", id: "getPortalSettings", "The customer portal's settings", tag: "Settings", nil)
                 .responds(200, "the settings", S.ref("PortalSettings")),
             op("patch", "/api/settings/portal", id: "updatePortalSettings", "Change the portal settings: only the fields sent", tag: "Settings",

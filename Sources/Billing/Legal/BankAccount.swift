@@ -24,6 +24,10 @@ public struct IBAN: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { value }
 
+
+    /// A value read back from the store, checked when it was written.
+    public init(stored value: String) { self.value = value }
+
     /// Grouped by four for people (`DE89 3704 …`).
     public var grouped: String {
         stride(from: 0, to: value.count, by: 4).map { start -> String in
@@ -70,6 +74,10 @@ public struct BIC: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { value }
+
+
+    /// A value read back from the store, checked when it was written.
+    public init(stored value: String) { self.value = value }
 }
 
 /// Where buyers transfer money to: shown on the invoice, in the e-invoice and in the payment QR code.

@@ -110,6 +110,14 @@ public struct InvoiceDocument: Sendable, Hashable {
         Party(name: customer.name, address: details.address, vatID: details.vatID, email: customer.email)
     }
 
+    /// The document of an invoice, from the parties it was issued to (`Invoice.parties`) or, for a
+    /// draft, `current`.
+    public init(invoice: Invoice, current: InvoiceParties) {
+        let parties = invoice.parties ?? current
+        self.init(invoice: invoice, seller: parties.seller, buyer: parties.buyer, buyerReference: parties.buyerReference,
+                  bankAccount: parties.bankAccount)
+    }
+
     /// The document of an invoice.
     public init(invoice: Invoice, seller: Party, buyer: Party, buyerReference: String?, bankAccount: BankAccount?) {
         self.init(kind: .invoice, number: invoice.number, issueDate: invoice.issueDate, dueDate: invoice.dueDate, currency: invoice.currency,

@@ -46,6 +46,10 @@ public struct VATIdentifier: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { value }
 
+
+    /// A value read back from the store, checked when it was written.
+    public init(stored value: String) { self.value = value }
+
     /// The national part after the prefix, per country (VIES formats).
     private static let patterns: [String: String] = [
         "AT": "U[0-9]{8}", "BE": "[01][0-9]{9}", "BG": "[0-9]{9,10}", "CY": "[0-9]{8}[A-Z]", "CZ": "[0-9]{8,10}",

@@ -74,14 +74,15 @@ public struct UnitCode: Sendable, Hashable, CustomStringConvertible {
     public let code: String
 
     /// "One" (a unit without dimension): the default.
-    public static let one = UnitCode(uncheckedCode: "C62")
+    public static let one = UnitCode(stored: "C62")
 
     public init?(_ text: String) {
         guard text.count <= 3, CodeLists.unitCodes.contains(text) else { return nil }
         code = text
     }
 
-    init(uncheckedCode: String) { code = uncheckedCode }
+    /// A code read back from the store, checked when it was written.
+    public init(stored: String) { code = stored }
 
     public var description: String { code }
 }

@@ -10,12 +10,45 @@ public struct InvoiceRepresentation: Encodable, Sendable {
         let unitPrice: Int64
         let taxRate: Double
         let net: Int64
+        let unitCode: String
+        let vatCategory: String
+        let exemptionReason: String?
+
+        public init(_ line: InvoiceLine) {
+            description = line.description
+            quantity = line.quantity.doubleValue
+            unitPrice = line.unitPrice
+            taxRate = line.taxRate.percent
+            net = line.net
+            unitCode = line.unitCode.code
+            vatCategory = line.vatCategory.rawValue
+            exemptionReason = line.exemptionReason
+        }
     }
+    /// One row of the VAT breakdown.
     public struct Tax: Encodable, Sendable {
+        let category: String
         let rate: Double
         let base: Int64
         let amount: Int64
+        let exemptionReason: String?
+
+        public init(_ tax: TaxLine) {
+            category = tax.category.rawValue
+            rate = tax.rate.percent
+            base = tax.base
+            amount = tax.amount
+            exemptionReason = tax.exemptionReason
+        }
     }
+    public struct AllowanceChargeBody: Encodable, Sendable {
+        let kind: String
+        let amount: Int64
+        let reason: String
+        let vatCategory: String
+        let taxRate: Double
+    }
+    public struct Period: Encodable, Sendable { let start: String, end: String }
 
     let id: Int64
     let publicId: String
@@ -31,7 +64,15 @@ public struct InvoiceRepresentation: Encodable, Sendable {
     let allowPartialPayments: Bool
     let minimumPaymentAmount: Int64?
     let lines: [Line]
+    let allowanceCharges: [AllowanceChargeBody]
+    let supplyDate: String?
+    let servicePeriod: Period?
+    let paymentTerms: String?
     let subtotal: Int64
+    let allowanceTotal: Int64
+    let chargeTotal: Int64
+    /// Subtotal − allowances + charges: what VAT is computed on.
+    let taxBasis: Int64
     let taxes: [Tax]
     let taxTotal: Int64
     let total: Int64
@@ -61,11 +102,22 @@ public struct InvoiceRepresentation: Encodable, Sendable {
         notes = invoice.notes
         allowPartialPayments = invoice.allowPartialPayments
         minimumPaymentAmount = invoice.minimumPaymentAmount
-        lines = invoice.lines.map {
-            Line(description: $0.description, quantity: $0.quantity.doubleValue, unitPrice: $0.unitPrice, taxRate: $0.taxRate.percent, net: $0.net)
+        lines = invoice.lines.map(Line.init)
+        allowanceCharges = invoice.allowanceCharges.map {
+            AllowanceChargeBody(kind: $0.kind.rawValue, amount: $0.amount, reason: $0.reason, vatCategory: $0.vatCategory.rawValue,
+                                taxRate: $0.taxRate.percent)
         }
+        switch invoice.supply {
+        case .date(let day): (supplyDate, servicePeriod) = (day.description, nil)
+        case .period(let start, let end): (supplyDate, servicePeriod) = (nil, Period(start: start.description, end: end.description))
+        case nil: (supplyDate, servicePeriod) = (nil, nil)
+        }
+        paymentTerms = invoice.paymentTerms
         subtotal = invoice.totals.subtotal
-        taxes = invoice.totals.taxes.map { Tax(rate: $0.rate.percent, base: $0.base, amount: $0.amount) }
+        allowanceTotal = invoice.totals.allowanceTotal
+        chargeTotal = invoice.totals.chargeTotal
+        taxBasis = invoice.totals.taxBasis
+        taxes = invoice.totals.taxes.map(Tax.init)
         taxTotal = invoice.totals.taxTotal
         total = invoice.totals.total
         amountPaid = invoice.amountPaid

@@ -10,6 +10,9 @@ public struct CustomerRepresentation: Encodable, Sendable {
     let createdAt: String
     /// Set once the customer's personal data was erased.
     let erasedAt: String?
+    let address: PostalAddress.Input?
+    let vatId: String?
+    let buyerReference: String?
 
     public init(_ customer: Customer) {
         id = customer.id
@@ -18,6 +21,9 @@ public struct CustomerRepresentation: Encodable, Sendable {
         preferences = customer.preferences
         createdAt = ISO8601.format(customer.createdAt)
         erasedAt = customer.erasedAt.map { ISO8601.format($0) }
+        address = customer.details.address?.input
+        vatId = customer.details.vatID?.value
+        buyerReference = customer.details.buyerReference
     }
 }
 
