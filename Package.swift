@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["Curl", "BillportCore"], swiftSettings: swift6),
         .target(name: "Payments", dependencies: ["HTTPClient", "Tokens", "BillportCore"], swiftSettings: swift6),
         .target(name: "PDF", dependencies: ["BillportCore"], swiftSettings: swift6),
-        .target(name: "Documents", dependencies: ["PDF", "Billing", "Tokens", "BillportCore"], swiftSettings: swift6),
+        .target(name: "Documents", dependencies: ["PDF", "Billing", "EInvoice", "Tokens", "BillportCore"], swiftSettings: swift6),
         .target(name: "Mail", dependencies: ["Curl", "BillportCore"], swiftSettings: swift6),
 
         // The layout the product owner named.
@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "BillingStore", dependencies: ["Billing", "SQLite", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
         .target(name: "BillingJobs", dependencies: ["Queue", "Billing", "Documents", "Mail", "Payments", "Tokens", "HTTPClient", "BillportCore"],
                 swiftSettings: swift6),
-        .target(name: "API", dependencies: ["HTTPServer", "Billing", "Documents", "PDF", "Payments", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
+        .target(name: "API", dependencies: ["HTTPServer", "Billing", "Documents", "EInvoice", "PDF", "Payments", "Queue", "Tokens", "BillportCore"], swiftSettings: swift6),
 
         // The executable: CLI, config, wiring (a library so that tests can reach it).
         .target(name: "BillportApp",

@@ -92,6 +92,7 @@ public final class BillportAPI: Sendable {
                         + PaymentSettingsRoutes(stores: stores, configuration: configuration).routes
                         + NotificationSettingsRoutes(stores: stores).routes
                         + CompanySettingsRoutes(stores: stores).routes
+                        + EInvoiceRoutes(stores: stores, tracking: tracking).routes
                         + WebhookEndpointRoutes(stores: stores, policy: configuration.webhookDestinations,
                                                 secretOverlap: configuration.webhookSecretOverlap, resolver: hostResolver, clock: clock).routes
                         + WebhookDeliveryRoutes(stores: stores).routes

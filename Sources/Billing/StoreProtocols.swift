@@ -209,8 +209,7 @@ public protocol LinkStore: Sendable {
 /// What an invoice document is made of, and the rendered-PDF cache keyed by content hash.
 public protocol DocumentStore: Sendable {
     /// The tenant, branding, customer and invoice behind one invoice's documents.
-    func documentParts(tenantID: Int64, invoiceID: Int64) async throws
-        -> (vendorName: String, branding: Branding, customer: Customer, invoice: Invoice)?
+    func documentParts(tenantID: Int64, invoiceID: Int64) async throws -> DocumentParts?
 
     /// A cached PDF for the invoice with this content hash.
     func cachedPDF(invoiceID: Int64, contentHash: String) async throws -> [UInt8]?
@@ -442,5 +441,28 @@ extension CustomerStore {
     /// A customer without address, VAT id or reference.
     public func createCustomer(tenantID: Int64, name: String, email: String, preferences: Customer.Preferences) async throws -> Customer {
         try await createCustomer(tenantID: tenantID, name: name, email: email, preferences: preferences, details: BuyerDetails())
+    }
+}
+
+/// What one invoice's documents (PDF, page, e-invoice) are made of.
+public struct DocumentParts: Sendable {
+    public let vendorName: String
+    public let branding: Branding
+    public let customer: Customer
+    public let invoice: Invoice
+    /// The tenant's company profile now (an issued invoice prints `invoice.parties` instead).
+    public let company: CompanyProfile
+
+    public init(vendorName: String, branding: Branding, customer: Customer, invoice: Invoice, company: CompanyProfile) {
+        self.vendorName = vendorName
+        self.branding = branding
+        self.customer = customer
+        self.invoice = invoice
+        self.company = company
+    }
+
+    /// Seller and buyer as the documents show them: as issued, or for a draft as they are now.
+    public var parties: InvoiceParties {
+        invoice.parties ?? InvoiceParties(company: company, tenantName: vendorName, customer: customer)
     }
 }

@@ -59,7 +59,7 @@ extension BillingSchema {
         UPDATE credit_notes SET issue_date = date(created_at / 1000, 'unixepoch'), public_id = 'cn_' || lower(hex(randomblob(12))),
             customer_id = (SELECT customer_id FROM invoices WHERE invoices.id = credit_notes.invoice_id);
         CREATE UNIQUE INDEX credit_notes_public ON credit_notes (public_id);
-        CREATE INDEX credit_notes_customer ON credit_notes (tenant_id, customer_id, id);
+        CREATE INDEX credit_notes_customer ON credit_notes (customer_id, id);
         CREATE TABLE credit_note_lines (
             credit_note_id INTEGER NOT NULL REFERENCES credit_notes (id) ON DELETE CASCADE,
             position INTEGER NOT NULL,

@@ -9,13 +9,13 @@ public final class SQLiteDocumentStore: DocumentStore, SQLiteStore {
 
     init(_ context: SQLiteStoreContext) { self.context = context }
 
-    public func documentParts(tenantID: Int64, invoiceID: Int64) async throws
-        -> (vendorName: String, branding: Branding, customer: Customer, invoice: Invoice)? {
+    public func documentParts(tenantID: Int64, invoiceID: Int64) async throws -> DocumentParts? {
         try await database.read { db in
             guard let invoice = try Self.invoice(db, tenantID: tenantID, id: invoiceID),
                   let customer = try Self.customer(db, tenantID: tenantID, id: invoice.customerID),
                   let name = try db.queryOne("SELECT name FROM tenants WHERE id = ?", tenantID, map: { $0.string(0) }) else { return nil }
-            return (name, try Self.branding(db, tenantID: tenantID), customer, invoice)
+            return DocumentParts(vendorName: name, branding: try Self.branding(db, tenantID: tenantID), customer: customer, invoice: invoice,
+                                 company: try SQLiteTenantStore.companyProfile(db, tenantID: tenantID))
         }
     }
 

@@ -21,7 +21,7 @@ public struct CreditNoteSheet: Sendable, Hashable {
     }
 
     /// `CreditNote-CN-1.pdf`, with characters unsafe in a file name replaced.
-    public var fileName: String { "CreditNote-\(CanonicalText.fileNamePart(document.number)).pdf" }
+    public var fileName: String { DocumentFileName.make("CreditNote", number: document.number, extension: "pdf") }
 
     /// The PDF's creation date: the credit note's date at midnight UTC, so the same credit note
     /// renders the same bytes.

@@ -41,11 +41,4 @@ enum CanonicalText {
     static func join(_ parts: [String]) -> String {
         parts.map { $0.replacingOccurrences(of: "\u{1F}", with: " ") }.joined(separator: "\u{1F}")
     }
-
-    /// A file name's safe form of a document number: characters other than letters, digits and `-_.` become `_`.
-    static func fileNamePart(_ number: String) -> String {
-        String(number.unicodeScalars.map { scalar -> Character in
-            (scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "-_.".unicodeScalars.contains(scalar))) ? Character(scalar) : "_"
-        })
-    }
 }

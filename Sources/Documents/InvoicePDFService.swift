@@ -1,6 +1,7 @@
 import BillportCore
 import Foundation
 import Billing
+import EInvoice
 
 /// Turns an invoice sheet into PDF bytes: the pure compose step, injected so that rules and
 /// routes can be tested apart from the writer.
@@ -17,22 +18,26 @@ public struct RenderFailure: Error, Sendable, CustomStringConvertible {
 /// Serves an invoice's PDF from the cache keyed by content hash, rendering on a miss through
 /// the process's render pool.
 public struct InvoicePDFService: Sendable {
-    /// Makes a sheet's e-invoice XML (Factur-X CII), or nil when the invoice gets none (the PDF
-    /// then stays a plain one).
-    public typealias EInvoiceMaker = @Sendable (InvoiceSheet) throws -> [UInt8]?
+    /// Makes an invoice's e-invoice XML (Factur-X CII) from what is stored, or nil when the
+    /// invoice gets none (the PDF then stays a plain one).
+    public typealias EInvoiceMaker = @Sendable (DocumentParts) throws -> [UInt8]?
 
     let store: any DocumentStore
     let pool: PDFRenderPool
     let eInvoice: EInvoiceMaker?
 
-    public init(store: any DocumentStore, pool: PDFRenderPool, eInvoice: EInvoiceMaker? = nil) {
+    /// Factur-X (EN 16931) for every invoice that can have one: invoices whose e-invoice is not
+    /// available (`EInvoiceFile.Unavailable`) stay plain PDFs.
+    public static let facturX: EInvoiceMaker = { parts in try? EInvoiceFile.invoice(parts, profile: .en16931) }
+
+    public init(store: any DocumentStore, pool: PDFRenderPool, eInvoice: EInvoiceMaker? = InvoicePDFService.facturX) {
         self.store = store
         self.pool = pool
         self.eInvoice = eInvoice
     }
 
     /// A service with a pool of its own (tools and tests; a server shares one pool).
-    public init(store: any DocumentStore, renderer: any InvoiceRenderer, eInvoice: EInvoiceMaker? = nil) {
+    public init(store: any DocumentStore, renderer: any InvoiceRenderer, eInvoice: EInvoiceMaker? = InvoicePDFService.facturX) {
         self.init(store: store, pool: PDFRenderPool(renderer: renderer), eInvoice: eInvoice)
     }
 
@@ -41,8 +46,9 @@ public struct InvoicePDFService: Sendable {
     public func sheet(tenantID: Int64, invoiceID: Int64) async throws -> InvoiceSheet? {
         guard let parts = try await store.documentParts(tenantID: tenantID, invoiceID: invoiceID) else { return nil }
         var sheet = InvoiceSheet(vendorName: parts.vendorName, branding: parts.branding, customerName: parts.customer.name,
-                                 customerEmail: parts.customer.email, invoice: parts.invoice)
-        sheet.eInvoiceXML = try eInvoice?(sheet)
+                                 customerEmail: parts.customer.email, invoice: parts.invoice, company: parts.company,
+                                 buyer: parts.customer.details)
+        sheet.eInvoiceXML = try eInvoice?(parts)
         return sheet
     }
 

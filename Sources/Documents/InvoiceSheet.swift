@@ -43,7 +43,7 @@ public struct InvoiceSheet: Sendable, Hashable {
     }
 
     /// `Invoice-INV-2026-0042.pdf`, with characters unsafe in a file name replaced.
-    public var fileName: String { "Invoice-\(CanonicalText.fileNamePart(invoice.number)).pdf" }
+    public var fileName: String { DocumentFileName.make("Invoice", number: invoice.number, extension: "pdf") }
 
     /// The document's fixed date: when it was issued, else created (so the same invoice renders
     /// the same bytes).

@@ -96,10 +96,9 @@ import Testing
         var stored: [String: [UInt8]] = [:]
         init(_ sheet: InvoiceSheet) { self.sheet = sheet }
 
-        func documentParts(tenantID: Int64, invoiceID: Int64) async throws
-            -> (vendorName: String, branding: Branding, customer: Customer, invoice: Invoice)? {
+        func documentParts(tenantID: Int64, invoiceID: Int64) async throws -> DocumentParts? {
             let customer = Customer(id: 7, name: sheet.customerName, email: sheet.customerEmail, preferences: .init(), createdAt: sheet.documentDate)
-            return (sheet.vendorName, sheet.branding, customer, sheet.invoice)
+            return DocumentParts(vendorName: sheet.vendorName, branding: sheet.branding, customer: customer, invoice: sheet.invoice, company: CompanyProfile())
         }
         func cachedPDF(invoiceID: Int64, contentHash: String) async throws -> [UInt8]? { stored[contentHash] }
         func storePDF(invoiceID: Int64, contentHash: String, pdf: [UInt8]) async throws { stored = [contentHash: pdf] }

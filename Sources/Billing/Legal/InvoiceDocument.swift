@@ -126,3 +126,16 @@ public struct InvoiceDocument: Sendable, Hashable {
                   amountPaid: min(invoice.amountPaid, invoice.totals.total), bankAccount: bankAccount, correctedInvoice: nil)
     }
 }
+
+extension InvoiceDocument {
+    /// The document of a credit note: the parties of the invoice it corrects, its own number,
+    /// date, lines and totals, its reason as the note; nil for a credit note without lines
+    /// (made before credit notes were documents).
+    public init?(creditNote: CreditNote, invoice: Invoice, parties: InvoiceParties) {
+        guard let totals = creditNote.totals, !creditNote.lines.isEmpty else { return nil }
+        self.init(kind: .creditNote, number: creditNote.number, issueDate: creditNote.issueDate, dueDate: nil, currency: creditNote.currency,
+                  seller: parties.seller, buyer: parties.buyer, buyerReference: parties.buyerReference, supply: invoice.supply, paymentTerms: nil,
+                  note: creditNote.reason, lines: creditNote.lines, allowanceCharges: [], totals: totals, amountPaid: 0, bankAccount: nil,
+                  correctedInvoice: InvoiceReference(number: invoice.number, issueDate: invoice.issueDate))
+    }
+}
