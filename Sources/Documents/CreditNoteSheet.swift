@@ -20,6 +20,13 @@ public struct CreditNoteSheet: Sendable, Hashable {
         self.eInvoiceXML = eInvoiceXML
     }
 
+    /// The sheet of a stored credit note, with the parties of the invoice it corrects (`parts`
+    /// are that invoice's); nil for a credit note stored before credit notes had lines.
+    public init?(_ creditNote: CreditNote, parts: DocumentParts, eInvoiceXML: [UInt8]? = nil) {
+        guard let document = InvoiceDocument(creditNote: creditNote, invoice: parts.invoice, parties: parts.parties) else { return nil }
+        self.init(vendorName: parts.vendorName, branding: parts.branding, document: document, eInvoiceXML: eInvoiceXML)
+    }
+
     /// `CreditNote-CN-1.pdf`, with characters unsafe in a file name replaced.
     public var fileName: String { DocumentFileName.make("CreditNote", number: document.number, extension: "pdf") }
 

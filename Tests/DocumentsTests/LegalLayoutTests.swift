@@ -81,6 +81,28 @@ import Testing
         #expect(sheet.contentHash == again.contentHash)
     }
 
+    @Test func aStoredCreditNoteTakesThePartiesOfTheInvoiceItCorrects() throws {
+        let sheet = try LegalInvoiceFixtures.sheet()
+        let customer = Customer(id: 3, name: sheet.customerName, email: sheet.customerEmail, preferences: .init(), createdAt: sheet.invoice.createdAt,
+                                details: sheet.buyer)
+        let parts = DocumentParts(vendorName: sheet.vendorName, branding: sheet.branding, customer: customer, invoice: sheet.invoice,
+                                  company: sheet.company)
+        let lines = Array(sheet.invoice.lines.prefix(1))
+        let note = CreditNote(id: 1, publicID: "cn_1", invoiceID: sheet.invoice.id, number: "CN-1", issueDate: CalendarDate(year: 2026, month: 11, day: 20),
+                              amount: 0, currency: sheet.invoice.currency, reason: "Returned", lines: lines,
+                              totals: InvoiceTotals(subtotal: lines[0].net, taxes: InvoiceMath.taxes(for: lines), taxTotal: 34_200, total: 214_200),
+                              createdAt: sheet.invoice.createdAt)
+        let credit = try #require(CreditNoteSheet(note, parts: parts))
+        #expect(credit.fileName == "CreditNote-CN-1.pdf")
+        let all = texts(InvoiceLayout(creditNote: credit, measurer: FixedMeasurer(), logoPixels: nil).pages()[0])
+        for expected in ["Credit note CN-1", "Corrects invoice INV-2026-0107 of 2026-11-02", "Returned", "Demo Consulting GmbH", "VAT ID ATU12345678"] {
+            #expect(all.contains(expected), "missing \(expected)")
+        }
+        let withoutLines = CreditNote(id: 2, publicID: "cn_2", invoiceID: sheet.invoice.id, number: "CN-2", issueDate: note.issueDate, amount: 100,
+                                      currency: note.currency, reason: nil, lines: [], totals: nil, createdAt: note.createdAt)
+        #expect(CreditNoteSheet(withoutLines, parts: parts) == nil)
+    }
+
     @Test func thePaymentCodeIsDrawnModuleForModuleAtLeast25MillimetresWide() throws {
         let code = LegalInvoiceFixtures.handMadeCode
         let pages = layout(try LegalInvoiceFixtures.sheet(paymentCode: code)).pages()
