@@ -71,7 +71,7 @@ bench: deps
 fuzz: deps
 	bash Fuzz/run.sh
 
-# A sample invoice (multilingual, 2 pages with a logo-free header) and PNGs of its pages, to look at.
+# A sample legal invoice (multilingual, seller and buyer details, two VAT rates, bank details; 3 pages with a logo-free header) and PNGs of its pages, to look at.
 sample-pdf: build
 	@mkdir -p .build/sample
 	.build/debug/billport sample-pdf --out .build/sample/sample-invoice.pdf --lines 40

@@ -27,11 +27,63 @@ public struct LaidOutPage: Sendable, Hashable {
     public var ops: [DrawOp] = []
 }
 
-/// The invoice layout as pure rules: header with logo and brand colour, billing details, a line
-/// table whose header repeats on every page and whose rows never split, totals per tax rate,
-/// notes and payment instructions, "Page N of M".
+/// What the layout prints: the legal document and how the tenant presents it. Invoices and
+/// credit notes differ only in what they carry here.
+struct PrintedDocument {
+    var document: InvoiceDocument
+    var vendorName: String
+    var branding: Branding
+    /// "Invoice", "Bill" or "Credit note".
+    var title: String
+    /// The badge beside the title (invoices only).
+    var status: InvoiceStatus?
+    /// Paid, credited and due under the total (invoices only).
+    var paymentRows: [PaymentSummary.Row]
+    var paymentCode: PaymentCodeMatrix?
+    /// Whether the seller block is printed: the tenant filled in more than its name.
+    var showsSeller: Bool
+
+    init(_ sheet: InvoiceSheet) {
+        let invoice = sheet.invoice
+        // A bill comes from a supplier: the tenant's own legal details and bank account are not its seller's.
+        let isBill = invoice.type == .ap
+        var document = sheet.document
+        if isBill { document.bankAccount = nil }
+        self.document = document
+        vendorName = sheet.vendorName
+        branding = sheet.branding
+        title = isBill ? "Bill" : "Invoice"
+        status = invoice.status
+        paymentRows = PaymentSummary.rows(of: invoice)
+        paymentCode = isBill ? nil : sheet.paymentCode
+        showsSeller = !isBill && Self.hasDetails(document.seller)
+    }
+
+    init(_ sheet: CreditNoteSheet) {
+        document = sheet.document
+        vendorName = sheet.vendorName
+        branding = sheet.branding
+        title = "Credit note"
+        status = nil
+        paymentRows = []
+        paymentCode = nil
+        showsSeller = Self.hasDetails(sheet.document.seller)
+    }
+
+    var isCreditNote: Bool { document.kind == .creditNote }
+
+    private static func hasDetails(_ party: InvoiceDocument.Party) -> Bool {
+        party.address != nil || party.vatID != nil || party.taxNumber != nil || party.registration != nil
+            || party.contactName != nil || party.phone != nil || party.email != nil
+    }
+}
+
+/// The invoice and credit note layout as pure rules: header with logo and brand colour, seller
+/// and buyer blocks, dates, a line table whose header repeats on every page and whose rows never
+/// split, totals, the VAT summary per category and rate with its exemption notes, payment terms,
+/// bank details and the payment QR code, notes, "Page N of M".
 public struct InvoiceLayout {
-    let sheet: InvoiceSheet
+    let content: PrintedDocument
     let measurer: any TextMeasurer
     /// The logo's pixel size, when there is one the PDF writer accepted.
     let logoPixels: (width: Int, height: Int)?
@@ -44,12 +96,22 @@ public struct InvoiceLayout {
     let brand: PDFColor
 
     public init(sheet: InvoiceSheet, measurer: any TextMeasurer, logoPixels: (width: Int, height: Int)?) {
-        self.sheet = sheet
+        self.init(content: PrintedDocument(sheet), measurer: measurer, logoPixels: logoPixels)
+    }
+
+    public init(creditNote: CreditNoteSheet, measurer: any TextMeasurer, logoPixels: (width: Int, height: Int)?) {
+        self.init(content: PrintedDocument(creditNote), measurer: measurer, logoPixels: logoPixels)
+    }
+
+    init(content: PrintedDocument, measurer: any TextMeasurer, logoPixels: (width: Int, height: Int)?) {
+        self.content = content
         self.measurer = measurer
         self.logoPixels = logoPixels
-        (width, height) = sheet.branding.pageSize == .letter ? (612, 792) : (595.28, 841.89)
-        brand = sheet.branding.brandColor.flatMap(PDFColor.init(hex:)) ?? .billportBlue
+        (width, height) = content.branding.pageSize == .letter ? (612, 792) : (595.28, 841.89)
+        brand = content.branding.brandColor.flatMap(PDFColor.init(hex:)) ?? .billportBlue
     }
+
+    var document: InvoiceDocument { content.document }
 
     // Columns: description takes what the numbers leave.
     var right: Double { width - margin }
@@ -57,44 +119,51 @@ public struct InvoiceLayout {
     var taxRight: Double { amountRight - 92 }
     var unitRight: Double { taxRight - 52 }
     var quantityRight: Double { unitRight - 84 }
-    var descriptionWidth: Double { quantityRight - 54 - (margin + 4) }
+    var descriptionWidth: Double { quantityRight - 66 - (margin + 4) }
     var footerTop: Double { height - margin + 8 }
+    /// Where content stops on every page: the footer's rule and some air.
+    var contentBottom: Double { footerTop - 12 }
+    /// Where content starts on every page after the first.
+    var continuationTop: Double { margin + 8 }
 
     /// The pages, in order.
     public func pages() -> [LaidOutPage] {
         var pages: [LaidOutPage] = []
         var page = LaidOutPage(width: width, height: height)
         var y = header(on: &page)
-        y = tableHeader(on: &page, at: y)
-        for line in sheet.invoice.lines {
-            let wrapped = TextLayout.wrap(line.description.isEmpty ? "—" : line.description, width: descriptionWidth,
-                                          measurer: measurer, size: bodySize)
-            let rowHeight = Double(wrapped.count) * leading + 6
-            if y + rowHeight > footerTop - 12 {
-                pages.append(page)
-                page = LaidOutPage(width: width, height: height)
-                y = tableHeader(on: &page, at: margin + 8)
+        for segment in segments() {
+            if y > continuationTop { y += segment.gap }
+            for (index, row) in segment.rows.enumerated() {
+                var needsHeader = index == 0
+                let headerHeight = needsHeader ? segment.header?.height ?? 0 : 0
+                if y + headerHeight + row.height > contentBottom, y > continuationTop {
+                    pages.append(page)
+                    page = LaidOutPage(width: width, height: height)
+                    y = continuationTop
+                    needsHeader = true
+                }
+                if needsHeader, let header = segment.header { y = draw(header, on: &page, at: y) }
+                y = draw(row, on: &page, at: y)
             }
-            row(line, wrapped: wrapped, on: &page, at: y)
-            y += rowHeight
-        }
-        let totals = totalsBlock()
-        if y + totals.height > footerTop - 12 {
-            pages.append(page)
-            page = LaidOutPage(width: width, height: height)
-            y = margin + 8
-        }
-        y = draw(totals, on: &page, at: y + 8)
-        for block in closingBlocks() {
-            if y + block.height > footerTop - 12 {
-                pages.append(page)
-                page = LaidOutPage(width: width, height: height)
-                y = margin + 8
-            }
-            y = draw(block, on: &page, at: y)
         }
         pages.append(page)
         return pages.enumerated().map { index, page in footer(page, number: index + 1, of: pages.count) }
+    }
+
+    /// Everything under the header, in reading order.
+    func segments() -> [Segment] {
+        var segments: [Segment] = []
+        let reason = content.isCreditNote ? paragraph("Reason", document.note) : []
+        segments += reason
+        segments.append(lineTable(gap: reason.isEmpty ? 0 : 12))
+        segments += totalsAndSummary()
+        if !content.isCreditNote {
+            segments += paragraph("Notes", document.note)
+            segments += paragraph("Payment terms", document.paymentTerms)
+            segments += paymentBox()
+            segments += paragraph("Payment", content.branding.paymentInstructions)
+        }
+        return segments
     }
 
     // MARK: Pieces
@@ -108,78 +177,11 @@ public struct InvoiceLayout {
         return text(string, right - measurer.width(of: string, bold: bold, size: size), y, bold: bold, size: size, color: color)
     }
 
-    /// Brand bar, logo or name, title, number, status, dates, and who is billed.
-    func header(on page: inout LaidOutPage) -> Double {
-        let invoice = sheet.invoice
-        page.ops.append(.rectangle(x: 0, y: 0, width: width, height: 6, fill: brand))
-        var y = margin
-        if let logoPixels, logoPixels.width > 0, logoPixels.height > 0 {
-            let scale = min(150 / Double(logoPixels.width), 54 / Double(logoPixels.height))
-            page.ops.append(.logo(x: margin, y: y, width: Double(logoPixels.width) * scale, height: Double(logoPixels.height) * scale))
-            page.ops.append(rightAligned(sheet.vendorName, right, y + 14, bold: true, size: 13))
-            y += 64
-        } else {
-            page.ops.append(text(sheet.vendorName, margin, y + 14, bold: true, size: 16, color: brand))
-            y += 34
-        }
-        let title = invoice.type == .ap ? "Bill" : "Invoice"
-        page.ops.append(text("\(title) \(invoice.number)", margin, y + 18, bold: true, size: 18))
-        page.ops.append(rightAligned(statusLabel, right, y + 16, bold: true, size: 10, color: statusColor))
-        y += 36
-        let details: [(String, String)] = [
-            ("Issue date", invoice.issueDate.description), ("Due date", invoice.dueDate.description), ("Currency", invoice.currency.code),
-        ]
-        page.ops.append(text("Bill to", margin, y, bold: true, size: 8, color: .grey))
-        page.ops.append(text(sheet.customerName, margin, y + leading, bold: true))
-        page.ops.append(text(sheet.customerEmail, margin, y + 2 * leading, color: .grey))
-        for (index, (label, value)) in details.enumerated() {
-            let rowY = y + Double(index) * leading
-            page.ops.append(rightAligned(label, right - 90, rowY, size: 8.5, color: .grey))
-            page.ops.append(rightAligned(value, right, rowY, bold: true, size: 8.5))
-        }
-        return y + 3 * leading + 14
-    }
-
-    var statusLabel: String { sheet.invoice.status.rawValue.uppercased() }
-    var statusColor: PDFColor {
-        switch sheet.invoice.status {
-        case .paid: return PDFColor(red: 0.1, green: 0.55, blue: 0.28)
-        case .cancelled: return PDFColor(red: 0.75, green: 0.2, blue: 0.2)
-        case .draft: return .grey
-        case .issued: return brand
-        }
-    }
-
-    func tableHeader(on page: inout LaidOutPage, at y: Double) -> Double {
-        page.ops.append(.rectangle(x: margin, y: y, width: right - margin, height: 18, fill: brand))
-        let baseline = y + 12.5
-        page.ops.append(text("Description", margin + 4, baseline, bold: true, size: 8.5, color: .white))
-        page.ops.append(rightAligned("Qty", quantityRight, baseline, bold: true, size: 8.5, color: .white))
-        page.ops.append(rightAligned("Unit price", unitRight, baseline, bold: true, size: 8.5, color: .white))
-        page.ops.append(rightAligned("Tax", taxRight, baseline, bold: true, size: 8.5, color: .white))
-        page.ops.append(rightAligned("Amount", amountRight, baseline, bold: true, size: 8.5, color: .white))
-        return y + 18 + 4
-    }
-
-    func row(_ line: InvoiceLine, wrapped: [String], on page: inout LaidOutPage, at y: Double) {
-        let baseline = y + leading - 2
-        for (index, text) in wrapped.enumerated() {
-            page.ops.append(self.text(text, margin + 4, baseline + Double(index) * leading))
-        }
-        let currency = sheet.invoice.currency
-        page.ops.append(rightAligned(Formatting.quantity(line.quantity), quantityRight, baseline))
-        page.ops.append(rightAligned(Money(minorUnits: line.unitPrice, currency: currency).formatted, unitRight, baseline))
-        page.ops.append(rightAligned(Formatting.rate(line.taxRate), taxRight, baseline))
-        page.ops.append(rightAligned(Money(minorUnits: line.net, currency: currency).formatted, amountRight, baseline))
-        let bottom = y + Double(wrapped.count) * leading + 6
-        page.ops.append(.line(x1: margin, y1: bottom - 1, x2: right, y2: bottom - 1, width: 0.4, color: .rule))
-    }
-
     func footer(_ page: LaidOutPage, number: Int, of count: Int) -> LaidOutPage {
         var page = page
         let y = height - margin + 20
         page.ops.append(.line(x1: margin, y1: y - 12, x2: right, y2: y - 12, width: 0.4, color: .rule))
-        page.ops.append(text("\(sheet.vendorName) · \(sheet.invoice.type == .ap ? "Bill" : "Invoice") \(sheet.invoice.number)", margin, y, size: 7.5, color: .grey))
+        page.ops.append(text("\(content.vendorName) · \(content.title) \(document.number)", margin, y, size: 7.5, color: .grey))
         page.ops.append(rightAligned("Page \(number) of \(count)", right, y, size: 7.5, color: .grey))
         return page
     }

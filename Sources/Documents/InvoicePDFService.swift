@@ -46,7 +46,8 @@ public struct InvoicePDFService: Sendable {
     public func sheet(tenantID: Int64, invoiceID: Int64) async throws -> InvoiceSheet? {
         guard let parts = try await store.documentParts(tenantID: tenantID, invoiceID: invoiceID) else { return nil }
         var sheet = InvoiceSheet(vendorName: parts.vendorName, branding: parts.branding, customerName: parts.customer.name,
-                                 customerEmail: parts.customer.email, invoice: parts.invoice)
+                                 customerEmail: parts.customer.email, invoice: parts.invoice, company: parts.company,
+                                 buyer: parts.customer.details)
         sheet.eInvoiceXML = try eInvoice?(parts)
         return sheet
     }

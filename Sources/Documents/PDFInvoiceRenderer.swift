@@ -35,30 +35,52 @@ public final class PDFInvoiceRenderer: InvoiceRenderer {
     }
 
     public func render(_ sheet: InvoiceSheet) throws -> [UInt8] {
-        var logo: PDFImage?
-        if let bytes = sheet.branding.logo {
-            do {
-                logo = try logoPolicy.image(bytes)
-            } catch where error.isOversized {
-                // Stored before uploads were checked: never decoded; the invoice goes out without it.
-                logger.warning("logo left out of the PDF", ["invoice": "\(sheet.invoice.id)", "reason": error.description])
-            } catch {
-                throw RenderFailure("the tenant's logo cannot be used: \(error)")
-            }
-        }
+        let logo = try logoImage(sheet.branding, of: ("invoice", "\(sheet.invoice.id)"))
         if sheet.eInvoiceXML != nil, logo?.isCMYK == true {
             // PDF/A with an sRGB output intent cannot show CMYK; the writer leaves such an image out.
             logger.warning("CMYK logo left out of the PDF/A invoice", ["invoice": "\(sheet.invoice.id)"])
         }
-        return try render(sheet, logo: logo)
+        let layout = InvoiceLayout(sheet: sheet, measurer: Measurer(regular: regular, bold: bold), logoPixels: logo.map { ($0.pixelWidth, $0.pixelHeight) })
+        let title = "\(sheet.invoice.type == .ap ? "Bill" : "Invoice") \(sheet.invoice.number)"
+        let info = PDFDocumentInfo(title: title, author: sheet.vendorName, subject: "\(title) for \(sheet.customerName)", creator: "Billport",
+                                   producer: "Billport", creationDate: sheet.documentDate)
+        var document = compose(layout.pages(), logo: logo, info: info)
+        try attach(sheet.eInvoiceXML, date: sheet.documentDate, to: &document)
+        return document.render()
     }
 
-    private func render(_ sheet: InvoiceSheet, logo: PDFImage?) throws -> [UInt8] {
-        let measurer = Measurer(regular: regular, bold: bold)
-        let pages = InvoiceLayout(sheet: sheet, measurer: measurer, logoPixels: logo.map { ($0.pixelWidth, $0.pixelHeight) }).pages()
-        let title = "\(sheet.invoice.type == .ap ? "Bill" : "Invoice") \(sheet.invoice.number)"
-        var document = PDFDocument(info: PDFDocumentInfo(title: title, author: sheet.vendorName, subject: "\(title) for \(sheet.customerName)",
-                                                         creator: "Billport", producer: "Billport", creationDate: sheet.documentDate))
+    /// A credit note's PDF: the invoice layout titled "Credit note", without payment details;
+    /// PDF/A-3b with its Factur-X XML (type 381) when the sheet carries one.
+    public func render(_ sheet: CreditNoteSheet) throws -> [UInt8] {
+        let logo = try logoImage(sheet.branding, of: ("creditNote", sheet.document.number))
+        if sheet.eInvoiceXML != nil, logo?.isCMYK == true {
+            logger.warning("CMYK logo left out of the PDF/A credit note", ["creditNote": sheet.document.number])
+        }
+        let layout = InvoiceLayout(creditNote: sheet, measurer: Measurer(regular: regular, bold: bold), logoPixels: logo.map { ($0.pixelWidth, $0.pixelHeight) })
+        let title = "Credit note \(sheet.document.number)"
+        let info = PDFDocumentInfo(title: title, author: sheet.vendorName, subject: "\(title) for \(sheet.document.buyer.name)", creator: "Billport",
+                                   producer: "Billport", creationDate: sheet.documentDate)
+        var document = compose(layout.pages(), logo: logo, info: info)
+        try attach(sheet.eInvoiceXML, date: sheet.documentDate, to: &document)
+        return document.render()
+    }
+
+    private func logoImage(_ branding: Branding, of document: (key: String, value: String)) throws -> PDFImage? {
+        guard let bytes = branding.logo else { return nil }
+        do {
+            return try logoPolicy.image(bytes)
+        } catch where error.isOversized {
+            // Stored before uploads were checked: never decoded; the document goes out without it.
+            logger.warning("logo left out of the PDF", [document.key: document.value, "reason": error.description])
+            return nil
+        } catch {
+            throw RenderFailure("the tenant's logo cannot be used: \(error)")
+        }
+    }
+
+    /// The laid-out pages drawn into a document, not yet written (attachments may still be added).
+    private func compose(_ pages: [LaidOutPage], logo: PDFImage?, info: PDFDocumentInfo) -> PDFDocument {
+        var document = PDFDocument(info: info)
         for laidOut in pages {
             var page = PDFPage(size: laidOut.width > 600 ? .letter : .a4)
             for op in laidOut.ops {
@@ -75,14 +97,17 @@ public final class PDFInvoiceRenderer: InvoiceRenderer {
             }
             document.append(page)
         }
-        if let xml = sheet.eInvoiceXML {
-            do {
-                try FacturXAttachment(xml: xml, date: sheet.documentDate).apply(to: &document)
-            } catch {
-                throw RenderFailure("the e-invoice cannot be embedded: \(error)")
-            }
+        return document
+    }
+
+    /// With `xml`, makes `document` PDF/A-3b carrying it as Factur-X; without, leaves it a plain PDF.
+    private func attach(_ xml: [UInt8]?, date: Date, to document: inout PDFDocument) throws {
+        guard let xml else { return }
+        do {
+            try FacturXAttachment(xml: xml, date: date).apply(to: &document)
+        } catch {
+            throw RenderFailure("the e-invoice cannot be embedded: \(error)")
         }
-        return document.render()
     }
 
     struct Measurer: TextMeasurer {

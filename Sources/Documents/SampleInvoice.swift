@@ -2,7 +2,9 @@ import BillportCore
 import Foundation
 import Billing
 
-/// A realistic invoice in many scripts, for `billport sample-pdf`, the benchmark and tests.
+/// A realistic, legally complete invoice in many scripts, for `billport sample-pdf`, the
+/// benchmark and tests: seller and buyer with addresses and VAT ids, a service period, two VAT
+/// rates, units, payment terms and a bank account.
 public enum SampleInvoice {
     public static let descriptions = [
         "Consulting, November — architecture review and workshop",
@@ -15,12 +17,34 @@ public enum SampleInvoice {
         "Licence fee, 12 seats × 1 month",
     ]
 
-    /// A sheet with `lines` lines (cycling through the descriptions) for "Zoë Müller-Łukasiewicz".
-    public static func sheet(lines: Int, logo: [UInt8]? = nil, pageSize: Branding.PageSize = .a4) throws -> InvoiceSheet {
+    /// The seller: Demo Consulting GmbH in Berlin, with VAT id, tax number, register entry, contact and bank account.
+    public static func company() throws -> CompanyProfile {
+        CompanyProfile(
+            legalName: "Demo Consulting GmbH",
+            address: PostalAddress(lines: ["Friedrichstraße 123", "3. OG"], postalCode: "10117", city: "Berlin", country: CountryCode("DE")!),
+            vatID: try VATIdentifier("DE123456789", field: "vatId"), taxNumber: "37/123/45678",
+            registration: "HRB 123456 B, Amtsgericht Charlottenburg",
+            contact: .init(name: "Jana Schmidt", phone: "+49 30 1234567", email: "billing@demo-consulting.example"),
+            bankAccount: BankAccount(holder: "Demo Consulting GmbH", iban: try IBAN("DE89370400440532013000", field: "iban"),
+                                     bic: try BIC("COBADEFFXXX", field: "bic")))
+    }
+
+    /// The buyer's address in Munich, VAT id and purchase order reference.
+    public static func buyer() throws -> BuyerDetails {
+        BuyerDetails(address: PostalAddress(lines: ["Nordlicht Analytics AG", "Müllerstraße 42"], postalCode: "80469", city: "München",
+                                            country: CountryCode("DE")!),
+                     vatID: try VATIdentifier("DE987654321", field: "vatId"), buyerReference: "PO-2026-1138")
+    }
+
+    /// A sheet with `lines` lines (cycling through the descriptions, hours, days and pieces, 19 % and 7 %)
+    /// for "Zoë Müller-Łukasiewicz"; `paymentCode` is the EPC QR code to print, when the caller has an encoder.
+    public static func sheet(lines: Int, logo: [UInt8]? = nil, pageSize: Branding.PageSize = .a4,
+                             paymentCode: PaymentCodeMatrix? = nil) throws -> InvoiceSheet {
+        let units = ["HUR", "C62", "DAY", "C62"].map { UnitCode($0)! }
         let parsed = (0..<max(1, lines)).map { index in
-            (description: descriptions[index % descriptions.count] + (index >= descriptions.count ? " (\(index + 1))" : ""),
-             quantity: Quantity(tenThousandths: Int64(10_000 + (index % 4) * 2_500)), unitPrice: Int64(9_500 + index * 37),
-             taxRate: TaxRate(hundredthsOfPercent: index % 3 == 0 ? 700 : 1900))
+            InvoiceMath.LineInput(description: descriptions[index % descriptions.count] + (index >= descriptions.count ? " (\(index + 1))" : ""),
+                                  quantity: Quantity(tenThousandths: Int64(10_000 + (index % 4) * 2_500)), unitPrice: Int64(9_500 + index * 37),
+                                  taxRate: TaxRate(hundredthsOfPercent: index % 3 == 0 ? 700 : 1900), unitCode: units[index % units.count])
         }
         let computed = try InvoiceMath.compute(parsed)
         let issued = Date(timeIntervalSince1970: 1_793_577_600) // 2026-11-01
@@ -29,10 +53,11 @@ public enum SampleInvoice {
             currency: Currency(code: "EUR")!, issueDate: CalendarDate(year: 2026, month: 11, day: 1),
             dueDate: CalendarDate(year: 2026, month: 12, day: 1), notes: "Thank you for your business! Danke · Merci · Dziękujemy · Teşekkürler",
             allowPartialPayments: true, minimumPaymentAmount: nil, lines: computed.lines, totals: computed.totals,
+            supply: .period(start: CalendarDate(year: 2026, month: 10, day: 1), end: CalendarDate(year: 2026, month: 10, day: 31)),
+            paymentTerms: "Payable within 30 days of the invoice date without deduction.",
             amountPaid: 5_000, amountCredited: 0, createdAt: issued, issuedAt: issued)
-        return InvoiceSheet(vendorName: "Demo Consulting GmbH",
-                            branding: Branding(brandColor: "#1F6FEB", logo: logo, pageSize: pageSize,
-                                               paymentInstructions: "Bank transfer to IBAN DE89 3704 0044 0532 0130 00 (BIC COBADEFFXXX), reference INV-2026-0042."),
-                            customerName: "Zoë Müller-Łukasiewicz", customerEmail: "zoe@example.com", invoice: invoice)
+        return InvoiceSheet(vendorName: "Demo Consulting", branding: Branding(brandColor: "#1F6FEB", logo: logo, pageSize: pageSize),
+                            customerName: "Zoë Müller-Łukasiewicz", customerEmail: "zoe@example.com", invoice: invoice,
+                            company: try company(), buyer: try buyer(), paymentCode: paymentCode)
     }
 }
