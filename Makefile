@@ -51,7 +51,9 @@ test-venv:
 
 # nginx, unpacked into .build/tools without installing it (no daemon, no system change), so that
 # DeploymentFilesTests runs `nginx -t` on deploy/nginx/billport.conf; skipped, saying so, if absent.
+# Headless Chromium renders the buyer's page for PaymentCodeTests (zbarimg reads its payment code).
 test-tools:
+	@command -v chromium >/dev/null 2>&1 || { echo "Installing chromium (headless, for the payment-code test of the buyer's page)"; if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium || echo "chromium unavailable; the page's payment-code test is skipped"; }
 	@command -v nginx >/dev/null 2>&1 || [ -x .build/tools/usr/sbin/nginx ] || { echo "Unpacking nginx into .build/tools (for nginx -t on the sample config)"; mkdir -p .build/tools && cd .build/tools && apt-get download -q nginx >/dev/null 2>&1 && dpkg-deb -x nginx_*.deb . && rm -f nginx_*.deb || echo "nginx unavailable; the nginx -t check is skipped"; }
 
 # Release build; prints a table and `BENCH <metric> <value> <unit>` lines. `make bench ONLY=queue`

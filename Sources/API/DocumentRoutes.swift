@@ -2,6 +2,7 @@ import BillportCore
 import Documents
 import Foundation
 import HTTPServer
+import QRCode
 import Billing
 import Tokens
 
@@ -40,7 +41,8 @@ struct DocumentRoutes {
                     let base = "/portal/\(context.parameters["token"] ?? "")"
                     let path = "\(base)/invoices/\(sheet.invoice.publicID)"
                     let payment = try await payment(sheet, tenantID: session.tenant.id, path + "/pay")
-                    return InvoicePage.render(sheet, pdfPath: path + "/pdf", backPath: base, payPath: payment.path, pending: payment.pending)
+                    return InvoicePage.render(sheet, pdfPath: path + "/pdf", backPath: base, payPath: payment.path, pending: payment.pending,
+                                              eInvoicePath: Self.eInvoicePath(sheet, path), paymentCode: Self.paymentCode(sheet))
                 }
             },
             Route(.get, "/portal/{token}/invoices/{publicId}/pdf", .publicLink) { context in
@@ -49,10 +51,36 @@ struct DocumentRoutes {
                 await tracking.note(context.request, tenantID: session.tenant.id, invoiceID: invoice, linkID: nil, source: .portal)
                 return response
             },
+            Route(.get, "/api/credit-notes/{id}/pdf", .tenant(permission: nil)) { context in
+                let tenantID = try context.tenantID
+                guard let found = try await stores.invoices.creditNote(tenantID: tenantID, id: try context.id("id", "credit note")) else {
+                    throw APIError.notFound("credit note")
+                }
+                return try await creditNotePDF(found.note, tenantID: tenantID, notFound: .notFound("credit note"))
+            },
+            Route(.get, "/portal/{token}/credit-notes/{publicId}/pdf", .publicLink) { context in
+                let session = try await PortalGate(stores: stores).open(context.parameters["token"])
+                guard session.settings.showCreditNotes,
+                      let found = try await stores.invoices.portalCreditNote(tenantID: session.tenant.id, customerID: session.customer.id,
+                                                                             publicID: context.parameters["publicId"] ?? "") else {
+                    throw APIError.linkNotFound
+                }
+                return try await creditNotePDF(found.note, tenantID: session.tenant.id, notFound: .linkNotFound)
+            },
             Route(.get, "/api/invoices/{id}/pdf", .tenant(permission: nil)) { context in
                 try await pdfResponse(tenantID: try context.tenantID, invoiceID: try context.id("id", "invoice"), notFound: .notFound("invoice"))
             },
         ]
+    }
+
+    /// `base/einvoice.xml` when the invoice has an e-invoice (the sheet carries its XML).
+    static func eInvoicePath(_ sheet: InvoiceSheet, _ base: String) -> String? {
+        sheet.eInvoiceXML == nil ? nil : base + "/einvoice.xml"
+    }
+
+    /// The EPC payment code for what is due now, to the account the invoice names.
+    static func paymentCode(_ sheet: InvoiceSheet) -> QRMatrix? {
+        EPCPaymentCode.matrix(for: sheet.invoice, account: sheet.document.bankAccount)
     }
 
     static let stylesheet = HTTPResponse(status: 200, headers: ["Content-Type": "text/css; charset=utf-8"], body: Array(InvoicePage.stylesheet.utf8))
@@ -69,7 +97,8 @@ struct DocumentRoutes {
             return RenderedPage(tenantID: link.tenantID, invoiceID: link.invoiceID, linkID: link.linkID, source: link.emailed ? .email : .link,
                                 linkExpiresAt: link.expiresAt,
                                 html: Array(InvoicePage.render(sheet, pdfPath: "/invoice/\(token)/pdf", payPath: payment.path,
-                                                               pending: payment.pending).utf8))
+                                                               pending: payment.pending, eInvoicePath: Self.eInvoicePath(sheet, "/invoice/\(token)"),
+                                                               paymentCode: Self.paymentCode(sheet)).utf8))
         }
         guard let rendered else { return Self.pageNotFound }
         await tracking.note(context.request, tenantID: rendered.tenantID, invoiceID: rendered.invoiceID, linkID: rendered.linkID,
@@ -116,9 +145,21 @@ struct DocumentRoutes {
     }
 
     func pdfResponse(tenantID: Int64, invoiceID: Int64, notFound: APIError) async throws -> HTTPResponse {
+        try await pdfResponse(notFound: notFound) { try await pdfs.pdf(tenantID: tenantID, invoiceID: invoiceID) }
+    }
+
+    private func creditNotePDF(_ note: CreditNote, tenantID: Int64, notFound: APIError) async throws -> HTTPResponse {
+        try await pdfResponse(notFound: notFound) {
+            guard let parts = try await stores.documents.documentParts(tenantID: tenantID, invoiceID: note.invoiceID) else { return nil }
+            return try await pdfs.creditNotePDF(note, parts: parts)
+        }
+    }
+
+    /// The PDF `make` gives as a download; its failures as the tenant can read them.
+    private func pdfResponse(notFound: APIError, _ make: () async throws -> (bytes: [UInt8], fileName: String)?) async throws -> HTTPResponse {
         let document: (bytes: [UInt8], fileName: String)?
         do {
-            document = try await pdfs.pdf(tenantID: tenantID, invoiceID: invoiceID)
+            document = try await make()
         } catch let failure as RenderFailure {
             throw APIError(status: 500, code: "pdf_render_failed", message: "the PDF could not be made: \(failure.description)")
         } catch is RenderBusy {

@@ -45,7 +45,7 @@ enum PortalPage {
             <h1 id="title">Hello, \(HTML.escape(body.customerName))</h1>\(welcome)\(balances)</section>
             \(statement(body.statement, money))
             <section class="card" aria-labelledby="invoices"><h2 id="invoices">Invoices</h2>\(invoiceTable)\(more)</section>
-            \(orders(body.salesOrders, money))\(credits(body.creditNotes, money))\(body.messagesEnabled ? messageForm(base) : "")
+            \(orders(body.salesOrders, money))\(credits(body.creditNotes, base, money))\(body.messagesEnabled ? messageForm(base) : "")
             <footer>Powered by Billport</footer></main></body></html>
             """
     }
@@ -77,10 +77,12 @@ enum PortalPage {
             """
     }
 
-    private static func credits(_ credits: [PortalBody.CreditLine]?, _ money: (Int64, String) -> String) -> String {
+    private static func credits(_ credits: [PortalBody.CreditLine]?, _ base: String, _ money: (Int64, String) -> String) -> String {
         guard let credits, !credits.isEmpty else { return "" }
-        let rows = credits.map {
-            "<tr><td>\(HTML.escape($0.number))</td><td>\($0.issueDate)</td><td>\(HTML.escape($0.invoiceNumber))</td><td>\(money($0.credited, $0.currency))</td></tr>"
+        let rows = credits.map { note in
+            let number = note.hasDocument
+                ? "<a href=\"\(base)/credit-notes/\(HTML.escape(note.publicId))/pdf\" download>\(HTML.escape(note.number))</a>" : HTML.escape(note.number)
+            return "<tr><td>\(number)</td><td>\(note.issueDate)</td><td>\(HTML.escape(note.invoiceNumber))</td><td>\(money(note.credited, note.currency))</td></tr>"
         }.joined()
         return """
             <section class="card" aria-labelledby="credits"><h2 id="credits">Credit notes</h2><table><thead><tr><th scope="col">Credit note</th>\

@@ -143,8 +143,8 @@ struct PortalRoutes {
         }
         let credits = settings.showCreditNotes
             ? try await stores.invoices.portalCreditNotes(tenantID: tenantID, customerID: customerID, limit: Self.creditNotesShown).map {
-                PortalBody.CreditLine(number: $0.number, issueDate: $0.issueDate.description, invoiceNumber: $0.invoiceNumber,
-                                      currency: $0.currency, credited: $0.amount)
+                PortalBody.CreditLine(publicId: $0.publicID, number: $0.number, issueDate: $0.issueDate.description, invoiceNumber: $0.invoiceNumber,
+                                      currency: $0.currency, credited: $0.amount, hasDocument: $0.hasDocument)
             }
             : nil
         let orders = settings.showSalesOrders
@@ -178,7 +178,10 @@ struct PortalBody: Encodable {
         let payable: Bool
     }
     struct Balance: Encodable { let currency: String; let outstanding: Int64; let overdue: Int64 }
-    struct CreditLine: Encodable { let number: String, issueDate: String, invoiceNumber: String, currency: String, credited: Int64 }
+    /// `hasDocument`: a PDF at `/portal/{token}/credit-notes/{publicId}/pdf` (credit notes made before they had lines have none).
+    struct CreditLine: Encodable {
+        let publicId: String, number: String, issueDate: String, invoiceNumber: String, currency: String, credited: Int64, hasDocument: Bool
+    }
     struct Order: Encodable { let number: String, status: String, orderDate: String, expectedDate: String?, currency: String, total: Int64 }
     struct Statement: Encodable { let asOf: String; let balances: [CustomerBalance] }
 

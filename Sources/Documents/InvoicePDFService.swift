@@ -7,6 +7,16 @@ import EInvoice
 /// routes can be tested apart from the writer.
 public protocol InvoiceRenderer: Sendable {
     func render(_ sheet: InvoiceSheet) throws -> [UInt8]
+
+    /// A credit note's PDF.
+    func render(_ sheet: CreditNoteSheet) throws -> [UInt8]
+}
+
+extension InvoiceRenderer {
+    /// Renderers that only know invoices (test stand-ins) refuse credit notes.
+    public func render(_ sheet: CreditNoteSheet) throws -> [UInt8] {
+        throw RenderFailure("this renderer makes no credit notes")
+    }
 }
 
 /// A render that failed: shown to the tenant as an error, never served as a blank file.
@@ -48,6 +58,7 @@ public struct InvoicePDFService: Sendable {
         var sheet = InvoiceSheet(vendorName: parts.vendorName, branding: parts.branding, customerName: parts.customer.name,
                                  customerEmail: parts.customer.email, invoice: parts.invoice, company: parts.company,
                                  buyer: parts.customer.details)
+        sheet.paymentCode = EPCPaymentCode.matrix(for: parts.invoice, account: parts.parties.bankAccount).map(PaymentCodeMatrix.init)
         sheet.eInvoiceXML = try eInvoice?(parts)
         return sheet
     }
@@ -66,5 +77,15 @@ public struct InvoicePDFService: Sendable {
             try await store.storePDF(invoiceID: invoiceID, contentHash: hash, pdf: bytes)
         }
         return (bytes, sheet.fileName)
+    }
+
+    /// A credit note's PDF and its file name, rendered on the pool (credit notes are rarely
+    /// downloaded, so they are not cached); PDF/A-3b with its Factur-X XML when the service makes
+    /// e-invoices and the credit note can have one. Nil for a credit note without lines.
+    public func creditNotePDF(_ note: CreditNote, parts: DocumentParts) async throws -> (bytes: [UInt8], fileName: String)? {
+        let xml = eInvoice == nil ? nil : try? EInvoiceFile.creditNote(note, parts, profile: .en16931)
+        guard let sheet = CreditNoteSheet(note, parts: parts, eInvoiceXML: xml) else { return nil }
+        let renderer = pool.renderer
+        return (try await pool.offload { try renderer.render(sheet) }, sheet.fileName)
     }
 }

@@ -1,3 +1,5 @@
+import QRCode
+
 /// A payment QR code (EPC "GiroCode") as the invoice page draws it: `size`×`size` modules,
 /// row-major, `true` dark, without the quiet zone. The caller fills it from its QR encoder, so
 /// the layout needs no knowledge of QR encoding.
@@ -10,6 +12,12 @@ public struct PaymentCodeMatrix: Sendable, Hashable {
         guard (21...177).contains(size), dark.count == size * size else { return nil }
         self.size = size
         self.dark = dark
+    }
+
+    /// The modules of an encoded QR Code.
+    public init(_ matrix: QRMatrix) {
+        size = matrix.size
+        dark = (0..<matrix.size * matrix.size).map { matrix.isDark(x: $0 % matrix.size, y: $0 / matrix.size) }
     }
 
     /// Whether the module in column `x`, row `y` is dark.

@@ -79,7 +79,8 @@ import Testing
         #expect(row["invoiceNumber"] as? String == "INV-1")
         #expect(row["credited"] as? Int == 11_900)
         let page = try await h.send("GET", "/portal/\(token)").text
-        #expect(page.contains("<td>CN-7</td><td>2026-11-20</td><td>INV-1</td>"))
+        let publicID = try #require(row["publicId"] as? String)
+        #expect(page.contains("download>CN-7</a></td><td>2026-11-20</td><td>INV-1</td>") && page.contains("/credit-notes/\(publicID)/pdf"))
         await h.stop()
     }
 }

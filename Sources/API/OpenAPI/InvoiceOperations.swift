@@ -72,6 +72,9 @@ enum InvoiceOperations {
             op("get", "/api/invoices/{id}/xrechnung.xml", id: "getInvoiceXRechnung", "The XRechnung 3.0 e-invoice (CII XML) for German public buyers", nil)
                 .respondsFile("the XML", mediaType: "application/xml")
                 .fails(409, "einvoice_unavailable: the message says what is missing (the buyer reference, the seller's contact, …)"),
+            op("get", "/api/credit-notes/{id}/pdf", id: "getCreditNotePDF", "The credit note's PDF (PDF/A-3b with Factur-X when it has an e-invoice)", nil)
+                .respondsPDF("the PDF")
+                .fails(503, "pdf_busy: too many PDFs are being made (Retry-After)"),
             op("get", "/api/credit-notes/{id}/einvoice.xml", id: "getCreditNoteEInvoice", "The EN 16931 e-invoice of a credit note (type 381)", nil)
                 .respondsFile("the XML", mediaType: "application/xml")
                 .fails(409, "einvoice_unavailable: the message says what is missing"),

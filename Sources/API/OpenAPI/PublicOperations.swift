@@ -81,9 +81,10 @@ enum PublicOperations {
         return S.object([
             "vendorName": S.string(), "brandColor": S.string(), "customerName": S.string(), "welcomeMessage": S.string(),
             "overdue": S.boolean, "balances": S.array(balance),
-            "creditNotes": S.array(S.object(["number": S.string(), "issueDate": S.date, "invoiceNumber": S.string(), "currency": S.string(),
-                                             "credited": S.integer()],
-                                            required: ["number", "issueDate", "invoiceNumber", "currency", "credited"])),
+            "creditNotes": S.array(S.object(["publicId": S.string(), "number": S.string(), "issueDate": S.date, "invoiceNumber": S.string(),
+                                             "currency": S.string(), "credited": S.integer(),
+                                             "hasDocument": S.boolean],
+                                            required: ["publicId", "number", "issueDate", "invoiceNumber", "currency", "credited", "hasDocument"])),
             "salesOrders": S.array(S.object(["number": S.string(), "status": S.string(), "orderDate": S.date, "expectedDate": S.date,
                                              "currency": S.string(), "total": S.integer()],
                                             required: ["number", "status", "orderDate", "currency", "total"])),
