@@ -20,7 +20,7 @@ enum DocumentCommands {
                 logo = [UInt8](data)
             }
             let out = arguments.option("out") ?? "sample-invoice.pdf"
-            let bytes = try context.renderer().render(try SampleInvoice.sheet(lines: lines, logo: logo))
+            let bytes = try context.renderer().render(try SampleInvoice.served(lines: lines, logo: logo))
             guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else { throw StartupError("cannot write \(out)") }
             console.out("wrote \(out) (\(bytes.count) bytes)")
             return 0

@@ -1,6 +1,7 @@
 import BillportCore
 import Foundation
 import Billing
+import EInvoice
 
 /// A realistic, legally complete invoice in many scripts, for `billport sample-pdf`, the
 /// benchmark and tests: seller and buyer with addresses and VAT ids, a service period, two VAT
@@ -59,5 +60,14 @@ public enum SampleInvoice {
         return InvoiceSheet(vendorName: "Demo Consulting", branding: Branding(brandColor: "#1F6FEB", logo: logo, pageSize: pageSize),
                             customerName: "Zoë Müller-Łukasiewicz", customerEmail: "zoe@example.com", invoice: invoice,
                             company: try company(), buyer: try buyer(), paymentCode: paymentCode)
+    }
+
+    /// The sample as Billport serves a real one: with its EPC payment code and its Factur-X XML,
+    /// so the PDF is PDF/A-3b.
+    public static func served(lines: Int, logo: [UInt8]? = nil, pageSize: Branding.PageSize = .a4) throws -> InvoiceSheet {
+        var sheet = try sheet(lines: lines, logo: logo, pageSize: pageSize)
+        sheet.paymentCode = EPCPaymentCode.matrix(for: sheet.invoice, account: sheet.document.bankAccount).map(PaymentCodeMatrix.init)
+        sheet.eInvoiceXML = CIIWriter.xml(sheet.document, profile: .en16931)
+        return sheet
     }
 }
