@@ -8,7 +8,8 @@ extension PDFWriter {
         for file in files {
             let stream = newObject(), specification = newObject()
             let date = PDFSyntax.date(file.modificationDate)
-            self.stream(stream, "/Type /EmbeddedFile /Subtype \(file.subtypeName) /Params << /ModDate (\(date)) /Size \(file.data.count) >>", file.data)
+            self.stream(stream, "/Type /EmbeddedFile /Subtype \(file.subtypeName) /Params << /ModDate (\(date)) /Size \(file.data.count) >>", file.data,
+                        effort: .fast)
             object(specification, "<< /Type /Filespec /F \(PDFSyntax.literal(file.fileName)) /UF \(PDFSyntax.textString(file.fileName))"
                 + " /Desc \(PDFSyntax.textString(file.description)) /AFRelationship /\(file.relationship.rawValue)"
                 + " /EF << /F \(stream) 0 R /UF \(stream) 0 R >> >>")

@@ -25,9 +25,9 @@ struct PDFWriter {
     }
 
     /// Writes a stream, Flate-compressed unless `raw` (JPEG data is compressed already).
-    mutating func stream(_ number: Int, _ dictionary: String, _ data: [UInt8], raw: Bool = false) {
+    mutating func stream(_ number: Int, _ dictionary: String, _ data: [UInt8], raw: Bool = false, effort: Deflate.Effort = .default) {
         offsets[number - 1] = out.count
-        let body = raw ? data : Deflate.zlib(data)
+        let body = raw ? data : Deflate.zlib(data, effort: effort)
         let filter = raw ? "" : " /Filter /FlateDecode"
         write("\(number) 0 obj\n<< \(dictionary)\(filter) /Length \(body.count) >>\nstream\n")
         out.append(contentsOf: body)
