@@ -77,7 +77,8 @@ import TestSupport
         let started = ContinuousClock.now
         let acmePDF = try await h.send("GET", "/api/invoices/\(acmeInvoice)/pdf", token: acme.token)
         let otherPDF = try await h.send("GET", "/api/invoices/\(otherInvoice)/pdf", token: other.token)
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // Decoding the bomb took about a minute; a loaded debug run takes up to 3–4 s for both PDFs.
+        #expect(ContinuousClock.now - started < .seconds(15))
         #expect(acmePDF.status == 200)
         #expect(try Self.embeddedImageSizes(acmePDF.body).isEmpty)
         #expect(otherPDF.status == 200)
