@@ -165,9 +165,10 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
         let step = invoice.currency.amountStep
         let totals: InvoiceTotals? = lines.isEmpty ? nil : {
             let taxes = InvoiceMath.taxes(for: lines, step: step)
-            let subtotal = lines.reduce(Int64(0)) { $0 + $1.net }
-            let taxTotal = taxes.reduce(Int64(0)) { $0 + $1.amount }
-            return InvoiceTotals(subtotal: subtotal, taxes: taxes, taxTotal: taxTotal, total: head.amount)
+            // Summed wide: stored amounts were capped when computed, but a sum must never trap.
+            let subtotal = lines.reduce(Int128(0)) { $0 + Int128($1.net) }
+            let taxTotal = taxes.reduce(Int128(0)) { $0 + Int128($1.amount) }
+            return InvoiceTotals(subtotal: Int64(clamping: subtotal), taxes: taxes, taxTotal: Int64(clamping: taxTotal), total: head.amount)
         }()
         return CreditNote(id: id, publicID: head.publicID, invoiceID: invoice.id, number: head.number,
                           issueDate: head.issueDate ?? invoice.issueDate, amount: head.amount, currency: invoice.currency, reason: head.reason,

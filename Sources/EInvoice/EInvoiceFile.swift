@@ -18,9 +18,7 @@ public enum EInvoiceFile {
         if parts.invoice.parties == nil, !parts.company.missingForEInvoices.isEmpty {
             throw Unavailable(["E-invoices need your company's \(parts.company.missingForEInvoices.joined(separator: ", ")): set them with PATCH /api/settings/company."])
         }
-        let parties = parts.parties
-        return try xml(InvoiceDocument(invoice: parts.invoice, seller: parties.seller, buyer: parties.buyer, buyerReference: parties.buyerReference,
-                                       bankAccount: parties.bankAccount), profile: profile)
+        return try xml(InvoiceDocument(invoice: parts.invoice, current: parts.parties), profile: profile)
     }
 
     /// The CII XML (type 381) of a credit note on the invoice behind `parts`.
