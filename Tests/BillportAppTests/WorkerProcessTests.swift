@@ -55,7 +55,8 @@ import Testing
                 try await enqueue(500)
                 enqueued += 500
             }
-            try await eventually("worker \(victim.pid) to be mid-job") { try await cluster.runningJobs(of: victim) > 0 }
+            // A new worker process starts slowly on a loaded machine (a debug binary, the whole suite beside it).
+            try await eventually(timeout: .seconds(90), "worker \(victim.pid) to be mid-job") { try await cluster.runningJobs(of: victim) > 0 }
             killedWhileRunning += try await cluster.runningJobs(of: victim)
             victim.send(SIGKILL)
             _ = try await victim.waitForExit(timeout: .seconds(10))
