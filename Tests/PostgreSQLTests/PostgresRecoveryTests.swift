@@ -8,6 +8,15 @@ import TestSupport
 struct PostgresRecoveryTests {
     let server = PostgresServer.current!
 
+    /// Here rather than beside the other connection tests: the variables are the process's own.
+    @Test func anEmptyConnectionStringTakesThePGVariables() throws {
+        let variables = ["PGHOST": server.socketDirectory, "PGPORT": String(server.port), "PGUSER": "postgres", "PGDATABASE": "postgres"]
+        for (name, value) in variables { setenv(name, value, 1) }
+        defer { for name in variables.keys { unsetenv(name) } }
+        let connection = try PostgresConnection()
+        #expect(try connection.queryOne("SELECT current_user") { try $0.string(0) } == "postgres")
+    }
+
     @Test func aRestartFailsOneStatementAndTheNextReconnects() throws {
         let connection = try PostgresConnection(server.connectionString)
         try connection.listen("after_restart")

@@ -68,10 +68,12 @@ public final class PostgresServer: Sendable {
         try start()
     }
 
-    /// Stops the server at once (idempotent).
+    /// Stops the server at once and removes its files (idempotent).
     public func stop() {
-        guard FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") else { return }
-        _ = try? run("pg_ctl", ["-D", dataDirectory, "-w", "-m", "immediate", "stop"])
+        if FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") {
+            _ = try? run("pg_ctl", ["-D", dataDirectory, "-w", "-m", "immediate", "stop"])
+        }
+        try? FileManager.default.removeItem(atPath: directory.path)
     }
 
     private func start() throws {
