@@ -17,10 +17,11 @@ public final class PostgresPool: Sendable {
         slots = PoolSlots(limit: maximumConnections)
     }
 
-    /// Runs `body` with a connection of its own for its duration.
+    /// Runs `body` with a connection of its own for its duration. A task cancelled while it
+    /// waits in line leaves the line with `CancellationError`.
     public func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection: PostgresConnection
-        switch await slots.acquire() {
+        switch try await slots.acquire() {
         case .idle(let idle): connection = idle
         case .open:
             do { connection = try PostgresConnection(connectionString, connectTimeout: connectTimeout) } catch {
@@ -58,24 +59,38 @@ actor PoolSlots {
     private let limit: Int
     private(set) var open = 0
     private var idle: [PostgresConnection] = []
-    private var waiters: [CheckedContinuation<Lease, Never>] = []
+    private var waiters: [(id: UInt64, continuation: CheckedContinuation<Lease, any Error>)] = []
+    private var nextWaiter: UInt64 = 0
 
     init(limit: Int) { self.limit = limit }
 
-    func acquire() async -> Lease {
+    func acquire() async throws -> Lease {
+        try Task.checkCancellation()
         if let connection = idle.popLast() { return .idle(connection) }
         if open < limit {
             open += 1
             return .open
         }
-        return await withCheckedContinuation { waiters.append($0) }
+        let id = nextWaiter
+        nextWaiter += 1
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                if Task.isCancelled { continuation.resume(throwing: CancellationError()) } else { waiters.append((id, continuation)) }
+            }
+        } onCancel: {
+            Task { await self.cancel(id) }
+        }
+    }
+
+    private func cancel(_ id: UInt64) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        waiters.remove(at: index).continuation.resume(throwing: CancellationError())
     }
 
     /// Gives back a connection, or its slot when `connection` is nil (dropped or never opened).
     func release(_ connection: PostgresConnection?) {
         if !waiters.isEmpty {
-            let waiter = waiters.removeFirst()
-            waiter.resume(returning: connection.map(Lease.idle) ?? .open)
+            waiters.removeFirst().continuation.resume(returning: connection.map(Lease.idle) ?? .open)
             return
         }
         if let connection { idle.append(connection) } else { open -= 1 }

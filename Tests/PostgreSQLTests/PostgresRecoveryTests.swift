@@ -86,4 +86,15 @@ struct PostgresRecoveryTests {
         let fresh = try await pool.withConnection { $0.backendPID }
         #expect(!pids.contains(fresh))
     }
+
+    @Test func aCallerCancelledInLineLeavesIt() async throws {
+        let pool = PostgresPool(server.connectionString, maximumConnections: 1)
+        try await pool.withConnection { _ in
+            let waiter = Task { try await pool.withConnection { _ in "served" } }
+            waiter.cancel()
+            await #expect(throws: CancellationError.self) { try await waiter.value }
+        }
+        #expect(try await pool.withConnection { try $0.queryOne("SELECT 1") { try $0.int64(0) } } == 1)
+        #expect(await pool.openConnections == 1)
+    }
 }
