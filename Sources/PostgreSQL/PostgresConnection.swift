@@ -28,6 +28,10 @@ public final class PostgresConnection: @unchecked Sendable {
         guard !connectionString.utf8.contains(0) else {
             throw PostgresError(kind: .invalidInput, message: "the connection string contains a NUL character")
         }
+        guard let parsedPassword = Self.parsedPassword(connectionString) else {
+            // libpq's own message quotes the offending part, which may be the password.
+            throw PostgresError(kind: .invalidInput, message: "the connection string or URL does not parse (libpq's message is withheld: it may quote the password)")
+        }
         let seconds = max(2, connectTimeout.components.seconds + (connectTimeout.components.attoseconds > 0 ? 1 : 0))
         // Entries before `dbname` are overridden by the string's own; the string is expanded (1).
         let keywords = ["connect_timeout", "fallback_application_name", "dbname"]
@@ -37,7 +41,7 @@ public final class PostgresConnection: @unchecked Sendable {
         }
         guard let connection else { throw PostgresError(kind: .connectFailed, message: "libpq could not allocate a connection") }
         let password = PQpass(connection).map { String(cString: $0) }
-        secrets = [password, Self.parsedPassword(connectionString)].compactMap { $0 }.filter { !$0.isEmpty }
+        secrets = [password, parsedPassword].compactMap { $0 }.filter { !$0.isEmpty }
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = Self.lastMessage(connection).redacting(secrets)
             PQfinish(connection)
@@ -210,8 +214,9 @@ public final class PostgresConnection: @unchecked Sendable {
         String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// The password a connection string names, if it parses.
+    /// The password a connection string names ("" when none), or nil when it does not parse.
     private static func parsedPassword(_ connectionString: String) -> String? {
+        guard !connectionString.isEmpty else { return "" }
         var error: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(connectionString, &error) else {
             if let error { PQfreemem(error) }
@@ -223,7 +228,7 @@ public final class PostgresConnection: @unchecked Sendable {
             if String(cString: keyword) == "password", let value = option.pointee.val { return String(cString: value) }
             option += 1
         }
-        return nil
+        return ""
     }
 
     private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {

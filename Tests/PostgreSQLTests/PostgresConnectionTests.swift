@@ -32,6 +32,12 @@ struct PostgresConnectionTests {
         #expect(error?.kind == .connectFailed)
         #expect(error.map { !"\($0)".contains("s3cret-Pa55") } == true)
         #expect(error?.message.contains("\(closed.port)") == true)
+
+        for malformed in ["postgres://billport:s3cret-Pa55%zz@127.0.0.1/billport", "host=127.0.0.1 password='s3cret-Pa55"] {
+            let refused = #expect(throws: PostgresError.self) { try PostgresConnection(malformed) }
+            #expect(refused?.kind == .invalidInput)
+            #expect(refused.map { !"\($0)".contains("s3cret") } == true)
+        }
     }
 
     @Test func everyValueKindRoundTrips() throws {
