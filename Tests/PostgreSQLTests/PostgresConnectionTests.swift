@@ -155,6 +155,10 @@ struct PostgresConnectionTests {
         #expect(received.map(\.payload) == ["issued 42 'quoted' 🧾"])
         #expect(received.first?.channel == "invoices")
         #expect(received.first?.senderPID == sender.backendPID)
+        let oddChannel = #"Invoices "42"; DROP TABLE x; --'"#
+        try listener.listen(oddChannel)
+        try sender.notify(oddChannel, payload: "odd")
+        #expect(try listener.notifications(timeout: .seconds(10)).map(\.channel) == [oddChannel])
         #expect(throws: PostgresError.self) { try listener.listen(String(repeating: "x", count: 64)) }
         #expect(throws: PostgresError.self) { try sender.notify("invoices", payload: String(repeating: "x", count: 8000)) }
     }
