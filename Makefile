@@ -2,7 +2,7 @@
 # Each installs the Debian packages it needs when they are missing (as root, or with sudo).
 
 SWIFT        ?= swift
-APT_PACKAGES := libsqlite3-dev libssl-dev libcurl4-openssl-dev python3-aiosmtpd python3-venv pkg-config sqlite3 fonts-dejavu-core poppler-utils qpdf zbar-tools
+APT_PACKAGES := libsqlite3-dev libssl-dev libcurl4-openssl-dev python3-aiosmtpd python3-venv pkg-config sqlite3 fonts-dejavu-core poppler-utils qpdf zbar-tools libpq-dev postgresql
 ONLY         ?=
 
 .PHONY: deps build run test test-venv test-tools bench fuzz sample-pdf screenshots clean

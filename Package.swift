@@ -13,13 +13,15 @@ let package = Package(
         .executable(name: "billport-bench", targets: ["billport-bench"]),
     ],
     targets: [
-        // System libraries (Debian: libsqlite3-dev, libssl-dev, libcurl4-openssl-dev).
+        // System libraries (Debian: libsqlite3-dev, libssl-dev, libcurl4-openssl-dev, libpq-dev).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
 
         // Supporting modules.
         .target(name: "BillportCore", swiftSettings: swift6),
@@ -27,6 +29,8 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite", "BillportCore"], swiftSettings: swift6),
         .target(name: "HTTPServer", dependencies: ["BillportCore"], swiftSettings: swift6),
         .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: swift6),
+        // PostgreSQL through libpq, for installations that outgrow one host.
+        .target(name: "PostgreSQL", dependencies: ["CLibPQ", "BillportCore"], swiftSettings: swift6),
         .target(name: "HTTPClient", dependencies: ["Curl", "BillportCore"], swiftSettings: swift6),
         .target(name: "Payments", dependencies: ["HTTPClient", "Tokens", "BillportCore"], swiftSettings: swift6),
         .target(name: "PDF", dependencies: ["BillportCore"], swiftSettings: swift6),
@@ -75,6 +79,7 @@ let package = Package(
                                                             "Mail", "Payments", "Tokens", "BillportCore", "SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "APITests", dependencies: ["API", "BillportApp", "Billing", "BillingStore", "BillingFixtures", "BillingJobs", "Worker", "Documents", "Payments", "Queue",
                                                      "Tokens", "HTTPServer", "Mail", "BillportCore", "SQLite", "Scheduler", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "BillportCore", "SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "BillportCore", "SQLite", "TestSupport"], swiftSettings: swift6),

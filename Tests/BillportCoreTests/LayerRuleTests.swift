@@ -41,6 +41,10 @@ import Testing
         if !eInvoiceDependencies.isSubset(of: ["Billing", "BillportCore"]) {
             broken.append("EInvoice depends on \(eInvoiceDependencies.subtracting(["Billing", "BillportCore"]).sorted().joined(separator: ", ")): e-invoices are pure, made from the domain alone")
         }
+        let postgresDependencies = graph["PostgreSQL"] ?? []
+        if !postgresDependencies.isSubset(of: ["CLibPQ", "BillportCore"]) {
+            broken.append("PostgreSQL depends on \(postgresDependencies.subtracting(["CLibPQ", "BillportCore"]).sorted().joined(separator: ", ")): the libpq wrapper knows no Billport store")
+        }
         if let qrDependencies = graph["QRCode"], !qrDependencies.isEmpty {
             broken.append("QRCode depends on \(qrDependencies.sorted().joined(separator: ", ")): the QR encoder depends on nothing")
         }
@@ -51,11 +55,11 @@ import Testing
         for module in entryPoints {
             never([module], reach: Set(entryPoints).subtracting([module]), "API, Worker, Scheduler and BillingJobs stay apart")
         }
-        let cModules: Set<String> = ["CSQLite", "COpenSSL", "CCurl"]
-        let cWrappers: Set<String> = ["SQLite", "Tokens", "Curl"]
+        let cModules: Set<String> = ["CSQLite", "COpenSSL", "CCurl", "CLibPQ"]
+        let cWrappers: Set<String> = ["SQLite", "Tokens", "Curl", "PostgreSQL"]
         for (module, dependencies) in graph.sorted(by: { $0.key < $1.key }) where !cWrappers.contains(module) && !cModules.contains(module) {
             let direct = dependencies.intersection(cModules)
-            if !direct.isEmpty { broken.append("\(module) depends on \(direct.sorted().joined(separator: ", ")): only SQLite, Tokens and Curl wrap C") }
+            if !direct.isEmpty { broken.append("\(module) depends on \(direct.sorted().joined(separator: ", ")): only SQLite, Tokens, Curl and PostgreSQL wrap C") }
         }
         return broken
     }
@@ -72,11 +76,15 @@ import Testing
         graph["Mail", default: []].insert("CCurl")
         graph["EInvoice", default: []].insert("PDF")
         graph["QRCode", default: []].insert("BillportCore")
+        graph["PostgreSQL", default: []].insert("Queue")
+        graph["Queue", default: []].insert("CLibPQ")
         let broken = Self.violations(in: graph)
         #expect(broken.contains { $0.hasPrefix("Worker reaches Billing, BillingStore") })
         #expect(broken.contains { $0.hasPrefix("Billing depends on SQLite") })
         #expect(broken.contains { $0.hasPrefix("Mail depends on CCurl") })
         #expect(broken.contains { $0.hasPrefix("EInvoice depends on PDF") })
         #expect(broken.contains { $0.hasPrefix("QRCode depends on BillportCore") })
+        #expect(broken.contains { $0.hasPrefix("PostgreSQL depends on Queue") })
+        #expect(broken.contains { $0.hasPrefix("Queue depends on CLibPQ") })
     }
 }

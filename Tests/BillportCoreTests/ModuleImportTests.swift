@@ -83,7 +83,7 @@ import Testing
     /// C types never reach a public API: a C module is imported `internal` (or not at all).
     @Test func cModulesAreImportedInternally() throws {
         let targets = try Self.targets()
-        let cModules: Set<String> = ["CSQLite", "COpenSSL", "CCurl"]
+        let cModules: Set<String> = ["CSQLite", "COpenSSL", "CCurl", "CLibPQ"]
         var exposed: [String] = []
         for (_, target) in targets where target.path.hasPrefix("Sources/") {
             for file in Self.swiftFiles(under: target.path) {
@@ -98,15 +98,15 @@ import Testing
     /// Each C library has one Swift wrapper module; everything else talks to the wrapper.
     @Test func onlyTheWrapperModulesImportCModules() throws {
         let targets = try Self.targets()
-        let wrappers: Set<String> = ["SQLite", "Tokens", "Curl"]
+        let wrappers: Set<String> = ["SQLite", "Tokens", "Curl", "PostgreSQL"]
         var importers: [String] = []
         for (name, target) in targets where target.path.hasPrefix("Sources/") && !wrappers.contains(name) {
             for file in Self.swiftFiles(under: target.path) {
-                for (module, _) in try Self.imports(in: file, among: ["CSQLite", "COpenSSL", "CCurl"]) {
+                for (module, _) in try Self.imports(in: file, among: ["CSQLite", "COpenSSL", "CCurl", "CLibPQ"]) {
                     importers.append("\(target.path)/\(file.lastPathComponent) imports \(module)")
                 }
             }
-            let cDependencies = target.dependencies.intersection(["CSQLite", "COpenSSL", "CCurl"])
+            let cDependencies = target.dependencies.intersection(["CSQLite", "COpenSSL", "CCurl", "CLibPQ"])
             if !cDependencies.isEmpty { importers.append("\(name) depends on \(cDependencies.sorted())") }
         }
         #expect(importers.isEmpty, "\(importers.sorted().joined(separator: "\n"))")
