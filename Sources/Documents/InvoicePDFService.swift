@@ -58,20 +58,22 @@ public struct InvoicePDFService: Sendable {
         var sheet = InvoiceSheet(vendorName: parts.vendorName, branding: parts.branding, customerName: parts.customer.name,
                                  customerEmail: parts.customer.email, invoice: parts.invoice, company: parts.company,
                                  buyer: parts.customer.details)
-        sheet.paymentCode = EPCPaymentCode.matrix(for: parts.invoice, account: parts.parties.bankAccount).map(PaymentCodeMatrix.init)
         sheet.eInvoiceXML = try eInvoice?(parts)
         return sheet
     }
 
     /// The PDF and its file name: cached when the content is unchanged, else rendered on the
     /// pool (joining a render of the same content already under way) and cached. Throws
-    /// `RenderBusy` when the pool's queue is full.
+    /// `RenderBusy` when the pool's queue is full. The payment code is encoded only for a render:
+    /// it follows from fields the key already holds (amount due, bank account, number), so a
+    /// cached download does not pay for it.
     public func pdf(tenantID: Int64, invoiceID: Int64) async throws -> (bytes: [UInt8], fileName: String)? {
-        guard let sheet = try await sheet(tenantID: tenantID, invoiceID: invoiceID) else { return nil }
+        guard var sheet = try await sheet(tenantID: tenantID, invoiceID: invoiceID) else { return nil }
         let hash = sheet.contentHash
         if let cached = try await store.cachedPDF(invoiceID: invoiceID, contentHash: hash) {
             return (cached, sheet.fileName)
         }
+        sheet.paymentCode = EPCPaymentCode.matrix(for: sheet.invoice, account: sheet.document.bankAccount).map(PaymentCodeMatrix.init)
         let store = self.store
         let bytes = try await pool.pdf(PDFRenderPool.Key(tenantID: tenantID, invoiceID: invoiceID, contentHash: hash), sheet: sheet) { bytes in
             try await store.storePDF(invoiceID: invoiceID, contentHash: hash, pdf: bytes)

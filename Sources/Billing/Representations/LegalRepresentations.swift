@@ -2,7 +2,6 @@ import BillportCore
 
 /// The company profile as `GET /api/settings/company` shows it, with whether e-invoices can be made.
 public struct CompanyProfileRepresentation: Encodable, Sendable {
-    struct BankAccountBody: Encodable, Sendable { let holder: String, iban: String, bic: String? }
     struct EInvoicing: Encodable, Sendable {
         let available: Bool
         /// The fields still to fill in before e-invoices (and the legal blocks of the PDF) are complete.
@@ -17,7 +16,7 @@ public struct CompanyProfileRepresentation: Encodable, Sendable {
     let contactName: String?
     let contactPhone: String?
     let contactEmail: String?
-    let bankAccount: BankAccountBody?
+    let bankAccount: BankAccount.Input?
     let eInvoicing: EInvoicing
 
     public init(_ profile: CompanyProfile) {
@@ -29,7 +28,7 @@ public struct CompanyProfileRepresentation: Encodable, Sendable {
         contactName = profile.contact.name
         contactPhone = profile.contact.phone
         contactEmail = profile.contact.email
-        bankAccount = profile.bankAccount.map { BankAccountBody(holder: $0.holder, iban: $0.iban.value, bic: $0.bic?.value) }
+        bankAccount = profile.bankAccount?.input
         let missing = profile.missingForEInvoices
         eInvoicing = EInvoicing(available: missing.isEmpty, missing: missing)
     }
