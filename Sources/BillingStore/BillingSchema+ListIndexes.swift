@@ -1,3 +1,4 @@
+import Relational
 import SQLite
 
 extension BillingSchema {

@@ -1,3 +1,4 @@
+import Relational
 import SQLite
 
 /// The business tables. Money is INTEGER minor units; instants INTEGER ms since 1970 UTC;

@@ -1,6 +1,7 @@
 import Billing
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 import Tokens
 
@@ -21,19 +22,19 @@ struct EventEnvelope<Payload: Encodable>: Encodable {
     let data: Payload
 }
 
-extension SQLiteStore {
+extension SQLStore {
     /// Records an event for the tenant's systems in the caller's transaction, then queues its
     /// webhook deliveries and tenant notifications in the same transaction: the change and its
     /// event commit together or not at all. `data` is the object as the tenant API shows it
     /// (never a token or a secret); `customerID` the customer it is about, whose erasure blanks it.
     @discardableResult
-    func recordEvent(_ db: Connection, tenantID: Int64, customerID: Int64?, type: WebhookEventType, data: some Encodable) throws -> RecordedEvent {
+    func recordEvent(_ db: any SQLConnection, tenantID: Int64, customerID: Int64?, type: WebhookEventType, data: some Encodable) throws -> RecordedEvent {
         let now = clock.now()
         let body = try Self.eventEncoder.encode(EventEnvelope(type: type.rawValue, timestamp: ISO8601.format(now, fractional: true), data: data))
         let messageID = "msg_" + SecureRandom.base64URL(byteCount: 16)
-        try db.execute("INSERT INTO webhook_events (tenant_id, customer_id, message_id, type, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                       tenantID, customerID, messageID, type.rawValue, String(decoding: body, as: UTF8.self), now)
-        let event = RecordedEvent(rowID: db.lastInsertRowID, tenantID: tenantID, messageID: messageID, type: type, createdAt: now)
+        let rowID = try db.insert("INSERT INTO webhook_events (tenant_id, customer_id, message_id, type, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                                  tenantID, customerID, messageID, type.rawValue, String(decoding: body, as: UTF8.self), now)
+        let event = RecordedEvent(rowID: rowID, tenantID: tenantID, messageID: messageID, type: type, createdAt: now)
         try queueWebhookDeliveries(db, for: event)
         try queueTenantNotifications(db, for: event)
         return event

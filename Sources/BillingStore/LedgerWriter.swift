@@ -1,12 +1,13 @@
 import Billing
 import Foundation
+import Relational
 import SQLite
 
 /// Applies one event's `LedgerChange` inside the caller's transaction: records the payment or
 /// refund once (unique by the provider's ids), derives the invoice's amount paid and status
 /// again from every row (`PaymentLedger.balance`), and writes an audit line for each change.
 struct Ledger {
-    let db: Connection
+    let db: any SQLConnection
     let tenantID: Int64
     let eventID: String
     let now: Date
@@ -15,7 +16,7 @@ struct Ledger {
     /// What the applied change means to the tenant's systems, in order.
     private(set) var events: [WebhookEventType] = []
 
-    init(db: Connection, tenantID: Int64, eventID: String, now: Date) {
+    init(db: any SQLConnection, tenantID: Int64, eventID: String, now: Date) {
         self.db = db
         self.tenantID = tenantID
         self.eventID = eventID
@@ -79,7 +80,7 @@ struct Ledger {
     private func recordPayment(invoice: Int64, sessionID: String, paymentIntent: String?, amount: Int64, currency: String,
                                state: PaymentState) throws -> Bool {
         let existing = try db.queryOne("SELECT id, state FROM payments WHERE tenant_id = ? AND provider = ? AND session_id = ?",
-                                       tenantID, SQLitePaymentStore.provider, sessionID) { (id: $0.int64(0), state: PaymentState(rawValue: $0.string(1))) }
+                                       tenantID, SQLPaymentStore.provider, sessionID) { (id: $0.int64(0), state: PaymentState(rawValue: $0.string(1))) }
         if let existing {
             let merged = PaymentLedger.merge(existing.state, state)
             guard merged != existing.state else { return false }
@@ -89,7 +90,7 @@ struct Ledger {
             try db.execute("""
                 INSERT INTO payments (tenant_id, invoice_id, provider, session_id, payment_intent, amount, currency, state, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, tenantID, invoice, SQLitePaymentStore.provider, sessionID, paymentIntent, amount, currency, state.rawValue, now, now)
+                """, tenantID, invoice, SQLPaymentStore.provider, sessionID, paymentIntent, amount, currency, state.rawValue, now, now)
         }
         // Paid or being paid: no longer a checkout a new one has to expire.
         try db.execute("UPDATE checkout_sessions SET status = 'complete' WHERE tenant_id = ? AND session_id = ?", tenantID, sessionID)
@@ -100,19 +101,19 @@ struct Ledger {
     /// Raises the charge's refunded total to `total`; false when it was that high already.
     private func recordRefund(invoice: Int64, chargeID: String, paymentIntent: String, total: Int64) throws -> Bool {
         let before = try db.queryOne("SELECT refunded_total FROM charge_refunds WHERE tenant_id = ? AND provider = ? AND charge_id = ?",
-                                     tenantID, SQLitePaymentStore.provider, chargeID) { $0.int64(0) } ?? 0
+                                     tenantID, SQLPaymentStore.provider, chargeID) { $0.int64(0) } ?? 0
         guard total > before else { return false }
         try db.execute("""
             INSERT INTO charge_refunds (provider, charge_id, tenant_id, payment_intent, refunded_total, updated_at) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (tenant_id, provider, charge_id) DO UPDATE SET refunded_total = excluded.refunded_total, updated_at = excluded.updated_at
-            """, SQLitePaymentStore.provider, chargeID, tenantID, paymentIntent, total, now)
+            """, SQLPaymentStore.provider, chargeID, tenantID, paymentIntent, total, now)
         try audit(invoice, "refund", total - before, "charge \(chargeID), \(total) refunded in all")
         return true
     }
 
     /// Derives the invoice's balance from its rows and writes it; a description of the result.
     private mutating func settle(_ invoice: InvoiceRow) throws -> String {
-        let payments = try SQLitePaymentStore.payments(db, tenantID: tenantID, invoiceID: invoice.id)
+        let payments = try SQLPaymentStore.payments(db, tenantID: tenantID, invoiceID: invoice.id)
         let nets = payments.map { PaymentLedger.net(amount: $0.amount, state: $0.state, refunded: $0.refunded) }
         let balance = try PaymentLedger.balance(total: invoice.total, credited: invoice.credited, status: invoice.status, netPayments: nets)
         try db.execute("UPDATE invoices SET amount_paid = ?, status = ? WHERE id = ?", balance.amountPaid, balance.status.rawValue, invoice.id)

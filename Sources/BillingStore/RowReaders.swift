@@ -1,12 +1,13 @@
 import Billing
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 
 /// Reading and writing rows that several stores need inside their own transactions.
-extension SQLiteStore {
+extension SQLStore {
 
-    static func customer(_ db: Connection, tenantID: Int64, id: Int64) throws -> Customer? {
+    static func customer(_ db: any SQLConnection, tenantID: Int64, id: Int64) throws -> Customer? {
         try db.queryOne("""
             SELECT \(customerColumns) FROM customers WHERE tenant_id = ? AND id = ?
             """, tenantID, id, map: customerRow)
@@ -17,7 +18,7 @@ extension SQLiteStore {
         "id, name, email, pref_document, pref_reminder, pref_marketing, created_at, erased_at, address_lines, postal_code, city, country, vat_id, buyer_reference"
     }
 
-    static func customerRow(_ row: Row) -> Customer {
+    static func customerRow(_ row: any SQLRow) -> Customer {
         Customer(id: row.int64(0), name: row.string(1), email: row.string(2),
                  preferences: .init(document: row.bool(3), reminder: row.bool(4), marketing: row.bool(5)), createdAt: row.date(6),
                  erasedAt: row.optionalDate(7),
@@ -26,7 +27,7 @@ extension SQLiteStore {
     }
 
     /// The address in the four columns from `index` (lines, postal code, city, country); nil when none is stored.
-    static func address(_ row: Row, from index: Int32) -> PostalAddress? {
+    static func address(_ row: any SQLRow, from index: Int32) -> PostalAddress? {
         guard let lines = row.optionalString(index), let city = row.optionalString(index + 2),
               let country = row.optionalString(index + 3).flatMap(CountryCode.init) else { return nil }
         return PostalAddress(lines: lines.split(separator: "\n").map(String.init), postalCode: row.optionalString(index + 1), city: city,
@@ -41,7 +42,7 @@ extension SQLiteStore {
 
     /// Writes the lines of an invoice (`table` invoice_lines, keyed by invoice_id) or of a credit note
     /// (credit_note_lines, keyed by credit_note_id).
-    static func insertLines(_ db: Connection, into table: LineTable = .invoice, ownerID: Int64, _ lines: [InvoiceLine]) throws {
+    static func insertLines(_ db: any SQLConnection, into table: LineTable = .invoice, ownerID: Int64, _ lines: [InvoiceLine]) throws {
         for (position, line) in lines.enumerated() {
             try db.execute("""
                 INSERT INTO \(table.rawValue) (\(table.ownerColumn), position, description, quantity, unit_price, tax_rate, net, unit_code,
@@ -53,7 +54,7 @@ extension SQLiteStore {
     }
 
     /// The lines of an invoice or a credit note, in order.
-    static func lines(_ db: Connection, from table: LineTable = .invoice, ownerID: Int64) throws -> [InvoiceLine] {
+    static func lines(_ db: any SQLConnection, from table: LineTable = .invoice, ownerID: Int64) throws -> [InvoiceLine] {
         try db.query("""
             SELECT description, quantity, unit_price, tax_rate, net, unit_code, vat_category, exemption_reason
             FROM \(table.rawValue) WHERE \(table.ownerColumn) = ? ORDER BY position
@@ -64,7 +65,7 @@ extension SQLiteStore {
         }
     }
 
-    static func insertAllowanceCharges(_ db: Connection, invoiceID: Int64, _ entries: [AllowanceCharge]) throws {
+    static func insertAllowanceCharges(_ db: any SQLConnection, invoiceID: Int64, _ entries: [AllowanceCharge]) throws {
         for (position, entry) in entries.enumerated() {
             try db.execute("""
                 INSERT INTO invoice_allowance_charges (invoice_id, position, kind, amount, reason, vat_category, tax_rate)
@@ -75,7 +76,7 @@ extension SQLiteStore {
     }
 
 
-    static func invoice(_ db: Connection, tenantID: Int64, id: Int64) throws -> Invoice? {
+    static func invoice(_ db: any SQLConnection, tenantID: Int64, id: Int64) throws -> Invoice? {
         guard let head = try db.queryOne("""
             SELECT id, public_id, customer_id, type, number, status, delivery_status, currency, issue_date, due_date, notes,
                    allow_partial_payments, minimum_payment_amount, subtotal, tax_total, total, amount_paid, created_at, issued_at,
@@ -118,7 +119,7 @@ extension SQLiteStore {
     }
 
 
-    static func paymentSettings(_ db: Connection, tenantID: Int64) throws -> PaymentSettings {
+    static func paymentSettings(_ db: any SQLConnection, tenantID: Int64) throws -> PaymentSettings {
         let plan = try db.queryOne("SELECT plan FROM tenants WHERE id = ?", tenantID) { Plan(rawValue: $0.string(0)) ?? .free } ?? .free
         let keys = try db.queryOne("SELECT secret_key, webhook_secrets FROM tenant_payment_settings WHERE tenant_id = ?", tenantID) {
             (key: $0.optionalString(0), secrets: (try? JSONDecoder().decode([String].self, from: Data($0.string(1).utf8))) ?? [])
@@ -127,7 +128,7 @@ extension SQLiteStore {
     }
 
 
-    static func payments(_ db: Connection, tenantID: Int64, invoiceID: Int64) throws -> [PaymentRecord] {
+    static func payments(_ db: any SQLConnection, tenantID: Int64, invoiceID: Int64) throws -> [PaymentRecord] {
         try db.query("""
             SELECT p.id, p.invoice_id, p.session_id, p.payment_intent, p.amount, p.currency, p.state,
                    COALESCE((SELECT SUM(r.refunded_total) FROM charge_refunds r
@@ -142,7 +143,7 @@ extension SQLiteStore {
     }
 
 
-    static func portalSettings(_ db: Connection, tenantID: Int64) throws -> CustomerPortalSettings {
+    static func portalSettings(_ db: any SQLConnection, tenantID: Int64) throws -> CustomerPortalSettings {
         try db.queryOne("""
             SELECT portal_enabled, portal_token_days, portal_show_credit_notes, portal_show_statement, portal_welcome_message,
                 portal_show_sales_orders, portal_allow_messages
@@ -154,7 +155,7 @@ extension SQLiteStore {
     }
 
 
-    static func branding(_ db: Connection, tenantID: Int64) throws -> Branding {
+    static func branding(_ db: any SQLConnection, tenantID: Int64) throws -> Branding {
         try db.queryOne("SELECT brand_color, logo, page_size, payment_instructions FROM tenants WHERE id = ?", tenantID) { row in
             Branding(brandColor: row.optionalString(0), logo: row.isNull(1) ? nil : row.blob(1),
                      pageSize: Branding.PageSize(rawValue: row.string(2)) ?? .a4, paymentInstructions: row.optionalString(3))

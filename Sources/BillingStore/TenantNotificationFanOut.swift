@@ -1,12 +1,13 @@
 import Billing
 import Foundation
 import Queue
+import Relational
 import SQLite
 
-extension SQLiteStore {
+extension SQLStore {
     /// Queues the notification email the tenant opted in to for `event`, if any: at most one per
     /// invoice (or customer) and event type in the tenant's window, in the event's transaction.
-    func queueTenantNotifications(_ db: Connection, for event: RecordedEvent) throws {
+    func queueTenantNotifications(_ db: any SQLConnection, for event: RecordedEvent) throws {
         let settings = try Self.notificationSettings(db, tenantID: event.tenantID)
         guard settings.wants(event.type) else { return }
         guard let body = try db.queryOne("SELECT body FROM webhook_events WHERE id = ?", event.rowID, map: { $0.string(0) }),

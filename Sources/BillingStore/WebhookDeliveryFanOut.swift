@@ -2,11 +2,12 @@ import Billing
 import BillportCore
 import Foundation
 import Queue
+import Relational
 import SQLite
 
-extension SQLiteStore {
+extension SQLStore {
     /// Queues one delivery of `event` to each of the tenant's enabled endpoints that wants it.
-    func queueWebhookDeliveries(_ db: Connection, for event: RecordedEvent) throws {
+    func queueWebhookDeliveries(_ db: any SQLConnection, for event: RecordedEvent) throws {
         let endpoints = try db.query("SELECT id, event_types FROM webhook_endpoints WHERE tenant_id = ? AND enabled = 1", event.tenantID) { row in
             (id: row.int64(0), types: row.optionalString(1))
         }
@@ -17,11 +18,10 @@ extension SQLiteStore {
 
     /// Adds a pending delivery of the event row to the endpoint, due now; returns its id.
     @discardableResult
-    func queueDelivery(_ db: Connection, tenantID: Int64, endpointID: Int64, eventRowID: Int64, now: Date) throws -> Int64 {
-        try db.execute("""
+    func queueDelivery(_ db: any SQLConnection, tenantID: Int64, endpointID: Int64, eventRowID: Int64, now: Date) throws -> Int64 {
+        let id = try db.insert("""
             INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)
             """, tenantID, endpointID, eventRowID, now, now)
-        let id = db.lastInsertRowID
         try wakeDelivery(db, tenantID: tenantID, endpointID: endpointID, now: now)
         return id
     }
@@ -33,7 +33,7 @@ extension SQLiteStore {
     /// a run is queued, keyed by the endpoint's lease generation: a run of this generation that
     /// is queued or starting will take the lease after this commit and find the delivery, while
     /// one that already released the lease bumped the generation, so a new run is queued.
-    func wakeDelivery(_ db: Connection, tenantID: Int64, endpointID: Int64, now: Date) throws {
+    func wakeDelivery(_ db: any SQLConnection, tenantID: Int64, endpointID: Int64, now: Date) throws {
         guard let lease = try db.queryOne("""
             SELECT delivery_lease_until > ?, delivery_generation FROM webhook_endpoints WHERE id = ?
             """, now, endpointID, map: { row in (held: row.bool(0), generation: row.int64(1)) }), !lease.held else { return }
@@ -45,7 +45,7 @@ extension SQLiteStore {
     /// with nothing due now (so every retry is woken by the run before it). Rounded up to a
     /// quarter second; keyed by the new lease generation, so no run of an earlier one (snoozed
     /// behind a lease) can stand in for it.
-    func wakeDelivery(_ db: Connection, tenantID: Int64, endpointID: Int64, at due: Date) throws {
+    func wakeDelivery(_ db: any SQLConnection, tenantID: Int64, endpointID: Int64, at due: Date) throws {
         let bucket = (due.unixMilliseconds + 249) / 250 * 250
         let generation = try db.queryOne("SELECT delivery_generation FROM webhook_endpoints WHERE id = ?", endpointID) { $0.int64(0) } ?? 0
         _ = try jobs.enqueue([NewJob(BillingJob.deliverWebhooks, DeliverWebhooks(tenantId: tenantID, endpointId: endpointID),

@@ -9,6 +9,7 @@ import BillingJobs
 import BillingStore
 import Queue
 import Scheduler
+import Relational
 import SQLite
 import Tokens
 import Worker

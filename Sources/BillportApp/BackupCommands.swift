@@ -1,5 +1,6 @@
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 
 /// `backup` and `restore`: a consistent, verified copy of the live database, and putting one back.

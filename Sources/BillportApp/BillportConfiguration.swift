@@ -8,6 +8,7 @@ import PDF
 import Billing
 import Queue
 import Scheduler
+import Relational
 import SQLite
 import Worker
 

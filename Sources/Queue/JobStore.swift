@@ -1,5 +1,6 @@
 import BillportCore
 import Foundation
+import Relational
 
 /// The durable queue's operations, apart from the SQL that implements them, so that another
 /// store (PostgreSQL with `FOR UPDATE SKIP LOCKED`) can stand beside the SQLite one.
@@ -42,6 +43,14 @@ public protocol JobStore: Sendable {
 
     /// Counts per queue and state.
     func stats() async throws -> QueueStats
+}
+
+/// A job store on an `SQLDatabase` whose enqueue can join a caller's write transaction on that
+/// same database, so that business rows and the jobs they cause commit together or not at all.
+public protocol TransactionalJobStore: JobStore {
+    /// Enqueues `jobs` inside the caller's transaction `db`; this process's workers (and, on
+    /// PostgreSQL, every host's) wake at commit.
+    func enqueue(_ jobs: [NewJob], in db: any SQLConnection) throws -> [EnqueueResult]
 }
 
 extension JobStore {

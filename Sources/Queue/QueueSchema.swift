@@ -1,3 +1,4 @@
+import Relational
 import SQLite
 
 /// The queue's tables. Times are integer milliseconds since 1970 UTC.

@@ -1,5 +1,6 @@
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 
 /// Inspection and operator actions: show, list, cancel, retry, prune, stats.
@@ -9,7 +10,7 @@ extension SQLiteJobStore {
         started_at, finished_at, lease_owner, lease_expires_at, last_error
         """
 
-    static func record(_ row: Row) -> JobRecord {
+    static func record(_ row: any SQLRow) -> JobRecord {
         JobRecord(id: row.int64(0), kind: row.string(1), queue: row.string(2),
                   state: JobState(rawValue: row.string(3)) ?? .dead, payload: row.string(4), priority: row.int(5),
                   attempts: row.int(6), maxAttempts: row.int(7), uniqueKey: row.optionalString(8), runAt: row.date(9),
@@ -17,7 +18,7 @@ extension SQLiteJobStore {
                   leaseOwner: row.optionalString(13), leaseExpiresAt: row.optionalDate(14), lastError: row.optionalString(15))
     }
 
-    static func record(_ db: Connection, id: Int64) throws -> JobRecord? {
+    static func record(_ db: any SQLConnection, id: Int64) throws -> JobRecord? {
         try db.queryOne("SELECT \(recordColumns) FROM jobs WHERE id = ?", id, map: record)
     }
 

@@ -1,5 +1,6 @@
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 
 /// What went wrong, for the operator's queue page: bounded lists read through partial indexes,

@@ -1,4 +1,5 @@
 import BillportCore
+import Relational
 import SQLite
 
 /// The queue gauges a scrape reads: per queue, how many jobs are ready, scheduled, running and

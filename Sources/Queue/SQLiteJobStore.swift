@@ -1,5 +1,6 @@
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 
 /// The durable queue on the shared SQLite file.
@@ -7,7 +8,7 @@ import SQLite
 /// Every operation is one short write transaction through the process's single writer
 /// connection; claims and acknowledgements take many jobs per transaction, which is what makes
 /// thousands of jobs a second affordable even at `synchronous = FULL`.
-public final class SQLiteJobStore: JobStore {
+public final class SQLiteJobStore: TransactionalJobStore {
     /// The database holding the `jobs` table.
     public let database: Database
     /// Lease, attempts, backoff, retention.
@@ -31,7 +32,7 @@ public final class SQLiteJobStore: JobStore {
 
     /// Enqueues `jobs` inside the caller's own write transaction, so that business rows and the
     /// jobs they cause commit together or not at all. Workers of this process wake at commit.
-    public func enqueue(_ jobs: [NewJob], in db: Connection) throws -> [EnqueueResult] {
+    public func enqueue(_ jobs: [NewJob], in db: any SQLConnection) throws -> [EnqueueResult] {
         let now = clock.now()
         var readyQueues: Set<String> = []
         var results: [EnqueueResult] = []
@@ -100,7 +101,7 @@ public final class SQLiteJobStore: JobStore {
     }
 
     /// Moves due scheduled jobs to ready, a bounded batch per claim.
-    static func promoteDueJobs(_ db: Connection, now: Date) throws {
+    static func promoteDueJobs(_ db: any SQLConnection, now: Date) throws {
         try db.execute("""
             UPDATE jobs SET state = 'ready'
             WHERE id IN (SELECT id FROM jobs WHERE state = 'scheduled' AND run_at <= ? ORDER BY run_at LIMIT 1000)
@@ -110,7 +111,7 @@ public final class SQLiteJobStore: JobStore {
     /// Takes back jobs whose worker stopped renewing its lease (it crashed or hung): ready again,
     /// or dead when that was their last attempt or the `maxLeaseLosses`th attempt in a row whose
     /// worker vanished — a job that crashes its process is not handed to the next one for ever.
-    static func rescueExpiredLeases(_ db: Connection, now: Date, maxLeaseLosses: Int) throws {
+    static func rescueExpiredLeases(_ db: any SQLConnection, now: Date, maxLeaseLosses: Int) throws {
         try db.execute("""
             UPDATE jobs
             SET state = CASE WHEN attempts >= max_attempts OR lease_losses + 1 >= ?2 THEN 'dead' ELSE 'ready' END,
@@ -137,7 +138,7 @@ public final class SQLiteJobStore: JobStore {
 
     /// Records each outcome if its lease is still held (same attempt, still running). Any
     /// acknowledged outcome means the worker survived the attempt: the run of vanished workers ends.
-    static func apply(_ acknowledgements: [Acknowledgement], _ db: Connection, now: Date, notifier: JobNotifier) throws {
+    static func apply(_ acknowledgements: [Acknowledgement], _ db: any SQLConnection, now: Date, notifier: JobNotifier) throws {
         var releasedQueues: Set<String> = []
         for ack in acknowledgements {
             let id = ack.lease.id

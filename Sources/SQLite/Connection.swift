@@ -1,9 +1,10 @@
 internal import CSQLite
 import Foundation
+import Relational
 
 /// One SQLite connection. Not `Sendable`: reach it only through `Database.write`/`read`, whose
 /// closures run on the connection's own serial queue.
-public final class Connection {
+public final class Connection: SQLConnection {
     let handle: OpaquePointer
     private var cache: [String: Statement] = [:]
     private var afterCommitActions: [@Sendable () -> Void] = []
@@ -75,12 +76,12 @@ public final class Connection {
     }
 
     /// Runs a query and maps every row.
-    public func query<T>(_ sql: String, _ arguments: any SQLValueConvertible..., map: (Row) throws -> T) throws -> [T] {
+    public func query<T>(_ sql: String, _ arguments: any SQLValueConvertible..., map: (any SQLRow) throws -> T) throws -> [T] {
         try query(sql, arguments: arguments, map: map)
     }
 
     /// Runs a query with an argument array and maps every row.
-    public func query<T>(_ sql: String, arguments: [any SQLValueConvertible], map: (Row) throws -> T) throws -> [T] {
+    public func query<T>(_ sql: String, arguments: [any SQLValueConvertible], map: (any SQLRow) throws -> T) throws -> [T] {
         let statement = try cached(sql)
         try statement.bind(arguments)
         defer { statement.reset() }
@@ -92,17 +93,19 @@ public final class Connection {
     }
 
     /// Runs a query and maps its first row, if any.
-    public func queryOne<T>(_ sql: String, _ arguments: any SQLValueConvertible..., map: (Row) throws -> T) throws -> T? {
+    public func queryOne<T>(_ sql: String, _ arguments: any SQLValueConvertible..., map: (any SQLRow) throws -> T) throws -> T? {
         try queryOne(sql, arguments: arguments, map: map)
     }
 
     /// Runs a query with an argument array and maps its first row, if any.
-    public func queryOne<T>(_ sql: String, arguments: [any SQLValueConvertible], map: (Row) throws -> T) throws -> T? {
+    public func queryOne<T>(_ sql: String, arguments: [any SQLValueConvertible], map: (any SQLRow) throws -> T) throws -> T? {
         let statement = try cached(sql)
         try statement.bind(arguments)
         defer { statement.reset() }
         return try statement.step() ? map(Row(statement: statement.handle)) : nil
     }
+
+    public var dialect: SQLDialect { .sqlite }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes64(handle)) }
@@ -130,7 +133,7 @@ public final class Connection {
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
-    func transaction<T>(_ kind: TransactionKind, _ body: (Connection) throws -> T) throws -> T {
+    func transaction<T>(_ kind: TransactionKind, _ body: (any SQLConnection) throws -> T) throws -> T {
         precondition(!isInTransaction, "transactions do not nest")
         try execute(kind.rawValue)
         afterCommitActions.removeAll()

@@ -1,5 +1,6 @@
 import BillportCore
 import Foundation
+import Relational
 import Synchronization
 
 /// How Billport opens its SQLite file.
@@ -34,7 +35,7 @@ public struct DatabaseConfiguration: Sendable, Equatable {
 /// The SQLite file: one writer connection and a few reader connections, each on its own serial
 /// dispatch queue, so blocking SQLite calls never run on Swift's cooperative threads, a
 /// process's writes go through one connection and a slow read never holds up the others.
-public final class Database: Sendable {
+public final class Database: SQLDatabase {
     /// The file's path.
     public let path: String
     /// How the file was opened.
@@ -46,6 +47,8 @@ public final class Database: Sendable {
     /// How many write transactions this process has committed through this object. Caches of
     /// what was read compare it to know that nothing changed here since (writes by other
     /// processes on the same file are not counted: such caches also bound their age).
+    public var dialect: SQLDialect { .sqlite }
+
     public var commitCount: UInt64 { commits.load(ordering: .acquiring) }
 
     /// Opens (creating if needed) the database at `path` in WAL mode with foreign keys on.
@@ -63,7 +66,7 @@ public final class Database: Sendable {
     /// Runs `body` in a write transaction (BEGIN IMMEDIATE) on the writer's queue; commits when it
     /// returns, rolls back when it throws. SQLITE_BUSY at BEGIN is retried up to
     /// `busyTimeout`, so lock contention between processes does not reach the caller.
-    public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
         try await writer.async { connection in
             try self.committing {
                 try retryingWhileBusy(for: self.configuration.busyTimeout) {
@@ -81,7 +84,7 @@ public final class Database: Sendable {
 
     /// Runs `body` in a read transaction on a free reader connection (a consistent snapshot that
     /// never blocks or waits for writers), waiting for one when every reader is busy.
-    public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
         try await readers.run { connection in
             try retryingWhileBusy(for: self.configuration.busyTimeout) {
                 try connection.transaction(.deferred, body)
@@ -92,7 +95,7 @@ public final class Database: Sendable {
     /// Runs `body`, which must run a single statement, on a reader connection without an
     /// explicit transaction: SQLite gives one statement a consistent snapshot by itself, and the
     /// BEGIN/COMMIT pair would double the work of a hot point lookup.
-    public func readStatement<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    public func readStatement<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
         try await readers.run { connection in
             try retryingWhileBusy(for: self.configuration.busyTimeout) { try body(connection) }
         }
@@ -100,7 +103,7 @@ public final class Database: Sendable {
 
     /// `write` for callers that are not async (the CLI, start-up): blocks the calling thread.
     /// Never call it from a task on the cooperative pool.
-    public func writeBlocking<T>(_ body: (Connection) throws -> T) throws -> T {
+    public func writeBlocking<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         try writer.sync { connection in
             try committing {
                 try retryingWhileBusy(for: configuration.busyTimeout) {
@@ -111,7 +114,7 @@ public final class Database: Sendable {
     }
 
     /// `read` for callers that are not async: blocks the calling thread.
-    public func readBlocking<T>(_ body: (Connection) throws -> T) throws -> T {
+    public func readBlocking<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         try readers.runBlocking { connection in
             try retryingWhileBusy(for: configuration.busyTimeout) {
                 try connection.transaction(.deferred, body)

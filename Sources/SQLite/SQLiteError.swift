@@ -1,10 +1,11 @@
 internal import CSQLite
 import Foundation
+import Relational
 
 /// An error from SQLite: its result code, its message and the statement that failed.
 ///
 /// Bound values are never included: rows hold personal data (names, emails, amounts).
-public struct SQLiteError: Error, Sendable, CustomStringConvertible {
+public struct SQLiteError: SQLFailure, Sendable, CustomStringConvertible {
     /// The extended result code (`SQLITE_BUSY`, `SQLITE_CONSTRAINT_UNIQUE`, …).
     public let code: Int32
     /// SQLite's own message.
@@ -27,6 +28,9 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
 
     /// A UNIQUE, PRIMARY KEY, FOREIGN KEY, CHECK or NOT NULL constraint failed.
     public var isConstraintViolation: Bool { primaryCode == SQLITE_CONSTRAINT }
+
+    /// SQLite's SUM raises "integer overflow" rather than wrap.
+    public var isIntegerOverflow: Bool { message.contains("integer overflow") }
 
     /// `SQLite error 19 (constraint failed): UNIQUE constraint failed: jobs.id — in "INSERT …"`.
     public var description: String {

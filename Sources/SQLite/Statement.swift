@@ -1,5 +1,6 @@
 internal import CSQLite
 import Foundation
+import Relational
 
 /// A prepared statement, owned by one `Connection` and finalised with it.
 final class Statement {
@@ -73,7 +74,7 @@ final class Statement {
 /// The current row of a query, read by column index (the order of the SELECT list).
 ///
 /// Valid only inside the closure it is passed to.
-public struct Row {
+public struct Row: SQLRow {
     let statement: OpaquePointer
 
     init(statement: OpaquePointer) { self.statement = statement }
@@ -84,11 +85,7 @@ public struct Row {
     /// Column `index` as an integer (0 for NULL).
     public func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(statement, index) }
 
-    /// Column `index` as an `Int` (0 for NULL).
-    public func int(_ index: Int32) -> Int { Int(sqlite3_column_int64(statement, index)) }
 
-    /// Column `index` as an integer, nil for NULL.
-    public func optionalInt64(_ index: Int32) -> Int64? { isNull(index) ? nil : int64(index) }
 
     /// Column `index` as a Bool (non-zero is true).
     public func bool(_ index: Int32) -> Bool { sqlite3_column_int64(statement, index) != 0 }
@@ -102,8 +99,6 @@ public struct Row {
         return String(cString: text)
     }
 
-    /// Column `index` as text, nil for NULL.
-    public func optionalString(_ index: Int32) -> String? { isNull(index) ? nil : string(index) }
 
     /// Column `index` as bytes (empty for NULL).
     public func blob(_ index: Int32) -> [UInt8] {
@@ -112,9 +107,5 @@ public struct Row {
         return [UInt8](UnsafeRawBufferPointer(start: bytes, count: count))
     }
 
-    /// Column `index`, stored as integer milliseconds since 1970 UTC, as an instant.
-    public func date(_ index: Int32) -> Date { Date(timeIntervalSince1970: Double(int64(index)) / 1000) }
 
-    /// Column `index` as an instant, nil for NULL.
-    public func optionalDate(_ index: Int32) -> Date? { isNull(index) ? nil : date(index) }
 }

@@ -1,6 +1,7 @@
 import BillportCore
 import Foundation
 import Queue
+import Relational
 import SQLite
 
 /// Schedule state and the leader lease on the shared SQLite file.
@@ -74,7 +75,7 @@ public final class SQLiteScheduleStore: Sendable {
     }
 
     /// Takes the lease if it is free or expired, renews it if held by `holder`.
-    static func lead(_ db: Connection, holder: String, until expiresAt: Date, now: Date) throws -> Bool {
+    static func lead(_ db: any SQLConnection, holder: String, until expiresAt: Date, now: Date) throws -> Bool {
         let leader = try db.queryOne("""
             INSERT INTO leader_leases (name, holder, acquired_at, expires_at) VALUES (?1, ?2, ?3, ?4)
             ON CONFLICT (name) DO UPDATE SET
@@ -87,7 +88,7 @@ public final class SQLiteScheduleStore: Sendable {
         return leader == holder
     }
 
-    static func states(_ db: Connection) throws -> [ScheduleState] {
+    static func states(_ db: any SQLConnection) throws -> [ScheduleState] {
         try db.query("SELECT name, spec, kind, next_run_at, last_run_at, last_job_id FROM schedules ORDER BY name") {
             ScheduleState(name: $0.string(0), spec: $0.string(1), kind: $0.string(2), nextRunAt: $0.date(3),
                           lastRunAt: $0.optionalDate(4), lastJobID: $0.optionalInt64(5))

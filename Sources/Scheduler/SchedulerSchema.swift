@@ -1,3 +1,4 @@
+import Relational
 import SQLite
 
 /// The scheduler's tables: each schedule's state, and the leader lease.

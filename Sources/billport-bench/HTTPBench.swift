@@ -1,6 +1,7 @@
 import Foundation
 import Billing
 import BillingStore
+import Relational
 import SQLite
 import Glibc
 

@@ -4,6 +4,7 @@ import Billing
 import BillingStore
 import Queue
 import Scheduler
+import Relational
 import SQLite
 
 /// `abuse.pdf_under_bombs`: release `billport serve` with default settings over a database in

@@ -2,6 +2,7 @@ import Billing
 import BillportCore
 import Foundation
 import Queue
+import Relational
 import SQLite
 import Synchronization
 import Worker

@@ -4,6 +4,7 @@ import BillportCore
 import Foundation
 import Queue
 import Scheduler
+import Relational
 import SQLite
 
 /// A database built for the `scale` group, and what the measurements need from it.
@@ -95,9 +96,9 @@ struct ScaleData {
 
     /// Inserts one invoice with its lines and, as the ledger leaves them, its completed checkout
     /// and payment and its credit note; returns its id.
-    private static func insert(_ invoice: ScaleShape.GeneratedInvoice, tenantID: Int64, customerID: Int64, _ db: Connection) throws -> Int64 {
+    private static func insert(_ invoice: ScaleShape.GeneratedInvoice, tenantID: Int64, customerID: Int64, _ db: any SQLConnection) throws -> Int64 {
         let issuedAt = ScaleShape.instant(invoice.issueDay)
-        try db.execute("""
+        let id = try db.insert("""
             INSERT INTO invoices (tenant_id, customer_id, public_id, type, number, status, delivery_status, currency, issue_date, due_date,
                 allow_partial_payments, subtotal, tax_total, total, amount_paid, amount_credited, created_at, issued_at, cancelled_at)
             VALUES (?, ?, ?, 'AR', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -106,7 +107,6 @@ struct ScaleData {
             ScaleShape.date(invoice.issueDay).description, ScaleShape.date(invoice.dueDay).description,
             invoice.totals.subtotal, invoice.totals.taxTotal, invoice.totals.total, invoice.paid, invoice.credited,
             issuedAt, invoice.issued ? issuedAt : nil, invoice.status == .cancelled ? issuedAt.addingTimeInterval(86_400) : nil)
-        let id = db.lastInsertRowID
         for (position, line) in invoice.lines.enumerated() {
             try db.execute("""
                 INSERT INTO invoice_lines (invoice_id, position, description, quantity, unit_price, tax_rate, net) VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -5,6 +5,7 @@ import Billing
 import BillingStore
 import Queue
 import Scheduler
+import Relational
 import SQLite
 
 /// The `webhook` group. Accept: signed `checkout.session.completed` events POSTed over

@@ -5,6 +5,7 @@ import Foundation
 import HTTPServer
 import Queue
 import Scheduler
+import Relational
 import SQLite
 import Tokens
 
@@ -122,11 +123,11 @@ struct WebhookOutBench {
         try await database.write { [ids] db in
             let body = #"{"data":{"amountPaid":160752,"currency":"EUR","id":42,"number":"INV-42","status":"paid"},"timestamp":"2026-12-03T12:00:00.000Z","type":"invoice.paid"}"#
             for index in 0..<deliveries {
-                try db.execute("INSERT INTO webhook_events (tenant_id, message_id, type, body, created_at) VALUES (?, ?, 'invoice.paid', ?, 0)",
-                               tenant.id, "msg_bench_\(index)", body)
+                let eventID = try db.insert("INSERT INTO webhook_events (tenant_id, message_id, type, body, created_at) VALUES (?, ?, 'invoice.paid', ?, 0)",
+                                            tenant.id, "msg_bench_\(index)", body)
                 try db.execute("""
                     INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, next_attempt_at, created_at) VALUES (?, ?, ?, 0, 0)
-                    """, tenant.id, ids[index % ids.count], db.lastInsertRowID)
+                    """, tenant.id, ids[index % ids.count], eventID)
             }
         }
         return (stores, tenant.id, ids)

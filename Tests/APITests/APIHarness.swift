@@ -11,6 +11,7 @@ import Billing
 import BillingStore
 import Queue
 import Scheduler
+import Relational
 import SQLite
 import TestSupport
 import Tokens

@@ -1,5 +1,6 @@
 import Billing
 import Foundation
+import Relational
 import SQLite
 import Testing
 import TestSupport

@@ -3,6 +3,7 @@ import Billing
 import BillingStore
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 import TestSupport
 import Testing

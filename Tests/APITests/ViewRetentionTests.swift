@@ -5,6 +5,7 @@ import BillingJobs
 import BillingFixtures
 import BillingStore
 import Queue
+import Relational
 import SQLite
 import TestSupport
 import Testing

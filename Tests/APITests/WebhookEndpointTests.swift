@@ -2,6 +2,7 @@ import API
 import Billing
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 import Testing
 import TestSupport

@@ -6,6 +6,7 @@ import BillingJobs
 import BillingFixtures
 import BillingStore
 import Queue
+import Relational
 import SQLite
 import Synchronization
 import TestSupport

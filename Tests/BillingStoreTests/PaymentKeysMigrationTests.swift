@@ -4,6 +4,7 @@ import Billing
 import BillingFixtures
 import BillingStore
 import Queue
+import Relational
 import SQLite
 import TestSupport
 import Testing

@@ -4,6 +4,7 @@ import BillingStore
 import BillportCore
 import Foundation
 import Queue
+import Relational
 import SQLite
 import TestSupport
 import Testing

@@ -3,6 +3,7 @@ import Foundation
 import Billing
 import BillingFixtures
 import BillingStore
+import Relational
 import SQLite
 import TestSupport
 import Testing

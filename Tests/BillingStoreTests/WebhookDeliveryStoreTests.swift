@@ -4,6 +4,7 @@ import Billing
 import BillingFixtures
 @testable import BillingStore
 import Queue
+import Relational
 import SQLite
 import TestSupport
 import Testing
@@ -102,7 +103,7 @@ import Testing
         }
         let paid = try await make([.invoicePaid, .invoiceIssued]), viewed = try await make([.invoiceViewed])
         let off = try await make(nil, enabled: false)
-        let store = try #require(endpoints as? SQLiteWebhookEndpointStore)
+        let store = try #require(endpoints as? SQLWebhookEndpointStore)
         let event = try await rig.temp.database.write { db in try store.recordEvent(db, tenantID: rig.tenant, customerID: nil, type: .invoicePaid, data: ["id": 42]) }
         let rows = try await rig.temp.database.read { db in
             try db.query("SELECT endpoint_id FROM webhook_deliveries WHERE event_id = ? ORDER BY endpoint_id", event.rowID) { $0.int64(0) }

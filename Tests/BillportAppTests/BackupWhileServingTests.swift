@@ -1,4 +1,5 @@
 import Foundation
+import Relational
 import SQLite
 import Synchronization
 import TestSupport

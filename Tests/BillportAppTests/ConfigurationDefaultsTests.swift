@@ -3,6 +3,7 @@ import Billing
 import Documents
 import Queue
 import Scheduler
+import Relational
 import SQLite
 import Testing
 

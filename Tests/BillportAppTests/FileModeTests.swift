@@ -1,5 +1,6 @@
 import Foundation
 import Queue
+import Relational
 import SQLite
 import TestSupport
 import Testing

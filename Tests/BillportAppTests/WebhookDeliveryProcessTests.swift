@@ -5,6 +5,7 @@ import BillingFixtures
 import BillingStore
 import Queue
 import Scheduler
+import Relational
 import SQLite
 import TestSupport
 import Testing

@@ -42,8 +42,11 @@ import Testing
             broken.append("EInvoice depends on \(eInvoiceDependencies.subtracting(["Billing", "BillportCore"]).sorted().joined(separator: ", ")): e-invoices are pure, made from the domain alone")
         }
         let postgresDependencies = graph["PostgreSQL"] ?? []
-        if !postgresDependencies.isSubset(of: ["CLibPQ", "BillportCore"]) {
-            broken.append("PostgreSQL depends on \(postgresDependencies.subtracting(["CLibPQ", "BillportCore"]).sorted().joined(separator: ", ")): the libpq wrapper knows no Billport store")
+        if !postgresDependencies.isSubset(of: ["CLibPQ", "Relational", "BillportCore"]) {
+            broken.append("PostgreSQL depends on \(postgresDependencies.subtracting(["CLibPQ", "Relational", "BillportCore"]).sorted().joined(separator: ", ")): the libpq wrapper knows no Billport store")
+        }
+        if let relationalDependencies = graph["Relational"], !relationalDependencies.isEmpty {
+            broken.append("Relational depends on \(relationalDependencies.sorted().joined(separator: ", ")): the SQL contract both backends implement depends on nothing")
         }
         if let qrDependencies = graph["QRCode"], !qrDependencies.isEmpty {
             broken.append("QRCode depends on \(qrDependencies.sorted().joined(separator: ", ")): the QR encoder depends on nothing")
@@ -78,6 +81,7 @@ import Testing
         graph["QRCode", default: []].insert("BillportCore")
         graph["PostgreSQL", default: []].insert("Queue")
         graph["Queue", default: []].insert("CLibPQ")
+        graph["Relational", default: []].insert("SQLite")
         let broken = Self.violations(in: graph)
         #expect(broken.contains { $0.hasPrefix("Worker reaches Billing, BillingStore") })
         #expect(broken.contains { $0.hasPrefix("Billing depends on SQLite") })
@@ -86,5 +90,6 @@ import Testing
         #expect(broken.contains { $0.hasPrefix("QRCode depends on BillportCore") })
         #expect(broken.contains { $0.hasPrefix("PostgreSQL depends on Queue") })
         #expect(broken.contains { $0.hasPrefix("Queue depends on CLibPQ") })
+        #expect(broken.contains { $0.hasPrefix("Relational depends on SQLite") })
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import HTTPServer
 import Queue
 import Scheduler
+import Relational
 import SQLite
 import TestSupport
 import Testing

@@ -5,6 +5,7 @@ import HTTPClient
 import HTTPServer
 import Queue
 import Scheduler
+import Relational
 import SQLite
 import TestSupport
 

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Relational
 import SQLite
 import Synchronization
 import TestSupport
@@ -15,7 +16,7 @@ final class ReadGate: Sendable {
 
     /// A read body that holds its connection until `open` (30 s at most: a broken pool fails the
     /// test instead of hanging it). Returns whether the gate was opened in time.
-    func hold(_ db: Connection) throws -> Bool {
+    func hold(_ db: any SQLConnection) throws -> Bool {
         _ = try db.queryOne("SELECT count(*) FROM t") { $0.int(0) }
         let now = inside.add(1, ordering: .sequentiallyConsistent).newValue
         mostInside.max(now, ordering: .sequentiallyConsistent)

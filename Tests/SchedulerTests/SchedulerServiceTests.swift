@@ -2,6 +2,7 @@ import BillportCore
 import Foundation
 import Queue
 import Scheduler
+import Relational
 import SQLite
 import TestSupport
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import Relational
 import SQLite
 
 /// A fresh directory under the system temp folder, removed when the value is released.

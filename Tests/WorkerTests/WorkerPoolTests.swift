@@ -1,6 +1,7 @@
 import BillportCore
 import Foundation
 import Queue
+import Relational
 import SQLite
 import Synchronization
 import TestSupport

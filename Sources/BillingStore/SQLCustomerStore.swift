@@ -1,14 +1,15 @@
 import Billing
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 import Tokens
 
 /// `CustomerStore` on SQLite.
-public final class SQLiteCustomerStore: CustomerStore, SQLiteStore {
-    let context: SQLiteStoreContext
+public final class SQLCustomerStore: CustomerStore, SQLStore {
+    let context: BillingStoreContext
 
-    init(_ context: SQLiteStoreContext) { self.context = context }
+    init(_ context: BillingStoreContext) { self.context = context }
 
     // MARK: Customers
 
@@ -23,11 +24,10 @@ public final class SQLiteCustomerStore: CustomerStore, SQLiteStore {
         }
         let now = clock.now()
         return try await database.write { db in
-            try db.execute("""
+            let id = try db.insert("""
                 INSERT INTO customers (tenant_id, name, email, pref_document, pref_reminder, pref_marketing, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, tenantID, trimmedName, trimmedEmail, preferences.document, preferences.reminder, preferences.marketing, now)
-            let id = db.lastInsertRowID
             try Self.writeDetails(db, customerID: id, details)
             return Customer(id: id, name: trimmedName, email: trimmedEmail, preferences: preferences, createdAt: now, details: details)
         }
@@ -71,7 +71,7 @@ public final class SQLiteCustomerStore: CustomerStore, SQLiteStore {
     }
 
     /// Address, VAT id and reference of customer `customerID` (its tenant checked by the caller).
-    static func writeDetails(_ db: Connection, customerID: Int64, _ details: BuyerDetails) throws {
+    static func writeDetails(_ db: any SQLConnection, customerID: Int64, _ details: BuyerDetails) throws {
         try db.execute("""
             UPDATE customers SET address_lines = ?, postal_code = ?, city = ?, country = ?, vat_id = ?, buyer_reference = ? WHERE id = ?
             """, arguments: addressValues(details.address) + [details.vatID?.value, details.buyerReference, customerID])

@@ -1,13 +1,14 @@
 import Billing
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 
 /// `WebhookEndpointStore` on SQLite.
-public final class SQLiteWebhookEndpointStore: WebhookEndpointStore, SQLiteStore {
-    let context: SQLiteStoreContext
+public final class SQLWebhookEndpointStore: WebhookEndpointStore, SQLStore {
+    let context: BillingStoreContext
 
-    init(_ context: SQLiteStoreContext) { self.context = context }
+    init(_ context: BillingStoreContext) { self.context = context }
 
     private static let columns = "id, url, description, event_types, enabled, created_at, updated_at, previous_secret_expires_at, alert_email, disabled_reason"
 
@@ -21,12 +22,12 @@ public final class SQLiteWebhookEndpointStore: WebhookEndpointStore, SQLiteStore
                 throw BillingError.conflict(code: "too_many_endpoints",
                                             message: "a tenant may have at most \(WebhookEndpointFields.maxEndpointsPerTenant) webhook endpoints")
             }
-            try db.execute("""
+            let id = try db.insert("""
                 INSERT INTO webhook_endpoints (tenant_id, url, description, event_types, enabled, secret, created_at, updated_at, alert_email)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, tenantID, url, fields.description ?? "", Self.eventTypesColumn(fields.eventTypes ?? nil), fields.enabled ?? true,
                 secret, now, now, Self.trimmed(fields.alertEmail ?? nil))
-            return try Self.endpoint(db, tenantID: tenantID, id: db.lastInsertRowID)
+            return try Self.endpoint(db, tenantID: tenantID, id: id)
         }
     }
 
@@ -95,13 +96,13 @@ public final class SQLiteWebhookEndpointStore: WebhookEndpointStore, SQLiteStore
         }
     }
 
-    private static func endpoint(_ db: Connection, tenantID: Int64, id: Int64) throws -> WebhookEndpoint {
+    private static func endpoint(_ db: any SQLConnection, tenantID: Int64, id: Int64) throws -> WebhookEndpoint {
         guard let endpoint = try db.queryOne("SELECT \(columns) FROM webhook_endpoints WHERE tenant_id = ? AND id = ?", tenantID, id, map: endpoint)
         else { throw BillingError.notFound("webhook endpoint") }
         return endpoint
     }
 
-    private static func endpoint(_ row: Row) -> WebhookEndpoint {
+    private static func endpoint(_ row: any SQLRow) -> WebhookEndpoint {
         WebhookEndpoint(id: row.int64(0), url: row.string(1), description: row.string(2),
                         eventTypes: row.optionalString(3).map { $0.split(separator: ",").compactMap { WebhookEventType(rawValue: String($0)) } },
                         enabled: row.bool(4), createdAt: row.date(5), updatedAt: row.date(6), previousSecretExpiresAt: row.optionalDate(7),

@@ -1,14 +1,15 @@
 import Billing
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 import Tokens
 
 /// `TenantStore` on SQLite.
-public final class SQLiteTenantStore: TenantStore, SQLiteStore {
-    let context: SQLiteStoreContext
+public final class SQLTenantStore: TenantStore, SQLStore {
+    let context: BillingStoreContext
 
-    init(_ context: SQLiteStoreContext) { self.context = context }
+    init(_ context: BillingStoreContext) { self.context = context }
 
     // MARK: Tenants
 
@@ -23,8 +24,8 @@ public final class SQLiteTenantStore: TenantStore, SQLiteStore {
             guard try db.queryOne("SELECT 1 FROM tenants WHERE slug = ?", slug, map: { _ in true }) == nil else {
                 throw BillingError.conflict(code: "slug_taken", message: "a tenant with slug \(slug) exists")
             }
-            try db.execute("INSERT INTO tenants (slug, name, created_at) VALUES (?, ?, ?)", slug, trimmed, now)
-            return Tenant(id: db.lastInsertRowID, slug: slug, name: trimmed, createdAt: now)
+            let id = try db.insert("INSERT INTO tenants (slug, name, created_at) VALUES (?, ?, ?)", slug, trimmed, now)
+            return Tenant(id: id, slug: slug, name: trimmed, createdAt: now)
         }
     }
 

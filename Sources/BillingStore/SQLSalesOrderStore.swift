@@ -1,13 +1,14 @@
 import Billing
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 
 /// `SalesOrderStore` on SQLite.
-public final class SQLiteSalesOrderStore: SalesOrderStore, SQLiteStore {
-    let context: SQLiteStoreContext
+public final class SQLSalesOrderStore: SalesOrderStore, SQLStore {
+    let context: BillingStoreContext
 
-    init(_ context: SQLiteStoreContext) { self.context = context }
+    init(_ context: BillingStoreContext) { self.context = context }
 
     public func createSalesOrder(tenantID: Int64, _ draft: SalesOrderDraft) async throws -> SalesOrder {
         do { try draft.validate() } catch { throw BillingError.invalid(error) }
@@ -20,12 +21,12 @@ public final class SQLiteSalesOrderStore: SalesOrderStore, SQLiteStore {
             guard try db.queryOne("SELECT 1 FROM sales_orders WHERE tenant_id = ? AND number = ?", tenantID, number, map: { _ in true }) == nil else {
                 throw BillingError.conflict(code: "duplicate_number", message: "sales order number \(number) is already used")
             }
-            try db.execute("""
+            let id = try db.insert("""
                 INSERT INTO sales_orders (tenant_id, customer_id, number, status, currency, total, order_date, expected_date, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, tenantID, draft.customerId, number, (draft.status ?? .open).rawValue, draft.currency.code, draft.total,
                 draft.orderDate.description, draft.expectedDate?.description, now)
-            guard let order = try Self.salesOrders(db, tenantID: tenantID, where: "id = ?", db.lastInsertRowID).first else {
+            guard let order = try Self.salesOrders(db, tenantID: tenantID, where: "id = ?", id).first else {
                 throw BillingError.notFound("sales order")
             }
             return order
@@ -56,11 +57,11 @@ public final class SQLiteSalesOrderStore: SalesOrderStore, SQLiteStore {
         return try await database.read { [condition] db in try Self.salesOrders(db, tenantID: tenantID, where: condition, bound, limit: limit) }
     }
 
-    private static func salesOrders(_ db: Connection, tenantID: Int64, where condition: String, _ value: Int64) throws -> [SalesOrder] {
+    private static func salesOrders(_ db: any SQLConnection, tenantID: Int64, where condition: String, _ value: Int64) throws -> [SalesOrder] {
         try salesOrders(db, tenantID: tenantID, where: condition, [value.sqlValue], limit: 100)
     }
 
-    private static func salesOrders(_ db: Connection, tenantID: Int64, where condition: String, _ values: [SQLValue],
+    private static func salesOrders(_ db: any SQLConnection, tenantID: Int64, where condition: String, _ values: [SQLValue],
                                     limit: Int) throws -> [SalesOrder] {
         try db.query("""
             SELECT id, customer_id, number, status, currency, total, order_date, expected_date, created_at
@@ -85,9 +86,9 @@ public final class SQLiteSalesOrderStore: SalesOrderStore, SQLiteStore {
             }
             guard let customer = try Self.customer(db, tenantID: tenantID, id: customerID) else { throw BillingError.notFound("customer") }
             try Self.checkMessageQuota(db, tenantID: tenantID, customerID: customerID, quota: quota, now: now)
-            try db.execute("INSERT INTO customer_messages (tenant_id, customer_id, body, created_at) VALUES (?, ?, ?, ?)",
-                           tenantID, customerID, body, now)
-            let message = CustomerMessage(id: db.lastInsertRowID, customerID: customerID, customerName: customer.name, body: body, createdAt: now, readAt: nil)
+            let id = try db.insert("INSERT INTO customer_messages (tenant_id, customer_id, body, created_at) VALUES (?, ?, ?, ?)",
+                                   tenantID, customerID, body, now)
+            let message = CustomerMessage(id: id, customerID: customerID, customerName: customer.name, body: body, createdAt: now, readAt: nil)
             try recordEvent(db, tenantID: tenantID, customerID: message.customerID, type: .portalMessageReceived, data: MessageRepresentation(message))
             return message
         }
@@ -96,7 +97,7 @@ public final class SQLiteSalesOrderStore: SalesOrderStore, SQLiteStore {
     /// Throws when the customer's `quota.perDay`th newest message of the window is still inside
     /// it (`retryAfter`: when it leaves, freeing a place), or when `quota.unread` of its messages
     /// wait unread (`retryAfter`: a day; only the tenant's reading frees a place).
-    static func checkMessageQuota(_ db: Connection, tenantID: Int64, customerID: Int64, quota: MessageQuota, now: Date) throws {
+    static func checkMessageQuota(_ db: any SQLConnection, tenantID: Int64, customerID: Int64, quota: MessageQuota, now: Date) throws {
         let windowStart = now.unixMilliseconds - MessageQuota.window.milliseconds
         let blocking = try db.queryOne("""
             SELECT created_at FROM customer_messages

@@ -1,14 +1,15 @@
 import Billing
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 import Tokens
 
 /// `InvoiceStore` on SQLite.
-public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
-    let context: SQLiteStoreContext
+public final class SQLInvoiceStore: InvoiceStore, SQLStore {
+    let context: BillingStoreContext
 
-    init(_ context: SQLiteStoreContext) { self.context = context }
+    init(_ context: BillingStoreContext) { self.context = context }
 
     public func createInvoice(tenantID: Int64, draft: InvoiceDraft) async throws -> Invoice {
         let now = clock.now()
@@ -18,14 +19,13 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
             guard try db.queryOne("SELECT 1 FROM invoices WHERE tenant_id = ? AND number = ?", tenantID, draft.number, map: { _ in true }) == nil else {
                 throw BillingError.conflict(code: "duplicate_number", message: "invoice number \(draft.number) is already used")
             }
-            try db.execute("""
+            let invoiceID = try db.insert("""
                 INSERT INTO invoices (tenant_id, customer_id, public_id, type, number, status, currency, issue_date, due_date, notes,
                     allow_partial_payments, minimum_payment_amount, subtotal, tax_total, total, created_at)
                 VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, tenantID, draft.customerID, publicID, draft.type.rawValue, draft.number, draft.currency.code,
                 draft.issueDate.description, draft.dueDate.description, draft.notes, draft.allowPartialPayments,
                 draft.minimumPaymentAmount, draft.totals.subtotal, draft.totals.taxTotal, draft.totals.total, now)
-            let invoiceID = db.lastInsertRowID
             try Self.writeLegalContent(db, invoiceID: invoiceID, draft)
             return invoiceID
         }
@@ -122,11 +122,10 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
             guard try db.queryOne("SELECT 1 FROM credit_notes WHERE tenant_id = ? AND number = ?", tenantID, note.number, map: { _ in true }) == nil else {
                 throw BillingError.conflict(code: "duplicate_number", message: "credit note number \(note.number) is already used")
             }
-            try db.execute("""
+            let id = try db.insert("""
                 INSERT INTO credit_notes (tenant_id, invoice_id, customer_id, public_id, number, issue_date, amount, reason, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, tenantID, invoiceID, invoice.customerID, publicID, note.number, note.issueDate.description, note.totals.total, note.reason, now)
-            let id = db.lastInsertRowID
             try Self.insertLines(db, into: .creditNote, ownerID: id, note.lines)
             try db.execute("UPDATE invoices SET amount_credited = amount_credited + ? WHERE id = ?", note.totals.total, invoiceID)
             try enqueueRender(db, tenantID: tenantID, invoiceID: invoiceID)
@@ -154,7 +153,7 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
     }
 
     /// Credit note `id` of `invoice` (its tenant already checked), with its lines and totals.
-    static func creditNote(_ db: Connection, id: Int64, invoice: Invoice) throws -> CreditNote? {
+    static func creditNote(_ db: any SQLConnection, id: Int64, invoice: Invoice) throws -> CreditNote? {
         guard let head = try db.queryOne("""
             SELECT public_id, number, issue_date, amount, reason, created_at FROM credit_notes WHERE id = ? AND invoice_id = ?
             """, id, invoice.id, map: { row in
@@ -194,7 +193,7 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
 
     /// The draft's lines, allowances and charges, supply time and payment terms (the rest of the
     /// row is written by the caller).
-    private static func writeLegalContent(_ db: Connection, invoiceID: Int64, _ draft: InvoiceDraft) throws {
+    private static func writeLegalContent(_ db: any SQLConnection, invoiceID: Int64, _ draft: InvoiceDraft) throws {
         try insertLines(db, ownerID: invoiceID, draft.lines)
         try insertAllowanceCharges(db, invoiceID: invoiceID, draft.allowanceCharges)
         let (supplyDate, start, end): (String?, String?, String?) = switch draft.supply {
@@ -210,23 +209,23 @@ public final class SQLiteInvoiceStore: InvoiceStore, SQLiteStore {
 
     /// The customer must be the tenant's, and seller and buyer must have what the draft's VAT
     /// categories need (`InvoiceLineRules.partiesProblem`).
-    private static func checkParties(_ db: Connection, tenantID: Int64, _ draft: InvoiceDraft) throws {
+    private static func checkParties(_ db: any SQLConnection, tenantID: Int64, _ draft: InvoiceDraft) throws {
         guard let customer = try customer(db, tenantID: tenantID, id: draft.customerID) else {
             throw BillingError.invalid(FieldError("customerId", "is not one of your customers"))
         }
         let categories = draft.vatCategories
         guard !categories.isDisjoint(with: [.reverseCharge, .intraCommunity, .export]) else { return }
-        if let problem = InvoiceLineRules.partiesProblem(categories: categories, seller: try SQLiteTenantStore.companyProfile(db, tenantID: tenantID),
+        if let problem = InvoiceLineRules.partiesProblem(categories: categories, seller: try SQLTenantStore.companyProfile(db, tenantID: tenantID),
                                                          buyer: customer.details) {
             throw BillingError.invalid(problem)
         }
     }
 
     /// Fixes seller and buyer on the invoice as they are now: the company profile, the customer.
-    private static func recordParties(_ db: Connection, tenantID: Int64, invoice: Invoice) throws {
+    private static func recordParties(_ db: any SQLConnection, tenantID: Int64, invoice: Invoice) throws {
         guard let customer = try customer(db, tenantID: tenantID, id: invoice.customerID),
               let tenantName = try db.queryOne("SELECT name FROM tenants WHERE id = ?", tenantID, map: { $0.string(0) }) else { return }
-        let parties = InvoiceParties(company: try SQLiteTenantStore.companyProfile(db, tenantID: tenantID), tenantName: tenantName, customer: customer)
+        let parties = InvoiceParties(company: try SQLTenantStore.companyProfile(db, tenantID: tenantID), tenantName: tenantName, customer: customer)
         let json = String(decoding: try JSONEncoder().encode(parties), as: UTF8.self)
         try db.execute("UPDATE invoices SET parties = ? WHERE id = ?", json, invoice.id)
     }

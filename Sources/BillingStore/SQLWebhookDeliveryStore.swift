@@ -2,11 +2,12 @@ import Billing
 import BillportCore
 import Foundation
 import Queue
+import Relational
 import SQLite
 import Tokens
 
 /// `WebhookDeliveryStore` on SQLite: the deliveries belong to the endpoint aggregate.
-extension SQLiteWebhookEndpointStore {
+extension SQLWebhookEndpointStore {
     public func beginDeliveryBatch(tenantID: Int64, endpointID: Int64, owner: String, leaseUntil: Date, limit: Int) async throws
         -> WebhookDeliveryStart {
         let now = clock.now()
@@ -135,9 +136,9 @@ extension SQLiteWebhookEndpointStore {
                                                               data: ["endpointId": endpointID]))
         return try await database.write { db in
             try Self.requireEnabledEndpoint(db, tenantID: tenantID, endpointID: endpointID)
-            try db.execute("INSERT INTO webhook_events (tenant_id, message_id, type, body, created_at) VALUES (?, ?, 'ping', ?, ?)",
-                           tenantID, "msg_" + SecureRandom.base64URL(byteCount: 16), String(decoding: body, as: UTF8.self), now)
-            let id = try self.queueDelivery(db, tenantID: tenantID, endpointID: endpointID, eventRowID: db.lastInsertRowID, now: now)
+            let eventRowID = try db.insert("INSERT INTO webhook_events (tenant_id, message_id, type, body, created_at) VALUES (?, ?, 'ping', ?, ?)",
+                                           tenantID, "msg_" + SecureRandom.base64URL(byteCount: 16), String(decoding: body, as: UTF8.self), now)
+            let id = try self.queueDelivery(db, tenantID: tenantID, endpointID: endpointID, eventRowID: eventRowID, now: now)
             return try Self.delivery(db, id: id)
         }
     }
@@ -172,7 +173,7 @@ extension SQLiteWebhookEndpointStore {
         d.created_at, d.last_attempt_at, d.next_attempt_at, d.completed_at
         """
 
-    private static func delivery(_ row: Row) -> WebhookDelivery {
+    private static func delivery(_ row: any SQLRow) -> WebhookDelivery {
         WebhookDelivery(id: row.int64(0), endpointID: row.int64(1), messageID: row.string(2), eventType: row.string(3),
                         state: WebhookDelivery.State(rawValue: row.string(4)) ?? .failed, attempts: row.int(5),
                         lastStatus: row.optionalInt64(6).map(Int.init), lastResponse: row.optionalString(7), lastError: row.optionalString(8),
@@ -180,19 +181,19 @@ extension SQLiteWebhookEndpointStore {
                         nextAttemptAt: row.optionalDate(12), completedAt: row.optionalDate(13))
     }
 
-    private static func delivery(_ db: Connection, id: Int64) throws -> WebhookDelivery {
+    private static func delivery(_ db: any SQLConnection, id: Int64) throws -> WebhookDelivery {
         guard let delivery = try db.queryOne("""
             SELECT \(deliveryColumns) FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id WHERE d.id = ?
             """, id, map: delivery) else { throw BillingError.notFound("webhook delivery") }
         return delivery
     }
 
-    private static func requireEndpoint(_ db: Connection, tenantID: Int64, endpointID: Int64) throws {
+    private static func requireEndpoint(_ db: any SQLConnection, tenantID: Int64, endpointID: Int64) throws {
         guard try db.queryOne("SELECT 1 FROM webhook_endpoints WHERE tenant_id = ? AND id = ?", tenantID, endpointID, map: { _ in true }) != nil
         else { throw BillingError.notFound("webhook endpoint") }
     }
 
-    private static func requireEnabledEndpoint(_ db: Connection, tenantID: Int64, endpointID: Int64) throws {
+    private static func requireEnabledEndpoint(_ db: any SQLConnection, tenantID: Int64, endpointID: Int64) throws {
         guard let enabled = try db.queryOne("SELECT enabled FROM webhook_endpoints WHERE tenant_id = ? AND id = ?", tenantID, endpointID,
                                             map: { $0.bool(0) }) else { throw BillingError.notFound("webhook endpoint") }
         guard enabled else {
@@ -201,7 +202,7 @@ extension SQLiteWebhookEndpointStore {
     }
 
     /// Ends every pending delivery of a disabled endpoint; a tenant can replay them once it is enabled again.
-    private static func failPending(_ db: Connection, endpointID: Int64, reason: String, now: Date) throws {
+    private static func failPending(_ db: any SQLConnection, endpointID: Int64, reason: String, now: Date) throws {
         try db.execute("""
             UPDATE webhook_deliveries SET state = 'failed', next_attempt_at = NULL, last_error = ?, completed_at = ?
             WHERE endpoint_id = ? AND state = 'pending'

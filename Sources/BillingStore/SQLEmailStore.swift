@@ -2,13 +2,14 @@ import Billing
 import BillportCore
 import Foundation
 import Queue
+import Relational
 import SQLite
 
 /// `EmailStore` on SQLite.
-public final class SQLiteEmailStore: EmailStore, SQLiteStore {
-    let context: SQLiteStoreContext
+public final class SQLEmailStore: EmailStore, SQLStore {
+    let context: BillingStoreContext
 
-    init(_ context: SQLiteStoreContext) { self.context = context }
+    init(_ context: BillingStoreContext) { self.context = context }
 
     public func enqueueCustomerEmail(tenantID: Int64, customerID: Int64, category: EmailCategory, subject: String?,
                                      message: String?, revokeExisting: Bool) async throws -> Int64 {
@@ -95,7 +96,7 @@ public final class SQLiteEmailStore: EmailStore, SQLiteStore {
         }
     }
 
-    private static func emailTenant(_ db: Connection, id: Int64) throws -> Int64 {
+    private static func emailTenant(_ db: any SQLConnection, id: Int64) throws -> Int64 {
         guard let tenantID = try db.queryOne("SELECT tenant_id FROM email_log WHERE id = ?", id, map: { $0.int64(0) }) else {
             throw BillingError.notFound("email log")
         }
@@ -110,7 +111,7 @@ public final class SQLiteEmailStore: EmailStore, SQLiteStore {
         try await database.read { db in try Self.emailLog(db, where: "tenant_id = ? AND customer_id = ?", tenantID, customerID) }
     }
 
-    private static func emailLog(_ db: Connection, where condition: String, _ values: any SQLValueConvertible...) throws -> [EmailLogEntry] {
+    private static func emailLog(_ db: any SQLConnection, where condition: String, _ values: any SQLValueConvertible...) throws -> [EmailLogEntry] {
         try db.query("""
             SELECT id, invoice_id, customer_id, category, recipient, status, detail, message_id, created_at, updated_at
             FROM email_log WHERE \(condition) ORDER BY id DESC LIMIT 200

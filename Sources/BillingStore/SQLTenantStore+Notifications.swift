@@ -1,8 +1,9 @@
 import Billing
 import Foundation
+import Relational
 import SQLite
 
-extension SQLiteTenantStore {
+extension SQLTenantStore {
     public func notificationSettings(tenantID: Int64) async throws -> TenantNotificationSettings {
         try await database.read { db in try Self.notificationSettings(db, tenantID: tenantID) }
     }
@@ -22,9 +23,9 @@ extension SQLiteTenantStore {
     }
 }
 
-extension SQLiteStore {
+extension SQLStore {
     /// The tenant's notification settings as stored, the defaults (nothing sent) until it decides.
-    static func notificationSettings(_ db: Connection, tenantID: Int64) throws -> TenantNotificationSettings {
+    static func notificationSettings(_ db: any SQLConnection, tenantID: Int64) throws -> TenantNotificationSettings {
         try db.queryOne("SELECT recipients, events, window_minutes FROM tenant_notification_settings WHERE tenant_id = ?", tenantID) { row in
             let decoder = JSONDecoder()
             let recipients = (try? decoder.decode([String].self, from: Data(row.string(0).utf8))) ?? []

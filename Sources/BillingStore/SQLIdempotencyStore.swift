@@ -1,14 +1,15 @@
 import Billing
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 
 /// `IdempotencyStore` on SQLite: one row per key, claimed (status NULL) in the write that
 /// checks it, so two requests with one key can never both run.
-public final class SQLiteIdempotencyStore: IdempotencyStore, SQLiteStore {
-    let context: SQLiteStoreContext
+public final class SQLIdempotencyStore: IdempotencyStore, SQLStore {
+    let context: BillingStoreContext
 
-    init(_ context: SQLiteStoreContext) { self.context = context }
+    init(_ context: BillingStoreContext) { self.context = context }
 
     public func claim(tenantID: Int64, scope: String, key: String, fingerprint: [UInt8], now: Date) async throws -> IdempotencyClaim {
         let expired = now.addingTimeInterval(-Self.seconds(IdempotencyRule.retention))

@@ -1,14 +1,15 @@
 import Billing
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 import Tokens
 
 /// `LinkStore` on SQLite.
-public final class SQLiteLinkStore: LinkStore, SQLiteStore {
-    let context: SQLiteStoreContext
+public final class SQLLinkStore: LinkStore, SQLStore {
+    let context: BillingStoreContext
 
-    init(_ context: SQLiteStoreContext) { self.context = context }
+    init(_ context: BillingStoreContext) { self.context = context }
 
     public func linkedInvoice(tokenHash: [UInt8]) async throws -> (tenantID: Int64, invoiceID: Int64, linkID: Int64, emailed: Bool, expiresAt: Date?)? {
         let now = clock.now()
@@ -111,10 +112,10 @@ public final class SQLiteLinkStore: LinkStore, SQLiteStore {
             if revokeExisting {
                 try db.execute("UPDATE links SET revoked_at = ? WHERE customer_id = ? AND kind = 'portal' AND revoked_at IS NULL", now, customerID)
             }
-            try db.execute("""
+            let id = try db.insert("""
                 INSERT INTO links (tenant_id, kind, token_hash, customer_id, created_at, expires_at) VALUES (?, 'portal', ?, ?, ?, ?)
                 """, tenantID, token.hash, customerID, now, expiresAt)
-            return PortalToken(id: db.lastInsertRowID, customerID: customerID, createdAt: now, expiresAt: expiresAt, revokedAt: nil, token: token.raw)
+            return PortalToken(id: id, customerID: customerID, createdAt: now, expiresAt: expiresAt, revokedAt: nil, token: token.raw)
         }
     }
 

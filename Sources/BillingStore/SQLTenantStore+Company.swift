@@ -1,10 +1,11 @@
 import Billing
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 
 /// The tenant's company profile: one row per tenant, absent until the tenant first sets it.
-extension SQLiteTenantStore {
+extension SQLTenantStore {
     public func companyProfile(tenantID: Int64) async throws -> CompanyProfile {
         try await database.read { db in try Self.companyProfile(db, tenantID: tenantID) }
     }
@@ -31,7 +32,7 @@ extension SQLiteTenantStore {
         }
     }
 
-    static func companyProfile(_ db: Connection, tenantID: Int64) throws -> CompanyProfile {
+    static func companyProfile(_ db: any SQLConnection, tenantID: Int64) throws -> CompanyProfile {
         try db.queryOne("""
             SELECT legal_name, address_lines, postal_code, city, country, vat_id, tax_number, registration, contact_name, contact_phone,
                 contact_email, bank_holder, bank_iban, bank_bic

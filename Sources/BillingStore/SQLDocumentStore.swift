@@ -1,13 +1,14 @@
 import Billing
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 
 /// `DocumentStore` on SQLite.
-public final class SQLiteDocumentStore: DocumentStore, SQLiteStore {
-    let context: SQLiteStoreContext
+public final class SQLDocumentStore: DocumentStore, SQLStore {
+    let context: BillingStoreContext
 
-    init(_ context: SQLiteStoreContext) { self.context = context }
+    init(_ context: BillingStoreContext) { self.context = context }
 
     public func documentParts(tenantID: Int64, invoiceID: Int64) async throws -> DocumentParts? {
         try await database.read { db in
@@ -15,7 +16,7 @@ public final class SQLiteDocumentStore: DocumentStore, SQLiteStore {
                   let customer = try Self.customer(db, tenantID: tenantID, id: invoice.customerID),
                   let name = try db.queryOne("SELECT name FROM tenants WHERE id = ?", tenantID, map: { $0.string(0) }) else { return nil }
             return DocumentParts(vendorName: name, branding: try Self.branding(db, tenantID: tenantID), customer: customer, invoice: invoice,
-                                 company: try SQLiteTenantStore.companyProfile(db, tenantID: tenantID))
+                                 company: try SQLTenantStore.companyProfile(db, tenantID: tenantID))
         }
     }
 

@@ -1,13 +1,14 @@
 import Billing
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 
 /// `ViewStore` on SQLite.
-public final class SQLiteViewStore: ViewStore, SQLiteStore {
-    let context: SQLiteStoreContext
+public final class SQLViewStore: ViewStore, SQLStore {
+    let context: BillingStoreContext
 
-    init(_ context: SQLiteStoreContext) { self.context = context }
+    init(_ context: BillingStoreContext) { self.context = context }
 
     public func insertViews(_ views: [ViewRecord]) async throws {
         guard !views.isEmpty else { return }
@@ -59,7 +60,7 @@ public final class SQLiteViewStore: ViewStore, SQLiteStore {
     }
 
     /// `invoice.viewed` for a counted view: each open the stats count, never a refresh.
-    private func recordViewEvent(_ db: Connection, _ view: ViewRecord) throws {
+    private func recordViewEvent(_ db: any SQLConnection, _ view: ViewRecord) throws {
         guard let (number, customerID) = try db.queryOne("SELECT number, customer_id FROM invoices WHERE id = ? AND tenant_id = ?",
                                                          view.invoiceID, view.tenantID, map: { ($0.string(0), $0.int64(1)) }) else { return }
         try recordEvent(db, tenantID: view.tenantID, customerID: customerID, type: .invoiceViewed,
@@ -68,7 +69,7 @@ public final class SQLiteViewStore: ViewStore, SQLiteStore {
 
     /// Adds `ip` to the invoice's addresses, keeping the time of its latest counted view (what
     /// pruning compares with the retention); true when the invoice had not seen it.
-    private static func remember(_ ip: String, of invoice: Int64, at: Int64, _ db: Connection) throws -> Bool {
+    private static func remember(_ ip: String, of invoice: Int64, at: Int64, _ db: any SQLConnection) throws -> Bool {
         try db.execute("INSERT INTO view_addresses (invoice_id, ip, last_seen) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", invoice, ip, at)
         guard db.changes == 0 else { return true }
         try db.execute("UPDATE view_addresses SET last_seen = ?3 WHERE invoice_id = ?1 AND ip = ?2 AND last_seen < ?3", invoice, ip, at)

@@ -15,9 +15,10 @@ public struct Migration: Sendable, Hashable {
     }
 }
 
-/// Applies migrations in order, each in its own IMMEDIATE transaction together with its record in
+/// Applies migrations in order, each in its own write transaction together with its record in
 /// `schema_migrations`, so that two processes starting at once apply each exactly once: the second
-/// waits for the write lock, then sees the record and skips.
+/// waits (SQLite's write lock; on PostgreSQL a transaction-scoped advisory lock, since a
+/// SERIALIZABLE transaction alone would let both run the DDL), then sees the record and skips.
 public enum Migrator {
     /// Why migration stopped.
     public enum Failure: Error, CustomStringConvertible {
@@ -38,13 +39,19 @@ public enum Migrator {
 
     /// Applies every migration of `migrations` not yet applied; returns the ids it applied.
     @discardableResult
-    public static func migrate(_ database: Database, migrations: [Migration], now: Date = Date()) throws -> [String] {
+    public static func migrate(_ database: any SQLDatabase, migrations: [Migration], now: Date = Date()) throws -> [String] {
         try database.writeBlocking { db in
-            try db.execute("""
+            try lock(db)
+            try db.execute(database.dialect == .sqlite ? """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     id TEXT PRIMARY KEY,
                     applied_at INTEGER NOT NULL
                 ) STRICT
+                """ : """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    id TEXT PRIMARY KEY,
+                    applied_at BIGINT NOT NULL
+                )
                 """)
         }
         let known = Set(migrations.map(\.id))
@@ -56,6 +63,7 @@ public enum Migrator {
         for migration in migrations where !applied.contains(migration.id) {
             do {
                 let didApply = try database.writeBlocking { db -> Bool in
+                    try lock(db)
                     let done = try db.queryOne("SELECT 1 FROM schema_migrations WHERE id = ?", migration.id) { _ in true } ?? false
                     guard !done else { return false }
                     try db.executeScript(migration.sql)
@@ -68,5 +76,14 @@ public enum Migrator {
             }
         }
         return newlyApplied
+    }
+
+    /// Billport's migration lock on PostgreSQL (an arbitrary constant: "billport" in ASCII).
+    static let advisoryLockKey: Int64 = 0x62696C6C706F7274
+
+    /// Serialises migrators across processes on PostgreSQL until the transaction ends.
+    private static func lock(_ db: any SQLConnection) throws {
+        guard db.dialect == .postgres else { return }
+        _ = try db.queryOne("SELECT pg_advisory_xact_lock(?)", advisoryLockKey) { _ in true }
     }
 }

@@ -1,12 +1,13 @@
 import Billing
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 
 /// The customer portal's reads: each one walks an index or a table scoped to the customer
 /// (`portal.012_portal_indexes`) and reads the page, or one row per currency and due date, so a
 /// customer with years of invoices costs what a new one costs.
-extension SQLiteInvoiceStore {
+extension SQLInvoiceStore {
     public func portalInvoicePage(tenantID: Int64, customerID: Int64, limit: Int, offset: Int, before: String?) async throws -> InvoicePage? {
         try await database.read { db in
             var below = Int64.max
@@ -101,7 +102,7 @@ extension SQLiteInvoiceStore {
         GROUP BY currency ORDER BY currency
         """
 
-    private static func summary(_ row: Row) throws -> InvoiceSummary {
+    private static func summary(_ row: any SQLRow) throws -> InvoiceSummary {
         guard let currency = Currency(code: row.string(3)), let issueDate = CalendarDate(parsing: row.string(4)),
               let dueDate = CalendarDate(parsing: row.string(5)) else {
             throw SQLiteError(code: 11, message: "invoice \(row.string(0)) holds an unreadable currency or date")

@@ -2,13 +2,14 @@ import Billing
 import BillportCore
 import Foundation
 import Queue
+import Relational
 import SQLite
 
 /// `PaymentStore` on SQLite.
-public final class SQLitePaymentStore: PaymentStore, SQLiteStore {
-    let context: SQLiteStoreContext
+public final class SQLPaymentStore: PaymentStore, SQLStore {
+    let context: BillingStoreContext
 
-    init(_ context: SQLiteStoreContext) { self.context = context }
+    init(_ context: BillingStoreContext) { self.context = context }
 
     // MARK: Settings
 
@@ -87,12 +88,11 @@ public final class SQLitePaymentStore: PaymentStore, SQLiteStore {
     public func receiveProviderEvent(tenantID: Int64, eventID: String, type: String, payload: [UInt8]) async throws -> Bool {
         let now = clock.now()
         return try await database.write { [self] db in
-            try db.execute("""
+            guard let row = try db.queryOne("""
                 INSERT INTO provider_events (tenant_id, provider, event_id, type, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (tenant_id, provider, event_id) DO NOTHING
-                """, tenantID, Self.provider, eventID, type, payload, now)
-            guard db.changes == 1 else { return false }
-            let row = db.lastInsertRowID
+                RETURNING id
+                """, tenantID, Self.provider, eventID, type, payload, now, map: { $0.int64(0) }) else { return false }
             _ = try jobs.enqueue([NewJob(BillingJob.applyPaymentEvent, ApplyPaymentEvent(eventRowId: row))], in: db)
             return true
         }

@@ -1,10 +1,11 @@
 import Billing
 import BillportCore
 import Foundation
+import Relational
 import SQLite
 
 /// The tenant's customer records: the list, changes, deletion and erasure.
-extension SQLiteCustomerStore {
+extension SQLCustomerStore {
     /// Rows read per step of a search (`CustomerSearch.scanLimit` in all).
     private static let searchChunk = 500
 
