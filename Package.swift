@@ -41,9 +41,9 @@ let package = Package(
         .target(name: "Mail", dependencies: ["Curl", "BillportCore"], swiftSettings: swift6),
 
         // The layout the product owner named.
-        .target(name: "Queue", dependencies: ["SQLite", "Relational", "BillportCore"], swiftSettings: swift6),
+        .target(name: "Queue", dependencies: ["SQLite", "PostgreSQL", "Relational", "BillportCore"], swiftSettings: swift6),
         .target(name: "Worker", dependencies: ["Queue", "BillportCore"], swiftSettings: swift6),
-        .target(name: "Scheduler", dependencies: ["Queue", "SQLite", "Relational", "BillportCore"], swiftSettings: swift6),
+        .target(name: "Scheduler", dependencies: ["Queue", "Relational", "BillportCore"], swiftSettings: swift6),
         // The operator's queue page, served by the metrics listener.
         .target(name: "Console", dependencies: ["HTTPServer", "Queue", "Scheduler", "Tokens", "BillportCore"], swiftSettings: swift6),
         // The billing domain: pure rules and types, their SQLite stores, and the jobs they cause.

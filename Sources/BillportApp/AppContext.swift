@@ -166,7 +166,7 @@ struct AppContext {
     }
 
     func scheduler(store: SQLiteJobStore) -> SchedulerService {
-        SchedulerService(store: SQLiteScheduleStore(jobs: store), configuration: configuration.scheduler, clock: clock, logger: logger)
+        SchedulerService(store: SQLScheduleStore(jobs: store), configuration: configuration.scheduler, clock: clock, logger: logger)
     }
 }
 

@@ -12,13 +12,13 @@ struct SchedulerFixture {
     let temp: TemporaryDatabase
     let clock = ManualClock(ISO8601.parse("2026-11-22T10:00:30Z")!)
     let jobs: SQLiteJobStore
-    let store: SQLiteScheduleStore
+    let store: SQLScheduleStore
     let logs = InMemoryLogHandler()
 
     init() throws {
         temp = try TemporaryDatabase(migrations: QueueSchema.migrations + SchedulerSchema.migrations)
         jobs = SQLiteJobStore(database: temp.database, clock: clock)
-        store = SQLiteScheduleStore(jobs: jobs)
+        store = SQLScheduleStore(jobs: jobs)
     }
 
     func scheduler(_ holder: String, _ schedules: [Schedule]) -> SchedulerService {
