@@ -19,8 +19,14 @@ public final class PostgresDatabase: SQLDatabase {
     private let pool: PostgresPool
     private let blocking: Mutex<PostgresConnection?>
     private let threads = DispatchQueue(label: "billport.postgres", attributes: .concurrent)
-    private let commits = Atomic<UInt64>(0)
+    private let commits = CommitCounter()
     private let connectTimeout: Duration
+    /// Set once `shareCommitCount` runs: writes then tell the other processes.
+    private let broadcastsCommits = Atomic<Bool>(false)
+    private let commitListener = Mutex<PostgresListener?>(nil)
+
+    /// The channel on which writes announce their commits to other processes.
+    public static let commitChannel = "billport_commits"
 
     /// A pool of at most `maximumConnections` connections (plus one for blocking callers);
     /// connects once now, so a wrong URL or an unreachable server fails here.
@@ -33,7 +39,28 @@ public final class PostgresDatabase: SQLDatabase {
 
     public var dialect: SQLDialect { .postgres }
 
-    public var commitCount: UInt64 { commits.load(ordering: .acquiring) }
+    /// Write transactions committed through this object, and, once `shareCommitCount` ran,
+    /// those announced by every other process sharing the database (or a jump when the listener
+    /// lost its connection and may have missed some).
+    public var commitCount: UInt64 { commits.value }
+
+    /// Makes `commitCount` count the commits of every process that called this too: each `write`
+    /// then sends a notification inside its transaction (PostgreSQL delivers it at commit) and a
+    /// listener counts the others' — so that a cache keyed by the count (the buyer-facing answer
+    /// cache) ends at once on every host when any host writes. Idempotent.
+    public func shareCommitCount() throws {
+        try commitListener.withLock { listener in
+            guard listener == nil else { return }
+            let commits = self.commits
+            listener = try PostgresListener(connectionString, channels: [Self.commitChannel],
+                                            received: { _ in commits.add() }, resumed: { commits.add() })
+            broadcastsCommits.store(true, ordering: .releasing)
+        }
+    }
+
+    deinit {
+        commitListener.withLock { $0?.stop() }
+    }
 
     /// How many pooled connections are open now.
     public var openConnections: Int {
@@ -51,7 +78,7 @@ public final class PostgresDatabase: SQLDatabase {
     public func writeReadCommitted<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
         try await pooled { connection in
             let value = try Self.transaction(connection, .readCommitted, body)
-            self.commits.add(1, ordering: .releasing)
+            self.commits.add()
             return value
         }
     }
@@ -105,8 +132,13 @@ public final class PostgresDatabase: SQLDatabase {
         var attempt = 1
         while true {
             do {
-                let value = try Self.transaction(connection, .serializable, body)
-                commits.add(1, ordering: .releasing)
+                let announce = broadcastsCommits.load(ordering: .acquiring)
+                let value = try Self.transaction(connection, .serializable) { db in
+                    let value = try body(db)
+                    if announce { try db.execute("SELECT pg_notify(?, '')", Self.commitChannel) }
+                    return value
+                }
+                commits.add()
                 return value
             } catch let error as PostgresError where (error.kind == .serializationFailure || error.kind == .deadlock) && attempt < Self.maximumAttempts {
                 usleep(UInt32.random(in: 0...UInt32(min(attempt, 8) * 2_000)))
@@ -131,4 +163,11 @@ public final class PostgresDatabase: SQLDatabase {
         actions.forEach { $0() }
         return value
     }
+}
+
+/// A count shared with the commit listener's thread.
+private final class CommitCounter: Sendable {
+    private let count = Atomic<UInt64>(0)
+    func add() { count.add(1, ordering: .releasing) }
+    var value: UInt64 { count.load(ordering: .acquiring) }
 }

@@ -138,6 +138,45 @@ struct PostgresDatabaseTests {
     }
 }
 
+/// Two processes' `PostgresDatabase` objects on one database, as two API hosts: a write on one
+/// moves the other's commit count (what ends the buyer-facing answer cache on every host).
+@Suite(.enabled(if: PostgresServer.isAvailable, PostgresServer.missing), .postgresServer, .serialized)
+struct SharedCommitCountTests {
+    let server = PostgresServer.current!
+
+    @Test func aWriteOnOneHostMovesTheOtherHostsCommitCount() async throws {
+        let hostA = try PostgresDatabase(server.connectionString, maximumConnections: 2)
+        let hostB = try PostgresDatabase(server.connectionString, maximumConnections: 2)
+        try hostA.shareCommitCount()
+        try hostB.shareCommitCount()
+        try await hostA.write { try $0.execute("CREATE TABLE IF NOT EXISTS shared_commits (id INT)") }
+        try await eventually("host B sees host A's first write") { hostB.commitCount >= 1 }
+        let seen = hostB.commitCount
+        try await hostA.write { try $0.execute("INSERT INTO shared_commits VALUES (1)") }
+        try await eventually("host B sees host A's second write") { hostB.commitCount > seen }
+
+        // A rolled-back write announces nothing.
+        let before = hostB.commitCount
+        await #expect(throws: PostgresError.self) {
+            try await hostA.write { db in
+                try db.execute("INSERT INTO shared_commits VALUES (2)")
+                try db.execute("SELECT 1 / 0")
+            }
+        }
+        try await hostA.write { try $0.execute("INSERT INTO shared_commits VALUES (3)") }
+        try await eventually("host B sees the next commit") { hostB.commitCount > before }
+        #expect(hostB.commitCount == before + 1, "the rolled-back write was not announced")
+    }
+
+    @Test func aListenerThatLostItsConnectionAssumesChangesWhenItIsBack() async throws {
+        let host = try PostgresDatabase(server.connectionString, maximumConnections: 2)
+        try host.shareCommitCount()
+        let before = host.commitCount
+        try server.restart()
+        try await eventually("the listener reconnects and counts what it may have missed") { host.commitCount > before }
+    }
+}
+
 /// A thread-safe count for callbacks.
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()
