@@ -70,14 +70,7 @@ extension PostgresJobStore {
                 RETURNING queue
             ), rescued AS (
                 UPDATE jobs
-                SET state = CASE WHEN attempts >= max_attempts OR lease_losses + 1 >= ?3 THEN 'dead' ELSE 'ready' END,
-                    finished_at = CASE WHEN attempts >= max_attempts OR lease_losses + 1 >= ?3 THEN ?2 ELSE NULL END,
-                    last_error = CASE WHEN lease_losses + 1 >= ?3
-                        THEN 'worker died while running this job ' || (lease_losses + 1) || ' times'
-                        ELSE 'lease expired: worker ' || coalesce(lease_owner, 'unknown') || ' stopped without finishing attempt ' || attempts
-                    END,
-                    lease_losses = lease_losses + 1,
-                    lease_owner = NULL, lease_expires_at = NULL
+                SET \(LeaseRescue.assignments(now: "?2", maxLeaseLosses: "?3"))
                 WHERE id IN (
                     SELECT id FROM jobs WHERE ?4 = 1 AND state = 'running' AND lease_expires_at < ?2
                         AND id NOT IN (SELECT id FROM outcome)

@@ -107,3 +107,21 @@ enum JobRows {
         try db.queryOne("SELECT \(columns) FROM jobs WHERE id = ?", id, map: record)
     }
 }
+
+/// What taking back an expired lease writes, on either backend: the job is ready again, or dead
+/// when that was its last attempt or the `maxLeaseLosses`th attempt in a row whose worker
+/// vanished. `now` and `maxLeaseLosses` name the statement's placeholders (`?1`).
+enum LeaseRescue {
+    static func assignments(now: String, maxLeaseLosses: String) -> String {
+        """
+        state = CASE WHEN attempts >= max_attempts OR lease_losses + 1 >= \(maxLeaseLosses) THEN 'dead' ELSE 'ready' END,
+            finished_at = CASE WHEN attempts >= max_attempts OR lease_losses + 1 >= \(maxLeaseLosses) THEN \(now) ELSE NULL END,
+            last_error = CASE WHEN lease_losses + 1 >= \(maxLeaseLosses)
+                THEN 'worker died while running this job ' || (lease_losses + 1) || ' times'
+                ELSE 'lease expired: worker ' || coalesce(lease_owner, '?') || ' stopped without finishing attempt ' || attempts
+            END,
+            lease_losses = lease_losses + 1,
+            lease_owner = NULL, lease_expires_at = NULL
+        """
+    }
+}

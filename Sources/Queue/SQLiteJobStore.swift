@@ -69,19 +69,14 @@ public final class SQLiteJobStore: SQLJobStore {
     /// Takes back jobs whose worker stopped renewing its lease (it crashed or hung): ready again,
     /// or dead when that was their last attempt or the `maxLeaseLosses`th attempt in a row whose
     /// worker vanished — a job that crashes its process is not handed to the next one for ever.
+    static let rescueSQL = """
+        UPDATE jobs
+        SET \(LeaseRescue.assignments(now: "?1", maxLeaseLosses: "?2"))
+        WHERE id IN (SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < ?1 LIMIT 1000)
+        """
+
     static func rescueExpiredLeases(_ db: any SQLConnection, now: Date, maxLeaseLosses: Int) throws {
-        try db.execute("""
-            UPDATE jobs
-            SET state = CASE WHEN attempts >= max_attempts OR lease_losses + 1 >= ?2 THEN 'dead' ELSE 'ready' END,
-                finished_at = CASE WHEN attempts >= max_attempts OR lease_losses + 1 >= ?2 THEN ?1 ELSE NULL END,
-                last_error = CASE WHEN lease_losses + 1 >= ?2
-                    THEN 'worker died while running this job ' || (lease_losses + 1) || ' times'
-                    ELSE 'lease expired: worker ' || coalesce(lease_owner, '?') || ' stopped without finishing attempt ' || attempts
-                END,
-                lease_losses = lease_losses + 1,
-                lease_owner = NULL, lease_expires_at = NULL
-            WHERE id IN (SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < ?1 LIMIT 1000)
-            """, now, maxLeaseLosses)
+        try db.execute(rescueSQL, now, maxLeaseLosses)
         if db.changes > 0 { BillportMetrics.leaseRescues.increment(by: UInt64(db.changes)) }
     }
 

@@ -20,6 +20,18 @@ struct TwoHosts {
         a = PostgresJobStore(database: try PostgresDatabase(connectionString, maximumConnections: 4), configuration: configuration, clock: clock)
         b = PostgresJobStore(database: try PostgresDatabase(connectionString, maximumConnections: 4), configuration: configuration, clock: clock)
     }
+
+    /// Runs host b's wake-up listener until `body` returns, once it listens.
+    func withListenerOnB(_ body: () async throws -> Void) async throws {
+        let listener = PostgresJobListener(connectionString: try #require(test.connectionString), notifier: b.notifier)
+        let shutdown = ShutdownSignal()
+        let running = Task { try await listener.run(until: shutdown) }
+        defer { shutdown.trigger() }
+        #expect(await listener.waitUntilListening(timeout: .seconds(30)))
+        try await body()
+        shutdown.trigger()
+        try await running.value
+    }
 }
 
 @Suite(.enabled(if: PostgresServer.isAvailable, PostgresServer.missing))
@@ -54,50 +66,36 @@ struct PostgresQueueTests {
 
     @Test func anEnqueueOnOneHostWakesTheOtherHostsWorkers() async throws {
         let hosts = try TwoHosts()
-        let listener = PostgresJobListener(connectionString: try #require(hosts.test.connectionString), notifier: hosts.b.notifier)
-        let shutdown = ShutdownSignal()
-        let running = Task { try await listener.run(until: shutdown) }
-        defer { shutdown.trigger() }
-        #expect(await listener.waitUntilListening(timeout: .seconds(30)))
-
-        let mail = Doorbell()
-        hosts.b.notifier.subscribe(queue: "mail", bell: mail)
-        try await hosts.a.enqueue(NewJob(kind: "email.send", payloadJSON: "{}", queue: "mail"))
-        #expect(await mail.wait(timeout: .seconds(30)))
-        #expect(try await hosts.b.claim(queue: "mail", limit: 5, worker: "b").count == 1)
-
-        shutdown.trigger()
-        try await running.value
+        try await hosts.withListenerOnB {
+            let mail = Doorbell()
+            hosts.b.notifier.subscribe(queue: "mail", bell: mail)
+            try await hosts.a.enqueue(NewJob(kind: "email.send", payloadJSON: "{}", queue: "mail"))
+            #expect(await mail.wait(timeout: .seconds(30)))
+            #expect(try await hosts.b.claim(queue: "mail", limit: 5, worker: "b").count == 1)
+        }
     }
 
     @Test func anEnqueueRolledBackWithItsTransactionLeavesNoJobAndWakesNoHost() async throws {
         struct Abort: Error {}
         let hosts = try TwoHosts()
-        let listener = PostgresJobListener(connectionString: try #require(hosts.test.connectionString), notifier: hosts.b.notifier)
-        let shutdown = ShutdownSignal()
-        let running = Task { try await listener.run(until: shutdown) }
-        defer { shutdown.trigger() }
-        #expect(await listener.waitUntilListening(timeout: .seconds(30)))
-        let rolledBack = Doorbell()
-        let marker = Doorbell()
-        hosts.b.notifier.subscribe(queue: "mail", bell: rolledBack)
-        hosts.b.notifier.subscribe(queue: "marker", bell: marker)
-
-        let store = hosts.a
-        await #expect(throws: Abort.self) {
-            try await store.database.write { db in
-                _ = try store.enqueue([NewJob(kind: "email.send", payloadJSON: "{}", queue: "mail")], in: db)
-                throw Abort()
+        try await hosts.withListenerOnB {
+            let rolledBack = Doorbell()
+            let marker = Doorbell()
+            hosts.b.notifier.subscribe(queue: "mail", bell: rolledBack)
+            hosts.b.notifier.subscribe(queue: "marker", bell: marker)
+            let store = hosts.a
+            await #expect(throws: Abort.self) {
+                try await store.database.write { db in
+                    _ = try store.enqueue([NewJob(kind: "email.send", payloadJSON: "{}", queue: "mail")], in: db)
+                    throw Abort()
+                }
             }
+            // Notifications arrive in commit order: once a later one is in, an earlier one would be too.
+            try await store.enqueue(NewJob(kind: "test.marker", payloadJSON: "{}", queue: "marker"))
+            #expect(await marker.wait(timeout: .seconds(30)))
+            #expect(await rolledBack.wait(timeout: .zero) == false)
+            #expect(try await hosts.b.stats().queues["mail"] == nil)
         }
-        // Notifications arrive in commit order: once a later one is in, an earlier one would be too.
-        try await store.enqueue(NewJob(kind: "test.marker", payloadJSON: "{}", queue: "marker"))
-        #expect(await marker.wait(timeout: .seconds(30)))
-        #expect(await rolledBack.wait(timeout: .zero) == false)
-        #expect(try await hosts.b.stats().queues["mail"] == nil)
-
-        shutdown.trigger()
-        try await running.value
     }
 
     @Test func aHostThatStopsHeartbeatingLosesItsJobToTheOther() async throws {
