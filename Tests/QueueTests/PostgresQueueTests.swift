@@ -98,6 +98,21 @@ struct PostgresQueueTests {
         }
     }
 
+    @Test func twoHostsEnqueuingOneUniqueKeyInSerializableTransactionsGetOneJob() async throws {
+        let hosts = try TwoHosts()
+        let job = try NewJob(kind: "links.expire", payloadJSON: "{}", uniqueKey: "links.expire:42")
+        let results = try await withThrowingTaskGroup(of: EnqueueResult.self) { group in
+            for index in 0..<20 {
+                let store = index.isMultiple(of: 2) ? hosts.a : hosts.b
+                group.addTask { try await store.database.write { db in try store.enqueue([job], in: db)[0] } }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.filter(\.inserted).count == 1)
+        #expect(Set(results.map(\.id)).count == 1)
+        #expect(try await hosts.a.stats().total(.ready) == 1)
+    }
+
     @Test func aHostThatStopsHeartbeatingLosesItsJobToTheOther() async throws {
         let hosts = try TwoHosts()
         let job = try await hosts.a.enqueue(NewJob(kind: "pdf.render", payloadJSON: "{}"))
