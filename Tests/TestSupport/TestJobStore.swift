@@ -116,10 +116,20 @@ public final class TestJobStore: TransactionalJobStore {
         started_at, finished_at, lease_owner, lease_expires_at, last_error
         """
 
-    private static func record(_ row: any SQLRow) -> JobRecord {
-        JobRecord(id: row.int64(0), kind: row.string(1), queue: row.string(2), state: JobState(rawValue: row.string(3)) ?? .dead,
-                  payload: row.string(4), priority: row.int(5), attempts: row.int(6), maxAttempts: row.int(7), uniqueKey: row.optionalString(8),
-                  runAt: row.date(9), createdAt: row.date(10), startedAt: row.optionalDate(11), finishedAt: row.optionalDate(12),
-                  leaseOwner: row.optionalString(13), leaseExpiresAt: row.optionalDate(14), lastError: row.optionalString(15))
+    /// A row as a `JobRecord`, which has no public initialiser outside `Queue`: through its
+    /// `Codable` form, from a value with the same fields.
+    private static func record(_ row: any SQLRow) throws -> JobRecord {
+        let fields = RecordFields(id: row.int64(0), kind: row.string(1), queue: row.string(2), state: JobState(rawValue: row.string(3)) ?? .dead,
+                                  payload: row.string(4), priority: row.int(5), attempts: row.int(6), maxAttempts: row.int(7),
+                                  uniqueKey: row.optionalString(8), runAt: row.date(9), createdAt: row.date(10), startedAt: row.optionalDate(11),
+                                  finishedAt: row.optionalDate(12), leaseOwner: row.optionalString(13), leaseExpiresAt: row.optionalDate(14),
+                                  lastError: row.optionalString(15))
+        return try JSONDecoder().decode(JobRecord.self, from: JSONEncoder().encode(fields))
+    }
+
+    private struct RecordFields: Encodable {
+        let id: Int64, kind: String, queue: String, state: JobState, payload: String, priority: Int, attempts: Int, maxAttempts: Int
+        let uniqueKey: String?, runAt: Date, createdAt: Date, startedAt: Date?, finishedAt: Date?, leaseOwner: String?
+        let leaseExpiresAt: Date?, lastError: String?
     }
 }
