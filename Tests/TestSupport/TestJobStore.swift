@@ -79,14 +79,14 @@ public final class TestJobStore: TransactionalJobStore {
     }
 
     public func jobs(state: JobState?, queue: String?, kind: String?, limit: Int, beforeID: Int64?) async throws -> [JobRecord] {
-        let (state, queue, kind) = (state?.rawValue, queue, kind)
-        return try await database.read { db in
-            try db.query("""
-                SELECT \(Self.columns) FROM jobs
-                WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR queue = ?2) AND (?3 IS NULL OR kind = ?3) AND id < ?4
-                ORDER BY id DESC LIMIT ?5
-                """, state, queue, kind, beforeID ?? Int64.max, max(1, min(limit, 1000)), map: Self.record)
-        }
+        // Only the filters asked for: a NULL parameter in `? IS NULL` has no type PostgreSQL can infer.
+        let filters: [(column: String, value: String?)] = [("state", state?.rawValue), ("queue", queue), ("kind", kind)]
+        let asked = filters.compactMap { filter in filter.value.map { (filter.column, $0) } }
+        let sql = """
+            SELECT \(Self.columns) FROM jobs WHERE id < ? \(asked.map { " AND \($0.0) = ?" }.joined()) ORDER BY id DESC LIMIT ?
+            """
+        let arguments: [SQLValue] = [.integer(beforeID ?? Int64.max)] + asked.map { .text($0.1) } + [.integer(Int64(max(1, min(limit, 1000))))]
+        return try await database.read { db in try db.query(sql, arguments: arguments, map: Self.record) }
     }
 
     public func claim(queue: String, limit: Int, worker: String, acknowledging acknowledgements: [Acknowledgement]) async throws -> [ClaimedJob] {
