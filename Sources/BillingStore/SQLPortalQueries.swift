@@ -114,7 +114,7 @@ extension SQLInvoiceStore {
     private static func summary(_ row: any SQLRow) throws -> InvoiceSummary {
         guard let currency = Currency(code: row.string(3)), let issueDate = CalendarDate(parsing: row.string(4)),
               let dueDate = CalendarDate(parsing: row.string(5)) else {
-            throw SQLiteError(code: 11, message: "invoice \(row.string(0)) holds an unreadable currency or date")
+            throw UnreadableRow("invoice \(row.string(0)) holds an unreadable currency or date")
         }
         return InvoiceSummary(publicID: row.string(0), number: row.string(1), status: InvoiceStatus(rawValue: row.string(2)) ?? .draft,
                               currency: currency, issueDate: issueDate, dueDate: dueDate, total: row.int64(6), amountPaid: row.int64(7),
