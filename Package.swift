@@ -67,7 +67,7 @@ let package = Package(
                           swiftSettings: swift6),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["BillportCore", "SQLite", "Relational", "PostgreSQL", "Mail", "HTTPClient", "Payments"], path: "Tests/TestSupport",
+        .target(name: "TestSupport", dependencies: ["BillportCore", "SQLite", "Relational", "PostgreSQL", "Queue", "Mail", "HTTPClient", "Payments"], path: "Tests/TestSupport",
                 exclude: ["FakeStripe/fake-stripe.py", "FakeStripe/fake_stripe_checkout.py"], swiftSettings: swift6),
         .target(name: "BillingFixtures", dependencies: ["Billing"], path: "Tests/BillingFixtures", swiftSettings: swift6),
         .testTarget(name: "BillportCoreTests", dependencies: ["BillportCore", "TestSupport"], swiftSettings: swift6),
