@@ -1,0 +1,26 @@
+import Relational
+
+/// The wiring module's own tables: the secrets every host of a PostgreSQL installation shares.
+/// On SQLite the table exists (so that `copy-database` finds the same schema on both sides) but
+/// the keys stay in `<dataDirectory>/secrets/`, as before.
+enum AppSchema {
+    static let migrations = [
+        Migration(id: "app.001_secrets", sql: """
+            CREATE TABLE secrets (
+                name TEXT PRIMARY KEY,
+                value TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            ) STRICT
+            """),
+    ]
+
+    static let postgresMigrations = [
+        Migration(id: "app.pg001_secrets", sql: """
+            CREATE TABLE secrets (
+                name TEXT PRIMARY KEY,
+                value TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """),
+    ]
+}
