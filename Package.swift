@@ -67,7 +67,7 @@ let package = Package(
                           swiftSettings: swift6),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["BillportCore", "SQLite", "Relational", "Mail", "HTTPClient", "Payments"], path: "Tests/TestSupport",
+        .target(name: "TestSupport", dependencies: ["BillportCore", "SQLite", "Relational", "PostgreSQL", "Mail", "HTTPClient", "Payments"], path: "Tests/TestSupport",
                 exclude: ["FakeStripe/fake-stripe.py", "FakeStripe/fake_stripe_checkout.py"], swiftSettings: swift6),
         .target(name: "BillingFixtures", dependencies: ["Billing"], path: "Tests/BillingFixtures", swiftSettings: swift6),
         .testTarget(name: "BillportCoreTests", dependencies: ["BillportCore", "TestSupport"], swiftSettings: swift6),
@@ -80,7 +80,7 @@ let package = Package(
                                                             "Mail", "Payments", "Tokens", "BillportCore", "SQLite", "Relational", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "APITests", dependencies: ["API", "BillportApp", "Billing", "BillingStore", "BillingFixtures", "BillingJobs", "Worker", "Documents", "Payments", "Queue",
                                                      "Tokens", "HTTPServer", "Mail", "BillportCore", "SQLite", "Relational", "Scheduler", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL", "Relational", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "Relational", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "BillportCore", "SQLite", "Relational", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "BillportCore", "SQLite", "Relational", "TestSupport"], swiftSettings: swift6),

@@ -102,13 +102,13 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws. A statement
     /// that failed inside (and was caught) rolls the whole transaction back too.
     @discardableResult
-    public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+    public func transaction<T>(_ mode: PostgresTransactionMode = .readCommitted, _ body: (PostgresConnection) throws -> T) throws -> T {
         try lock.withLock {
             let state = PQtransactionStatus(handle)
             guard state != PQTRANS_INTRANS, state != PQTRANS_INERROR, state != PQTRANS_ACTIVE else {
                 throw PostgresError(kind: .misuse, message: "a transaction is already open on this connection")
             }
-            try simple("BEGIN")
+            try simple(mode.begin)
             do {
                 let value = try body(self)
                 if PQtransactionStatus(handle) == PQTRANS_INERROR {
@@ -122,6 +122,13 @@ public final class PostgresConnection: @unchecked Sendable {
                 throw error
             }
         }
+    }
+
+    /// Runs several `;`-separated statements without parameters as one simple query (schema
+    /// migrations); inside a transaction they join it, outside they form one of their own.
+    public func executeScript(_ sql: String) throws(PostgresError) {
+        guard !sql.utf8.contains(0) else { throw PostgresError(kind: .invalidInput, message: "the SQL text contains a NUL character") }
+        try locked { () throws(PostgresError) in try simple(sql) }
     }
 
     /// The statements this connection holds prepared, by SQL text.
@@ -236,5 +243,24 @@ public final class PostgresConnection: @unchecked Sendable {
         defer { for pointer in pointers { free(pointer) } }
         let constant = pointers.map { $0.map { UnsafePointer($0) } } + [nil]
         return constant.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}
+
+/// How a transaction isolates itself from concurrent ones.
+public enum PostgresTransactionMode: Sendable {
+    /// PostgreSQL's default: each statement sees what committed before it began.
+    case readCommitted
+    /// As if the transactions ran one after the other; one that cannot be ordered fails with
+    /// 40001 and must be run again.
+    case serializable
+    /// One snapshot for the whole transaction, no writes.
+    case readOnlySnapshot
+
+    var begin: String {
+        switch self {
+        case .readCommitted: return "BEGIN"
+        case .serializable: return "BEGIN ISOLATION LEVEL SERIALIZABLE"
+        case .readOnlySnapshot: return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Relational
 
 /// A failure of PostgreSQL or of libpq. Its text is the server's primary message and SQLSTATE:
 /// never a bound value, never the connection's password, so it may be logged as it is.
@@ -52,6 +53,12 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
         default: return sqlState.hasPrefix("08") ? .connectionLost : .other
         }
     }
+}
+
+/// Class 23 is "integrity constraint violation"; 22003 "numeric value out of range".
+extension PostgresError: SQLFailure {
+    public var isConstraintViolation: Bool { sqlState?.hasPrefix("23") ?? false }
+    public var isIntegerOverflow: Bool { sqlState == "22003" }
 }
 
 extension String {

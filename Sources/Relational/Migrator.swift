@@ -64,10 +64,12 @@ public enum Migrator {
             do {
                 let didApply = try database.writeBlocking { db -> Bool in
                     try lock(db)
-                    let done = try db.queryOne("SELECT 1 FROM schema_migrations WHERE id = ?", migration.id) { _ in true } ?? false
-                    guard !done else { return false }
+                    // The record first: on PostgreSQL a record committed by another migrator
+                    // after this transaction's snapshot makes it fail as unserialisable, and
+                    // the transaction runs again and sees it.
+                    try db.execute("INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", migration.id, now)
+                    guard db.changes == 1 else { return false }
                     try db.executeScript(migration.sql)
-                    try db.execute("INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)", migration.id, now)
                     return true
                 }
                 if didApply { newlyApplied.append(migration.id) }

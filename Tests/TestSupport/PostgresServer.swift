@@ -40,11 +40,20 @@ public final class PostgresServer: Sendable {
 
     /// A libpq connection string over the Unix socket, as superuser `postgres`.
     public var connectionString: String { "host=\(socketDirectory) port=\(port) user=postgres dbname=postgres" }
+    /// The same for database `name`.
+    public func connectionString(database name: String) -> String {
+        "host=\(socketDirectory) port=\(port) user=postgres dbname=\(name)"
+    }
+
     /// A `postgres://` URL over TCP.
     public var url: String { "postgres://postgres@127.0.0.1:\(port)/postgres" }
 
+    /// The server's `max_connections`.
+    private let maxConnections: Int
+
     /// Creates the cluster and starts the server (a few seconds).
-    public init() throws {
+    public init(maxConnections: Int = 60) throws {
+        self.maxConnections = maxConnections
         guard let bin = Self.binDirectory else { throw Spawn.Failure(description: Self.missing.rawValue) }
         self.bin = bin
         directory = TemporaryDirectory()
@@ -77,7 +86,7 @@ public final class PostgresServer: Sendable {
     }
 
     private func start() throws {
-        let options = "-p \(port) -k \(socketDirectory) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=60"
+        let options = "-p \(port) -k \(socketDirectory) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=\(maxConnections)"
         try run("pg_ctl", ["-D", dataDirectory, "-l", directory.file("server.log"), "-w", "-t", "60", "-o", options, "start"])
     }
 
