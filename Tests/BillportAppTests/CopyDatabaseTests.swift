@@ -111,4 +111,20 @@ struct CopyDatabaseTests {
             "\(error)".hasPrefix("the target has no table extra")
         }
     }
+    @Test func theGeneratedKeysTravelWithTheCopySoTokensStayValid() throws {
+        let data = TemporaryDirectory()
+        let jwt = try Secrets.generated(name: "jwt.key", in: .directory(data.path))
+        let unsubscribe = try Secrets.generated(name: "unsubscribe.key", in: .directory(data.path))
+        let source = try TemporaryDatabase(migrations: AppSchema.migrations)
+        try CopyDatabaseCommand.recordGeneratedSecrets(in: source.database, dataDirectory: data.path, now: Date())
+        let name = "copy_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try PostgresConnection(server.connectionString).execute("CREATE DATABASE \(name)")
+        let target = try PostgresDatabase("postgres://postgres@127.0.0.1:\(server.port)/\(name)", maximumConnections: 2)
+        try Migrator.migrate(target, migrations: AppSchema.postgresMigrations)
+        let report = try DatabaseCopy(source: source.database, target: target).run()
+        #expect(report.ok && report.tables.map(\.name) == ["secrets"] && report.rows == 2)
+        // Every host on PostgreSQL now signs with the key the SQLite host generated.
+        #expect(try Secrets.generated(name: "jwt.key", in: .database(target)) == jwt)
+        #expect(try Secrets.generated(name: "unsubscribe.key", in: .database(target)) == unsubscribe)
+    }
 }
