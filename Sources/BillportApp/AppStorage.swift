@@ -1,5 +1,9 @@
+import Billing
+import BillingStore
+import BillportCore
 import Foundation
 import PostgreSQL
+import Queue
 import Relational
 import SQLite
 
@@ -14,6 +18,22 @@ enum AppStorage {
         case .sqlite(let database): database
         case .postgres(let database): database
         }
+    }
+
+    /// The job store on this database, into which the billing stores enqueue in their own
+    /// transactions. PostgreSQL's (`PostgresJobStore(database:configuration:clock:)`) is the one
+    /// piece this build lacks.
+    func jobStore(configuration: QueueConfiguration, clock: any WallClock) throws -> any TransactionalJobStore {
+        switch self {
+        case .sqlite(let database): SQLiteJobStore(database: database, configuration: configuration, clock: clock)
+        case .postgres: throw StartupError("this build has no PostgreSQL job store yet")
+        }
+    }
+
+    /// Every billing store on this database, enqueueing through `jobs` (the process's one job
+    /// store, so that what the stores enqueue wakes this process's workers at once).
+    func billingStores(jobs: any TransactionalJobStore, clock: any WallClock) -> BillingStores {
+        .sql(BillingStoreContext(database: database, clock: clock, jobs: jobs))
     }
 
     /// Where generated keys live: per host on SQLite (the data directory, as before), shared by
