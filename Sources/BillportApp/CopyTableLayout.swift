@@ -4,12 +4,16 @@ import Relational
 /// PostgreSQL column's type, which is the narrower of the two.
 enum CopyColumnKind: Sendable, Equatable {
     case integer, real, text, blob
+    /// A whole number that may have outgrown 64 bits (a sum kept by a trigger): an integer
+    /// while it fits, else a double (SQLite then holds a REAL).
+    case numeric
 
     /// The kind for a PostgreSQL `information_schema.columns.data_type`, nil when Billport's
     /// schemas never use it (then the copy refuses rather than guess).
     init?(postgresType: String) {
         switch postgresType {
         case "bigint", "integer", "smallint": self = .integer
+        case "numeric": self = .numeric
         case "double precision", "real": self = .real
         case "text", "character varying", "character": self = .text
         case "bytea": self = .blob

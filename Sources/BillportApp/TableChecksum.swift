@@ -56,6 +56,7 @@ extension SQLRow {
             case .real: return .real(double(column))
             case .text: return .text(string(column))
             case .blob: return .blob(blob(column))
+            case .numeric: return Int64(string(column)).map(SQLValue.integer) ?? .real(double(column))
             }
         }
     }

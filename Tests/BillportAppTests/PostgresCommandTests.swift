@@ -50,10 +50,10 @@ struct PostgresCommandTests {
         #expect(captured.err.contains("--to must be a postgres:// or postgresql:// URL") && !captured.err.contains("hunter2"))
     }
 
-    /// The demo installation on SQLite, copied, verified, then served from PostgreSQL: a share
-    /// link and an API token made before the copy still work.
-    @Test(.disabled("needs QueueSchema, SchedulerSchema and BillingSchema.postgresMigrations in AppContext.postgresMigrations and the PostgreSQL job store"))
-    func theDemoInstallationIsCopiedVerifiedAndServed() async throws {
+    /// The demo installation on SQLite, copied and verified table by table, its API tokens' key
+    /// with it.
+    @Test(.disabled("needs QueueSchema, SchedulerSchema and BillingSchema.postgresMigrations in AppContext.postgresMigrations (branches h-queue, h-billing); passes with them"))
+    func theDemoInstallationIsCopiedAndVerified() async throws {
         let url = try emptyDatabaseURL()
         let directory = TemporaryDirectory()
         let sqlite = ["BILLPORT_DATA_DIRECTORY": directory.path]
@@ -61,10 +61,11 @@ struct PostgresCommandTests {
         #expect(await BillportCLI.run(["demo", "--json"], environment: sqlite, console: demo.console) == 0)
         let copy = CapturedConsole()
         let status = await BillportCLI.run(["copy-database", "--to", url], environment: sqlite, console: copy.console)
-        #expect(status == 0, "\(copy.err)")
+        #expect(status == 0, "\(copy.err) \(copy.out)")
         #expect(copy.out.contains("verified: every table matches") && !copy.out.contains("MISMATCH") && !copy.out.contains("hunter2"))
         #expect(copy.out.contains("secrets") && copy.out.contains("invoices"))
         let stored = try PostgresConnection(url).query("SELECT name FROM secrets ORDER BY name") { try $0.string(0) }
-        #expect(stored == ["jwt.key", "unsubscribe.key"])
+        // The demo sent no email, so only the API tokens' key had been generated.
+        #expect(stored == ["jwt.key"])
     }
 }
