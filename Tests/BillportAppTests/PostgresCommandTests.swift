@@ -1,6 +1,8 @@
 @testable import BillportApp
 import Foundation
+import BillportCore
 import PostgreSQL
+import Queue
 import Relational
 import TestSupport
 import Testing
@@ -67,5 +69,21 @@ struct PostgresCommandTests {
         let stored = try PostgresConnection(url).query("SELECT name FROM secrets ORDER BY name") { try $0.string(0) }
         // The demo sent no email, so only the API tokens' key had been generated.
         #expect(stored == ["jwt.key"])
+    }
+}
+
+/// The SQLite-only scheduled backup, configured on PostgreSQL: dead at once with the reason.
+@Suite(.enabled(if: PostgresServer.isAvailable, PostgresServer.missing))
+struct PostgresBackupJobTests {
+    @Test func theBackupJobIsDiscardedSayingWhatToUseInstead() async throws {
+        let test = try TestDatabase(migrations: TestMigrations(sqlite: [], postgres: []), backend: .postgres)
+        var handlers = JobHandlers()
+        handlers.registerBackup(storage: .postgres(try #require(test.postgres)), settings: BackupSettings(directory: "/nonexistent"))
+        let job = ClaimedJob(id: 1, kind: "backup.snapshot", queue: "default", payload: "{}", attempt: 1, maxAttempts: 20,
+                             priority: 0, enqueuedAt: Date(), runAt: Date())
+        let context = JobContext(job: job, logger: Logger(label: "test", handler: InMemoryLogHandler()), clock: SystemClock())
+        await #expect(throws: JobError.discard("backup.snapshot is for SQLite; on PostgreSQL \(BackupCommands.postgresAdvice)")) {
+            try await handlers.handler(for: "backup.snapshot")!.handle(context)
+        }
     }
 }
