@@ -57,7 +57,7 @@ let package = Package(
 
         // The executable: CLI, config, wiring (a library so that tests can reach it).
         .target(name: "BillportApp",
-                dependencies: ["BillportCore", "SQLite", "Relational", "Queue", "Worker", "Scheduler", "Tokens", "Billing", "BillingStore", "BillingJobs", "API",
+                dependencies: ["BillportCore", "SQLite", "PostgreSQL", "Relational", "Queue", "Worker", "Scheduler", "Tokens", "Billing", "BillingStore", "BillingJobs", "API",
                                "Console", "HTTPServer", "Mail", "Payments", "Documents", "PDF"],
                 swiftSettings: swift6),
         .executableTarget(name: "billport", dependencies: ["BillportApp"], swiftSettings: swift6),
@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "Billing", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "PDF", "Billing", "BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "MailTests", dependencies: ["Mail", "BillportCore", "TestSupport"], exclude: ["Support"], swiftSettings: swift6),
-        .testTarget(name: "BillportAppTests", dependencies: ["BillportApp", "Queue", "SQLite", "Relational", "Scheduler", "Billing", "BillingStore", "BillingFixtures",
+        .testTarget(name: "BillportAppTests", dependencies: ["BillportApp", "Queue", "SQLite", "PostgreSQL", "Relational", "Scheduler", "Billing", "BillingStore", "BillingFixtures",
                                                             "BillportCore", "Documents", "TestSupport"], swiftSettings: swift6),
     ]
 )
