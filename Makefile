@@ -33,9 +33,13 @@ run: build
 	.build/debug/billport serve
 
 # Every test: unit tests, then integration tests against real processes and a real SQLite file.
+# Every test on SQLite, then the suites that touch a store once more on PostgreSQL (a throwaway
+# server the tests start themselves from the postgresql package).
+POSTGRES_SUITES = ^(PostgreSQLTests|BillingStoreTests|QueueTests|SchedulerTests|WorkerTests|APITests|BillportAppTests\.SharedSecretsTests)\.
 test: deps test-venv test-tools
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	BILLPORT_TEST_BACKEND=postgres $(SWIFT) test --skip-build --filter '$(POSTGRES_SUITES)'
 
 # PyPI tools the tests check Billport against, in .build/test-venv: `standardwebhooks` verifies
 # the outgoing webhook signatures; `prometheus_client` parses /metrics scrapes (MetricsProcessTests);

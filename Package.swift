@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "TokensTests", dependencies: ["Tokens", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "BillingTests", dependencies: ["Billing", "BillportCore"], swiftSettings: swift6),
         .testTarget(name: "EInvoiceTests", dependencies: ["EInvoice", "Billing", "BillportCore", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "BillingStoreTests", dependencies: ["BillingStore", "Billing", "BillingFixtures", "Queue", "BillportCore", "SQLite", "Relational", "Tokens", "TestSupport"],
+        .testTarget(name: "BillingStoreTests", dependencies: ["BillingStore", "Billing", "BillingFixtures", "Queue", "Scheduler", "BillportCore", "SQLite", "Relational", "Tokens", "TestSupport"],
                     swiftSettings: swift6),
         .testTarget(name: "BillingJobsTests", dependencies: ["BillingJobs", "BillingStore", "Billing", "BillingFixtures", "Worker", "Queue", "Scheduler", "Documents",
                                                             "Mail", "Payments", "Tokens", "BillportCore", "SQLite", "Relational", "TestSupport"], swiftSettings: swift6),

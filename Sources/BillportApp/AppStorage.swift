@@ -5,6 +5,7 @@ import Foundation
 import PostgreSQL
 import Queue
 import Relational
+import Scheduler
 import SQLite
 
 /// The database the configuration selected, opened with every migration applied.
@@ -21,19 +22,17 @@ enum AppStorage {
     }
 
     /// The job store on this database, into which the billing stores enqueue in their own
-    /// transactions. PostgreSQL's (`PostgresJobStore(database:configuration:clock:)`) is the one
-    /// piece this build lacks.
-    func jobStore(configuration: QueueConfiguration, clock: any WallClock) throws -> any TransactionalJobStore {
+    /// transactions.
+    func jobStore(configuration: QueueConfiguration, clock: any WallClock) -> any SQLJobStore {
         switch self {
         case .sqlite(let database): SQLiteJobStore(database: database, configuration: configuration, clock: clock)
-        case .postgres: throw StartupError("this build has no PostgreSQL job store yet")
+        case .postgres(let database): PostgresJobStore(database: database, configuration: configuration, clock: clock)
         }
     }
 
-    /// Every billing store on this database, enqueueing through `jobs` (the process's one job
-    /// store, so that what the stores enqueue wakes this process's workers at once).
-    func billingStores(jobs: any TransactionalJobStore, clock: any WallClock) -> BillingStores {
-        .sql(BillingStoreContext(database: database, clock: clock, jobs: jobs))
+    /// The storage a job store's database is.
+    init(_ database: any SQLDatabase) {
+        if let postgres = database as? PostgresDatabase { self = .postgres(postgres) } else { self = .sqlite(database as! Database) }
     }
 
     /// Where generated keys live: per host on SQLite (the data directory, as before), shared by
@@ -47,11 +46,9 @@ enum AppStorage {
 }
 
 extension AppContext {
-    /// Every module's PostgreSQL migrations, in the order they apply. The job queue's, the
-    /// scheduler's and the billing schema's (`QueueSchema.postgresMigrations`,
-    /// `SchedulerSchema.postgresMigrations`, `BillingSchema.postgresMigrations`) come before
-    /// `AppSchema`'s once those modules have them.
-    static let postgresMigrations: [Migration] = AppSchema.postgresMigrations
+    /// Every module's PostgreSQL migrations, in the order they apply.
+    static let postgresMigrations: [Migration] = QueueSchema.postgresMigrations + SchedulerSchema.postgresMigrations
+        + BillingSchema.postgresMigrations + AppSchema.postgresMigrations
 
     /// Opens the configured database and applies pending migrations.
     func openStorage() throws -> AppStorage {
@@ -79,11 +76,17 @@ extension AppContext {
         return database
     }
 
-    /// Until the job queue and the scheduler have PostgreSQL stores, only `migrate` and
-    /// `copy-database` reach PostgreSQL: the commands that need a job store stop here.
-    func refuseWithoutPostgresJobStore() throws {
-        guard case .postgres(let target) = configuration.databaseSelection else { return }
-        throw StartupError("this command does not run on PostgreSQL (\(target)) in this build yet: it needs the PostgreSQL job store")
+    /// Where generated keys live, opening the database only when they live there.
+    func openSecretsStore() throws -> Secrets.Store {
+        switch configuration.databaseSelection {
+        case .sqlite: .directory(configuration.dataDirectory)
+        case .postgres: try openStorage().secrets(dataDirectory: configuration.dataDirectory)
+        }
+    }
+
+    /// The configured database's job store, for a one-shot command or a process's services.
+    func openJobStore() throws -> any SQLJobStore {
+        try openStorage().jobStore(configuration: configuration.queue, clock: clock)
     }
 
     /// Stops a command that runs on SQLite alone when PostgreSQL is configured, saying why.

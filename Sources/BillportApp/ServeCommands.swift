@@ -1,5 +1,6 @@
 import BillportCore
 import Foundation
+import Queue
 import Worker
 
 /// `serve`, `worker`, `scheduler`, `migrate`: the long-running roles and start-up.
@@ -71,14 +72,23 @@ enum ServeCommands {
     ]
 
     static func runServices(_ context: AppContext, console: Console, http: Bool, worker: Bool, scheduler: Bool) async throws -> Int32 {
-        // Before the lock file: on PostgreSQL no file is the database.
-        try context.refuseWithoutPostgresJobStore()
-        // Held until this function returns: `billport restore` refuses while it is held.
-        try context.createDatabaseDirectory()
-        let running = try DatabaseLock(databasePath: context.configuration.databasePath, .shared)
+        // Held until this function returns: `billport restore` refuses while it is held. On
+        // PostgreSQL no file is the database, and restoring is the server's business.
+        var running: DatabaseLock?
+        if case .sqlite = context.configuration.databaseSelection {
+            try context.createDatabaseDirectory()
+            running = try DatabaseLock(databasePath: context.configuration.databasePath, .shared)
+        }
         defer { withExtendedLifetime(running) {} }
-        let database = try context.openDatabase()
-        let store = context.jobStore(database)
+        let storage = try context.openStorage()
+        let store = storage.jobStore(configuration: context.configuration.queue, clock: context.clock)
+        var crossHost: [any Service] = []
+        if case .postgres(let database) = storage {
+            // Every host's writes end this host's buyer-facing answer cache, and every host's
+            // enqueues wake this host's workers (polling stays the fallback).
+            if http { try database.shareCommitCount() }
+            if worker { crossHost.append(PostgresJobListener(connectionString: database.connectionString, notifier: store.notifier, logger: context.logger)) }
+        }
         let renderPool = (http || worker) ? context.renderPool(try context.renderer()) : nil
         var front: [any Service] = []
         if http, let renderPool {
@@ -94,13 +104,14 @@ enum ServeCommands {
         // First started, last stopped: a scrape still answers while the others drain.
         let console = context.makeOperatorConsole(jobs: store, allowedHostNames: ["localhost", context.configuration.metrics.host])
         if let metrics = context.metricsListener(store: store, fallback: { await console.handle($0) }) { services.append(metrics) }
+        services += crossHost
         if worker, let renderPool { services.append(try context.workerPool(store: store, renderPool: renderPool)) }
         if scheduler { services.append(context.scheduler(store: store)) }
         services += front
         let shutdown = ShutdownSignal()
         let trap = SignalTrap(shutdown: shutdown, logger: context.logger)
         context.logger.info("billport started", [
-            "database": context.configuration.databasePath,
+            "database": "\(context.configuration.databaseSelection)",
             "roles": [http ? "http" : nil, worker ? "worker" : nil, scheduler ? "scheduler" : nil].compactMap { $0 }.joined(separator: ","),
         ])
         try await ServiceGroup(services: services, shutdownDeadline: shutdownDeadline(context.configuration), logger: context.logger)

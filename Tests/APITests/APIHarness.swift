@@ -20,9 +20,9 @@ import Tokens
 /// default (`.direct`, see `DirectClient`), or on a real server on an ephemeral port through
 /// URLSession (`.live`) for tests that need the connection itself.
 final class APIHarness: Sendable {
-    let temp: TemporaryDatabase
+    let temp: TestDatabase
     let stores: BillingStores
-    let jobs: SQLiteJobStore
+    let jobs: any SQLJobStore
     let signer = JWTSigner(key: Array(repeating: 42, count: 32))
     /// How `send` reaches the API.
     let transport: APITransport
@@ -41,11 +41,11 @@ final class APIHarness: Sendable {
          views: ((BillingStores) -> ViewRecorder)? = nil, rateLimits: (perAddress: Int, perToken: Int) = (0, 0),
          stripeBaseURL: String = "https://api.stripe.com", renderPool: RenderPoolSettings = RenderPoolSettings(),
          hostResolver: any HostResolver = SystemHostResolver(), logger: Logger = .disabled,
-         configure: (inout APIConfiguration) -> Void = { _ in }) throws {
-        temp = try TemporaryDatabase(migrations: QueueSchema.migrations + SchedulerSchema.migrations + BillingSchema.migrations)
+         backend: TestBackend = .selected, configure: (inout APIConfiguration) -> Void = { _ in }) throws {
+        temp = try TestDatabase(migrations: Self.migrations, backend: backend)
         self.clock = clock
-        jobs = SQLiteJobStore(database: temp.database, clock: clock)
-        stores = BillingStores.sqlite(jobs: jobs, clock: clock)
+        jobs = try JobStores.store(on: temp.database, clock: clock)
+        stores = BillingStores.sql(BillingStoreContext(database: temp.database, clock: clock, jobs: jobs))
         var configuration = APIConfiguration(publicBaseURL: base, rateLimitPerIP: rateLimits.perAddress, rateLimitPerToken: rateLimits.perToken,
                                              stripeBaseURL: stripeBaseURL)
         configure(&configuration)
@@ -71,6 +71,13 @@ final class APIHarness: Sendable {
             sessions = nil
         }
     }
+
+    /// Every module's migrations in both dialects.
+    static let migrations = TestMigrations(sqlite: QueueSchema.migrations + SchedulerSchema.migrations + BillingSchema.migrations,
+                                           postgres: QueueSchema.postgresMigrations + SchedulerSchema.postgresMigrations + BillingSchema.postgresMigrations)
+
+    /// The database, on whichever backend the run selected.
+    var database: any SQLDatabase { temp.database }
 
     /// The `.live` server's port.
     var port: Int {

@@ -6,13 +6,13 @@ import TestSupport
 
 /// The customer routes and the idempotency layer stay index reads on a full database: the
 /// list and its search, a change, an erasure, a deletion, a key claimed, stored and replayed.
-@Suite(.serialized) struct CustomerQueryPlanTests {
+@Suite(.serialized, .enabled(if: TestBackend.selected == .sqlite, "SQLite query plans: runs in the SQLite pass")) struct CustomerQueryPlanTests {
     static let growing = PublicRouteQueryPlanTests.growing.union(["idempotency_keys", "view_addresses"])
 
     @Test func everyCustomerAndIdempotencyStatementIsAnIndexSearch() async throws {
         let h = try APIHarness()
         let acme = try await h.tenant("acme")
-        try PublicRouteQueryPlanTests.fill(h.temp.database, tenantSlug: acme.slug, customerID: acme.customerID)
+        try PublicRouteQueryPlanTests.fill(h.temp.sqlite!, tenantSlug: acme.slug, customerID: acme.customerID)
 
         for query in ["/api/customers", "/api/customers?limit=5&before=999999", "/api/customers?q=customer", "/api/customers?q=c1&before=999999"] {
             #expect(try await h.send("GET", query, token: acme.token).status == 200, "\(query)")
@@ -29,14 +29,14 @@ import TestSupport
 
         var problems: [String] = []
         let tables = ["customers", "idempotency_keys", "view_addresses", "views", "links", "customer_messages", "email_log"]
-        let statements = try h.temp.database.preparedStatements().filter { sql in
+        let statements = try h.temp.sqlite!.preparedStatements().filter { sql in
             let verb = sql.drop { $0.isWhitespace }.prefix { $0.isLetter }.uppercased()
             return ["SELECT", "UPDATE", "DELETE"].contains(verb) && tables.contains { sql.contains($0) }
         }
         #expect(statements.contains { $0.hasPrefix("DELETE FROM idempotency_keys WHERE id IN") })
         #expect(statements.contains { $0.hasPrefix("UPDATE views SET ip = ''") })
         for sql in statements.sorted() where !PublicRouteQueryPlanTests.allowed.contains(where: { sql.contains($0.sqlContains) }) {
-            let found = try QueryPlan.problems(of: sql, in: h.temp.database, growing: Self.growing)
+            let found = try QueryPlan.problems(of: sql, in: h.temp.sqlite!, growing: Self.growing)
             if !found.isEmpty { problems.append("\(found) in: \(sql)") }
         }
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")

@@ -51,7 +51,7 @@ import TestSupport
         let h = try APIHarness()
         let acme = try await h.tenant("acme")
         let tenantID = try #require(try await h.stores.tenants.tenant(slug: "acme")).id
-        try h.temp.database.withWriterConnection { db in
+        try await h.database.write { db in
             try db.execute("""
                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)
                 INSERT INTO customers (tenant_id, name, email, created_at) SELECT ?, 'Filler ' || i, 'f' || i || '@example.com', 0 FROM n

@@ -101,13 +101,20 @@ func eventData(_ event: [String: Any]?) -> [String: Any] { (event?["data"] as? [
         let acme = try await h.tenant("acme")
         let draft = try await h.invoice(acme, issue: false)
         // Anything failing in the transaction after the event is written takes both back.
-        try await h.temp.database.write { db in
-            try db.execute("CREATE TRIGGER refuse_events AFTER INSERT ON webhook_events BEGIN SELECT RAISE(ABORT, 'refused'); END")
+        try await h.database.write { db in
+            try db.executeScript(db.dialect == .sqlite
+                ? "CREATE TRIGGER refuse_events AFTER INSERT ON webhook_events BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                : """
+                CREATE FUNCTION refuse_events() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+                CREATE TRIGGER refuse_events AFTER INSERT ON webhook_events FOR EACH ROW EXECUTE FUNCTION refuse_events();
+                """)
         }
         #expect(try await h.send("POST", "/api/invoices/\(draft)/issue", token: acme.token).status == 500)
         #expect(try await h.send("GET", "/api/invoices/\(draft)", token: acme.token).json["status"] as? String == "draft")
         #expect(try await h.recordedEventTypes() == [])
-        try await h.temp.database.write { db in try db.execute("DROP TRIGGER refuse_events") }
+        try await h.database.write { db in
+            try db.execute(db.dialect == .sqlite ? "DROP TRIGGER refuse_events" : "DROP TRIGGER refuse_events ON webhook_events")
+        }
         #expect(try await h.send("POST", "/api/invoices/\(draft)/issue", token: acme.token).status == 200)
         #expect(try await h.recordedEventTypes() == ["invoice.issued"])
         await h.stop()

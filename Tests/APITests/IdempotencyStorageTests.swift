@@ -29,15 +29,15 @@ import TestSupport
     }
 
     @Test func aServerErrorIsNotKeptSoTheRetryRuns() async throws {
-        let h = try APIHarness()
+        let h = try APIHarness(backend: .sqlite)  // an SQLite trigger makes the server fail
         let acme = try await h.tenant("acme")
-        try h.temp.database.withWriterConnection { db in
+        try h.temp.sqlite!.withWriterConnection { db in
             try db.execute("CREATE TRIGGER broken BEFORE INSERT ON customers BEGIN SELECT RAISE(ABORT, 'the disk is full'); END")
         }
         let body = ["name": "Max", "email": "max@example.com"]
         let failed = try await h.send("POST", "/api/customers", token: acme.token, json: body, headers: ["Idempotency-Key": "k"])
         #expect(failed.status == 500 && failed.errorCode == "internal_error")
-        try h.temp.database.withWriterConnection { db in try db.execute("DROP TRIGGER broken") }
+        try h.temp.sqlite!.withWriterConnection { db in try db.execute("DROP TRIGGER broken") }
         let retried = try await h.send("POST", "/api/customers", token: acme.token, json: body, headers: ["Idempotency-Key": "k"])
         #expect(retried.status == 201 && retried.header("Idempotent-Replayed") == nil)
     }

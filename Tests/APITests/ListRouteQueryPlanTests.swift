@@ -7,11 +7,11 @@ import Testing
 /// The tenant's lists stay index reads however long the history: every filter of
 /// `GET /api/invoices` and `GET /api/sales-orders`, alone and combined, first page and later
 /// ones, is driven over thousands of rows across tenants, then every plan is read back.
-@Suite(.serialized) struct ListRouteQueryPlanTests {
+@Suite(.serialized, .enabled(if: TestBackend.selected == .sqlite, "SQLite query plans: runs in the SQLite pass")) struct ListRouteQueryPlanTests {
     @Test func everyListFilterIsAnIndexSearchOnAFullDatabase() async throws {
         let h = try APIHarness()
         let acme = try await h.tenant("acme")
-        try PublicRouteQueryPlanTests.fill(h.temp.database, tenantSlug: acme.slug, customerID: acme.customerID)
+        try PublicRouteQueryPlanTests.fill(h.temp.sqlite!, tenantSlug: acme.slug, customerID: acme.customerID)
         let before = "before=999999"
         let queries = [
             "/api/invoices?limit=20", "/api/invoices?limit=20&\(before)",
@@ -34,9 +34,9 @@ import Testing
 
         var problems: [String] = []
         // Every statement the process ran (the invoices' own reads, lines included) uses an index…
-        let statements = try h.temp.database.preparedStatements().filter { $0.hasPrefix("SELECT") }
+        let statements = try h.temp.sqlite!.preparedStatements().filter { $0.hasPrefix("SELECT") }
         for sql in statements.sorted() where !PublicRouteQueryPlanTests.allowed.contains(where: { sql.contains($0.sqlContains) }) {
-            let found = try QueryPlan.problems(of: sql, in: h.temp.database, growing: PublicRouteQueryPlanTests.growing)
+            let found = try QueryPlan.problems(of: sql, in: h.temp.sqlite!, growing: PublicRouteQueryPlanTests.growing)
             if !found.isEmpty { problems.append("\(found) in: \(sql)") }
         }
         // …and each list reads by SEARCH alone.
@@ -45,8 +45,8 @@ import Testing
         }
         #expect(lists.count >= 10, "\(lists)")
         for sql in lists.sorted() {
-            let plan = try QueryPlan.details(of: sql, in: h.temp.database)
-            let found = try QueryPlan.problems(of: sql, in: h.temp.database, growing: PublicRouteQueryPlanTests.growing)
+            let plan = try QueryPlan.details(of: sql, in: h.temp.sqlite!)
+            let found = try QueryPlan.problems(of: sql, in: h.temp.sqlite!, growing: PublicRouteQueryPlanTests.growing)
             if !found.isEmpty || !plan.allSatisfy({ $0.hasPrefix("SEARCH") }) { problems.append("\(plan) in: \(sql)") }
             // Due dates alone are compared inside the index: skipping an invoice never reads its row.
             if sql.contains("due_date"), !sql.contains("status = ?"), !sql.contains("customer_id = ?"),

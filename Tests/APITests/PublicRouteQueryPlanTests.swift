@@ -9,7 +9,7 @@ import Tokens
 /// history: the routes are driven for real over a database with thousands of invoices (and
 /// their lines, links, payments, emails, views…) across tenants and customers, then the plan of
 /// every statement the process prepared is read back.
-@Suite(.serialized) struct PublicRouteQueryPlanTests {
+@Suite(.serialized, .enabled(if: TestBackend.selected == .sqlite, "SQLite query plans: runs in the SQLite pass")) struct PublicRouteQueryPlanTests {
     static let growing: Set<String> = [
         "invoices", "invoice_lines", "links", "views", "payments", "credit_notes", "email_log", "customers", "checkout_sessions",
         "provider_events", "customer_messages", "sales_orders", "payment_audit", "pdf_cache",
@@ -28,7 +28,7 @@ import Tokens
         let rig = try await PaymentRig()
         let h = rig.api
         let acme = rig.tenant
-        try Self.fill(h.temp.database, tenantSlug: acme.slug, customerID: acme.customerID)
+        try Self.fill(h.temp.sqlite!, tenantSlug: acme.slug, customerID: acme.customerID)
 
         // The share link: page, JSON view, both PDFs, pay, the provider's event, confirmation, the paid guest's PDF.
         let shared = try await rig.invoice(number: "PLAN-1", partial: true)
@@ -82,19 +82,19 @@ import Tokens
         try await rig.stop()
 
         var problems: [String] = []
-        let rowStatements = try h.temp.database.preparedStatements().filter { sql in
+        let rowStatements = try h.temp.sqlite!.preparedStatements().filter { sql in
             let verb = sql.drop { $0.isWhitespace }.prefix { $0.isLetter }.uppercased()
             return ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "REPLACE"].contains(verb)
         }
         for sql in rowStatements.sorted() {
-            let found = try QueryPlan.problems(of: sql, in: h.temp.database, growing: Self.growing)
+            let found = try QueryPlan.problems(of: sql, in: h.temp.sqlite!, growing: Self.growing)
             guard !found.isEmpty, !Self.allowed.contains(where: { sql.contains($0.sqlContains) }) else { continue }
             problems.append("\(found) in: \(sql)")
         }
         // A query scoped to one customer's invoices finds them through an index on the customer,
         // not by walking the whole tenant's.
         for sql in rowStatements where sql.contains("invoices i WHERE i.tenant_id = ? AND i.customer_id = ?") {
-            let plan = try QueryPlan.details(of: sql, in: h.temp.database)
+            let plan = try QueryPlan.details(of: sql, in: h.temp.sqlite!)
             if !plan.contains(where: { $0.contains("customer_id=?") }) { problems.append("\(plan) in: \(sql)") }
         }
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")

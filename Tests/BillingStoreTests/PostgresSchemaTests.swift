@@ -1,5 +1,6 @@
 import BillingStore
 import Queue
+import Scheduler
 import Relational
 import TestSupport
 import Testing
@@ -11,9 +12,10 @@ import Testing
 @Suite(.enabled(if: TestBackend.selected == .postgres, "runs in the PostgreSQL pass (BILLPORT_TEST_BACKEND=postgres)"),
        .enabled(if: PostgresServer.isAvailable, PostgresServer.missing))
 struct PostgresSchemaTests {
-    /// Each module's migrations on both backends. A module joins the comparison by its line here
-    /// once it has PostgreSQL migrations (`QueueSchema.postgresMigrations`, `SchedulerSchema.postgresMigrations`).
+    /// Each module's migrations on both backends.
     static let modules: [(name: String, sqlite: [Migration], postgres: [Migration])] = [
+        ("queue", QueueSchema.migrations, QueueSchema.postgresMigrations),
+        ("scheduler", SchedulerSchema.migrations, SchedulerSchema.postgresMigrations),
         ("billing", BillingSchema.migrations, BillingSchema.postgresMigrations),
     ]
 

@@ -53,9 +53,9 @@ struct PostgresCommandTests {
     }
 
     /// The demo installation on SQLite, copied and verified table by table, its API tokens' key
-    /// with it.
-    @Test(.disabled("needs QueueSchema, SchedulerSchema and BillingSchema.postgresMigrations in AppContext.postgresMigrations (branches h-queue, h-billing); passes with them"))
-    func theDemoInstallationIsCopiedAndVerified() async throws {
+    /// with it; then `billport api` on another host's data directory serves the copy: the share
+    /// link, the portal and the API token made on SQLite still work.
+    @Test func theDemoInstallationIsCopiedVerifiedAndServed() async throws {
         let url = try emptyDatabaseURL()
         let directory = TemporaryDirectory()
         let sqlite = ["BILLPORT_DATA_DIRECTORY": directory.path]
@@ -69,6 +69,20 @@ struct PostgresCommandTests {
         let stored = try PostgresConnection(url).query("SELECT name FROM secrets ORDER BY name") { try $0.string(0) }
         // The demo sent no email, so only the API tokens' key had been generated.
         #expect(stored == ["jwt.key"])
+
+        let made = try #require(try JSONSerialization.jsonObject(with: Data(demo.out.utf8)) as? [String: Any])
+        let host = TemporaryDirectory()
+        let api = try ChildProcess(ChildProcess.builtProduct("billport"), ["api"], directory: host.path,
+                                   environment: ["BILLPORT_DATABASE_URL": url, "BILLPORT_DATA_DIRECTORY": host.file("data"), "BILLPORT_HTTP_PORT": "0"],
+                                   name: "api")
+        let client = try LiveClient(port: try await api.listeningPort(), token: try #require(made["apiToken"] as? String))
+        #expect(try await client.send("GET", "/invoice/\(try #require(made["shareToken"] as? String))", authorized: false).status == 200)
+        let portal = try #require((made["portalUrl"] as? String).flatMap { URL(string: $0)?.path })
+        #expect(try await client.send("GET", portal, authorized: false).status == 200)
+        #expect(try await client.send("GET", "/api/invoices/\(try #require(made["invoiceId"] as? Int))").status == 200)
+        #expect(!FileManager.default.fileExists(atPath: host.file("data/secrets/jwt.key")), "the key comes from the database, not a file of this host")
+        api.send(SIGTERM)
+        #expect(try await api.waitForExit() == 0, "\(api.stderr)")
     }
 }
 

@@ -52,7 +52,7 @@ public final class TestDatabase: Sendable {
         case .postgres:
             let server = try SharedPostgres.server()
             let name = try SharedPostgres.createDatabase(migrations: migrations.postgres)
-            database = try PostgresDatabase(server.connectionString(database: name), maximumConnections: 4)
+            database = try PostgresDatabase(server.connectionString(database: name), maximumConnections: 3)
             directory = nil
             postgresName = name
         }
@@ -83,18 +83,19 @@ enum SharedPostgres {
     static func server() throws -> PostgresServer {
         try state.withLock { state in
             if let server = state.server { return server }
-            let server = try PostgresServer(maxConnections: 400)
+            let server = try PostgresServer(maxConnections: 1000)
             state.server = server
             atexit { SharedPostgres.stopAtExit() }
             return server
         }
     }
 
-    /// A new database holding `migrations`, copied from a template migrated once.
+    /// A new database holding `migrations`, copied from a template migrated once. Only the
+    /// template is made under the lock: tests copy it side by side.
     static func createDatabase(migrations: [Migration]) throws -> String {
         let server = try server()
         let key = migrations.map(\.id).joined(separator: ",")
-        return try state.withLock { state in
+        let (template, name) = try state.withLock { state in
             let template: String
             if let known = state.templates[key] {
                 template = known
@@ -107,11 +108,10 @@ enum SharedPostgres {
                 state.templates[key] = template
             }
             state.counter += 1
-            let name = "test_\(state.counter)"
-            let admin = try PostgresConnection(server.connectionString)
-            try admin.execute("CREATE DATABASE \(name) TEMPLATE \(template)")
-            return name
+            return (template, "test_\(state.counter)")
         }
+        try PostgresConnection(server.connectionString).execute("CREATE DATABASE \(name) TEMPLATE \(template)")
+        return name
     }
 
     static func dropDatabase(_ name: String) {
