@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "Billing", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "PDF", "Billing", "BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "MailTests", dependencies: ["Mail", "BillportCore", "TestSupport"], exclude: ["Support"], swiftSettings: swift6),
-        .testTarget(name: "BillportAppTests", dependencies: ["BillportApp", "Queue", "SQLite", "Relational", "Scheduler", "Billing", "BillingStore", "BillingFixtures",
+        .testTarget(name: "BillportAppTests", dependencies: ["BillportApp", "Queue", "SQLite", "PostgreSQL", "Relational", "Scheduler", "Billing", "BillingStore", "BillingFixtures",
                                                             "BillportCore", "Documents", "TestSupport"], swiftSettings: swift6),
     ]
 )
