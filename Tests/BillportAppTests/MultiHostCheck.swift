@@ -11,7 +11,7 @@ final class MultiHostCheck: Sendable {
     static let kinds = ["pdf.render", "email.send", "payment.event"]
 
     let database: PostgresDatabase
-    private let lastCount = Mutex<ContinuousClock.Instant?>(nil)
+    private let throttle = Throttle()
 
     init(database: PostgresDatabase) {
         self.database = database
@@ -20,12 +20,7 @@ final class MultiHostCheck: Sendable {
     /// Done jobs per driven kind; nil when the last look is less than `every` ago, so that a
     /// condition polled every few milliseconds queries the database at that pace only.
     func doneCounts(every interval: Duration) async throws -> [String: Int]? {
-        let due = lastCount.withLock { last in
-            guard last.map({ ContinuousClock.now - $0 >= interval }) ?? true else { return false }
-            last = .now
-            return true
-        }
-        guard due else { return nil }
+        guard throttle.due(every: interval) else { return nil }
         do {
             return try await jobCounts().filter { Self.kinds.contains($0.key) }.mapValues { $0["done"] ?? 0 }
         } catch {
@@ -149,13 +144,33 @@ final class Chaos: Sendable {
     }
 }
 
+/// Lets a condition polled every few milliseconds do its costly look at a slower pace.
+final class Throttle: Sendable {
+    private let last = Mutex<ContinuousClock.Instant?>(nil)
+
+    /// True when the last look is at least `interval` ago (and counts this one as the last).
+    func due(every interval: Duration) -> Bool {
+        last.withLock { last in
+            guard last.map({ ContinuousClock.now - $0 >= interval }) ?? true else { return false }
+            last = .now
+            return true
+        }
+    }
+}
+
 /// The invoice numbers of the messages at the sink, one per message (duplicates kept).
 enum MailCount {
+    /// Messages stored so far.
+    static func messages(in sink: SMTPSink) throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: sink.messages).filter { $0.hasSuffix(".eml") }.count
+    }
+
     static func invoiceNumbers(in sink: SMTPSink) throws -> [String] {
         let names = try FileManager.default.contentsOfDirectory(atPath: sink.messages).filter { $0.hasSuffix(".eml") }
         return try names.compactMap { name in
-            let data = try Data(contentsOf: URL(fileURLWithPath: sink.messages + "/" + name))
-            let head = String(decoding: data.prefix(8192), as: UTF8.self)
+            let file = try FileHandle(forReadingFrom: URL(fileURLWithPath: sink.messages + "/" + name))
+            defer { try? file.close() }
+            let head = String(decoding: try file.read(upToCount: 8192) ?? Data(), as: UTF8.self)
             guard let subject = head.split(separator: "\r\n").first(where: { $0.hasPrefix("Subject:") }),
                   let range = subject.range(of: #"MH-[0-9]{5}"#, options: .regularExpression) else { return nil }
             return String(subject[range])

@@ -97,7 +97,10 @@ import Testing
                 && ledger.appliedEvents == expected && ledger.invoicesPaidTwice == 0, "\(ledger)")
 
         // Every invoice's email at the sink; duplicates only from a worker that died mid-send.
-        try await eventually(timeout: .seconds(60), "an email per invoice at the sink") { try MailCount.invoiceNumbers(in: sink).count >= expected }
+        let throttle = Throttle()
+        try await eventually(timeout: .seconds(60), "an email per invoice at the sink") {
+            throttle.due(every: .milliseconds(500)) && (try MailCount.messages(in: sink)) >= expected
+        }
         let mailed = try MailCount.invoiceNumbers(in: sink)
         let distinct = Set(mailed)
         let duplicates = mailed.count - distinct.count
