@@ -17,20 +17,37 @@ final class MultiHostCheck: Sendable {
         self.database = database
     }
 
-    /// Done jobs per driven kind; nil when the last look is less than `every` ago, so that a
-    /// condition polled every few milliseconds queries the database at that pace only.
-    func doneCounts(every interval: Duration) async throws -> [String: Int]? {
-        guard throttle.due(every: interval) else { return nil }
-        do {
-            return try await jobCounts().filter { Self.kinds.contains($0.key) }.mapValues { $0["done"] ?? 0 }
-        } catch {
-            return nil  // PostgreSQL restarting
+    /// Whether every driven job is done: one email and one payment event per invoice, and
+    /// at least one render (a payment renders again, once per burst); nil when the last look is
+    /// less than `every` ago, so that a condition polled every few milliseconds queries the
+    /// database at that pace only.
+    func allDone(invoices: Int, every interval: Duration) async throws -> Bool {
+        guard throttle.due(every: interval) else { return false }
+        guard let counts = try? await database.read({ db in
+            try db.query("SELECT kind, state, count(*) FROM jobs WHERE kind IN ('pdf.render', 'email.send', 'payment.event') GROUP BY kind, state") {
+                ($0.string(0), $0.string(1), $0.int(2))
+            }
+        }) else { return false }  // PostgreSQL restarting
+        let byKind = counts.reduce(into: [String: [String: Int]]()) { $0[$1.0, default: [:]][$1.1] = $1.2 }
+        return byKind.allSatisfy { Array($0.value.keys) == ["done"] } && byKind["email.send"]?["done"] == invoices
+            && byKind["payment.event"]?["done"] == invoices && byKind["pdf.render"]?["done"] ?? 0 >= invoices
+    }
+
+    /// `body` in a read transaction, tried again while PostgreSQL restarts (its connections end).
+    private func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            do {
+                return try await database.read(body)
+            } catch where ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
         }
     }
 
     /// Jobs by kind, then state.
     func jobCounts() async throws -> [String: [String: Int]] {
-        let rows = try await database.read { db in
+        let rows = try await read { db in
             try db.query("SELECT kind, state, count(*) FROM jobs GROUP BY kind, state") { ($0.string(0), $0.string(1), $0.int(2)) }
         }
         return rows.reduce(into: [:]) { $0[$1.0, default: [:]][$1.1] = $1.2 }
@@ -38,14 +55,14 @@ final class MultiHostCheck: Sendable {
 
     /// Jobs that run while workers hold their leases, by lease owner (a worker's id).
     func runningJobOwners() async throws -> [String] {
-        try await database.read { db in
+        try await read { db in
             try db.query("SELECT lease_owner FROM jobs WHERE state = 'running' AND lease_owner IS NOT NULL") { $0.string(0) }
         }
     }
 
     /// Whether sending invoice `id` enqueued its `email.send`.
     func sendEnqueued(invoice id: Int) async throws -> Bool {
-        try await database.read { db in
+        try await read { db in
             try db.queryOne("SELECT count(*) FROM jobs WHERE kind = 'email.send' AND (payload::jsonb ->> 'invoiceId')::bigint = ?",
                             Int64(id)) { $0.int(0) } ?? 0
         } > 0
@@ -59,7 +76,7 @@ final class MultiHostCheck: Sendable {
     }
 
     func ledger() async throws -> Ledger {
-        try await database.read { db in
+        try await read { db in
             func count(_ sql: String) throws -> Int { try db.queryOne(sql) { $0.int(0) } ?? -1 }
             return Ledger(paidInvoices: try count("SELECT count(*) FROM invoices WHERE status = 'paid' AND amount_paid = total"),
                           payments: try count("SELECT count(*) FROM payments"),
@@ -71,7 +88,7 @@ final class MultiHostCheck: Sendable {
 
     /// Jobs the schedule enqueued, the distinct slots among them, and the scheduler lease rows.
     func scheduledSlots() async throws -> (jobs: Int, distinctSlots: Int, leaseRows: Int) {
-        try await database.read { db in
+        try await read { db in
             let (jobs, slots) = try db.queryOne("SELECT count(*), count(DISTINCT unique_key) FROM jobs WHERE unique_key LIKE 'schedule:%'") {
                 ($0.int(0), $0.int(1))
             } ?? (0, 0)
