@@ -60,12 +60,10 @@ final class InvoiceDriver: Sendable {
             "customerId": customerID, "number": number, "currency": "EUR", "issueDate": "2026-12-01", "dueDate": "2026-12-31",
             "lines": [["description": "Work for \(number)", "quantity": 1, "unitPrice": 10_000, "taxRate": 19]],
         ]
-        var reply = try await hosts.send("POST", "/api/invoices", json: json, headers: key("create", number), host: host)
-        if reply.code == "idempotency_key_in_use" {
-            reply = try await hosts.send("POST", "/api/invoices", json: json, headers: key("create-again", number), host: host)
-            if reply.code == "duplicate_number" { return try await draftID(number, host: host) }
-        }
-        guard reply.status == 201, let id = reply.json["id"] as? Int else { throw HostFailure("create \(number): \(reply.status) \(reply.text)") }
+        let reply = try await post("/api/invoices", json: json, step: "create", number: number, host: host)
+        // Sent again: the first request had created it.
+        if reply?.code == "duplicate_number" { return try await draftID(number, host: host) }
+        guard let reply, reply.status == 201, let id = reply.json["id"] as? Int else { throw HostFailure("create \(number): \(String(describing: reply))") }
         return id
     }
 
@@ -79,31 +77,33 @@ final class InvoiceDriver: Sendable {
     }
 
     private func issue(_ id: Int, number: String, host: Int) async throws {
-        let reply = try await hosts.send("POST", "/api/invoices/\(id)/issue", headers: key("issue", number), host: host)
-        if reply.status == 200 { return }
-        guard reply.code == "idempotency_key_in_use" else { throw HostFailure("issue \(number): \(reply.status) \(reply.text)") }
-        let again = try await hosts.send("POST", "/api/invoices/\(id)/issue", headers: key("issue-again", number), host: host)
-        // `invalid_status`: the first request had issued it.
-        guard again.status == 200 || again.code == "invalid_status" else { throw HostFailure("issue \(number): \(again.status) \(again.text)") }
+        let reply = try await post("/api/invoices/\(id)/issue", step: "issue", number: number, host: host)
+        // `invalid_status` when sent again: the first request had issued it.
+        guard let reply, reply.status == 200 || reply.code == "invalid_status" else { throw HostFailure("issue \(number): \(String(describing: reply))") }
     }
 
     private func share(_ id: Int, number: String, host: Int) async throws -> String {
-        var reply = try await hosts.send("POST", "/api/invoices/\(id)/share", headers: key("share", number), host: host)
-        if reply.code == "idempotency_key_in_use" {
-            reply = try await hosts.send("POST", "/api/invoices/\(id)/share", headers: key("share-again", number), host: host)
-        }
-        guard reply.status == 201 || reply.status == 200, let token = reply.json["shareToken"] as? String else {
-            throw HostFailure("share \(number): \(reply.status) \(reply.text)")
+        let reply = try await post("/api/invoices/\(id)/share", step: "share", number: number, host: host)
+        guard let reply, reply.status == 201 || reply.status == 200, let token = reply.json["shareToken"] as? String else {
+            throw HostFailure("share \(number): \(String(describing: reply))")
         }
         return token
     }
 
     private func send(_ id: Int, number: String, host: Int) async throws {
-        let reply = try await hosts.send("POST", "/api/invoices/\(id)/send", headers: key("send", number), host: host)
-        if reply.status == 202 { return }
-        guard reply.code == "idempotency_key_in_use" else { throw HostFailure("send \(number): \(reply.status) \(reply.text)") }
-        if try await sendEnqueued(id) { return }
-        _ = try await hosts.expect(202, "POST", "/api/invoices/\(id)/send", headers: key("send-again", number), host: host)
+        let reply = try await post("/api/invoices/\(id)/send", step: "send", number: number, host: host) { try await self.sendEnqueued(id) }
+        guard reply == nil || reply?.status == 202 else { throw HostFailure("send \(number): \(String(describing: reply))") }
+    }
+
+    /// POSTs `path` under the step's `Idempotency-Key`. A key that a killed host left in flight
+    /// is settled by `done` when that says the first request committed (nil), else the request
+    /// goes again under a new key.
+    private func post(_ path: String, json: [String: Any]? = nil, step: String, number: String, host: Int,
+                      done: () async throws -> Bool = { false }) async throws -> APIHosts.Reply? {
+        let reply = try await hosts.send("POST", path, json: json, headers: key(step, number), host: host)
+        guard reply.code == "idempotency_key_in_use" else { return reply }
+        if try await done() { return nil }
+        return try await hosts.send("POST", path, json: json, headers: key("\(step)-again", number), host: host)
     }
 
     /// A checkout on one host, its completed event delivered by the provider to the next host's
