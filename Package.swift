@@ -41,9 +41,9 @@ let package = Package(
         .target(name: "Mail", dependencies: ["Curl", "BillportCore"], swiftSettings: swift6),
 
         // The layout the product owner named.
-        .target(name: "Queue", dependencies: ["SQLite", "Relational", "BillportCore"], swiftSettings: swift6),
+        .target(name: "Queue", dependencies: ["SQLite", "PostgreSQL", "Relational", "BillportCore"], swiftSettings: swift6),
         .target(name: "Worker", dependencies: ["Queue", "BillportCore"], swiftSettings: swift6),
-        .target(name: "Scheduler", dependencies: ["Queue", "SQLite", "Relational", "BillportCore"], swiftSettings: swift6),
+        .target(name: "Scheduler", dependencies: ["Queue", "Relational", "BillportCore"], swiftSettings: swift6),
         // The operator's queue page, served by the metrics listener.
         .target(name: "Console", dependencies: ["HTTPServer", "Queue", "Scheduler", "Tokens", "BillportCore"], swiftSettings: swift6),
         // The billing domain: pure rules and types, their SQLite stores, and the jobs they cause.
@@ -57,7 +57,7 @@ let package = Package(
 
         // The executable: CLI, config, wiring (a library so that tests can reach it).
         .target(name: "BillportApp",
-                dependencies: ["BillportCore", "SQLite", "Relational", "Queue", "Worker", "Scheduler", "Tokens", "Billing", "BillingStore", "BillingJobs", "API",
+                dependencies: ["BillportCore", "SQLite", "PostgreSQL", "Relational", "Queue", "Worker", "Scheduler", "Tokens", "Billing", "BillingStore", "BillingJobs", "API",
                                "Console", "HTTPServer", "Mail", "Payments", "Documents", "PDF"],
                 swiftSettings: swift6),
         .executableTarget(name: "billport", dependencies: ["BillportApp"], swiftSettings: swift6),
@@ -67,7 +67,7 @@ let package = Package(
                           swiftSettings: swift6),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["BillportCore", "SQLite", "Relational", "PostgreSQL", "Mail", "HTTPClient", "Payments"], path: "Tests/TestSupport",
+        .target(name: "TestSupport", dependencies: ["BillportCore", "SQLite", "Relational", "PostgreSQL", "Queue", "Mail", "HTTPClient", "Payments"], path: "Tests/TestSupport",
                 exclude: ["FakeStripe/fake-stripe.py", "FakeStripe/fake_stripe_checkout.py"], swiftSettings: swift6),
         .target(name: "BillingFixtures", dependencies: ["Billing"], path: "Tests/BillingFixtures", swiftSettings: swift6),
         .testTarget(name: "BillportCoreTests", dependencies: ["BillportCore", "TestSupport"], swiftSettings: swift6),
@@ -82,11 +82,11 @@ let package = Package(
                                                      "Tokens", "HTTPServer", "Mail", "BillportCore", "SQLite", "Relational", "Scheduler", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL", "Relational", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "Relational", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "QueueTests", dependencies: ["Queue", "BillportCore", "SQLite", "Relational", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "QueueTests", dependencies: ["Queue", "BillportCore", "SQLite", "PostgreSQL", "Relational", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "BillportCore", "SQLite", "Relational", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "HTTPServer", "HTTPClient", "Queue", "Scheduler", "SQLite", "Relational", "BillportCore", "TestSupport"],
                     swiftSettings: swift6),
-        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Queue", "BillportCore", "SQLite", "Relational", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Queue", "BillportCore", "SQLite", "PostgreSQL", "Relational", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "BillportCore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "CurlTests", dependencies: ["Curl"], swiftSettings: swift6),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer", "BillportCore", "TestSupport"], swiftSettings: swift6),

@@ -96,7 +96,7 @@ extension SQLStore {
                  parties: row.optionalString(26).flatMap { try? JSONDecoder().decode(InvoiceParties.self, from: Data($0.utf8)) })
             }) else { return nil }
         guard let currency = head.currency, let issueDate = head.issueDate, let dueDate = head.dueDate else {
-            throw SQLiteError(code: 11, message: "invoice \(id) holds an unreadable currency or date")
+            throw UnreadableRow("invoice \(id) holds an unreadable currency or date")
         }
         let lines = try lines(db, ownerID: id)
         let allowanceCharges = try db.query("""

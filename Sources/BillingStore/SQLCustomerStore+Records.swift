@@ -89,12 +89,25 @@ extension SQLCustomerStore {
                            CustomerErasure.recipient, id, tenantID)
             // Events about the customer keep their type and time; their data (names, addresses, messages,
             // user agents) becomes a marker, for deliveries still pending too.
-            try db.execute("""
-                UPDATE webhook_events SET body = json_set(body, '$.data', json_object('customerId', customer_id, 'erased', json('true')))
-                WHERE customer_id = ? AND tenant_id = ?
-                """, id, tenantID)
+            try db.execute("UPDATE webhook_events SET body = \(Self.erasedEventBody(db.dialect)) WHERE customer_id = ? AND tenant_id = ?", id, tenantID)
             guard let customer = try Self.customer(db, tenantID: tenantID, id: id) else { throw BillingError.notFound("customer") }
             return customer
+        }
+    }
+
+    /// An event body with its `data` replaced by the erasure marker, the rest byte for byte.
+    /// PostgreSQL has no `json_set` keeping the text as it was (`jsonb_set` reorders and
+    /// re-spaces): the body is sorted-keys JSON (`eventEncoder`) with `data` first, so the
+    /// marker is written in its place ahead of the original `timestamp` and `type` tokens.
+    private static func erasedEventBody(_ dialect: SQLDialect) -> String {
+        switch dialect {
+        case .sqlite:
+            "json_set(body, '$.data', json_object('customerId', customer_id, 'erased', json('true')))"
+        case .postgres:
+            """
+            '{"data":{"customerId":' || customer_id || ',"erased":true},"timestamp":' || (body::json -> 'timestamp')::text
+                || ',"type":' || (body::json -> 'type')::text || '}'
+            """
         }
     }
 }

@@ -42,7 +42,7 @@ public final class SQLCustomerStore: CustomerStore, SQLStore {
     public func registerUnsubscribeToken(tenantID: Int64, customerID: Int64, hash: [UInt8]) async throws {
         try await database.write { db in
             try db.execute("""
-                UPDATE customers SET unsubscribe_token_hash = ? WHERE tenant_id = ? AND id = ? AND unsubscribe_token_hash IS NOT ?
+                UPDATE customers SET unsubscribe_token_hash = ? WHERE tenant_id = ? AND id = ? AND unsubscribe_token_hash IS DISTINCT FROM ?
                 """, hash, tenantID, customerID, hash)
         }
     }

@@ -31,7 +31,7 @@ extension SQLInvoiceStore {
         let edges = CustomerBalance.AgingBoundaries(today: today)
         return try await database.read { db in
             do {
-                let rows = try db.query(Self.balanceSQL, tenantID, customerID, edges.current.description, edges.late30.description,
+                let rows = try db.query(Self.balanceSQL(db.dialect), tenantID, customerID, edges.current.description, edges.late30.description,
                                         edges.late60.description, edges.late90.description) { row in
                     var balance = CustomerBalance(currency: row.string(0))
                     (balance.outstanding, balance.overdue, balance.current) = (row.int64(1), row.int64(2), row.int64(3))
@@ -88,24 +88,33 @@ extension SQLInvoiceStore {
 
     /// `CustomerBalance.of` over `customer_open_items` (one row per currency and due date): per
     /// currency, the amount due summed whole, past `?3` (today) and into the aging buckets
-    /// bounded by `CustomerBalance.AgingBoundaries` (`?3`…`?6`); and whether a stored sum had
-    /// gone beyond Int64 (REAL).
-    private static let balanceSQL = """
-        SELECT currency, SUM(amount_due), SUM(CASE WHEN due_date < ?3 THEN amount_due ELSE 0 END),
-            SUM(CASE WHEN due_date >= ?3 THEN amount_due ELSE 0 END),
-            SUM(CASE WHEN due_date < ?3 AND due_date >= ?4 THEN amount_due ELSE 0 END),
-            SUM(CASE WHEN due_date < ?4 AND due_date >= ?5 THEN amount_due ELSE 0 END),
-            SUM(CASE WHEN due_date < ?5 AND due_date >= ?6 THEN amount_due ELSE 0 END),
-            SUM(CASE WHEN due_date < ?6 THEN amount_due ELSE 0 END),
-            MAX(typeof(amount_due) != 'integer')
-        FROM customer_open_items WHERE tenant_id = ?1 AND customer_id = ?2
-        GROUP BY currency ORDER BY currency
-        """
+    /// bounded by `CustomerBalance.AgingBoundaries` (`?3`…`?6`); and whether a sum had gone
+    /// beyond Int64 (SQLite: a stored REAL, or SUM's overflow error; PostgreSQL, whose NUMERIC
+    /// sums never overflow: a sum outside BIGINT, read clamped and then recomputed).
+    private static func balanceSQL(_ dialect: SQLDialect) -> String {
+        let amounts = ["amount_due", "CASE WHEN due_date < ?3 THEN amount_due ELSE 0 END", "CASE WHEN due_date >= ?3 THEN amount_due ELSE 0 END",
+                       "CASE WHEN due_date < ?3 AND due_date >= ?4 THEN amount_due ELSE 0 END",
+                       "CASE WHEN due_date < ?4 AND due_date >= ?5 THEN amount_due ELSE 0 END",
+                       "CASE WHEN due_date < ?5 AND due_date >= ?6 THEN amount_due ELSE 0 END", "CASE WHEN due_date < ?6 THEN amount_due ELSE 0 END"]
+        let scope = "FROM customer_open_items WHERE tenant_id = ?1 AND customer_id = ?2 GROUP BY currency"
+        switch dialect {
+        case .sqlite:
+            return "SELECT currency, \(amounts.map { "SUM(\($0))" }.joined(separator: ", ")), MAX(typeof(amount_due) != 'integer') \(scope) ORDER BY currency"
+        case .postgres:
+            let sums = amounts.indices.map { "s\($0)" }
+            return """
+                SELECT currency, \(sums.map { "LEAST(GREATEST(\($0), \(Int64.min)), \(Int64.max))::bigint" }.joined(separator: ", ")),
+                    \(sums.map { "\($0) NOT BETWEEN \(Int64.min) AND \(Int64.max)" }.joined(separator: " OR "))
+                FROM (SELECT currency, \(amounts.enumerated().map { "SUM(\($1)) AS s\($0)" }.joined(separator: ", ")) \(scope)) sums
+                ORDER BY currency
+                """
+        }
+    }
 
     private static func summary(_ row: any SQLRow) throws -> InvoiceSummary {
         guard let currency = Currency(code: row.string(3)), let issueDate = CalendarDate(parsing: row.string(4)),
               let dueDate = CalendarDate(parsing: row.string(5)) else {
-            throw SQLiteError(code: 11, message: "invoice \(row.string(0)) holds an unreadable currency or date")
+            throw UnreadableRow("invoice \(row.string(0)) holds an unreadable currency or date")
         }
         return InvoiceSummary(publicID: row.string(0), number: row.string(1), status: InvoiceStatus(rawValue: row.string(2)) ?? .draft,
                               currency: currency, issueDate: issueDate, dueDate: dueDate, total: row.int64(6), amountPaid: row.int64(7),

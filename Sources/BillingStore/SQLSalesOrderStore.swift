@@ -109,7 +109,7 @@ public final class SQLSalesOrderStore: SalesOrderStore, SQLStore {
         }
         let unread = try db.queryOne("""
             SELECT count(*) FROM (SELECT 1 FROM customer_messages
-                WHERE tenant_id = ? AND customer_id = ? AND read_at IS NULL LIMIT ?)
+                WHERE tenant_id = ? AND customer_id = ? AND read_at IS NULL LIMIT ?) AS unread
             """, tenantID, customerID, quota.unread) { $0.int(0) } ?? 0
         if unread >= quota.unread {
             throw MessageQuotaExceeded(bound: .unread, limit: quota.unread, retryAfter: MessageQuota.window)

@@ -41,7 +41,7 @@ public final class SQLViewStore: ViewStore, SQLStore {
             for (id, at, record) in pending {
                 let (invoice, link, ip) = (record.invoiceID, record.linkID, record.ip)
                 let recent = try db.queryOne("""
-                    SELECT 1 FROM views WHERE counted = 1 AND invoice_id = ? AND link_id IS ? AND ip = ? AND viewed_at > ? AND viewed_at <= ?
+                    SELECT 1 FROM views WHERE counted = 1 AND invoice_id = ? AND link_id IS NOT DISTINCT FROM ? AND ip = ? AND viewed_at > ? AND viewed_at <= ?
                     """, invoice, link, ip, at - window.milliseconds, at) { _ in true } ?? false
                 try db.execute("UPDATE views SET processed = 1, counted = ? WHERE id = ?", !recent, id)
                 guard !recent else { continue }
@@ -50,7 +50,8 @@ public final class SQLViewStore: ViewStore, SQLStore {
                     INSERT INTO view_stats (invoice_id, view_count, first_viewed_at, last_viewed_at, unique_ips) VALUES (?1, 1, ?2, ?2, ?3)
                     ON CONFLICT (invoice_id) DO UPDATE SET view_count = view_stats.view_count + 1,
                         first_viewed_at = coalesce(view_stats.first_viewed_at, excluded.first_viewed_at),
-                        last_viewed_at = max(coalesce(view_stats.last_viewed_at, 0), excluded.last_viewed_at),
+                        last_viewed_at = CASE WHEN view_stats.last_viewed_at > excluded.last_viewed_at THEN view_stats.last_viewed_at
+                            ELSE excluded.last_viewed_at END,
                         unique_ips = view_stats.unique_ips + excluded.unique_ips
                     """, invoice, at, isNewAddress ? 1 : 0)
                 try recordViewEvent(db, record)
@@ -93,7 +94,7 @@ public final class SQLViewStore: ViewStore, SQLStore {
         // An address no raw view holds any more (deleted or blanked) is forgotten: it counts as
         // new when it comes back, as it did when the raw views were the only record.
         _ = try await inBatches(batch, """
-            DELETE FROM view_addresses WHERE rowid IN (SELECT rowid FROM view_addresses WHERE last_seen < ? LIMIT ?)
+            DELETE FROM view_addresses WHERE (invoice_id, ip) IN (SELECT invoice_id, ip FROM view_addresses WHERE last_seen < ? LIMIT ?)
             """, max(rawBefore, addressesBefore))
         return done
     }

@@ -48,13 +48,14 @@ public final class SQLWebhookEndpointStore: WebhookEndpointStore, SQLStore {
         let now = clock.now()
         return try await database.write { db in
             // COALESCE keeps what was not sent; event types are set only when sent (NULL there means all).
-            // Enabling starts the count of failed deliveries afresh.
+            // Enabling starts the count of failed deliveries afresh. Flags are compared with 1: PostgreSQL's
+            // CASE wants a boolean, and flags travel as integers.
             try db.execute("""
                 UPDATE webhook_endpoints SET url = COALESCE(?, url), description = COALESCE(?, description),
-                    enabled = COALESCE(?, enabled), event_types = CASE WHEN ? THEN ? ELSE event_types END, updated_at = ?,
-                    consecutive_failures = CASE WHEN ? THEN 0 ELSE consecutive_failures END,
-                    disabled_reason = CASE WHEN ? THEN NULL ELSE disabled_reason END,
-                    alert_email = CASE WHEN ? THEN ? ELSE alert_email END
+                    enabled = COALESCE(?, enabled), event_types = CASE WHEN ? = 1 THEN ? ELSE event_types END, updated_at = ?,
+                    consecutive_failures = CASE WHEN ? = 1 THEN 0 ELSE consecutive_failures END,
+                    disabled_reason = CASE WHEN ? = 1 THEN NULL ELSE disabled_reason END,
+                    alert_email = CASE WHEN ? = 1 THEN ? ELSE alert_email END
                 WHERE tenant_id = ? AND id = ?
                 """, fields.url, fields.description, fields.enabled, fields.eventTypes != nil, Self.eventTypesColumn(fields.eventTypes ?? nil),
                 now, fields.enabled == true, fields.enabled == true, fields.alertEmail != nil, Self.trimmed(fields.alertEmail ?? nil), tenantID, id)

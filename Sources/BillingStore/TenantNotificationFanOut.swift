@@ -18,7 +18,7 @@ extension SQLStore {
         let windowStart = now.addingTimeInterval(-Double(settings.windowMinutes) * 60)
         try db.execute("""
             INSERT INTO tenant_notifications_sent (tenant_id, event_type, subject, sent_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT (tenant_id, event_type, subject) DO UPDATE SET sent_at = excluded.sent_at WHERE sent_at <= ?
+            ON CONFLICT (tenant_id, event_type, subject) DO UPDATE SET sent_at = excluded.sent_at WHERE tenant_notifications_sent.sent_at <= ?
             """, event.tenantID, event.type.rawValue, subject, now, windowStart)
         guard db.changes > 0 else { return } // told within the window already
         var facts = TenantNotification.Facts(invoiceNumber: data.number ?? data.invoiceNumber, customerName: data.customerName,

@@ -5,7 +5,7 @@ import Queue
 extension AppContext {
     /// The metrics listener with the collectors a scrape runs (queue gauges from `store`, the
     /// process, the SQLite files), or nil when `metrics.port` is 0.
-    func metricsListener(store: SQLiteJobStore, fallback: HTTPHandler? = nil) -> MetricsListener? {
+    func metricsListener(store: any SQLJobStore, fallback: HTTPHandler? = nil) -> MetricsListener? {
         guard configuration.metrics.enabled else { return nil }
         BillportMetrics.registerAll()
         let registry = MetricsRegistry.shared

@@ -22,11 +22,12 @@ struct AppContext {
     let clock: any WallClock = SystemClock()
 
     /// Every module's migrations, in the order they apply.
-    static let migrations = QueueSchema.migrations + SchedulerSchema.migrations + BillingSchema.migrations
+    static let migrations = QueueSchema.migrations + SchedulerSchema.migrations + BillingSchema.migrations + AppSchema.migrations
 
     /// Opens the database file, creating the data directory (mode 0700: it will hold secrets) and
     /// tightening the modes of what is already there.
     func openDatabase() throws -> Database {
+        try refuseWithoutPostgresJobStore()
         try createDatabaseDirectory()
         tightenFileModes()
         let database: Database
@@ -125,15 +126,17 @@ struct AppContext {
     }
 
     /// Who mail comes from and how its links are made; the unsubscribe key is generated once.
-    func emailSettings() throws -> EmailSettings {
-        EmailSettings(from: configuration.mail.defaultFrom, publicBaseURL: configuration.api.publicBaseURL,
-                      unsubscribeTokens: UnsubscribeTokens(key: try Secrets.persistent(name: "unsubscribe.key", in: configuration.dataDirectory)),
+    func emailSettings(secrets: Secrets.Store? = nil) throws -> EmailSettings {
+        let key = try Secrets.generated(name: "unsubscribe.key", in: secrets ?? .directory(configuration.dataDirectory))
+        return EmailSettings(from: configuration.mail.defaultFrom, publicBaseURL: configuration.api.publicBaseURL,
+                      unsubscribeTokens: UnsubscribeTokens(key: key),
                       unsubscribeMailto: configuration.mail.unsubscribeMailto, reminderOffsets: configuration.reminderOffsets)
     }
 
-    /// Signs and verifies API tokens with the server's key (configured, or generated once).
-    func jwtSigner() throws -> JWTSigner {
-        JWTSigner(key: try Secrets.jwtKey(configured: configuration.jwtSecret, dataDirectory: configuration.dataDirectory))
+    /// Signs and verifies API tokens with the server's key (configured, or generated once into
+    /// `secrets`: the data directory unless given).
+    func jwtSigner(secrets: Secrets.Store? = nil) throws -> JWTSigner {
+        JWTSigner(key: try Secrets.jwtKey(configured: configuration.jwtSecret, store: secrets ?? .directory(configuration.dataDirectory)))
     }
 
     /// The invoice PDF renderer with its fonts loaded (once per process).
@@ -166,7 +169,7 @@ struct AppContext {
     }
 
     func scheduler(store: SQLiteJobStore) -> SchedulerService {
-        SchedulerService(store: SQLiteScheduleStore(jobs: store), configuration: configuration.scheduler, clock: clock, logger: logger)
+        SchedulerService(store: SQLScheduleStore(jobs: store), configuration: configuration.scheduler, clock: clock, logger: logger)
     }
 }
 

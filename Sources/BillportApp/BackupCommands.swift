@@ -7,6 +7,9 @@ import SQLite
 enum BackupCommands {
     static var all: [Command] { [backup, restore] }
 
+    /// What to do instead of `backup`/`restore` on PostgreSQL.
+    static let postgresAdvice = "use pg_dump / pg_restore or your provider's backups and point-in-time recovery"
+
     static let backup = Command(words: ["backup"], summary: "write a verified snapshot of the live database to a file",
                 spec: CommandSpec(command: "billport backup", positionals: ["PATH"]), help: """
             Usage: billport backup PATH [--config PATH]
@@ -15,9 +18,11 @@ enum BackupCommands {
             scheduler keep writing (SQLite's VACUUM INTO in one read transaction: the copy is the
             database as of one commit). The file is created mode 0600 (it holds what the database
             holds), fsynced, checked with PRAGMA integrity_check and only then moved to PATH; an
-            existing PATH is refused. Prints the size and the time taken.
+            existing PATH is refused. Prints the size and the time taken. For SQLite only: on
+            PostgreSQL use pg_dump or your provider's backups.
             """) { arguments, context, console in
             let path = arguments.positionals[0]
+            try context.requireSQLite("backup", onPostgres: BackupCommands.postgresAdvice)
             let database = try context.openDatabase()
             let started = ContinuousClock.now
             let result: BackupResult
@@ -43,9 +48,11 @@ extension BackupCommands {
             scheduler process runs on the database (they hold <database>.lock) and when the backup
             fails PRAGMA integrity_check. The database it replaces is kept beside it as
             <database>.before-restore-<time> (with its -wal file, if any), so a restore can be
-            undone. The copy is written 0600 and fsynced before it is moved into place.
+            undone. The copy is written 0600 and fsynced before it is moved into place. For SQLite
+            only: on PostgreSQL use pg_restore or your provider's point-in-time recovery.
             """) { arguments, context, console in
             let source = arguments.positionals[0]
+            try context.requireSQLite("restore", onPostgres: BackupCommands.postgresAdvice)
             let target = context.configuration.databasePath
             guard FileManager.default.fileExists(atPath: source) else { throw StartupError("\(source) does not exist") }
             do {

@@ -20,6 +20,22 @@ extension JobHandlers {
     }
 }
 
+extension JobHandlers {
+    /// `backup.snapshot` for the configured backend: SQLite's snapshot, or on PostgreSQL a job
+    /// that is discarded at once saying what to use instead (a schedule left over from SQLite
+    /// then shows up as one dead job with the reason, rather than failing on every firing).
+    mutating func registerBackup(storage: AppStorage, settings: BackupSettings) {
+        switch storage {
+        case .sqlite(let database):
+            registerBackup(database: database, settings: settings)
+        case .postgres:
+            register("backup.snapshot") { _ in
+                throw JobError.discard("backup.snapshot is for SQLite; on PostgreSQL \(BackupCommands.postgresAdvice)")
+            }
+        }
+    }
+}
+
 /// The scheduled backups in a directory: `billport-<UTC time>.sqlite`, oldest first by name.
 enum BackupFiles {
     static let prefix = "billport-"

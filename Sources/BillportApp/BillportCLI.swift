@@ -56,6 +56,8 @@ public enum BillportCLI {
         }
         var overrides = environment
         overrides.removeValue(forKey: "BILLPORT_CONFIG")
-        return try BillportConfiguration.load(fileText: text, fileName: file, environment: overrides)
+        let configuration = try BillportConfiguration.load(fileText: text, fileName: file, environment: overrides)
+        if text != nil { try BillportConfiguration.checkPasswordPrivacy(configuration, file: file, environment: overrides) }
+        return configuration
     }
 }

@@ -19,6 +19,8 @@ public struct BillportConfiguration: Sendable {
     public var dataDirectory: String
     /// The SQLite file (default `<dataDirectory>/billport.sqlite`).
     public var databasePath: String
+    /// The database Billport runs on: that SQLite file, or PostgreSQL (`database.url`).
+    public var databaseSelection: DatabaseSelection = .sqlite(path: "data/billport.sqlite")
     public var database: DatabaseConfiguration
     public var logLevel: Logger.Level
     /// `log.format`: `text` lines for people or `json` objects for log shippers.
@@ -73,6 +75,8 @@ public struct BillportConfiguration: Sendable {
             busyTimeout: try reader.duration("database.busyTimeout", default: databaseDefaults.busyTimeout, range: .milliseconds(10) ... .seconds(600)),
             synchronous: try reader.choice("database.synchronous", default: databaseDefaults.synchronous) { $0.rawValue },
             readers: try reader.int("database.readers", default: databaseDefaults.readers, range: 1...64))
+        let databaseSelection = try Self.databaseSelection(&reader, path: path, defaultPath: dataDirectory + "/billport.sqlite",
+                                                           environment: environment, fileName: fileName)
         let logLevel = try reader.choice("log.level", default: Logger.Level.info) { $0.description }
         let logFormat = try reader.choice("log.format", default: LogFormat.text) { $0.rawValue }
 
@@ -160,6 +164,7 @@ public struct BillportConfiguration: Sendable {
                                                               logoPolicy: LogoPolicy(maxPixels: maxLogoPixels)),
             jwtSecret: jwtSecret.isEmpty ? nil : jwtSecret, fontDirectory: fontDirectory, viewDedupeWindow: viewDedupeWindow)
         configuration.mail = mail
+        configuration.databaseSelection = databaseSelection
         configuration.logFormat = logFormat
         configuration.renderPool = RenderPoolSettings(
             concurrency: renderConcurrency == 0 ? ProcessInfo.processInfo.activeProcessorCount : renderConcurrency, queueLimit: renderQueue)

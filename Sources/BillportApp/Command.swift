@@ -15,7 +15,7 @@ struct Command: Sendable {
     }
 
     static let all: [Command] = ServeCommands.all + JobsCommands.all + TenantCommands.all + PaymentCommands.all + DocumentCommands.all
-        + BackupCommands.all
+        + BackupCommands.all + CopyDatabaseCommand.all
 
     /// The words that lead a group of subcommands (`jobs`, `tenant`), in table order.
     static var groups: [String] {

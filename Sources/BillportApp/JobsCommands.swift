@@ -128,7 +128,7 @@ enum JobsCommands {
             The configured schedules: when each fires (UTC), its job kind, when it last fired and
             when it fires next, and which process leads.
             """) { _, context, console in
-            let store = SQLiteScheduleStore(jobs: context.jobStore(try context.openDatabase()))
+            let store = SQLScheduleStore(jobs: context.jobStore(try context.openDatabase()))
             var table = TextTable(header: ["NAME", "WHEN", "KIND", "LAST RUN", "NEXT RUN"])
             for status in ScheduleStatus.of(context.configuration.scheduler.schedules, states: try await store.states(), now: context.clock.now()) {
                 table.rows.append([status.name, status.spec, status.kind,

@@ -1,15 +1,52 @@
 import Foundation
+import Relational
 import Tokens
 
-/// The server's secrets: from configuration when set, else generated once on first start and
-/// kept in `<dataDirectory>/secrets/` with mode 0600. Never a built-in default, never logged.
+/// The server's secrets: from configuration when set, else generated once and kept: on SQLite in
+/// `<dataDirectory>/secrets/` with mode 0600, on PostgreSQL in the `secrets` table, so that every
+/// host of one installation signs and checks with the same keys. Never a built-in default,
+/// never logged.
 enum Secrets {
-    /// The JWT signing key: `auth.jwtSecret` (at least 32 characters), else `secrets/jwt.key`.
-    static func jwtKey(configured: String?, dataDirectory: String) throws -> [UInt8] {
+    /// Every key generated on first use. `copy-database` carries them to PostgreSQL.
+    static let generatedNames = ["jwt.key", "unsubscribe.key"]
+
+    /// Where generated keys are kept.
+    enum Store: Sendable {
+        case directory(String)
+        case database(any SQLDatabase)
+    }
+
+    /// The JWT signing key: `auth.jwtSecret` (at least 32 characters), else `jwt.key`.
+    static func jwtKey(configured: String?, store: Store) throws -> [UInt8] {
         if let configured {
             return Array(configured.utf8)
         }
-        return try persistent(name: "jwt.key", in: dataDirectory)
+        return try generated(name: "jwt.key", in: store)
+    }
+
+    /// The JWT signing key kept in a data directory (SQLite installations).
+    static func jwtKey(configured: String?, dataDirectory: String) throws -> [UInt8] {
+        try jwtKey(configured: configured, store: .directory(dataDirectory))
+    }
+
+    /// The key `name`, generated on first use.
+    static func generated(name: String, in store: Store) throws -> [UInt8] {
+        switch store {
+        case .directory(let directory): try persistent(name: name, in: directory)
+        case .database(let database): try stored(name: name, in: database)
+        }
+    }
+
+    /// 32 random bytes kept in a row of `secrets`: inserted unless present, then read in the same
+    /// transaction, so two hosts starting at once agree on the first one committed.
+    static func stored(name: String, in database: any SQLDatabase, now: Date = Date()) throws -> [UInt8] {
+        let value = try database.writeBlocking { db -> String? in
+            try db.execute("INSERT INTO secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
+                           name, SecureRandom.base64URL(byteCount: 32), now)
+            return try db.queryOne("SELECT value FROM secrets WHERE name = ?", name) { $0.string(0) }
+        }
+        guard let value, value.utf8.count >= 32 else { throw StartupError("the secret \(name) in the database is missing or shorter than 32 characters") }
+        return Array(value.utf8)
     }
 
     /// 32 random bytes kept in a file of their own; created atomically so two processes starting
@@ -32,6 +69,11 @@ enum Secrets {
         unlink(temporary)
         guard let stored = try read(path) else { throw StartupError("cannot read the secret \(path)") }
         return stored
+    }
+
+    /// The key `name` kept in `dataDirectory`, nil when none was generated there.
+    static func existing(name: String, in dataDirectory: String) throws -> [UInt8]? {
+        try read(dataDirectory + "/secrets/" + name)
     }
 
     private static func read(_ path: String) throws -> [UInt8]? {

@@ -58,14 +58,21 @@ enum ServeCommands {
             Usage: billport migrate [--config PATH]
 
             Applies pending database migrations and exits. Every other command does this too.
+            Migrates the SQLite file at database.path, or the PostgreSQL database of database.url
+            (the output names host, port and database, never the user or password).
             """) { _, context, console in
-            _ = try context.openDatabase()
-            console.out("database \(context.configuration.databasePath) is up to date")
+            _ = try context.openStorage()
+            switch context.configuration.databaseSelection {
+            case .sqlite(let path): console.out("database \(path) is up to date")
+            case .postgres(let target): console.out("database \(target) (PostgreSQL) is up to date")
+            }
             return 0
         },
     ]
 
     static func runServices(_ context: AppContext, console: Console, http: Bool, worker: Bool, scheduler: Bool) async throws -> Int32 {
+        // Before the lock file: on PostgreSQL no file is the database.
+        try context.refuseWithoutPostgresJobStore()
         // Held until this function returns: `billport restore` refuses while it is held.
         try context.createDatabaseDirectory()
         let running = try DatabaseLock(databasePath: context.configuration.databasePath, .shared)

@@ -12,8 +12,8 @@ import Scheduler
 /// (see `ConsoleCSRF`) makes a dead job ready and answers 303 back to the page. Anything else is
 /// a 404 page; GET never changes anything.
 public final class OperatorConsole: Sendable {
-    private let jobs: SQLiteJobStore
-    private let scheduleStore: SQLiteScheduleStore
+    private let jobs: any SQLJobStore
+    private let scheduleStore: SQLScheduleStore
     private let schedules: [Schedule]
     private let clock: any WallClock
     private let csrf: ConsoleCSRF
@@ -22,10 +22,10 @@ public final class OperatorConsole: Sendable {
 
     /// A console over `jobs` and the schedule state next to it. `schedules` are the configured
     /// ones the page lists; `allowedHostNames` the names (besides IP literals) it may be reached by.
-    public init(jobs: SQLiteJobStore, schedules: [Schedule], clock: any WallClock = SystemClock(), csrf: ConsoleCSRF = ConsoleCSRF(),
+    public init(jobs: any SQLJobStore, schedules: [Schedule], clock: any WallClock = SystemClock(), csrf: ConsoleCSRF = ConsoleCSRF(),
                 allowedHostNames: Set<String> = ["localhost"], logger: Logger = .disabled) {
         self.jobs = jobs
-        self.scheduleStore = SQLiteScheduleStore(jobs: jobs)
+        self.scheduleStore = SQLScheduleStore(jobs: jobs)
         self.schedules = schedules
         self.clock = clock
         self.csrf = csrf

@@ -19,7 +19,7 @@ struct QueueSnapshot: Sendable {
     /// The scheduler's leader while its lease runs; nil when no scheduler leads.
     let leader: LeaderLease?
 
-    static func read(jobs: SQLiteJobStore, scheduleStore: SQLiteScheduleStore, schedules: [Schedule], now: Date) async throws -> QueueSnapshot {
+    static func read(jobs: any SQLJobStore, scheduleStore: SQLScheduleStore, schedules: [Schedule], now: Date) async throws -> QueueSnapshot {
         let leader = try await scheduleStore.leader()
         return QueueSnapshot(
             now: now, stats: try await jobs.stats(), retrying: try await jobs.retryingJobs(limit: listLimit),

@@ -2,7 +2,8 @@ import BillportCore
 import Synchronization
 
 /// Tells this process's workers that a queue has ready jobs, so they start at once instead of
-/// at their next poll. Workers in other processes still find the jobs by polling.
+/// at their next poll. Workers in other processes find the jobs by polling, or on PostgreSQL at
+/// once through `PostgresJobListener`.
 public final class JobNotifier: Sendable {
     private let bells = Mutex<[String: [Doorbell]]>([:])
 
@@ -24,6 +25,12 @@ public final class JobNotifier: Sendable {
     /// Rings the listeners of each of `queues`.
     public func notify(queues: some Sequence<String>) {
         let listening = bells.withLock { all in queues.flatMap { all[$0] ?? [] } }
+        listening.forEach { $0.ring() }
+    }
+
+    /// Rings every listener: after wake-ups may have been missed (a listener reconnected).
+    public func notifyAll() {
+        let listening = bells.withLock { all in all.values.flatMap { $0 } }
         listening.forEach { $0.ring() }
     }
 }

@@ -8,65 +8,23 @@ import SQLite
 /// Every operation is one short write transaction through the process's single writer
 /// connection; claims and acknowledgements take many jobs per transaction, which is what makes
 /// thousands of jobs a second affordable even at `synchronous = FULL`.
-public final class SQLiteJobStore: TransactionalJobStore {
+public final class SQLiteJobStore: SQLJobStore {
     /// The database holding the `jobs` table.
     public let database: Database
     /// Lease, attempts, backoff, retention.
     public let configuration: QueueConfiguration
     /// The source of "now" for every time the store writes.
     public let clock: any WallClock
-    public let notifier = JobNotifier()
+    public let notifier: JobNotifier
+    public var sqlDatabase: any SQLDatabase { database }
 
     /// A store over `database`, which must have `QueueSchema.migrations` applied.
-    public init(database: Database, configuration: QueueConfiguration = .init(), clock: any WallClock = SystemClock()) {
+    public init(database: Database, configuration: QueueConfiguration = .init(), clock: any WallClock = SystemClock(),
+                notifier: JobNotifier = JobNotifier()) {
         self.database = database
+        self.notifier = notifier
         self.configuration = configuration
         self.clock = clock
-    }
-
-    // MARK: Enqueue
-
-    public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueueResult] {
-        try await database.write { db in try self.enqueue(jobs, in: db) }
-    }
-
-    /// Enqueues `jobs` inside the caller's own write transaction, so that business rows and the
-    /// jobs they cause commit together or not at all. Workers of this process wake at commit.
-    public func enqueue(_ jobs: [NewJob], in db: any SQLConnection) throws -> [EnqueueResult] {
-        let now = clock.now()
-        var readyQueues: Set<String> = []
-        var results: [EnqueueResult] = []
-        results.reserveCapacity(jobs.count)
-        for job in jobs {
-            let runAt = max(job.runAt ?? now, Date(unixMilliseconds: 0))
-            let state: JobState = runAt <= now ? .ready : .scheduled
-            let inserted = try db.queryOne("""
-                INSERT INTO jobs (queue, kind, payload, state, priority, run_at, max_attempts, unique_key, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('scheduled', 'ready', 'running')
-                DO NOTHING
-                RETURNING id
-                """, job.queue, job.kind, job.payload, state.rawValue, job.priority, runAt,
-                job.maxAttempts ?? configuration.defaultMaxAttempts, job.uniqueKey, now) { $0.int64(0) }
-            if let inserted {
-                results.append(EnqueueResult(id: inserted, inserted: true))
-                if state == .ready { readyQueues.insert(job.queue) }
-            } else {
-                let existing = try db.queryOne("""
-                    SELECT id FROM jobs
-                    WHERE unique_key = ? AND state IN ('scheduled', 'ready', 'running')
-                    """, job.uniqueKey) { $0.int64(0) }
-                guard let existing else {
-                    throw SQLiteError(code: 19, message: "enqueue of \(job.kind) was ignored but no active job holds its unique key")
-                }
-                results.append(EnqueueResult(id: existing, inserted: false))
-            }
-        }
-        if !readyQueues.isEmpty {
-            let notifier = self.notifier
-            db.afterCommit { [readyQueues] in notifier.notify(queues: readyQueues) }
-        }
-        return results
     }
 
     // MARK: Claim
@@ -111,19 +69,14 @@ public final class SQLiteJobStore: TransactionalJobStore {
     /// Takes back jobs whose worker stopped renewing its lease (it crashed or hung): ready again,
     /// or dead when that was their last attempt or the `maxLeaseLosses`th attempt in a row whose
     /// worker vanished — a job that crashes its process is not handed to the next one for ever.
+    static let rescueSQL = """
+        UPDATE jobs
+        SET \(LeaseRescue.assignments(now: "?1", maxLeaseLosses: "?2"))
+        WHERE id IN (SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < ?1 LIMIT 1000)
+        """
+
     static func rescueExpiredLeases(_ db: any SQLConnection, now: Date, maxLeaseLosses: Int) throws {
-        try db.execute("""
-            UPDATE jobs
-            SET state = CASE WHEN attempts >= max_attempts OR lease_losses + 1 >= ?2 THEN 'dead' ELSE 'ready' END,
-                finished_at = CASE WHEN attempts >= max_attempts OR lease_losses + 1 >= ?2 THEN ?1 ELSE NULL END,
-                last_error = CASE WHEN lease_losses + 1 >= ?2
-                    THEN 'worker died while running this job ' || (lease_losses + 1) || ' times'
-                    ELSE 'lease expired: worker ' || coalesce(lease_owner, '?') || ' stopped without finishing attempt ' || attempts
-                END,
-                lease_losses = lease_losses + 1,
-                lease_owner = NULL, lease_expires_at = NULL
-            WHERE id IN (SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < ?1 LIMIT 1000)
-            """, now, maxLeaseLosses)
+        try db.execute(rescueSQL, now, maxLeaseLosses)
         if db.changes > 0 { BillportMetrics.leaseRescues.increment(by: UInt64(db.changes)) }
     }
 

@@ -1,5 +1,4 @@
 import Relational
-import SQLite
 
 /// The scheduler's tables: each schedule's state, and the leader lease.
 public enum SchedulerSchema {
@@ -21,6 +20,27 @@ public enum SchedulerSchema {
                 acquired_at INTEGER NOT NULL,
                 expires_at INTEGER NOT NULL
             ) STRICT;
+            """),
+    ]
+
+    /// The same tables for PostgreSQL (times as BIGINT milliseconds).
+    public static let postgresMigrations: [Migration] = [
+        Migration(id: "scheduler.pg001_schedules", sql: """
+            CREATE TABLE schedules (
+                name TEXT PRIMARY KEY,
+                spec TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                next_run_at BIGINT NOT NULL,
+                last_run_at BIGINT,
+                last_job_id BIGINT,
+                updated_at BIGINT NOT NULL
+            );
+            CREATE TABLE leader_leases (
+                name TEXT PRIMARY KEY,
+                holder TEXT NOT NULL,
+                acquired_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL
+            );
             """),
     ]
 }

@@ -27,12 +27,12 @@ public struct SchedulerConfiguration: Sendable, Equatable {
 /// the leader lease fires, and a leader that dies is replaced once its lease expires.
 public final class SchedulerService: Service {
     public let name = "scheduler"
-    private let store: SQLiteScheduleStore
+    private let store: SQLScheduleStore
     private let configuration: SchedulerConfiguration
     private let clock: any WallClock
     private let logger: Logger
 
-    public init(store: SQLiteScheduleStore, configuration: SchedulerConfiguration, clock: any WallClock = SystemClock(), logger: Logger) {
+    public init(store: SQLScheduleStore, configuration: SchedulerConfiguration, clock: any WallClock = SystemClock(), logger: Logger) {
         self.store = store
         self.configuration = configuration
         self.clock = clock

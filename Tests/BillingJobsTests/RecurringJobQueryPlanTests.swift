@@ -124,7 +124,7 @@ import Worker
         try await jobs.acknowledge(zip(claimed, outcomes).map { Acknowledgement(lease: $0.lease, outcome: $1) })
 
         // Two ticks: the first starts the schedule, the second fires it.
-        let scheduler = SQLiteScheduleStore(jobs: jobs)
+        let scheduler = SQLScheduleStore(jobs: jobs)
         let schedule = try Schedule(name: "views.aggregate", spec: .every(.seconds(60)), kind: "views.aggregate")
         _ = try await scheduler.tick(holder: "s", leaseDuration: .seconds(30), schedules: [schedule], now: Date())
         let fired = try await scheduler.tick(holder: "s", leaseDuration: .seconds(30), schedules: [schedule], now: Date().addingTimeInterval(120))

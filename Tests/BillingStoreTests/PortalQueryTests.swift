@@ -13,13 +13,12 @@ import Testing
 /// the old answer computed over every invoice of the customer: `CustomerBalance.of` and the
 /// buyer-visible list, on data with every case a statement has to get right.
 @Suite struct PortalQueryTests {
-    let temp: TemporaryDatabase
-    let stores: BillingStores
+    let temp: BillingTestDatabase
+    var stores: BillingStores { temp.stores }
     let today = CalendarDate(year: 2026, month: 12, day: 20)
 
     init() throws {
-        temp = try TemporaryDatabase(migrations: QueueSchema.migrations + BillingSchema.migrations)
-        stores = BillingStores.sqlite(jobs: SQLiteJobStore(database: temp.database), clock: SystemClock())
+        temp = try BillingTestDatabase()
     }
 
     /// One invoice row as a test writes it: the columns the statement reads.

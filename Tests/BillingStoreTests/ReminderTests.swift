@@ -27,11 +27,10 @@ import Testing
 }
 
 @Suite struct OverdueReminderTests {
-    func setUp(today: String) throws -> (BillingStores, SQLiteJobStore, ManualClock, TemporaryDatabase) {
+    func setUp(today: String) throws -> (BillingStores, any JobStore, ManualClock, BillingTestDatabase) {
         let clock = ManualClock(ISO8601.parse(today + "T06:00:00Z")!)
-        let temp = try TemporaryDatabase(migrations: QueueSchema.migrations + BillingSchema.migrations)
-        let jobs = SQLiteJobStore(database: temp.database, clock: clock)
-        return (BillingStores.sqlite(jobs: jobs, clock: clock), jobs, clock, temp)
+        let temp = try BillingTestDatabase(clock: clock)
+        return (temp.stores, temp.jobs, clock, temp)
     }
 
     func invoice(_ stores: BillingStores, _ fixture: BillingFixture, number: String, due: String, issue: Bool = true) async throws -> Invoice {
@@ -43,7 +42,7 @@ import Testing
         return issue ? try await stores.invoices.issue(tenantID: fixture.tenant.id, id: draft.id) : draft
     }
 
-    func reminders(_ jobs: SQLiteJobStore) async throws -> [String] {
+    func reminders(_ jobs: any JobStore) async throws -> [String] {
         try await jobs.jobs(state: nil, queue: nil, kind: "email.send", limit: 100, beforeID: nil).compactMap(\.uniqueKey).sorted()
     }
 

@@ -10,17 +10,15 @@ import TestSupport
 import Tokens
 import Testing
 
-/// The SQLite stores on their own, over a temporary database: what each aggregate keeps, what
-/// it enqueues in the same transaction, and that nothing crosses tenants.
+/// The stores on their own, over a fresh database of the selected backend: what each aggregate
+/// keeps, what it enqueues in the same transaction, and that nothing crosses tenants.
 @Suite struct StoreTests {
-    let temp: TemporaryDatabase
-    let jobs: SQLiteJobStore
-    let stores: BillingStores
+    let temp: BillingTestDatabase
+    var jobs: any TransactionalJobStore { temp.jobs }
+    var stores: BillingStores { temp.stores }
 
     init() throws {
-        temp = try TemporaryDatabase(migrations: QueueSchema.migrations + BillingSchema.migrations)
-        jobs = SQLiteJobStore(database: temp.database)
-        stores = BillingStores.sqlite(jobs: jobs, clock: SystemClock())
+        temp = try BillingTestDatabase()
     }
 
     func readyJobs(_ kind: String) async throws -> [JobRecord] {

@@ -54,8 +54,8 @@ import Testing
 
     @Test func incrementalAggregationGivesTheStatsOfTheFullRecount() async throws {
         let clock = ManualClock()
-        let temp = try TemporaryDatabase(migrations: BillingSchema.migrations)
-        let stores = BillingStores.sqlite(database: temp.database, clock: clock)
+        let temp = try BillingTestDatabase(clock: clock)
+        let stores = temp.stores
         let fixture = try await BillingFixture(stores: stores)
         var invoices = [fixture.invoice.id]
         for number in ["A-2", "A-3"] {
@@ -105,8 +105,8 @@ import Testing
 
     @Test func anAddressIsForgottenWithItsRawViewsAndCountsAgainWhenItReturns() async throws {
         let clock = ManualClock()
-        let temp = try TemporaryDatabase(migrations: BillingSchema.migrations)
-        let stores = BillingStores.sqlite(database: temp.database, clock: clock)
+        let temp = try BillingTestDatabase(clock: clock)
+        let stores = temp.stores
         let fixture = try await BillingFixture(stores: stores)
         let start = clock.now()
         try await stores.views.insertViews([view("a", fixture, ip: "10.0.0.1", at: start), view("b", fixture, ip: "10.0.0.2", at: start)])

@@ -13,17 +13,16 @@ import Testing
 /// a dead holder replaced once its lease runs out, and the retry schedule in the rows.
 @Suite struct WebhookDeliveryStoreTests {
     struct Rig {
-        let temp: TemporaryDatabase
+        let temp: BillingTestDatabase
         let clock = ManualClock()
-        let stores: BillingStores
+        var stores: BillingStores { temp.stores }
         let tenant: Int64
         let endpoint: Int64
 
         init() async throws {
-            temp = try TemporaryDatabase(migrations: QueueSchema.migrations + BillingSchema.migrations)
-            stores = BillingStores.sqlite(database: temp.database, clock: clock)
-            tenant = try await BillingFixture(stores: stores).tenant.id
-            endpoint = try await stores.webhookEndpoints.createWebhookEndpoint(
+            temp = try BillingTestDatabase(clock: clock)
+            tenant = try await BillingFixture(stores: temp.stores).tenant.id
+            endpoint = try await temp.stores.webhookEndpoints.createWebhookEndpoint(
                 tenantID: tenant, WebhookEndpointFields(url: "https://erp.example.com/hooks"), secret: "whsec_" + Data(count: 32).base64EncodedString()).id
         }
 

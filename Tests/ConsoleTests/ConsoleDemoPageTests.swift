@@ -54,7 +54,7 @@ import Testing
             try Schedule(name: "backup", spec: .cron(try CronExpression("0 3 * * *")), kind: "backup.snapshot"),
         ]
         // A scheduler that started a day ago and ticked every 5 minutes of the last hour.
-        let scheduler = SQLiteScheduleStore(jobs: jobs)
+        let scheduler = SQLScheduleStore(jobs: jobs)
         for offset in [-86_400] + Array(stride(from: -3760, through: 140, by: 300)) {
             _ = try await scheduler.tick(holder: "billport-1@app-01:4211", leaseDuration: .seconds(30), schedules: schedules,
                                          now: later.addingTimeInterval(TimeInterval(offset)))

@@ -24,7 +24,7 @@ struct ConsoleRig {
         clock = ManualClock()
         jobs = SQLiteJobStore(database: temp.database, clock: clock)
         ids = try await Self.fill(jobs, now: clock.now())
-        let scheduler = SQLiteScheduleStore(jobs: jobs)
+        let scheduler = SQLScheduleStore(jobs: jobs)
         _ = try await scheduler.tick(holder: "host-a:4242", leaseDuration: .seconds(30), schedules: Self.schedules, now: clock.now())
         clock.advance(by: .seconds(90))
         _ = try await scheduler.tick(holder: "host-a:4242", leaseDuration: .seconds(30), schedules: Self.schedules, now: clock.now())

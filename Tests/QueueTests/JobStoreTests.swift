@@ -181,13 +181,13 @@ import Testing
         struct Abort: Error {}
         let job = try NewJob(kind: "email.send", payload: ["invoice": 1])
         await #expect(throws: Abort.self) {
-            try await f.temp.database.write { db in
+            try await f.test.database.write { db in
                 _ = try f.store.enqueue([job], in: db)
                 throw Abort()
             }
         }
         #expect(try await f.store.stats().total(.ready) == 0)
-        let ids = try await f.temp.database.write { db in try f.store.enqueue([job, job], in: db).map(\.id) }
+        let ids = try await f.test.database.write { db in try f.store.enqueue([job, job], in: db).map(\.id) }
         #expect(ids.count == 2)
         #expect(try await f.store.stats().total(.ready) == 2)
     }

@@ -5,15 +5,19 @@ import Relational
 import SQLite
 import TestSupport
 
-/// A migrated temporary database with a store on a manual clock.
+/// A migrated fresh database (SQLite, or PostgreSQL with `BILLPORT_TEST_BACKEND=postgres`) with
+/// a store on a manual clock.
 struct QueueFixture {
-    let temp: TemporaryDatabase
-    let clock = ManualClock()
-    let store: SQLiteJobStore
+    static let migrations = TestMigrations(sqlite: QueueSchema.migrations, postgres: QueueSchema.postgresMigrations)
 
-    init(configuration: QueueConfiguration = .init(leaseDuration: .seconds(30), defaultMaxAttempts: 3)) throws {
-        temp = try TemporaryDatabase(migrations: QueueSchema.migrations)
-        store = SQLiteJobStore(database: temp.database, configuration: configuration, clock: clock)
+    let test: TestDatabase
+    let clock = ManualClock()
+    let store: any SQLJobStore
+
+    init(configuration: QueueConfiguration = .init(leaseDuration: .seconds(30), defaultMaxAttempts: 3),
+         backend: TestBackend = .selected) throws {
+        test = try TestDatabase(migrations: Self.migrations, backend: backend)
+        store = try JobStores.store(on: test.database, configuration: configuration, clock: clock)
     }
 
     @discardableResult

@@ -7,18 +7,22 @@ import SQLite
 import TestSupport
 import Testing
 
-/// Two scheduler processes (two holders) on one database, on one manual clock.
+/// Two scheduler processes (two holders) on one database (SQLite, or PostgreSQL with
+/// `BILLPORT_TEST_BACKEND=postgres`), on one manual clock.
 struct SchedulerFixture {
-    let temp: TemporaryDatabase
+    static let migrations = TestMigrations(sqlite: QueueSchema.migrations + SchedulerSchema.migrations,
+                                           postgres: QueueSchema.postgresMigrations + SchedulerSchema.postgresMigrations)
+
+    let test: TestDatabase
     let clock = ManualClock(ISO8601.parse("2026-11-22T10:00:30Z")!)
-    let jobs: SQLiteJobStore
-    let store: SQLiteScheduleStore
+    let jobs: any SQLJobStore
+    let store: SQLScheduleStore
     let logs = InMemoryLogHandler()
 
-    init() throws {
-        temp = try TemporaryDatabase(migrations: QueueSchema.migrations + SchedulerSchema.migrations)
-        jobs = SQLiteJobStore(database: temp.database, clock: clock)
-        store = SQLiteScheduleStore(jobs: jobs)
+    init(backend: TestBackend = .selected) throws {
+        test = try TestDatabase(migrations: Self.migrations, backend: backend)
+        jobs = try JobStores.store(on: test.database, clock: clock)
+        store = SQLScheduleStore(database: test.database, jobs: jobs)
     }
 
     func scheduler(_ holder: String, _ schedules: [Schedule]) -> SchedulerService {
@@ -101,7 +105,7 @@ struct SchedulerFixture {
         f.clock.advance(by: .seconds(30))
         let first = try await a.tick()
         // Simulate a second firing of the same slot (state rolled back, e.g. restored file).
-        try await f.temp.database.write { try $0.execute("UPDATE schedules SET next_run_at = ?", ISO8601.parse("2026-11-22T10:01:00Z")!) }
+        try await f.test.database.write { try $0.execute("UPDATE schedules SET next_run_at = ?", ISO8601.parse("2026-11-22T10:01:00Z")!) }
         let second = try await a.tick()
         #expect(second.fired.map(\.jobID) == first.fired.map(\.jobID))
         #expect(try await f.jobCount("views.aggregate") == 1)

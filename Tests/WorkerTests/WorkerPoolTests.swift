@@ -8,10 +8,11 @@ import TestSupport
 import Testing
 import Worker
 
-/// A running pool over a temporary database, stopped by `stop()`.
+/// A running pool over a fresh database (SQLite, or PostgreSQL with
+/// `BILLPORT_TEST_BACKEND=postgres`), stopped by `stop()`.
 final class RunningPool: Sendable {
-    let temp: TemporaryDatabase
-    let store: SQLiteJobStore
+    let test: TestDatabase
+    let store: any SQLJobStore
     let shutdown = ShutdownSignal()
     let logs = InMemoryLogHandler()
     private let task: Task<Void, any Error>
@@ -20,8 +21,8 @@ final class RunningPool: Sendable {
          worker: WorkerConfiguration = .init(queues: ["default": 4], heartbeatInterval: .milliseconds(50)),
          retry: RetryPolicy = .init(base: .milliseconds(10), maximum: .milliseconds(10), jitter: 0),
          register: (inout JobHandlers) -> Void) throws {
-        temp = try TemporaryDatabase(migrations: QueueSchema.migrations)
-        store = SQLiteJobStore(database: temp.database, configuration: queue)
+        test = try TestDatabase(migrations: TestMigrations(sqlite: QueueSchema.migrations, postgres: QueueSchema.postgresMigrations))
+        store = try JobStores.store(on: test.database, configuration: queue)
         var handlers = JobHandlers()
         handlers.registerBuiltins(store: store, configuration: queue)
         register(&handlers)

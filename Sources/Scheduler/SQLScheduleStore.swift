@@ -2,18 +2,29 @@ import BillportCore
 import Foundation
 import Queue
 import Relational
-import SQLite
 
-/// Schedule state and the leader lease on the shared SQLite file.
-public final class SQLiteScheduleStore: Sendable {
-    private let jobs: SQLiteJobStore
-    private var database: Database { jobs.database }
-    /// The lease row's name: one scheduler leads per database file.
+/// Schedule state and the leader lease, on SQLite or PostgreSQL.
+///
+/// Each tick is one write transaction: SQLite has one writer, and PostgreSQL runs it
+/// SERIALIZABLE, so two schedulers ticking at once on two hosts are ordered (the loser's
+/// transaction fails and runs again, then finds the lease held): never two leaders, never a slot
+/// fired twice.
+public final class SQLScheduleStore: Sendable {
+    private let database: any SQLDatabase
+    private let jobs: any TransactionalJobStore
+    /// The lease row's name: one scheduler leads per database.
     static let leaseName = "scheduler"
 
-    /// A store that enqueues through `jobs`, in the same transaction as the schedule's state.
-    public init(jobs: SQLiteJobStore) {
+    /// A store on `database` that enqueues through `jobs` (on the same database), in the same
+    /// transaction as the schedule's state.
+    public init(database: any SQLDatabase, jobs: any TransactionalJobStore) {
+        self.database = database
         self.jobs = jobs
+    }
+
+    /// A store on the database `jobs` keeps its jobs in.
+    public convenience init(jobs: any SQLJobStore) {
+        self.init(database: jobs.sqlDatabase, jobs: jobs)
     }
 
     /// One tick in one transaction: take or renew the lease; if this process leads, apply each

@@ -1,29 +1,11 @@
 import BillportCore
 import Foundation
 import Relational
-import SQLite
 
 /// Inspection and operator actions: show, list, cancel, retry, prune, stats.
-extension SQLiteJobStore {
-    static let recordColumns = """
-        id, kind, queue, state, payload, priority, attempts, max_attempts, unique_key, run_at, created_at,
-        started_at, finished_at, lease_owner, lease_expires_at, last_error
-        """
-
-    static func record(_ row: any SQLRow) -> JobRecord {
-        JobRecord(id: row.int64(0), kind: row.string(1), queue: row.string(2),
-                  state: JobState(rawValue: row.string(3)) ?? .dead, payload: row.string(4), priority: row.int(5),
-                  attempts: row.int(6), maxAttempts: row.int(7), uniqueKey: row.optionalString(8), runAt: row.date(9),
-                  createdAt: row.date(10), startedAt: row.optionalDate(11), finishedAt: row.optionalDate(12),
-                  leaseOwner: row.optionalString(13), leaseExpiresAt: row.optionalDate(14), lastError: row.optionalString(15))
-    }
-
-    static func record(_ db: any SQLConnection, id: Int64) throws -> JobRecord? {
-        try db.queryOne("SELECT \(recordColumns) FROM jobs WHERE id = ?", id, map: record)
-    }
-
+extension SQLJobStore {
     public func job(id: Int64) async throws -> JobRecord? {
-        try await database.read { db in try Self.record(db, id: id) }
+        try await sqlDatabase.read { db in try JobRows.record(db, id: id) }
     }
 
     public func jobs(state: JobState?, queue: String?, kind: String?, limit: Int, beforeID: Int64?) async throws -> [JobRecord] {
@@ -35,15 +17,15 @@ extension SQLiteJobStore {
         if let beforeID { conditions.append("id < ?"); arguments.append(beforeID) }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         arguments.append(max(1, min(limit, 1000)))
-        let sql = "SELECT \(Self.recordColumns) FROM jobs \(filter) ORDER BY id DESC LIMIT ?"
+        let sql = "SELECT \(JobRows.columns) FROM jobs \(filter) ORDER BY id DESC LIMIT ?"
         let bound = arguments.map(\.sqlValue)
-        return try await database.read { db in try db.query(sql, arguments: bound, map: Self.record) }
+        return try await sqlDatabase.read { db in try db.query(sql, arguments: bound, map: JobRows.record) }
     }
 
     public func cancel(id: Int64) async throws -> JobRecord? {
         let now = clock.now()
-        return try await database.write { db in
-            guard let job = try Self.record(db, id: id) else { return nil }
+        return try await sqlDatabase.write { db in
+            guard let job = try JobRows.record(db, id: id) else { return nil }
             guard JobState.active.contains(job.state) else {
                 throw JobStateConflict(id: id, state: job.state, action: "cancelled")
             }
@@ -51,30 +33,30 @@ extension SQLiteJobStore {
                 UPDATE jobs SET state = 'cancelled', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = ?
                 """, now, id)
-            return try Self.record(db, id: id)
+            return try JobRows.record(db, id: id)
         }
     }
 
     public func retry(id: Int64) async throws -> JobRecord? {
         let now = clock.now()
         let notifier = self.notifier
-        return try await database.write { db in
-            guard let job = try Self.record(db, id: id) else { return nil }
+        return try await sqlDatabase.write { db in
+            guard let job = try JobRows.record(db, id: id) else { return nil }
+            let greatest = db.dialect == .sqlite ? "max" : "GREATEST"
             guard [.dead, .cancelled, .scheduled].contains(job.state) else {
                 throw JobStateConflict(id: id, state: job.state, action: "retried")
             }
             do {
                 try db.execute("""
-                    UPDATE jobs SET state = 'ready', run_at = ?, max_attempts = max(max_attempts, attempts + 1), finished_at = NULL,
+                    UPDATE jobs SET state = 'ready', run_at = ?, max_attempts = \(greatest)(max_attempts, attempts + 1), finished_at = NULL,
                         lease_losses = 0
                     WHERE id = ?
                     """, now, id)
-            } catch let error as SQLiteError where error.isConstraintViolation {
+            } catch let error as any SQLFailure where error.isConstraintViolation {
                 throw JobStateConflict(id: id, state: job.state, action: "retried while another active job holds its unique key")
             }
-            let queue = job.queue
-            db.afterCommit { notifier.notify(queues: [queue]) }
-            return try Self.record(db, id: id)
+            try Self.wake([job.queue], notifier: notifier, db)
+            return try JobRows.record(db, id: id)
         }
     }
 
@@ -85,7 +67,7 @@ extension SQLiteJobStore {
         // that states its condition, and does not see that fewer states imply it.
         for (states, before) in [("'done', 'cancelled'", doneBefore), ("'dead'", deadBefore)] {
             while true {
-                let deleted = try await database.write { db -> Int in
+                let deleted = try await sqlDatabase.write { db -> Int in
                     try db.execute("""
                         DELETE FROM jobs WHERE id IN (
                             SELECT id FROM jobs WHERE state IN ('done', 'dead', 'cancelled') AND state IN (\(states)) AND finished_at < ?
@@ -103,7 +85,7 @@ extension SQLiteJobStore {
 
     public func stats() async throws -> QueueStats {
         let now = clock.now()
-        return try await database.read { db in
+        return try await sqlDatabase.read { db in
             var queues: [String: QueueStats.Queue] = [:]
             let counts = try db.query("SELECT queue, state, count(*) FROM jobs GROUP BY queue, state") { row in
                 (row.string(0), JobState(rawValue: row.string(1)), row.int(2))

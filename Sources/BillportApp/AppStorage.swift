@@ -1,0 +1,94 @@
+import Billing
+import BillingStore
+import BillportCore
+import Foundation
+import PostgreSQL
+import Queue
+import Relational
+import SQLite
+
+/// The database the configuration selected, opened with every migration applied.
+enum AppStorage {
+    case sqlite(Database)
+    case postgres(PostgresDatabase)
+
+    /// The backend-neutral database the stores run on.
+    var database: any SQLDatabase {
+        switch self {
+        case .sqlite(let database): database
+        case .postgres(let database): database
+        }
+    }
+
+    /// The job store on this database, into which the billing stores enqueue in their own
+    /// transactions. PostgreSQL's (`PostgresJobStore(database:configuration:clock:)`) is the one
+    /// piece this build lacks.
+    func jobStore(configuration: QueueConfiguration, clock: any WallClock) throws -> any TransactionalJobStore {
+        switch self {
+        case .sqlite(let database): SQLiteJobStore(database: database, configuration: configuration, clock: clock)
+        case .postgres: throw StartupError("this build has no PostgreSQL job store yet")
+        }
+    }
+
+    /// Every billing store on this database, enqueueing through `jobs` (the process's one job
+    /// store, so that what the stores enqueue wakes this process's workers at once).
+    func billingStores(jobs: any TransactionalJobStore, clock: any WallClock) -> BillingStores {
+        .sql(BillingStoreContext(database: database, clock: clock, jobs: jobs))
+    }
+
+    /// Where generated keys live: per host on SQLite (the data directory, as before), shared by
+    /// every host on PostgreSQL (the `secrets` table).
+    func secrets(dataDirectory: String) -> Secrets.Store {
+        switch self {
+        case .sqlite: .directory(dataDirectory)
+        case .postgres(let database): .database(database)
+        }
+    }
+}
+
+extension AppContext {
+    /// Every module's PostgreSQL migrations, in the order they apply. The job queue's, the
+    /// scheduler's and the billing schema's (`QueueSchema.postgresMigrations`,
+    /// `SchedulerSchema.postgresMigrations`, `BillingSchema.postgresMigrations`) come before
+    /// `AppSchema`'s once those modules have them.
+    static let postgresMigrations: [Migration] = AppSchema.postgresMigrations
+
+    /// Opens the configured database and applies pending migrations.
+    func openStorage() throws -> AppStorage {
+        switch configuration.databaseSelection {
+        case .sqlite: .sqlite(try openDatabase())
+        case .postgres(let target): .postgres(try openPostgres(target))
+        }
+    }
+
+    /// Connects to `target` (once, to check it answers) and applies `migrations`. Errors name
+    /// the target without user or password; libpq's messages are scrubbed of the password.
+    func openPostgres(_ target: PostgresTarget, migrations: [Migration] = Self.postgresMigrations) throws -> PostgresDatabase {
+        let database: PostgresDatabase
+        do {
+            database = try PostgresDatabase(target.connectionString, maximumConnections: target.maximumConnections)
+        } catch {
+            throw StartupError("cannot connect to \(target): \(error)")
+        }
+        do {
+            let applied = try Migrator.migrate(database, migrations: migrations, now: clock.now())
+            if !applied.isEmpty { logger.info("database migrated", ["database": "\(target)", "applied": applied.joined(separator: ",")]) }
+        } catch {
+            throw StartupError("cannot migrate \(target): \(error)")
+        }
+        return database
+    }
+
+    /// Until the job queue and the scheduler have PostgreSQL stores, only `migrate` and
+    /// `copy-database` reach PostgreSQL: the commands that need a job store stop here.
+    func refuseWithoutPostgresJobStore() throws {
+        guard case .postgres(let target) = configuration.databaseSelection else { return }
+        throw StartupError("this command does not run on PostgreSQL (\(target)) in this build yet: it needs the PostgreSQL job store")
+    }
+
+    /// Stops a command that runs on SQLite alone when PostgreSQL is configured, saying why.
+    func requireSQLite(_ command: String, onPostgres advice: String) throws {
+        guard case .postgres(let target) = configuration.databaseSelection else { return }
+        throw StartupError("billport \(command) is for SQLite; Billport is configured for PostgreSQL (\(target)): \(advice)")
+    }
+}
