@@ -27,7 +27,7 @@ struct AppContext {
     /// Opens the database file, creating the data directory (mode 0700: it will hold secrets) and
     /// tightening the modes of what is already there.
     func openDatabase() throws -> Database {
-        try refuseWithoutPostgresJobStore()
+        try refuseOnPostgres()
         try createDatabaseDirectory()
         tightenFileModes()
         let database: Database
@@ -73,17 +73,17 @@ struct AppContext {
 
     /// Every handler a Billport worker runs: the runtime's own (`jobs.prune`, `diag.*`) and
     /// the billing jobs.
-    func handlers(store: SQLiteJobStore, renderPool: PDFRenderPool) throws -> JobHandlers {
+    func handlers(storage: AppStorage, store: any SQLJobStore, renderPool: PDFRenderPool) throws -> JobHandlers {
         let stores = billingStores(jobs: store)
         let pdfs = InvoicePDFService(store: stores.documents, pool: renderPool)
         var handlers = JobHandlers()
         handlers.registerBuiltins(store: store, configuration: configuration.queue)
-        handlers.registerBackup(database: store.database, settings: configuration.backup)
+        handlers.registerBackup(storage: storage, settings: configuration.backup)
         handlers.registerDocuments(pdfs: pdfs)
         handlers.registerViewAggregation(views: stores.views, window: configuration.viewDedupeWindow)
         handlers.registerLinkExpiry(links: stores.links)
         handlers.registerViewRetention(views: stores.views, retention: configuration.viewRetention)
-        handlers.registerEmail(stores: stores, pdfs: pdfs, sender: try mailSender(), settings: try emailSettings())
+        handlers.registerEmail(stores: stores, pdfs: pdfs, sender: try mailSender(), settings: try emailSettings(secrets: storage.secrets(dataDirectory: configuration.dataDirectory)))
         handlers.registerPayments(payments: stores.payments, beforeCommit: Self.diagnosticApplyPause())
         handlers.registerWebhookDelivery(store: stores.webhookEndpoints, settings: configuration.webhookDelivery)
         handlers.registerWebhookDisabledNotice(stores: stores, sender: try mailSender(), from: configuration.mail.defaultFrom,
@@ -99,15 +99,15 @@ struct AppContext {
         return { Thread.sleep(forTimeInterval: pause.timeInterval) }
     }
 
-    func workerPool(store: SQLiteJobStore, renderPool: PDFRenderPool) throws -> WorkerPool {
-        WorkerPool(store: store, handlers: try handlers(store: store, renderPool: renderPool), configuration: configuration.worker,
+    func workerPool(storage: AppStorage, store: any SQLJobStore, renderPool: PDFRenderPool) throws -> WorkerPool {
+        WorkerPool(store: store, handlers: try handlers(storage: storage, store: store, renderPool: renderPool), configuration: configuration.worker,
                    retryPolicy: configuration.queue.retry, clock: clock, logger: logger)
     }
 
     /// The billing stores enqueuing through `jobs`: give the process's one job store, so that
     /// jobs they enqueue wake this process's workers at once.
-    func billingStores(jobs: SQLiteJobStore) -> BillingStores {
-        .sqlite(jobs: jobs, clock: clock)
+    func billingStores(jobs: any SQLJobStore) -> BillingStores {
+        .sql(BillingStoreContext(database: jobs.sqlDatabase, clock: clock, jobs: jobs))
     }
 
     /// The billing stores for a one-shot command.
@@ -136,7 +136,7 @@ struct AppContext {
     /// Signs and verifies API tokens with the server's key (configured, or generated once into
     /// `secrets`: the data directory unless given).
     func jwtSigner(secrets: Secrets.Store? = nil) throws -> JWTSigner {
-        JWTSigner(key: try Secrets.jwtKey(configured: configuration.jwtSecret, store: secrets ?? .directory(configuration.dataDirectory)))
+        JWTSigner(key: try Secrets.jwtKey(configured: configuration.jwtSecret, store: try secrets ?? defaultSecrets()))
     }
 
     /// The invoice PDF renderer with its fonts loaded (once per process).
@@ -154,12 +154,12 @@ struct AppContext {
     }
 
     /// Records buyers' opens through a journal in the data directory.
-    func viewRecorder(jobs: SQLiteJobStore) -> ViewRecorder {
+    func viewRecorder(jobs: any SQLJobStore) -> ViewRecorder {
         ViewRecorder(store: billingStores(jobs: jobs).views, directory: configuration.dataDirectory, logger: logger)
     }
 
-    func httpService(jobs: SQLiteJobStore, renderPool: PDFRenderPool, views: ViewRecorder) throws -> HTTPService {
-        let api = BillportAPI(stores: billingStores(jobs: jobs), jobs: jobs, signer: try jwtSigner(), configuration: configuration.api,
+    func httpService(jobs: any SQLJobStore, renderPool: PDFRenderPool, views: ViewRecorder, secrets: Secrets.Store) throws -> HTTPService {
+        let api = BillportAPI(stores: billingStores(jobs: jobs), jobs: jobs, signer: try jwtSigner(secrets: secrets), configuration: configuration.api,
                               renderer: renderPool.renderer, renderPool: renderPool, views: views, clock: clock, logger: logger)
         var http = configuration.http
         let log = logger.labelled("http")
@@ -168,7 +168,7 @@ struct AppContext {
                            publicBaseURL: configuration.api.publicBaseURL)
     }
 
-    func scheduler(store: SQLiteJobStore) -> SchedulerService {
+    func scheduler(store: any SQLJobStore) -> SchedulerService {
         SchedulerService(store: SQLScheduleStore(jobs: store), configuration: configuration.scheduler, clock: clock, logger: logger)
     }
 }

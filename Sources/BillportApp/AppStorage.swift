@@ -5,6 +5,7 @@ import Foundation
 import PostgreSQL
 import Queue
 import Relational
+import Scheduler
 import SQLite
 
 /// The database the configuration selected, opened with every migration applied.
@@ -20,14 +21,10 @@ enum AppStorage {
         }
     }
 
-    /// The job store on this database, into which the billing stores enqueue in their own
-    /// transactions. PostgreSQL's (`PostgresJobStore(database:configuration:clock:)`) is the one
-    /// piece this build lacks.
-    func jobStore(configuration: QueueConfiguration, clock: any WallClock) throws -> any TransactionalJobStore {
-        switch self {
-        case .sqlite(let database): SQLiteJobStore(database: database, configuration: configuration, clock: clock)
-        case .postgres: throw StartupError("this build has no PostgreSQL job store yet")
-        }
+    /// The job store on this database (`SQLiteJobStore` or `PostgresJobStore`), into which the
+    /// billing stores enqueue in their own transactions.
+    func jobStore(configuration: QueueConfiguration, clock: any WallClock) throws -> any SQLJobStore {
+        try JobStores.store(on: database, configuration: configuration, clock: clock)
     }
 
     /// Every billing store on this database, enqueueing through `jobs` (the process's one job
@@ -47,11 +44,9 @@ enum AppStorage {
 }
 
 extension AppContext {
-    /// Every module's PostgreSQL migrations, in the order they apply. The job queue's, the
-    /// scheduler's and the billing schema's (`QueueSchema.postgresMigrations`,
-    /// `SchedulerSchema.postgresMigrations`, `BillingSchema.postgresMigrations`) come before
-    /// `AppSchema`'s once those modules have them.
-    static let postgresMigrations: [Migration] = AppSchema.postgresMigrations
+    /// Every module's PostgreSQL migrations, in the order they apply.
+    static let postgresMigrations: [Migration] = QueueSchema.postgresMigrations + SchedulerSchema.postgresMigrations
+        + BillingSchema.postgresMigrations + AppSchema.postgresMigrations
 
     /// Opens the configured database and applies pending migrations.
     func openStorage() throws -> AppStorage {
@@ -79,11 +74,28 @@ extension AppContext {
         return database
     }
 
-    /// Until the job queue and the scheduler have PostgreSQL stores, only `migrate` and
-    /// `copy-database` reach PostgreSQL: the commands that need a job store stop here.
-    func refuseWithoutPostgresJobStore() throws {
+    /// The configured database's job store.
+    func openJobStore() throws -> (storage: AppStorage, store: any SQLJobStore) {
+        let storage = try openStorage()
+        return (storage, try storage.jobStore(configuration: configuration.queue, clock: clock))
+    }
+
+    /// The billing stores on the configured database, for a one-shot command.
+    func openBillingStores() throws -> BillingStores { billingStores(jobs: try openJobStore().store) }
+
+    /// Where generated keys are kept for a one-shot command.
+    func defaultSecrets() throws -> Secrets.Store {
+        switch configuration.databaseSelection {
+        case .sqlite: .directory(configuration.dataDirectory)
+        case .postgres(let target): .database(try openPostgres(target))
+        }
+    }
+
+    /// Stops a command that reads the SQLite file directly (`jobs`, `schedules`, `backup`) when
+    /// PostgreSQL is configured.
+    func refuseOnPostgres() throws {
         guard case .postgres(let target) = configuration.databaseSelection else { return }
-        throw StartupError("this command does not run on PostgreSQL (\(target)) in this build yet: it needs the PostgreSQL job store")
+        throw StartupError("this command reads the SQLite file and does not run on PostgreSQL (\(target)) in this build yet")
     }
 
     /// Stops a command that runs on SQLite alone when PostgreSQL is configured, saying why.

@@ -22,7 +22,7 @@ enum PaymentCommands {
             """) { arguments, context, console in
             let command = "billport tenant payments"
             let slug = arguments.positionals[0]
-            let stores = context.billingStores(try context.openDatabase())
+            let stores = try context.openBillingStores()
             guard let tenant = try await stores.tenants.tenant(slug: slug) else {
                 throw StartupError("no tenant \(slug); create it with billport tenant create \(slug) --name …")
             }

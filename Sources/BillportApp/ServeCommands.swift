@@ -1,5 +1,7 @@
 import BillportCore
 import Foundation
+import PostgreSQL
+import Queue
 import Worker
 
 /// `serve`, `worker`, `scheduler`, `migrate`: the long-running roles and start-up.
@@ -71,19 +73,27 @@ enum ServeCommands {
     ]
 
     static func runServices(_ context: AppContext, console: Console, http: Bool, worker: Bool, scheduler: Bool) async throws -> Int32 {
-        // Before the lock file: on PostgreSQL no file is the database.
-        try context.refuseWithoutPostgresJobStore()
-        // Held until this function returns: `billport restore` refuses while it is held.
+        // Held until this function returns: `billport restore` refuses while it is held (SQLite).
         try context.createDatabaseDirectory()
-        let running = try DatabaseLock(databasePath: context.configuration.databasePath, .shared)
+        var running: DatabaseLock?
+        if case .sqlite = context.configuration.databaseSelection {
+            running = try DatabaseLock(databasePath: context.configuration.databasePath, .shared)
+        }
         defer { withExtendedLifetime(running) {} }
-        let database = try context.openDatabase()
-        let store = context.jobStore(database)
+        let (storage, store) = try context.openJobStore()
+        let secrets = storage.secrets(dataDirectory: context.configuration.dataDirectory)
+        // On PostgreSQL, a write on any host ends every host's buyer-facing answer cache, and an
+        // enqueue on any host wakes this host's workers (polling stays the fallback).
+        var listener: PostgresJobListener?
+        if case .postgres(let database) = storage, let postgres = store as? PostgresJobStore {
+            try database.shareCommitCount()
+            listener = PostgresJobListener(connectionString: database.connectionString, notifier: postgres.notifier, logger: context.logger)
+        }
         let renderPool = (http || worker) ? context.renderPool(try context.renderer()) : nil
         var front: [any Service] = []
         if http, let renderPool {
             let views = context.viewRecorder(jobs: store)
-            front = [views, try context.httpService(jobs: store, renderPool: renderPool, views: views)]
+            front = [views, try context.httpService(jobs: store, renderPool: renderPool, views: views, secrets: secrets)]
         }
         // Start order, so that shutdown stops them the other way round: the workers first (they
         // take what everything else enqueues, so they stop last and their grace period starts
@@ -94,13 +104,16 @@ enum ServeCommands {
         // First started, last stopped: a scrape still answers while the others drain.
         let console = context.makeOperatorConsole(jobs: store, allowedHostNames: ["localhost", context.configuration.metrics.host])
         if let metrics = context.metricsListener(store: store, fallback: { await console.handle($0) }) { services.append(metrics) }
-        if worker, let renderPool { services.append(try context.workerPool(store: store, renderPool: renderPool)) }
+        if worker, let renderPool {
+            if let listener { services.append(listener) }
+            services.append(try context.workerPool(storage: storage, store: store, renderPool: renderPool))
+        }
         if scheduler { services.append(context.scheduler(store: store)) }
         services += front
         let shutdown = ShutdownSignal()
         let trap = SignalTrap(shutdown: shutdown, logger: context.logger)
         context.logger.info("billport started", [
-            "database": context.configuration.databasePath,
+            "database": "\(context.configuration.databaseSelection)",
             "roles": [http ? "http" : nil, worker ? "worker" : nil, scheduler ? "scheduler" : nil].compactMap { $0 }.joined(separator: ","),
         ])
         try await ServiceGroup(services: services, shutdownDeadline: shutdownDeadline(context.configuration), logger: context.logger)

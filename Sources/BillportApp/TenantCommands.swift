@@ -17,7 +17,7 @@ enum TenantCommands {
             guard let name = arguments.option("name") else {
                 throw UsageError(command: "billport tenant create", message: "missing --name")
             }
-            let tenant = try await context.billingStores(try context.openDatabase()).tenants.createTenant(slug: arguments.positionals[0], name: name)
+            let tenant = try await try context.openBillingStores().tenants.createTenant(slug: arguments.positionals[0], name: name)
             console.out("created tenant \(tenant.slug) (\(tenant.name))")
             return 0
         },
@@ -41,7 +41,7 @@ enum TenantCommands {
             if let unknown = perms.first(where: { !Permission(rawValue: $0).isKnown }) {
                 throw UsageError(command: command, message: "unknown permission '\(unknown)'; known: \(known.joined(separator: ", "))")
             }
-            guard try await context.billingStores(try context.openDatabase()).tenants.tenant(slug: slug) != nil else {
+            guard try await try context.openBillingStores().tenants.tenant(slug: slug) != nil else {
                 throw StartupError("no tenant \(slug); create it with billport tenant create \(slug) --name …")
             }
             console.out(try mint(context, tenant: slug, perms: perms, ttl: ttl))
@@ -94,7 +94,7 @@ struct DemoData: Encodable {
     let apiToken: String
 
     static func ensure(_ context: AppContext) async throws -> DemoData {
-        let stores = context.billingStores(try context.openDatabase())
+        let stores = try context.openBillingStores()
         let tenant: Tenant
         if let existing = try await stores.tenants.tenant(slug: "demo") {
             tenant = existing
