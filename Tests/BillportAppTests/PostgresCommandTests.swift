@@ -54,7 +54,7 @@ struct PostgresCommandTests {
 
     /// The demo installation on SQLite, copied and verified table by table, its API tokens' key
     /// with it.
-    @Test(.disabled("needs QueueSchema, SchedulerSchema and BillingSchema.postgresMigrations in AppContext.postgresMigrations (branches h-queue, h-billing); passes with them"))
+    @Test
     func theDemoInstallationIsCopiedAndVerified() async throws {
         let url = try emptyDatabaseURL()
         let directory = TemporaryDirectory()
