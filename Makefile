@@ -63,7 +63,8 @@ test-tools:
 # Release build; prints a table and `BENCH <metric> <value> <unit>` lines. `make bench ONLY=queue`
 # or ONLY=http (wrk on loopback against billport serve and a Hummingbird 2 hello-world yardstick
 # built outside the repository by bench/hummingbird-peer.sh), or ONLY=email (SMTP to a local
-# aiosmtpd sink, Python's smtplib as the yardstick), or ONLY=einvoice (the CII XML of the sample invoice).
+# aiosmtpd sink, Python's smtplib as the yardstick), or ONLY=einvoice (the CII XML of the sample invoice),
+# or ONLY=postgres (the queue and the buyer's JSON view on a throwaway PostgreSQL server, beside SQLite's).
 bench: deps
 	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk"; if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends wrk; }
 	@[ -x .build/weasyprint-venv/bin/python ] || { echo "Installing WeasyPrint (PyPI) as the PDF yardstick"; python3 -m venv .build/weasyprint-venv && .build/weasyprint-venv/bin/pip install -q weasyprint || echo "WeasyPrint unavailable; the pdf group runs without it"; }

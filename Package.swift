@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(name: "billport", dependencies: ["BillportApp"], swiftSettings: swift6),
         .executableTarget(name: "billport-bench",
                           dependencies: ["BillportApp", "BillportCore", "SQLite", "Relational", "Queue", "Scheduler", "Worker", "Documents", "Billing", "BillingStore", "EInvoice", "Mail",
-                                         "HTTPClient", "HTTPServer", "Payments", "Tokens", "QRCode"],
+                                         "HTTPClient", "HTTPServer", "Payments", "Tokens", "QRCode", "PostgreSQL", "TestSupport"],
                           swiftSettings: swift6),
 
         // Tests.

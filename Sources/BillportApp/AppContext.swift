@@ -27,6 +27,7 @@ struct AppContext {
     /// Opens the database file, creating the data directory (mode 0700: it will hold secrets) and
     /// tightening the modes of what is already there.
     func openDatabase() throws -> Database {
+        try refuseOnPostgres()
         try createDatabaseDirectory()
         tightenFileModes()
         let database: Database
@@ -66,21 +67,23 @@ struct AppContext {
         }
     }
 
+    func jobStore(_ database: Database) -> SQLiteJobStore {
+        SQLiteJobStore(database: database, configuration: configuration.queue, clock: clock)
+    }
 
     /// Every handler a Billport worker runs: the runtime's own (`jobs.prune`, `diag.*`) and
     /// the billing jobs.
-    func handlers(store: any SQLJobStore, renderPool: PDFRenderPool) throws -> JobHandlers {
+    func handlers(storage: AppStorage, store: any SQLJobStore, renderPool: PDFRenderPool) throws -> JobHandlers {
         let stores = billingStores(jobs: store)
-        let secrets = secretsStore(store)
         let pdfs = InvoicePDFService(store: stores.documents, pool: renderPool)
         var handlers = JobHandlers()
         handlers.registerBuiltins(store: store, configuration: configuration.queue)
-        handlers.registerBackup(storage: AppStorage(store.sqlDatabase), settings: configuration.backup)
+        handlers.registerBackup(storage: storage, settings: configuration.backup)
         handlers.registerDocuments(pdfs: pdfs)
         handlers.registerViewAggregation(views: stores.views, window: configuration.viewDedupeWindow)
         handlers.registerLinkExpiry(links: stores.links)
         handlers.registerViewRetention(views: stores.views, retention: configuration.viewRetention)
-        handlers.registerEmail(stores: stores, pdfs: pdfs, sender: try mailSender(), settings: try emailSettings(secrets: secrets))
+        handlers.registerEmail(stores: stores, pdfs: pdfs, sender: try mailSender(), settings: try emailSettings(secrets: storage.secrets(dataDirectory: configuration.dataDirectory)))
         handlers.registerPayments(payments: stores.payments, beforeCommit: Self.diagnosticApplyPause())
         handlers.registerWebhookDelivery(store: stores.webhookEndpoints, settings: configuration.webhookDelivery)
         handlers.registerWebhookDisabledNotice(stores: stores, sender: try mailSender(), from: configuration.mail.defaultFrom,
@@ -96,8 +99,8 @@ struct AppContext {
         return { Thread.sleep(forTimeInterval: pause.timeInterval) }
     }
 
-    func workerPool(store: any SQLJobStore, renderPool: PDFRenderPool) throws -> WorkerPool {
-        WorkerPool(store: store, handlers: try handlers(store: store, renderPool: renderPool), configuration: configuration.worker,
+    func workerPool(storage: AppStorage, store: any SQLJobStore, renderPool: PDFRenderPool) throws -> WorkerPool {
+        WorkerPool(store: store, handlers: try handlers(storage: storage, store: store, renderPool: renderPool), configuration: configuration.worker,
                    retryPolicy: configuration.queue.retry, clock: clock, logger: logger)
     }
 
@@ -107,14 +110,9 @@ struct AppContext {
         .sql(BillingStoreContext(database: jobs.sqlDatabase, clock: clock, jobs: jobs))
     }
 
-    /// The billing stores of the configured database, for a one-shot command.
-    func openBillingStores() throws -> BillingStores {
-        billingStores(jobs: try openJobStore())
-    }
-
-    /// Where the generated keys of `jobs`' database live (shared by every host on PostgreSQL).
-    func secretsStore(_ jobs: any SQLJobStore) -> Secrets.Store {
-        AppStorage(jobs.sqlDatabase).secrets(dataDirectory: configuration.dataDirectory)
+    /// The billing stores for a one-shot command.
+    func billingStores(_ database: Database) -> BillingStores {
+        billingStores(jobs: jobStore(database))
     }
 
     /// The configured mail transport behind an async sender (one per worker process, so SMTP
@@ -128,17 +126,17 @@ struct AppContext {
     }
 
     /// Who mail comes from and how its links are made; the unsubscribe key is generated once.
-    func emailSettings(secrets: Secrets.Store) throws -> EmailSettings {
-        let key = try Secrets.generated(name: "unsubscribe.key", in: secrets)
+    func emailSettings(secrets: Secrets.Store? = nil) throws -> EmailSettings {
+        let key = try Secrets.generated(name: "unsubscribe.key", in: secrets ?? .directory(configuration.dataDirectory))
         return EmailSettings(from: configuration.mail.defaultFrom, publicBaseURL: configuration.api.publicBaseURL,
                       unsubscribeTokens: UnsubscribeTokens(key: key),
                       unsubscribeMailto: configuration.mail.unsubscribeMailto, reminderOffsets: configuration.reminderOffsets)
     }
 
     /// Signs and verifies API tokens with the server's key (configured, or generated once into
-    /// `secrets`: the data directory on SQLite, the database on PostgreSQL).
-    func jwtSigner(secrets: Secrets.Store) throws -> JWTSigner {
-        JWTSigner(key: try Secrets.jwtKey(configured: configuration.jwtSecret, store: secrets))
+    /// `secrets`: the data directory unless given).
+    func jwtSigner(secrets: Secrets.Store? = nil) throws -> JWTSigner {
+        JWTSigner(key: try Secrets.jwtKey(configured: configuration.jwtSecret, store: try secrets ?? defaultSecrets()))
     }
 
     /// The invoice PDF renderer with its fonts loaded (once per process).
@@ -160,8 +158,8 @@ struct AppContext {
         ViewRecorder(store: billingStores(jobs: jobs).views, directory: configuration.dataDirectory, logger: logger)
     }
 
-    func httpService(jobs: any SQLJobStore, renderPool: PDFRenderPool, views: ViewRecorder) throws -> HTTPService {
-        let api = BillportAPI(stores: billingStores(jobs: jobs), jobs: jobs, signer: try jwtSigner(secrets: secretsStore(jobs)), configuration: configuration.api,
+    func httpService(jobs: any SQLJobStore, renderPool: PDFRenderPool, views: ViewRecorder, secrets: Secrets.Store) throws -> HTTPService {
+        let api = BillportAPI(stores: billingStores(jobs: jobs), jobs: jobs, signer: try jwtSigner(secrets: secrets), configuration: configuration.api,
                               renderer: renderPool.renderer, renderPool: renderPool, views: views, clock: clock, logger: logger)
         var http = configuration.http
         let log = logger.labelled("http")

@@ -21,18 +21,16 @@ enum AppStorage {
         }
     }
 
-    /// The job store on this database, into which the billing stores enqueue in their own
-    /// transactions.
-    func jobStore(configuration: QueueConfiguration, clock: any WallClock) -> any SQLJobStore {
-        switch self {
-        case .sqlite(let database): SQLiteJobStore(database: database, configuration: configuration, clock: clock)
-        case .postgres(let database): PostgresJobStore(database: database, configuration: configuration, clock: clock)
-        }
+    /// The job store on this database (`SQLiteJobStore` or `PostgresJobStore`), into which the
+    /// billing stores enqueue in their own transactions.
+    func jobStore(configuration: QueueConfiguration, clock: any WallClock) throws -> any SQLJobStore {
+        try JobStores.store(on: database, configuration: configuration, clock: clock)
     }
 
-    /// The storage a job store's database is.
-    init(_ database: any SQLDatabase) {
-        if let postgres = database as? PostgresDatabase { self = .postgres(postgres) } else { self = .sqlite(database as! Database) }
+    /// Every billing store on this database, enqueueing through `jobs` (the process's one job
+    /// store, so that what the stores enqueue wakes this process's workers at once).
+    func billingStores(jobs: any TransactionalJobStore, clock: any WallClock) -> BillingStores {
+        .sql(BillingStoreContext(database: database, clock: clock, jobs: jobs))
     }
 
     /// Where generated keys live: per host on SQLite (the data directory, as before), shared by
@@ -76,17 +74,28 @@ extension AppContext {
         return database
     }
 
-    /// Where generated keys live, opening the database only when they live there.
-    func openSecretsStore() throws -> Secrets.Store {
+    /// The configured database's job store.
+    func openJobStore() throws -> (storage: AppStorage, store: any SQLJobStore) {
+        let storage = try openStorage()
+        return (storage, try storage.jobStore(configuration: configuration.queue, clock: clock))
+    }
+
+    /// The billing stores on the configured database, for a one-shot command.
+    func openBillingStores() throws -> BillingStores { billingStores(jobs: try openJobStore().store) }
+
+    /// Where generated keys are kept for a one-shot command.
+    func defaultSecrets() throws -> Secrets.Store {
         switch configuration.databaseSelection {
         case .sqlite: .directory(configuration.dataDirectory)
-        case .postgres: try openStorage().secrets(dataDirectory: configuration.dataDirectory)
+        case .postgres(let target): .database(try openPostgres(target))
         }
     }
 
-    /// The configured database's job store, for a one-shot command or a process's services.
-    func openJobStore() throws -> any SQLJobStore {
-        try openStorage().jobStore(configuration: configuration.queue, clock: clock)
+    /// Stops a command that reads the SQLite file directly (`jobs`, `schedules`, `backup`) when
+    /// PostgreSQL is configured.
+    func refuseOnPostgres() throws {
+        guard case .postgres(let target) = configuration.databaseSelection else { return }
+        throw StartupError("this command reads the SQLite file and does not run on PostgreSQL (\(target)) in this build yet")
     }
 
     /// Stops a command that runs on SQLite alone when PostgreSQL is configured, saying why.

@@ -1,5 +1,6 @@
 import BillportCore
 import Foundation
+import PostgreSQL
 import Queue
 import Worker
 
@@ -72,28 +73,27 @@ enum ServeCommands {
     ]
 
     static func runServices(_ context: AppContext, console: Console, http: Bool, worker: Bool, scheduler: Bool) async throws -> Int32 {
-        // Held until this function returns: `billport restore` refuses while it is held. On
-        // PostgreSQL no file is the database, and restoring is the server's business.
+        // Held until this function returns: `billport restore` refuses while it is held (SQLite).
+        try context.createDatabaseDirectory()
         var running: DatabaseLock?
         if case .sqlite = context.configuration.databaseSelection {
-            try context.createDatabaseDirectory()
             running = try DatabaseLock(databasePath: context.configuration.databasePath, .shared)
         }
         defer { withExtendedLifetime(running) {} }
-        let storage = try context.openStorage()
-        let store = storage.jobStore(configuration: context.configuration.queue, clock: context.clock)
-        var crossHost: [any Service] = []
-        if case .postgres(let database) = storage {
-            // Every host's writes end this host's buyer-facing answer cache, and every host's
-            // enqueues wake this host's workers (polling stays the fallback).
-            if http { try database.shareCommitCount() }
-            if worker { crossHost.append(PostgresJobListener(connectionString: database.connectionString, notifier: store.notifier, logger: context.logger)) }
+        let (storage, store) = try context.openJobStore()
+        let secrets = storage.secrets(dataDirectory: context.configuration.dataDirectory)
+        // On PostgreSQL, a write on any host ends every host's buyer-facing answer cache, and an
+        // enqueue on any host wakes this host's workers (polling stays the fallback).
+        var listener: PostgresJobListener?
+        if case .postgres(let database) = storage, let postgres = store as? PostgresJobStore {
+            try database.shareCommitCount()
+            listener = PostgresJobListener(connectionString: database.connectionString, notifier: postgres.notifier, logger: context.logger)
         }
         let renderPool = (http || worker) ? context.renderPool(try context.renderer()) : nil
         var front: [any Service] = []
         if http, let renderPool {
             let views = context.viewRecorder(jobs: store)
-            front = [views, try context.httpService(jobs: store, renderPool: renderPool, views: views)]
+            front = [views, try context.httpService(jobs: store, renderPool: renderPool, views: views, secrets: secrets)]
         }
         // Start order, so that shutdown stops them the other way round: the workers first (they
         // take what everything else enqueues, so they stop last and their grace period starts
@@ -104,8 +104,10 @@ enum ServeCommands {
         // First started, last stopped: a scrape still answers while the others drain.
         let console = context.makeOperatorConsole(jobs: store, allowedHostNames: ["localhost", context.configuration.metrics.host])
         if let metrics = context.metricsListener(store: store, fallback: { await console.handle($0) }) { services.append(metrics) }
-        services += crossHost
-        if worker, let renderPool { services.append(try context.workerPool(store: store, renderPool: renderPool)) }
+        if worker, let renderPool {
+            if let listener { services.append(listener) }
+            services.append(try context.workerPool(storage: storage, store: store, renderPool: renderPool))
+        }
         if scheduler { services.append(context.scheduler(store: store)) }
         services += front
         let shutdown = ShutdownSignal()

@@ -17,7 +17,7 @@ enum TenantCommands {
             guard let name = arguments.option("name") else {
                 throw UsageError(command: "billport tenant create", message: "missing --name")
             }
-            let tenant = try await context.openBillingStores().tenants.createTenant(slug: arguments.positionals[0], name: name)
+            let tenant = try await try context.openBillingStores().tenants.createTenant(slug: arguments.positionals[0], name: name)
             console.out("created tenant \(tenant.slug) (\(tenant.name))")
             return 0
         },
@@ -41,7 +41,7 @@ enum TenantCommands {
             if let unknown = perms.first(where: { !Permission(rawValue: $0).isKnown }) {
                 throw UsageError(command: command, message: "unknown permission '\(unknown)'; known: \(known.joined(separator: ", "))")
             }
-            guard try await context.openBillingStores().tenants.tenant(slug: slug) != nil else {
+            guard try await try context.openBillingStores().tenants.tenant(slug: slug) != nil else {
                 throw StartupError("no tenant \(slug); create it with billport tenant create \(slug) --name …")
             }
             console.out(try mint(context, tenant: slug, perms: perms, ttl: ttl))
@@ -79,7 +79,7 @@ enum TenantCommands {
 
     static func mint(_ context: AppContext, tenant: String, perms: [String], ttl: Duration) throws -> String {
         let now = Int64(context.clock.now().timeIntervalSince1970)
-        return try context.jwtSigner(secrets: context.openSecretsStore()).sign(APIClaims(tenant: tenant, perms: perms, exp: now + ttl.milliseconds / 1000, nbf: now, iat: now))
+        return try context.jwtSigner().sign(APIClaims(tenant: tenant, perms: perms, exp: now + ttl.milliseconds / 1000, nbf: now, iat: now))
     }
 }
 

@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 
-// billport-bench [--only GROUP]: release-build benchmarks. Groups: pdf, einvoice, qr, queue, http, email, webhook, webhooks-out, abuse, scale.
+// billport-bench [--only GROUP]: release-build benchmarks. Groups: pdf, einvoice, qr, queue, http, email, webhook, webhooks-out, abuse, scale, postgres.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let only: String? = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
-let groups = ["pdf", "einvoice", "qr", "queue", "http", "email", "webhook", "webhooks-out", "abuse", "scale"]
+let groups = ["pdf", "einvoice", "qr", "queue", "http", "email", "webhook", "webhooks-out", "abuse", "scale", "postgres"]
 if let only, !groups.contains(only) {
     FileHandle.standardError.write(Data("billport-bench: unknown group '\(only)'; groups: \(groups.joined(separator: ", "))\n".utf8))
     exit(64)
@@ -52,6 +53,9 @@ func runGroups(only: String?) async throws -> BenchReport {
     }
     if only == nil || only == "scale" {
         try await ScaleBench(billport: billport, directory: directory).run(&report)
+    }
+    if only == "postgres" || (only == nil && PostgresServer.isAvailable) {
+        try await PostgresBench(billport: billport, directory: directory).run(&report)
     }
     return report
 }
