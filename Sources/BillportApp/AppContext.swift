@@ -126,8 +126,8 @@ struct AppContext {
     }
 
     /// Who mail comes from and how its links are made; the unsubscribe key is generated once.
-    func emailSettings(secrets: Secrets.Store? = nil) throws -> EmailSettings {
-        let key = try Secrets.generated(name: "unsubscribe.key", in: secrets ?? .directory(configuration.dataDirectory))
+    func emailSettings(secrets: Secrets.Store) throws -> EmailSettings {
+        let key = try Secrets.generated(name: "unsubscribe.key", in: secrets)
         return EmailSettings(from: configuration.mail.defaultFrom, publicBaseURL: configuration.api.publicBaseURL,
                       unsubscribeTokens: UnsubscribeTokens(key: key),
                       unsubscribeMailto: configuration.mail.unsubscribeMailto, reminderOffsets: configuration.reminderOffsets)

@@ -12,7 +12,7 @@ enum JobsCommands {
 
             Jobs per queue and state, and how long the oldest ready job of each queue has waited.
             """) { _, context, console in
-            let stats = try await context.openJobStore().stats()
+            let stats = try await context.openJobStore().store.stats()
             var table = TextTable(header: ["QUEUE"] + JobState.allCases.map { $0.rawValue.uppercased() } + ["OLDEST READY"])
             for name in stats.queues.keys.sorted() {
                 let queue = stats.queues[name]!
@@ -39,7 +39,7 @@ enum JobsCommands {
             }
             let limit = try number(arguments.option("limit") ?? "50", option: "--limit", command: command, range: 1...1000)
             let before = try arguments.option("before").map { try number($0, option: "--before", command: command, range: 1...Int.max) }
-            let jobs = try await context.openJobStore().jobs(
+            let jobs = try await context.openJobStore().store.jobs(
                 state: state, queue: arguments.option("queue"), kind: arguments.option("kind"), limit: limit, beforeID: before.map(Int64.init))
             var table = TextTable(header: ["ID", "STATE", "QUEUE", "KIND", "ATTEMPTS", "RUN AT", "LAST ERROR"])
             for job in jobs {
@@ -56,7 +56,7 @@ enum JobsCommands {
             Everything stored about one job, including its payload and last error.
             """) { arguments, context, console in
             let id = try number(arguments.positionals[0], option: "job ID", command: "billport jobs show", range: 1...Int.max)
-            guard let job = try await context.openJobStore().job(id: Int64(id)) else {
+            guard let job = try await context.openJobStore().store.job(id: Int64(id)) else {
                 throw StartupError("no job \(id)")
             }
             describe(job).forEach(console.out)
@@ -69,7 +69,7 @@ enum JobsCommands {
             Makes a dead, cancelled or scheduled job ready now (one more attempt if it had none left).
             """) { arguments, context, console in
             let id = try number(arguments.positionals[0], option: "job ID", command: "billport jobs retry", range: 1...Int.max)
-            guard let job = try await context.openJobStore().retry(id: Int64(id)) else {
+            guard let job = try await context.openJobStore().store.retry(id: Int64(id)) else {
                 throw StartupError("no job \(id)")
             }
             console.out("job \(job.id) is \(job.state.rawValue) (attempt \(job.attempts + 1) of \(job.maxAttempts) next)")
@@ -82,7 +82,7 @@ enum JobsCommands {
             Cancels a scheduled, ready or running job. A running job's worker stops it at its next heartbeat.
             """) { arguments, context, console in
             let id = try number(arguments.positionals[0], option: "job ID", command: "billport jobs cancel", range: 1...Int.max)
-            guard let job = try await context.openJobStore().cancel(id: Int64(id)) else {
+            guard let job = try await context.openJobStore().store.cancel(id: Int64(id)) else {
                 throw StartupError("no job \(id)")
             }
             console.out("job \(job.id) is \(job.state.rawValue)")
@@ -104,7 +104,7 @@ enum JobsCommands {
                 }
                 return delay
             }
-            let store = try context.openJobStore()
+            let store = try context.openJobStore().store
             let job: NewJob
             do {
                 job = try NewJob(
@@ -128,7 +128,7 @@ enum JobsCommands {
             The configured schedules: when each fires (UTC), its job kind, when it last fired and
             when it fires next, and which process leads.
             """) { _, context, console in
-            let store = SQLScheduleStore(jobs: try context.openJobStore())
+            let store = SQLScheduleStore(jobs: try context.openJobStore().store)
             var table = TextTable(header: ["NAME", "WHEN", "KIND", "LAST RUN", "NEXT RUN"])
             for status in ScheduleStatus.of(context.configuration.scheduler.schedules, states: try await store.states(), now: context.clock.now()) {
                 table.rows.append([status.name, status.spec, status.kind,
