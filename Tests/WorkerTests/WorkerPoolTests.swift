@@ -39,7 +39,9 @@ final class RunningPool: Sendable {
     func job(_ id: Int64) async throws -> JobRecord { try #require(try await store.job(id: id)) }
 
     func waitFor(_ id: Int64, _ state: JobState) async throws {
-        try await eventually("job \(id) to be \(state)") { try await self.store.job(id: id)?.state == state }
+        // Generous: alone this takes well under a second, but the suite runs beside throwaway
+        // PostgreSQL servers on two cores, where a retry's next claim can wait its turn for long.
+        try await eventually(timeout: .seconds(90), "job \(id) to be \(state)") { try await self.store.job(id: id)?.state == state }
     }
 
     func stop() async throws {
