@@ -14,8 +14,6 @@ extension BillingStores {
                       database: SQLBillingDatabase(database: context.database))
     }
 
-    /// Every billing store on the SQLite `database`, enqueueing into `jobs` (on the same file).
-    public static func sqlite(_ context: BillingStoreContext) -> BillingStores { sql(context) }
 
     /// Every billing store on `database`, enqueueing through a job store of its own with the
     /// default queue settings (tools, benchmarks and tests; a server passes its one job store).
@@ -25,7 +23,7 @@ extension BillingStores {
 
     /// Every billing store on `jobs`' database.
     public static func sqlite(jobs: SQLiteJobStore, clock: any WallClock) -> BillingStores {
-        sqlite(BillingStoreContext(database: jobs.database, clock: clock, jobs: jobs))
+        sql(BillingStoreContext(database: jobs.database, clock: clock, jobs: jobs))
     }
 }
 

@@ -110,11 +110,6 @@ struct AppContext {
         .sql(BillingStoreContext(database: jobs.sqlDatabase, clock: clock, jobs: jobs))
     }
 
-    /// The billing stores for a one-shot command.
-    func billingStores(_ database: Database) -> BillingStores {
-        billingStores(jobs: jobStore(database))
-    }
-
     /// The configured mail transport behind an async sender (one per worker process, so SMTP
     /// connections are reused across messages).
     func mailSender() throws -> MailSender {

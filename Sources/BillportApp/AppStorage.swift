@@ -27,12 +27,6 @@ enum AppStorage {
         try JobStores.store(on: database, configuration: configuration, clock: clock)
     }
 
-    /// Every billing store on this database, enqueueing through `jobs` (the process's one job
-    /// store, so that what the stores enqueue wakes this process's workers at once).
-    func billingStores(jobs: any TransactionalJobStore, clock: any WallClock) -> BillingStores {
-        .sql(BillingStoreContext(database: database, clock: clock, jobs: jobs))
-    }
-
     /// Where generated keys live: per host on SQLite (the data directory, as before), shared by
     /// every host on PostgreSQL (the `secrets` table).
     func secrets(dataDirectory: String) -> Secrets.Store {

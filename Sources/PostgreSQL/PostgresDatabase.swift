@@ -62,11 +62,6 @@ public final class PostgresDatabase: SQLDatabase {
         commitListener.withLock { $0?.stop() }
     }
 
-    /// How many pooled connections are open now.
-    public var openConnections: Int {
-        get async { await pool.openConnections }
-    }
-
     // MARK: SQLDatabase
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {

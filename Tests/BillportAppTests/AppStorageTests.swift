@@ -12,7 +12,7 @@ import Testing
         let configuration = try BillportConfiguration.load(fileText: nil, fileName: "test.json", environment: ["BILLPORT_DATA_DIRECTORY": directory.path])
         let context = AppContext(configuration: configuration, logger: Logger(label: "test", level: .error, handler: InMemoryLogHandler()))
         let storage = try context.openStorage()
-        let stores = storage.billingStores(jobs: try storage.jobStore(configuration: configuration.queue, clock: context.clock), clock: context.clock)
+        let stores = context.billingStores(jobs: try storage.jobStore(configuration: configuration.queue, clock: context.clock))
         _ = try await stores.tenants.createTenant(slug: "acme", name: "Acme GmbH")
         #expect(try await stores.tenants.tenant(slug: "acme")?.name == "Acme GmbH")
         let applied = try storage.database.readBlocking { db in try db.query("SELECT id FROM schema_migrations WHERE id LIKE 'app.%'") { $0.string(0) } }
